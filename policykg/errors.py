@@ -1,0 +1,55 @@
+"""Every error a user can trigger, in one place, each with a message that names the thing and the fix.
+
+The CLI turns these into one line on stderr and exit code 1 (never a traceback); the Python API
+raises them as they are. Partner: policykg/cli/_util.py (how they are shown).
+"""
+from __future__ import annotations
+
+
+class PolicyKGError(Exception):
+    """Base class: the message is complete and fit to show a user as it is."""
+
+
+class UnreadableDocument(PolicyKGError):
+    """A file that cannot be read or decoded as a plan."""
+
+    def __init__(self, path: str, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class QueryNotFound(PolicyKGError):
+    def __init__(self, name: str, available: list[str]):
+        self.name = name
+        self.available = available
+        super().__init__(f"no query named {name!r}; available: {', '.join(sorted(available))}")
+
+
+class MissingParameter(PolicyKGError):
+    def __init__(self, query: str, param: str):
+        super().__init__(f"query {query!r} needs --param {param}=VALUE")
+
+
+class UnknownParameter(PolicyKGError):
+    def __init__(self, query: str, param: str, declared: list[str]):
+        listed = ", ".join(declared) if declared else "none"
+        super().__init__(f"query {query!r} has no parameter {param!r} (declared: {listed})")
+
+
+class BadQueryFile(PolicyKGError):
+    """A .rq file whose header or SPARQL is not usable."""
+
+
+class StoreNotFound(PolicyKGError):
+    def __init__(self, path: str):
+        super().__init__(f"no store at {path}: build one first with `policykg build --store {path} data/`")
+
+
+class StoreLocked(PolicyKGError):
+    def __init__(self, path: str):
+        super().__init__(f"the store at {path} is in use by another process (a running `policykg serve`?)")
+
+
+class QueryFailed(PolicyKGError):
+    """The SPARQL engine rejected or failed a query."""
