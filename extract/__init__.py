@@ -1,8 +1,47 @@
 """extract/: file -> cleaned text -> outline -> entities -> one ExtractionResult per document.
 
 Never imports graph/ or viz/ (DESIGN.md "Data flow"). Entry points: `extract_path(path)` for a
-file and `extract_text(text, source=...)` for text already loaded.
+file and `extract_text(text, source=...)` for text already cleaned (tests, other loaders).
 """
 from __future__ import annotations
 
-from .result import EXTRACTOR_VERSION, ExtractionResult  # noqa: F401
+import hashlib
+from pathlib import Path
+
+from .result import EXTRACTOR_VERSION, ExtractionResult, Section
+
+
+def extract_text(text: str, source: str = "<text>", *, path: str = "", sha256: str | None = None,
+                 encoding: str = "utf-8", format: str = "txt", warnings: list[str] | None = None) -> ExtractionResult:
+    """Run the pipeline over cleaned text and return its ExtractionResult."""
+    from .pipeline import make_nlp
+
+    doc = make_nlp()(text)
+    state = doc._.policykg
+    outline = state["outline"]
+    sections = [
+        Section(
+            id=h.id, level=h.level, marker=h.marker, title=h.title, kind=h.kind, parent=h.parent,
+            start=h.start, end=h.end)
+        for h in outline.headings
+    ]
+    return ExtractionResult(
+        source=source, path=path or source,
+        sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        encoding=encoding, format=format, text=text, plan=state["plan"], sections=sections,
+        measures=state["measures"], responsibilities=state["responsibilities"],
+        agencies=state["agencies"], citations=state["citations"], targets=state["targets"],
+        people=state["people"], warnings=list(warnings or []),
+    )
+
+
+def extract_path(path: str | Path) -> ExtractionResult:
+    """Load, clean and extract one file. Raises policykg.errors.UnreadableDocument."""
+    from .load import load_path
+
+    loaded = load_path(path)
+    return extract_text(loaded.text, loaded.source, path=loaded.path, sha256=loaded.sha256,
+                        encoding=loaded.encoding, format=loaded.format, warnings=loaded.warnings)
+
+
+__all__ = ["EXTRACTOR_VERSION", "ExtractionResult", "extract_path", "extract_text"]

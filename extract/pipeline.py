@@ -1,0 +1,164 @@
+"""The extraction pipeline: `spacy.blank("zh")` plus one registered rule component per entity kind.
+
+Each component is a small named factory (`policykg_<thing>`) that reads `doc.text` and what
+earlier components left in `doc._.policykg`, and writes its items there and its evidence spans
+to `doc.spans["policykg_<thing>"]`. Component order and settings live in extract/config.cfg;
+`extract/result.py` turns the doc into an ExtractionResult. Nothing here downloads anything.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import load_config
+
+from .components.agencies import resolve_agencies
+from .components.citations import find_citations
+from .components.measures import find_measures
+from .components.people import find_people
+from .components.plan_meta import find_plan_meta
+from .components.responsibility_blocks import find_plan_leads, find_responsibilities
+from .components.targets import find_targets
+from .outline import parse_outline
+
+CONFIG = Path(__file__).resolve().parent / "config.cfg"
+
+if not Doc.has_extension("policykg"):
+    Doc.set_extension("policykg", default=None)
+
+
+def _state(doc: Doc) -> dict:
+    if doc._.policykg is None:
+        doc._.policykg = {}
+    return doc._.policykg
+
+
+def _set_spans(doc: Doc, key: str, label: str, items) -> None:
+    spans = []
+    for item in items:
+        span = doc.char_span(item.start, item.end, label=label, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans[f"policykg_{key}"] = spans
+
+
+class _Component:
+    """Shared shape: __call__(doc) -> doc, items in doc._.policykg[key], spans in doc.spans."""
+
+    key = ""
+    label = ""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = _state(doc)
+        items = self.find(doc, state)
+        state[self.key] = items
+        if self.label:
+            _set_spans(doc, self.key, self.label, items)
+        return doc
+
+    def find(self, doc: Doc, state: dict):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class OutlineParser(_Component):
+    key = "outline"
+
+    def find(self, doc, state):
+        return parse_outline(doc.text)
+
+
+class PlanMetaFinder(_Component):
+    key = "plan"
+
+    def find(self, doc, state):
+        plan = find_plan_meta(state["outline"])
+        outline = state["outline"]
+        body = doc.text[outline.header_end:outline.body_end]
+        measure_spans = [(h.start, h.end) for h in outline.headings if h.level >= 3]
+        plan.plan_leads = [name for name, start, _ in find_plan_leads(body)
+                           if not any(a <= start + outline.header_end < b for a, b in measure_spans)]
+        return plan
+
+
+class MeasureFinder(_Component):
+    key, label = "measures", "MEASURE"
+
+    def find(self, doc, state):
+        return find_measures(state["outline"])
+
+
+class ResponsibilityFinder(_Component):
+    key, label = "responsibilities", "AGENCY"
+
+    def find(self, doc, state):
+        return find_responsibilities(state["measures"], doc.text)
+
+
+class AgencyResolver(_Component):
+    key = "agencies"
+
+    def find(self, doc, state):
+        return resolve_agencies(state["responsibilities"], state["plan"])
+
+
+class CitationFinder(_Component):
+    key, label = "citations", "CITATION"
+
+    def find(self, doc, state):
+        return find_citations(state["outline"])
+
+
+class TargetFinder(_Component):
+    key, label = "targets", "TARGET"
+
+    def find(self, doc, state):
+        targets = find_targets(state["outline"], state["plan"].period_end)
+        for t in targets:
+            for m in state.get("measures", []):
+                if m.start <= t.start < m.end:
+                    t.measure_id = m.id
+        return targets
+
+
+class PeopleFinder(_Component):
+    key, label = "people", "PERSON"
+
+    def find(self, doc, state):
+        return find_people(state["outline"])
+
+
+_FACTORIES = {
+    "policykg_outline": (OutlineParser, ["doc._.policykg"], []),
+    "policykg_plan_meta": (PlanMetaFinder, ["doc._.policykg"], ["doc._.policykg"]),
+    "policykg_measures": (MeasureFinder, ["doc.spans"], ["doc._.policykg"]),
+    "policykg_responsibilities": (ResponsibilityFinder, ["doc.spans"], ["doc._.policykg"]),
+    "policykg_agencies": (AgencyResolver, ["doc._.policykg"], ["doc._.policykg"]),
+    "policykg_citations": (CitationFinder, ["doc.spans"], ["doc._.policykg"]),
+    "policykg_targets": (TargetFinder, ["doc.spans"], ["doc._.policykg"]),
+    "policykg_people": (PeopleFinder, ["doc.spans"], ["doc._.policykg"]),
+}
+
+
+def _register() -> None:
+    for name, (cls, assigns, requires) in _FACTORIES.items():
+        if not Language.has_factory(name):
+            Language.factory(name, assigns=assigns, requires=requires)(cls)
+
+
+_register()
+
+
+@lru_cache(maxsize=1)
+def make_nlp() -> Language:
+    """The configured pipeline (extract/config.cfg), built once per process."""
+    config = load_config(CONFIG)
+    nlp = spacy.blank("zh")
+    for name in config["pipeline"]["components"]:
+        nlp.add_pipe(name, name=name.removeprefix("policykg_"))
+    return nlp

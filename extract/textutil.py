@@ -1,0 +1,94 @@
+"""Small text helpers shared by the extract/ components: lines with offsets, numerals, brackets.
+
+Everything here works on the cleaned text (extract/cleaning.py) and accepts both half-width and
+full-width punctuation, since plans print either.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+CJK = r"\u3400-\u9fff"
+LP = r"[(（]"
+RP = r"[)）]"
+COLON = r"[:：]"
+# list separators between units; 、 is the usual one, commas and semicolons also occur
+SEPARATORS = "、,，;；"
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    pos = 0
+    for raw in text.split("\n"):
+        yield Line(raw, pos)
+        pos += len(raw) + 1
+
+
+_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUMERAL = "零〇○一二两三四五六七八九十百千"
+
+
+def cn_to_int(text: str) -> int | None:
+    """十五 -> 15, 一百二十 -> 120, 两 -> 2, 二〇二五 -> 2025 (digit by digit). None if not a numeral."""
+    if not text or any(ch not in _DIGITS and ch not in _UNITS for ch in text):
+        return None
+    if not any(ch in _UNITS for ch in text):
+        value = 0
+        for ch in text:
+            value = value * 10 + _DIGITS[ch]
+        return value
+    total, current = 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
+        else:
+            total += (current or 1) * _UNITS[ch]
+            current = 0
+    return total + current
+
+
+def to_halfwidth_digits(text: str) -> str:
+    return text.translate({0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0E: 0x2E, 0xFF05: 0x25})
+
+
+def split_units(text: str) -> list[tuple[str, int]]:
+    """Split a printed list of units on 、,，;； outside brackets; returns (item, offset) pairs."""
+    items, depth, buf_start = [], 0, 0
+    for i, ch in enumerate(text + "、"):
+        if ch in "(（〔[［":
+            depth += 1
+        elif ch in ")）〕]］":
+            depth = max(0, depth - 1)
+        elif ch in SEPARATORS and depth == 0 or i == len(text):
+            raw = text[buf_start:i]
+            stripped = raw.strip(" \u3000\t。.")
+            if stripped:
+                items.append((stripped, buf_start + raw.index(stripped)))
+            buf_start = i + 1
+    return items
+
+
+def strip_sentence_end(text: str) -> str:
+    return text.rstrip("。.;；,， \u3000")
+
+
+def nfkc_key(text: str) -> str:
+    """A comparison key: NFKC, no spaces or quotes, unified brackets and dashes."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text or "")
+    text = re.sub(r"[\s\"'“”‘’《》〈〉「」『』·・]", "", text)
+    text = text.translate(str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "–": "-", "―": "-", "－": "-"}))
+    return re.sub(r"-+", "-", text)
