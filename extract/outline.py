@@ -142,7 +142,7 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
                 if nfkc_key(candidate) == nfkc_key(wrapped):
                     return wrapped, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end
             elif (_TITLE_LINE.match(joined) and "关于" not in joined and "通知" not in joined
-                  and not any(HEADING_RE.match(x.text) for _, HEADING_RE in HEADING_RES)):
+                  and not any(pattern.match(x.text) for x in group for _, pattern in HEADING_RES)):
                 return candidate, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end
         # a line that is only 《title》
         m = re.fullmatch(r"\s*《([^《》]{4,80})》\s*", line.text)
