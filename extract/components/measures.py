@@ -12,8 +12,8 @@ from __future__ import annotations
 from ..outline import Outline
 from ..result import Measure
 
-NOT_MEASURES = {"goals", "steps", "annex", "preamble"}
-LEAF_PREFIX = {"safeguards": "保障", "projects": "工程", "tasks": ""}
+NOT_MEASURES = {"goals", "steps", "annex", "preamble", "background"}
+LEAF_PREFIX = {"safeguards": "保障", "projects": "工程", "tasks": "", "other": ""}
 KIND = {"safeguards": "safeguard", "projects": "project"}
 
 

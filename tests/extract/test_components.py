@@ -41,6 +41,13 @@ def test_outline_recognises_fullwidth_markers_and_kinds():
     assert r.measures[2].title == "加强组织领导"
 
 
+def test_measures_under_thematic_parts_but_not_background():
+    text = plan("一、发展基础\n（一）成效明显。内容。\n二、强化知识产权创造\n（一）培育高价值专利。内容。\n（二）加强商标品牌建设。内容。")
+    r = extract_text(text, "t.txt")
+    assert [(m.no, m.title, m.section) for m in r.measures] == [
+        ("(一)", "培育高价值专利", "二、强化知识产权创造"), ("(二)", "加强商标品牌建设", "二、强化知识产权创造")]
+
+
 def test_outline_ignores_decimal_cells_and_annex():
     text = plan("一、主要任务\n1.甲任务。内容。\n3.0\n2.乙任务。内容。\n附件：1.领导小组名单\n2.任务分工表")
     r = extract_text(text, "t.txt")
