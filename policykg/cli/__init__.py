@@ -1,0 +1,17 @@
+"""The `policykg` command line: one module per command, all registered on `_util.app`.
+
+Commands import their heavy dependencies (spaCy, pyshacl) inside the function, so `--help` and
+`query` stay fast. Partner: policykg/cli/_util.py (shared options, error handling).
+"""
+from __future__ import annotations
+
+from . import build, extract, queries, query, stats, validate  # noqa: F401  (registers commands)
+from ._util import app
+
+
+def main() -> None:
+    """The console script `policykg`."""
+    app(prog_name="policykg")
+
+
+__all__ = ["app", "main"]

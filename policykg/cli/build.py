@@ -1,0 +1,62 @@
+"""`policykg build`: ingest plan files and folders into the store (graph/build.py does the work)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._util import StoreOpt, app, err_console, fail, handle_errors, store_path, warn
+
+
+@app.command("build")
+@handle_errors
+def build_cli(
+    paths: list[str] = typer.Argument(..., metavar="PATH",
+                                      help="Plan files, folders (walked recursively) or globs."),
+    store: Optional[Path] = StoreOpt,
+) -> None:
+    """Ingest plan files and folders into the store (re-ingesting replaces a document).
+
+    Example: policykg build --store out/store data/seeds/
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from policykg.graph.build import build
+    from policykg.graph.store import Store
+
+    folder = store_path(store)
+    bar: dict[str, object] = {}
+
+    def progress(path: Path, done: int, total: int) -> None:
+        if total <= 1:
+            return
+        if "bar" not in bar:
+            live = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), TextColumn("{task.description}"),
+                            console=err_console(), transient=True)
+            live.start()
+            bar["bar"], bar["task"] = live, live.add_task("", total=total)
+        live = bar["bar"]
+        live.update(bar["task"], completed=done, description=path.name)  # type: ignore[attr-defined]
+
+    with Store.open(folder, create=True) as db:
+        try:
+            report = build(paths, db, progress=progress)
+        finally:
+            if "bar" in bar:
+                bar["bar"].stop()  # type: ignore[attr-defined]
+        counts = db.stats()
+
+    for message in report.warnings:
+        warn(message)
+    for path, problem in report.failed:
+        fail(f"{path}: {problem}")
+    summary = ", ".join(f"{counts[k]} {label}" for k, label in [
+        ("plans", "plans"), ("measures", "measures"), ("assignments", "assignments"),
+        ("agencies", "agencies"), ("citations", "citations"), ("targets", "targets"),
+        ("people", "people"), ("triples", "triples")])
+    typer.echo(f"built {len(report.ingested)} plans ({len(report.failed)} failed) into {folder}: "
+               f"{summary}", err=True)
+    if report.failed:
+        raise typer.Exit(1)

@@ -1,0 +1,59 @@
+"""`policykg query`: run a named query or a .rq file and print the rows (policykg/render.py)."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._util import FORMATS, StoreOpt, app, handle_errors, parse_params, store_path, warn, write_out
+
+DEFAULT_TIMEOUT = 120.0
+
+
+@app.command("query")
+@handle_errors
+def query_cli(
+    name: str = typer.Argument(..., metavar="NAME|FILE.rq",
+                               help="A named query (see `policykg queries`) or a .rq file."),
+    store: Optional[Path] = StoreOpt,
+    param: Optional[list[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE",
+                                              help="Bind a query parameter; repeatable."),
+    format: str = typer.Option("table", "--format", "-f", metavar="|".join(FORMATS),
+                               help="Output format: table, csv, json or tsv."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N",
+                                        help="Print at most N rows (default: all)."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", min=0.001, metavar="S",
+                                  help="Give up after S seconds."),
+) -> None:
+    """Run a named SPARQL query and print its rows (data on stdout).
+
+    Example: policykg query responsibilities --param role=lead --format csv > r.csv
+    """
+    from policykg.graph.store import Store
+    from policykg.queries import load_query
+    from policykg.render import RENDERERS
+
+    if format not in RENDERERS:
+        raise _bad_format(format)
+    named = load_query(name)          # a bad name fails before the store is opened
+    params = parse_params(param)
+    with Store.open(store_path(store)) as db:
+        results = db.run_query(named, params, limit=limit, timeout=timeout)
+    if format == "table" and sys.stdout.isatty():  # fit the terminal; piped tables stay whole
+        from policykg.render import render_table
+
+        text = render_table(results.columns, results.rows, width=shutil.get_terminal_size().columns)
+    else:
+        text = RENDERERS[format](results.columns, results.rows)
+    write_out(text)
+    if results.truncated:
+        warn(f"showing the first {len(results.rows)} rows; raise --limit for more")
+
+
+def _bad_format(value: str) -> Exception:
+    from policykg.errors import PolicyKGError
+
+    return PolicyKGError(f"unknown --format {value!r}; choose one of {', '.join(FORMATS)}")
