@@ -1,0 +1,239 @@
+"""File or bytes -> LoadedText: decoded, cleaned, simplified text plus provenance.
+
+Decoding: BOM, then BOM-less UTF-16 (NUL bytes), then strict UTF-8, then GB18030 or the Big5
+family, ranked by how much the result looks like Chinese (cleaning.plausibility), with
+charset-normalizer's guess breaking ties.
+Cleaning and the offset map: extract/cleaning.py. Errors: policykg.errors.UnreadableDocument.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from policykg.errors import UnreadableDocument
+
+from .cleaning import clean_text, has_chinese, plausibility
+
+MAX_BYTES = 50 * 1024 * 1024
+_MB = 1024 * 1024
+
+# Formats a later issue will load; until then they are refused by name (see _text_format).
+_NOT_YET = ("html", "htm", "xhtml", "pdf", "docx", "doc", "wps", "odt", "rtf")
+
+# fmt: off
+_BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32"), (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16"), (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
+)
+# Codecs tried for non-UTF-8 text. GBK and GB2312 are subsets of GB18030; Big5 is a subset of
+# cp950 and Big5-HKSCS (listed narrowest first, so the narrowest that decodes is reported).
+_BIG5_FAMILY = ("big5", "cp950", "big5hkscs")
+_NORMALISER_NAMES = {"gb18030": "gb18030", "gbk": "gb18030", "gb2312": "gb18030", "big5": "big5",
+                     "cp950": "cp950", "big5hkscs": "big5hkscs"}
+# fmt: on
+_SAMPLE_BYTES = 256 * 1024  # ranking codecs needs a sample, not the whole file
+_MIN_PLAUSIBILITY = -0.5  # below this mean char score, the best decoding is still junk
+_MAX_BAD_SHARE = 0.05  # control or replacement chars in decoded text
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+@dataclass
+class LoadedText:
+    """A document's text as every extraction step sees it.
+
+    `text` is what all evidence spans point into; `offsets[i]` is the index of `text[i]` in the
+    decoded text before cleaning (so a span can be traced back to the file).
+    """
+
+    text: str
+    source: str
+    path: str
+    sha256: str
+    encoding: str
+    format: str
+    warnings: list[str]
+    offsets: list[int]
+
+
+def load_path(path: str | Path) -> LoadedText:
+    """Read and clean one file.
+
+    path (str | Path): a .txt/.text file, or a file of any other unknown extension holding text.
+    RETURNS (LoadedText): the cleaned text; raises UnreadableDocument naming the file.
+    """
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if file.is_dir():
+            raise UnreadableDocument(str(path), "is a directory, not a file")
+        _check_size(size, str(path))
+        _text_format(file.name, str(path))
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableDocument(str(path), "no such file") from None
+    except OSError as error:
+        raise UnreadableDocument(str(path), f"cannot read file ({error.strerror or error})") from None
+    return load_bytes(data, file.name, str(path))
+
+
+def load_bytes(data: bytes, source: str, path: str = "") -> LoadedText:
+    """Decode and clean a document given as bytes.
+
+    data (bytes): the raw file content.
+    source (str): the file name; its extension picks the loader.
+    path (str): where the bytes came from, for messages and provenance.
+    RETURNS (LoadedText): raises UnreadableDocument naming `path` (or `source`).
+    """
+    where = path or source
+    _check_size(len(data), where)
+    fmt = _text_format(source, where)
+    raw, encoding, warnings = _LOADERS[fmt](data, where)
+    text, offsets, clean_warnings = clean_text(raw)
+    if not has_chinese(text):
+        raise UnreadableDocument(where, "no Chinese text found")
+    return LoadedText(
+        text=text,
+        source=source,
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        format=fmt,
+        warnings=warnings + clean_warnings,
+        offsets=offsets,
+    )
+
+
+def decode_bytes(data: bytes, *, path: str = "") -> tuple[str, str]:
+    """Decode the bytes of a text file: (text, encoding name), e.g. (..., "gb18030").
+
+    Raises UnreadableDocument (naming `path`) for empty, binary or non-Chinese content.
+    """
+    text, encoding, _ = _decode(data, path or "<bytes>")
+    return text, encoding
+
+
+def _check_size(size: int, where: str) -> None:
+    if size > MAX_BYTES:
+        shown = f"{size / _MB:.1f}".removesuffix(".0")
+        raise UnreadableDocument(where, f"file too large ({shown} MB, limit {MAX_BYTES // _MB} MB)")
+
+
+def _text_format(name: str, where: str) -> str:
+    """The loader for a file name: "txt" for .txt, .text and any other extension.
+
+    A later issue adds loaders for the formats in _NOT_YET (one entry each in _LOADERS).
+    """
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix in _NOT_YET:
+        raise UnreadableDocument(where, f"{suffix} files are not supported yet")
+    return "txt"
+
+
+def _load_txt(data: bytes, where: str) -> tuple[str, str, list[str]]:
+    return _decode(data, where)
+
+
+_LOADERS = {"txt": _load_txt}
+
+
+def _decode(data: bytes, where: str) -> tuple[str, str, list[str]]:
+    """(text, encoding, warnings); raises UnreadableDocument for content that is not Chinese text."""
+    if not data:
+        raise UnreadableDocument(where, "empty file")
+    decoded = None
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            decoded = _decode_with(data, codec, name)
+            break
+    if decoded is None and b"\x00" in data:
+        decoded = _sniff_utf16(data)
+        if decoded is None:
+            raise UnreadableDocument(where, "binary data, not text")
+    if decoded is None:
+        try:
+            decoded = data.decode("utf-8"), "utf-8", False
+        except UnicodeDecodeError:
+            decoded = _decode_cjk(data)
+    text, encoding, lossy = decoded
+    _validate(text, where)
+    warnings = []
+    if lossy:
+        replaced = text.count("\ufffd")
+        warnings.append(f"replaced {replaced} undecodable byte sequence{'' if replaced == 1 else 's'} ({encoding})")
+    return text, encoding, warnings
+
+
+def _decode_with(data: bytes, codec: str, name: str) -> tuple[str, str, bool]:
+    """(text, name, lossy): strict if possible, else with replacement chars."""
+    try:
+        return data.decode(codec), name, False
+    except UnicodeDecodeError:
+        return data.decode(codec, errors="replace"), name, True
+
+
+def _sniff_utf16(data: bytes) -> tuple[str, str, bool] | None:
+    """BOM-less UTF-16: the NUL high bytes of ASCII chars (newlines, digits) sit on one side."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd >= 9 * even:
+        codec = "utf-16-le"
+    elif even >= 9 * odd:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        return data.decode(codec), codec, False
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_cjk(data: bytes) -> tuple[str, str, bool]:
+    """Decode bytes that are not valid UTF-8 with the codec whose sample output looks most like Chinese.
+
+    charset-normalizer's first guess breaks ties; within the Big5 family the narrowest codec
+    that decodes wins, so plain Big5 is reported as "big5".
+    """
+    sample = data
+    if len(data) > _SAMPLE_BYTES:  # GBK/Big5 trail bytes are >= 0x40, so a cut at \n is clean
+        cut = data.rfind(b"\n", 0, _SAMPLE_BYTES)
+        sample = data[: cut + 1] if cut > 0 else data[:_SAMPLE_BYTES]
+    guesses = _proposed_codecs(sample)
+    if guesses and guesses[0] in _BIG5_FAMILY:
+        candidates = [*_BIG5_FAMILY, "gb18030"]
+    else:
+        candidates = ["gb18030", *_BIG5_FAMILY]
+    candidates.append("utf-8")  # UTF-8 with a few broken bytes (a cut download, a bad paste)
+    ranked = []
+    for order, codec in enumerate(candidates):
+        decoded, _, lossy = _decode_with(sample, codec, codec)
+        ranked.append((-round(plausibility(decoded), 2), lossy, order, codec))
+    *_, codec = min(ranked)
+    return _decode_with(data, codec, codec)
+
+
+def _proposed_codecs(sample: bytes) -> list[str]:
+    """charset-normalizer's guesses, restricted to CJK codecs, best first."""
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(sample, cp_isolation=list(_NORMALISER_NAMES))
+    return [_NORMALISER_NAMES[m.encoding] for m in matches if m.encoding in _NORMALISER_NAMES]
+
+
+def _validate(text: str, where: str) -> None:
+    if not text.strip():
+        raise UnreadableDocument(where, "empty file")
+    sample = text[:_SAMPLE_BYTES]
+    bad = sum(1 for _ in _BAD_CHAR.finditer(sample))
+    if bad > _MAX_BAD_SHARE * len(sample) or plausibility(sample) < _MIN_PLAUSIBILITY:
+        # Latin-1 or cp1252 text: ASCII words around a few undecodable or odd chars
+        printable = sum(1 for ch in sample if " " <= ch < "\x7f" or ch in "\t\n\r")
+        raise UnreadableDocument(
+            where, "no Chinese text found" if printable > 0.7 * len(sample) else "binary data, not text"
+        )
+    if not has_chinese(text):
+        raise UnreadableDocument(where, "no Chinese text found")
