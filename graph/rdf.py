@@ -1,0 +1,550 @@
+"""ExtractionResult -> RDF quads: one named graph per document (DESIGN.md "Data flow").
+
+Input: extract/result.py `ExtractionResult`. Output: pyoxigraph `Quad`s, all in the document's graph
+`<id/doc/{source}>`, whose provenance is stated inside that graph: replacing the graph on re-ingest
+replaces the provenance with it. Shared things (agencies, cited documents, places, people) get IRIs
+from their names, so plans meet on them; each graph carries their labels as seen in its document.
+No blank nodes and no None values: re-ingesting the same result gives the same quads.
+IRI scheme and terms: docs/ontology.md, ontology/policykg.ttl.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Iterable
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+
+from ..extract.result import Agency, Evidence, ExtractionResult
+from ..ontology import (DCTERMS, ELI, FOAF, ID, OA, ORG, PK, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+                        ontology_file)
+from ..ontology.vocab import agency_type_iri, classify_agency
+
+ONTOLOGY_GRAPH = NamedNode(ID + "graph/ontology")
+AGENCY_TYPES_GRAPH = NamedNode(ID + "graph/agency-types")
+VOCABULARY_GRAPHS = {"policykg.ttl": ONTOLOGY_GRAPH, "agency_types.ttl": AGENCY_TYPES_GRAPH}
+
+EXACT_MAX_CHARS = 500  # oa:exact keeps at most this many characters of a span
+
+_ROLES = {"lead": NamedNode(PK + "LeadRole"), "support": NamedNode(PK + "SupportRole")}
+
+
+def _n(ns: str, local: str) -> NamedNode:
+    return NamedNode(ns + local)
+
+
+def _pk(local: str) -> NamedNode:
+    return NamedNode(PK + local)
+
+
+A = _n(RDF, "type")
+LABEL = _n(RDFS, "label")
+PREF, ALT = _n(SKOS, "prefLabel"), _n(SKOS, "altLabel")
+D_SOURCE, D_TITLE, D_PART = _n(DCTERMS, "source"), _n(DCTERMS, "title"), _n(DCTERMS, "isPartOf")
+XSD_STRING, XSD_INTEGER, XSD_DECIMAL = _n(XSD, "string"), _n(XSD, "integer"), _n(XSD, "decimal")
+XSD_BOOLEAN, XSD_DATE, XSD_DATETIME = _n(XSD, "boolean"), _n(XSD, "date"), _n(XSD, "dateTime")
+
+
+# ------------------------------------------------------------------ IRIs
+def _is_iri_char(ch: str) -> bool:
+    """RFC 3987 iunreserved (ucschar included) or a sub-delim/':'/'@' allowed in a path segment."""
+    if ch.isascii():
+        return ch.isalnum() or ch in "-._~!$&'()*+,;=:@"
+    cp = ord(ch)
+    if 0xA0 <= cp <= 0xD7FF or 0xF900 <= cp <= 0xFDCF or 0xFDF0 <= cp <= 0xFFEF:
+        return True
+    if cp >= 0x10000:
+        low = cp & 0xFFFF
+        return low <= 0xFFFD and not (0xE0000 <= cp <= 0xE0FFF) and cp <= 0xEFFFD
+    return False
+
+
+def iri_segment(text: str) -> str:
+    """`text` as one IRI path segment: Chinese stays readable, anything an IRI forbids
+    (space, '/', '?', '#', '%', '<>"{}|^`', controls, private use) is percent-encoded (UTF-8).
+    Injective: two different texts never give the same segment."""
+    return "".join(ch if _is_iri_char(ch) else
+                   "".join(f"%{b:02X}" for b in ch.encode("utf-8")) for ch in text)
+
+
+def document_graph(source: str) -> NamedNode:
+    """The named graph of a document: `ID doc/{source}`. Keyed by the file name only (not the path
+    or the sha), so re-ingesting a changed file replaces the same graph."""
+    return NamedNode(ID + "doc/" + iri_segment(source))
+
+
+def plan_iri(source: str) -> NamedNode:
+    return NamedNode(ID + "plan/" + iri_segment(source))
+
+
+def place_iri(name: str) -> NamedNode:
+    return NamedNode(ID + "place/" + iri_segment(name))
+
+
+def agency_iri(canonical: str, jurisdiction: str | None) -> NamedNode:
+    """One agency per (jurisdiction, full name); `_` when the jurisdiction is unknown."""
+    return NamedNode(ID + "agency/" + iri_segment(jurisdiction or "_") + "/" + iri_segment(canonical))
+
+
+def person_iri(name: str, jurisdiction: str | None) -> NamedNode:
+    return NamedNode(ID + "person/" + iri_segment(jurisdiction or "_") + "/" + iri_segment(name))
+
+
+_TITLE_DROP = re.compile(r"[\s《》〈〉<>“”‘’\"'「」『』]")
+_TITLE_MAP = str.maketrans({"—": "-", "–": "-", "―": "-", "‐": "-", "‑": "-", "‒": "-", "－": "-",
+                            "〔": "[", "〕": "]", "［": "[", "］": "]", "【": "[", "】": "]",
+                            "（": "(", "）": ")"})
+
+
+def normalise_title(title: str) -> str:
+    """The merge key of a cited document: NFKC, no 《》〈〉 quotes or whitespace, one dash, ASCII
+    brackets. 《知识产权强国建设纲要（2021—2035年）》 and 知识产权强国建设纲要(2021-2035年) agree."""
+    text = unicodedata.normalize("NFKC", title or "").translate(_TITLE_MAP)
+    text = _TITLE_DROP.sub("", text)
+    return re.sub(r"-+", "-", text)
+
+
+def cited_document_iri(title: str) -> NamedNode:
+    """One node per normalised title (callers pass the framework title when there is one)."""
+    return NamedNode(ID + "doc-cited/" + iri_segment(normalise_title(title)))
+
+
+# ------------------------------------------------------------------ literals
+def _zh(text: str | None) -> Literal | None:
+    return Literal(text, language="zh") if text else None
+
+
+def _str(text: str | None) -> Literal | None:
+    return Literal(text) if text else None
+
+
+def _int(value: int | None) -> Literal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    return Literal(str(int(value)), datatype=XSD_INTEGER)
+
+
+def _bool(value: bool | None) -> Literal | None:
+    return None if value is None else Literal("true" if value else "false", datatype=XSD_BOOLEAN)
+
+
+def decimal_lexical(value: float | int | str | Decimal | None) -> str | None:
+    """Plain decimal text without float noise: 2.0 -> "2", 6.5 -> "6.5", 83.41 -> "83.41"
+    (a float goes through repr(), its shortest round-trip form). None for None, NaN, inf."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(
+            repr(float(value)) if isinstance(value, float) else str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not number.is_finite():
+        return None
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
+
+
+def _dec(value) -> Literal | None:
+    text = decimal_lexical(value)
+    return None if text is None else Literal(text, datatype=XSD_DECIMAL)
+
+
+def _date(text: str | None) -> Literal | None:
+    """ISO date -> xsd:date; YYYY-MM -> xsd:gYearMonth; YYYY -> xsd:gYear; anything else stays a
+    string (and SHACL reports it) rather than being dropped."""
+    if not text:
+        return None
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            date.fromisoformat(text)
+            return Literal(text, datatype=XSD_DATE)
+        except ValueError:
+            return Literal(text)
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        return Literal(text, datatype=_n(XSD, "gYearMonth"))
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=_n(XSD, "gYear"))
+    return Literal(text)
+
+
+_SCALES = [("千万", Decimal(10) ** 7), ("百万", Decimal(10) ** 6), ("亿", Decimal(10) ** 8),
+           ("万", Decimal(10) ** 4)]
+
+
+def base_value(value, unit: str | None) -> tuple[str | None, str | None]:
+    """(value in base units, base unit): 80 亿元 -> ("8000000000", "元"); 2 件 -> ("2", "件")."""
+    text = decimal_lexical(value)
+    if text is None:
+        return None, None
+    number = Decimal(text)
+    unit = (unit or "").strip()
+    for mark, factor in _SCALES:
+        if unit.startswith(mark) and len(unit) > len(mark):
+            return decimal_lexical(number * factor), unit[len(mark):]
+    return text, unit or None
+
+
+# ------------------------------------------------------------------ building
+class _Graph:
+    """Collects the quads of one document graph, skipping None objects and duplicates."""
+
+    def __init__(self, graph: NamedNode, text: str):
+        self.graph = graph
+        self.text = text
+        self.quads: dict[Quad, None] = {}
+
+    def add(self, subject: NamedNode, predicate: NamedNode, obj) -> None:
+        if obj is not None:
+            self.quads[Quad(subject, predicate, obj, self.graph)] = None
+
+    def add_all(self, subject: NamedNode, predicate: NamedNode, objects: Iterable) -> None:
+        for obj in objects:
+            self.add(subject, predicate, obj)
+
+    def types(self, subject: NamedNode, *classes: NamedNode) -> None:
+        for cls in classes:
+            self.add(subject, A, cls)
+
+    def evidence(self, item: NamedNode, start: int | None, end: int | None,
+                 selector: NamedNode | None = None, field: str | None = None) -> None:
+        """item pk:evidence <item/evidence>: a TextPositionSelector that also quotes the span."""
+        if start is None or end is None:
+            return
+        node = selector or NamedNode(item.value + "/evidence")
+        self.add(item, _pk("evidence"), node)
+        self.types(node, _n(OA, "TextPositionSelector"), _n(OA, "TextQuoteSelector"))
+        self.add(node, _n(OA, "start"), Literal(str(int(start)), datatype=XSD_INTEGER))
+        self.add(node, _n(OA, "end"), Literal(str(int(end)), datatype=XSD_INTEGER))
+        if 0 <= start < end:
+            self.add(node, _n(OA, "exact"), _zh(self.text[start:end][:EXACT_MAX_CHARS]))
+        self.add(node, _pk("field"), _str(field))
+
+
+def _unique(base: str, used: set[str]) -> str:
+    iri, n = base, 1
+    while iri in used:
+        n += 1
+        iri = f"{base}~{n}"
+    used.add(iri)
+    return iri
+
+
+def _section_label(marker: str, title: str, level: int) -> str:
+    """A display label close to the printed heading: 一、X / (一)X / 1.X / (1)X."""
+    marker = marker or ""
+    if marker and marker[-1] not in "、.．)）" and level in (1, 3):
+        marker += "、" if level == 1 else "."
+    return f"{marker}{title or ''}"
+
+
+def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
+                    ) -> tuple[NamedNode, list[Quad]]:
+    """Every quad of one document, all in the document's named graph.
+
+    result (ExtractionResult): what extract/ read from one file.
+    now (datetime | None): recorded as prov:generatedAtTime; pass it for deterministic output
+        (default: the current UTC time, to the second).
+    RETURNS (tuple[NamedNode, list[Quad]]): the graph name and its quads, in a stable order.
+    DOCS: docs/ontology.md
+    """
+    graph = document_graph(result.source)
+    plan = plan_iri(result.source)
+    meta = result.plan
+    g = _Graph(graph, result.text or "")
+
+    # ---- provenance, inside the document's own graph
+    moment = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    stamp = Literal(moment.isoformat(), datatype=XSD_DATETIME)
+    source_file = NamedNode(graph.value + "/file")
+    activity = NamedNode(graph.value + "/extraction")
+    agent = NamedNode(ID + "agent/policykg-extractor/" + iri_segment(result.extractor_version or "_"))
+    g.types(graph, _pk("DocumentGraph"), _n(PROV, "Entity"))
+    g.add(graph, D_SOURCE, _str(result.source))
+    g.add(graph, _pk("plan"), plan)
+    g.add(graph, _pk("sha256"), _str(result.sha256))
+    g.add(graph, _pk("extractorVersion"), _str(result.extractor_version))
+    g.add(graph, _n(PROV, "generatedAtTime"), stamp)
+    g.add(graph, _n(PROV, "wasGeneratedBy"), activity)
+    g.add(graph, _n(PROV, "wasDerivedFrom"), source_file)
+    g.add_all(graph, _pk("warning"), (_str(w) for w in result.warnings))
+    g.types(source_file, _pk("SourceFile"), _n(PROV, "Entity"))
+    g.add(source_file, D_TITLE, _str(result.source))
+    g.add(source_file, _pk("sha256"), _str(result.sha256))
+    g.add(source_file, _pk("encoding"), _str(result.encoding))
+    g.add(source_file, _pk("sourceFormat"), _str(result.format))
+    g.types(activity, _pk("Extraction"), _n(PROV, "Activity"))
+    g.add(activity, _n(PROV, "used"), source_file)
+    g.add(activity, _n(PROV, "endedAtTime"), stamp)
+    g.add(activity, _n(PROV, "wasAssociatedWith"), agent)
+    g.add(activity, _pk("extractorVersion"), _str(result.extractor_version))
+    g.types(agent, _n(PROV, "SoftwareAgent"))
+    g.add(agent, LABEL, Literal(f"policykg extractor {result.extractor_version}", language="en"))
+
+    # ---- places
+    def place(name: str | None) -> NamedNode | None:
+        if not name:
+            return None
+        node = place_iri(name)
+        g.types(node, _pk("Jurisdiction"), _n(SCHEMA, "AdministrativeArea"))
+        g.add(node, LABEL, _zh(name))
+        return node
+
+    jurisdiction, province = place(meta.jurisdiction), place(meta.province)
+    if jurisdiction is not None and province is not None and jurisdiction != province:
+        g.add(jurisdiction, _n(SCHEMA, "containedInPlace"), province)
+
+    # ---- agencies: the result's own list first, then names only seen in responsibilities
+    by_name: dict[str, NamedNode] = {}
+
+    def add_agency(agency: Agency) -> NamedNode:
+        canonical = agency.canonical or agency.name
+        node = agency_iri(canonical, agency.jurisdiction)
+        g.types(node, _pk("Agency"), _n(ORG, "Organization"))
+        if agency.collective:
+            g.types(node, _pk("CollectiveUnit"))
+        g.add(node, PREF, _zh(canonical))
+        g.add(node, LABEL, _zh(canonical))
+        g.add_all(node, ALT, (_zh(v) for v in [agency.name, *agency.aliases] if v and v != canonical))
+        g.add(node, _n(SCHEMA, "areaServed"), place(agency.jurisdiction))
+        notation = agency.type
+        if not notation:
+            found = classify_agency(canonical) or classify_agency(agency.name)
+            notation = found["notation"] if found else None
+        if notation:
+            g.add(node, _n(ORG, "classification"), NamedNode(agency_type_iri(iri_segment(notation))))
+        for key in [agency.name, canonical, *agency.aliases]:
+            if key:
+                by_name.setdefault(key, node)
+        return node
+
+    for agency in result.agencies:
+        add_agency(agency)
+
+    def resolve_agency(name: str | None) -> NamedNode | None:
+        if not name:
+            return None
+        if name not in by_name:
+            add_agency(Agency(name=name, canonical=name, jurisdiction=meta.jurisdiction,
+                              collective=name.startswith("各")))
+        return by_name[name]
+
+    # ---- the plan
+    g.types(plan, _pk("Plan"), _n(ELI, "LegalResource"))
+    g.add(plan, D_SOURCE, _str(result.source))
+    g.add(plan, _n(ELI, "title"), _zh(meta.title))
+    g.add(plan, LABEL, _zh(meta.title))
+    g.add(plan, _pk("jurisdiction"), jurisdiction)
+    g.add(plan, _pk("province"), province)
+    g.add(plan, _pk("level"), _str(meta.level))
+    g.add(plan, _n(ELI, "id_local"), _str(meta.doc_number))
+    g.add(plan, _pk("issuerName"), _zh(meta.issuer))
+    g.add(plan, _n(ELI, "passed_by"), resolve_agency(meta.issuer))
+    g.add(plan, _n(ELI, "date_document"), _date(meta.issued))
+    g.add(plan, _pk("periodStart"), _int(meta.period_start))
+    g.add(plan, _pk("periodEnd"), _int(meta.period_end))
+    g.add(plan, _n(ELI, "first_date_entry_in_force"), _date(meta.valid_from))
+    g.add(plan, _n(ELI, "date_no_longer_in_force"), _date(meta.valid_until))
+    g.add_all(plan, _pk("addressee"), (_zh(a) for a in meta.addressees))
+    g.add(plan, _pk("noticeTitle"), _zh(meta.notice_title))
+    g.add_all(plan, _pk("planLead"), (resolve_agency(a) for a in meta.plan_leads))
+    g.add(plan, _pk("cleanedText"), _zh(result.text))
+    spans: dict[str, Evidence] = dict(meta.evidence)
+    if meta.title_span is not None:
+        spans.setdefault("title", meta.title_span)
+    for field_name in sorted(spans):
+        span = spans[field_name]
+        g.evidence(plan, span.start, span.end, field=field_name,
+                   selector=NamedNode(plan.value + "/evidence/" + iri_segment(field_name)))
+    if meta.notice_title:
+        notice = NamedNode(plan.value + "/notice")
+        g.types(notice, _pk("Notice"), _n(ELI, "LegalResource"))
+        g.add(notice, _n(ELI, "title"), _zh(meta.notice_title))
+        g.add(notice, LABEL, _zh(meta.notice_title))
+        g.add(notice, _pk("wraps"), plan)
+        g.add(notice, _n(ELI, "cites"), plan)
+        g.add(notice, _n(ELI, "id_local"), _str(meta.doc_number))
+        g.add(notice, _n(ELI, "date_document"), _date(meta.issued))
+        g.add(notice, _n(ELI, "passed_by"), resolve_agency(meta.issuer))
+
+    # ---- outline
+    used: set[str] = set()
+    section_nodes: dict[str, NamedNode] = {}
+    for section in result.sections:
+        section_nodes[section.id] = NamedNode(
+            _unique(plan.value + "/section/" + iri_segment(section.id), used))
+    for order, section in enumerate(result.sections, 1):
+        node = section_nodes[section.id]
+        g.types(node, _pk("Section"))
+        g.add(node, _pk("plan"), plan)
+        g.add(node, D_PART, section_nodes.get(section.parent) if section.parent else plan)
+        g.add(node, _pk("marker"), _str(section.marker))
+        g.add(node, D_TITLE, _zh(section.title))
+        g.add(node, LABEL, _zh(_section_label(section.marker, section.title, section.level)))
+        g.add(node, _pk("depth"), _int(section.level))
+        g.add(node, _pk("sectionKind"), _str(section.kind))
+        g.add(node, _pk("order"), _int(order))
+        g.evidence(node, section.start, section.end)
+
+    # ---- measures: IRI from the printed number; a number printed twice gets the measure id too
+    repeated = {no for no, n in Counter(m.no for m in result.measures).items() if n > 1}
+    measure_nodes: dict[str, NamedNode] = {}
+    for order, measure in enumerate(result.measures, 1):
+        local = iri_segment(measure.no or measure.id)
+        if measure.no in repeated or not measure.no:
+            local += "~" + iri_segment(measure.id)
+        node = NamedNode(_unique(plan.value + "/measure/" + local, used))
+        measure_nodes.setdefault(measure.id, node)
+        g.types(node, _pk("Measure"))
+        g.add(node, _pk("plan"), plan)
+        g.add(node, D_PART, plan)
+        g.add(node, _pk("measureNo"), _str(measure.no))
+        g.add(node, D_TITLE, _zh(measure.title))
+        g.add(node, LABEL, _zh(measure.title))
+        g.add(node, _pk("section"), section_nodes.get(measure.section_id) if measure.section_id else None)
+        g.add(node, _pk("sectionLabel"), _zh(measure.section))
+        g.add(node, _pk("measureKind"), _str(measure.kind))
+        g.add(node, _pk("body"), _zh(measure.body))
+        g.add(node, _pk("order"), _int(order))
+        g.evidence(node, measure.start, measure.end)
+
+    # ---- assignments (n-ary: measure, agency, role, rank)
+    per_measure: Counter[str] = Counter()
+    for order, resp in enumerate(result.responsibilities, 1):
+        measure = measure_nodes.get(resp.measure_id)
+        if measure is not None:
+            per_measure[resp.measure_id] += 1
+            node = NamedNode(_unique(f"{measure.value}/assignment/{per_measure[resp.measure_id]}", used))
+        else:
+            node = NamedNode(_unique(f"{plan.value}/assignment/{order}", used))
+        g.types(node, _pk("Assignment"))
+        g.add(node, _pk("plan"), plan)
+        g.add(node, _pk("measure"), measure)
+        g.add(node, _pk("agency"), resolve_agency(resp.agency))
+        g.add(node, _pk("agencyName"), _zh(resp.agency))
+        g.add(node, _pk("role"), _ROLES.get(resp.role))
+        g.add(node, _pk("rank"), _int(resp.rank))
+        g.add(node, _pk("rule"), _str(resp.rule))
+        g.add(node, _pk("order"), _int(order))
+        g.evidence(node, resp.start, resp.end)
+
+    # ---- citations: a mention node per citation, a shared node per cited document
+    def cited_document(title: str, framework: str | None) -> NamedNode | None:
+        key_title = framework or title
+        if not normalise_title(key_title or ""):
+            return None
+        node = cited_document_iri(key_title)
+        g.types(node, _pk("CitedDocument"), _n(ELI, "LegalResource"))
+        g.add(node, LABEL, _zh(title))
+        g.add(node, _n(ELI, "title"), _zh(framework or title))
+        g.add(node, _pk("framework"), _zh(framework))
+        return node
+
+    for order, citation in enumerate(result.citations, 1):
+        node = NamedNode(f"{plan.value}/citation/{order}")
+        doc = cited_document(citation.title, citation.framework)
+        g.types(node, _pk("Citation"))
+        g.add(node, _pk("plan"), plan)
+        g.add(node, _pk("citedTitle"), _zh(citation.title))
+        g.add(node, _pk("docNumber"), _str(citation.doc_number))
+        g.add(node, _pk("framework"), _zh(citation.framework))
+        g.add(node, _pk("docKind"), _str(citation.kind))
+        g.add(node, _pk("issuerName"), _zh(citation.issuer))
+        g.add(node, _pk("inPreamble"), _bool(citation.in_preamble))
+        g.add(node, _pk("refersTo"), doc)
+        g.add(node, _pk("order"), _int(order))
+        g.evidence(node, citation.start, citation.end)
+        if doc is None:
+            continue
+        g.add(doc, _n(ELI, "id_local"), _str(citation.doc_number))
+        g.add(doc, _pk("docKind"), _str(citation.kind))
+        g.add(doc, _pk("issuerName"), _zh(citation.issuer))
+        g.add(plan, _n(ELI, "cites"), doc)
+        if citation.in_preamble:
+            g.add(plan, _n(ELI, "applies"), doc)
+        if citation.wraps:
+            wrapped = cited_document(citation.wraps, None)
+            if wrapped is not None and wrapped != doc:
+                g.add(doc, _pk("wraps"), wrapped)
+                g.add(doc, _n(ELI, "cites"), wrapped)
+
+    # ---- targets
+    for order, target in enumerate(result.targets, 1):
+        node = NamedNode(f"{plan.value}/target/{order}")
+        g.types(node, _pk("Target"))
+        g.add(node, _pk("plan"), plan)
+        g.add(node, _pk("indicatorLabel"), _zh(target.indicator))
+        g.add(node, LABEL, _zh(target.indicator))
+        g.add(node, _pk("value"), _dec(target.value))
+        g.add(node, _pk("valueMax"), _dec(target.value_max))
+        g.add(node, _pk("unit"), _str(target.unit))
+        scaled, unit = base_value(target.value, target.unit)
+        g.add(node, _pk("baseValue"), None if scaled is None else Literal(scaled, datatype=XSD_DECIMAL))
+        g.add(node, _pk("baseUnit"), _str(unit))
+        g.add(node, _pk("deadlineYear"), _int(target.year))
+        g.add(node, _pk("yearInferred"), _bool(target.year_inferred))
+        g.add(node, _pk("targetKind"), _str(target.kind))
+        g.add(node, _pk("comparator"), _str(target.comparator))
+        g.add(node, _pk("text"), _zh(target.text))
+        g.add(node, _pk("inMeasure"), measure_nodes.get(target.measure_id) if target.measure_id else None)
+        g.add(node, _pk("order"), _int(order))
+        g.evidence(node, target.start, target.end)
+
+    # ---- leading groups and their members
+    groups: dict[str, NamedNode] = {}
+    for order, person in enumerate(result.people, 1):
+        key = person.group or ""
+        if key not in groups:
+            suffix = "/group" if not groups else f"/group/{len(groups) + 1}"
+            groups[key] = NamedNode(plan.value + suffix)
+            g.types(groups[key], _pk("LeadingGroup"), _n(ORG, "Organization"))
+            g.add(groups[key], _pk("plan"), plan)
+            g.add(groups[key], LABEL, _zh(person.group))
+        group = groups[key]
+        if person.name:
+            member = person_iri(person.name, meta.jurisdiction)
+            g.add(member, _n(FOAF, "name"), _zh(person.name))
+            g.add(member, LABEL, _zh(person.name))
+        else:
+            member = NamedNode(f"{plan.value}/person/{order}")
+        g.types(member, _n(FOAF, "Person"), _n(SCHEMA, "Person"))
+        g.add(member, _n(ORG, "memberOf"), group)
+        node = NamedNode(f"{plan.value}/membership/{order}")
+        g.types(node, _pk("GroupMembership"), _n(ORG, "Membership"))
+        g.add(node, _pk("plan"), plan)
+        g.add(node, _n(ORG, "member"), member)
+        g.add(node, _n(ORG, "organization"), group)
+        if person.role:
+            role = NamedNode(ID + "group-role/" + iri_segment(person.role))
+            g.types(role, _n(ORG, "Role"))
+            g.add(role, LABEL, _zh(person.role))
+            g.add(node, _n(ORG, "role"), role)
+        g.add(node, _pk("post"), _zh(person.post))
+        g.add(node, _pk("order"), _int(order))
+        g.evidence(node, person.start, person.end)
+
+    return graph, list(g.quads)
+
+
+def vocabulary_quads() -> list[Quad]:
+    """ontology/policykg.ttl and ontology/agency_types.ttl, each in its own named graph
+    (`ID graph/ontology`, `ID graph/agency-types`). SHACL shapes are not loaded: they are
+    for graph/validate.py, not for queries."""
+    quads: list[Quad] = []
+    for name, graph in VOCABULARY_GRAPHS.items():
+        for quad in parse(path=ontology_file(name), format=RdfFormat.TURTLE):
+            quads.append(Quad(quad.subject, quad.predicate, quad.object, graph))
+    return quads
+
+
+__all__ = [
+    "AGENCY_TYPES_GRAPH", "ONTOLOGY_GRAPH", "VOCABULARY_GRAPHS", "agency_iri", "base_value",
+    "cited_document_iri", "decimal_lexical", "document_graph", "iri_segment", "normalise_title",
+    "person_iri", "place_iri", "plan_iri", "result_to_quads", "vocabulary_quads",
+]

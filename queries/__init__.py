@@ -1,0 +1,271 @@
+"""The named SPARQL queries researchers run, and the one function that runs them.
+
+Each `queries/*.rq` file opens with a comment header (title, description, params, columns; the
+format is in queries/README.md). `load_query` parses and checks it, `list_queries` lists the shipped
+ones, `run_query` binds parameter values and returns plain-string rows: the CLI's `policykg query`
+and the web app both go through it, so their tables agree (STYLE.md §2, §7).
+Parameter values are bound with pyoxigraph substitutions, never spliced into the SPARQL text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+import pyoxigraph
+from pyoxigraph import BlankNode, Literal, NamedNode, Variable
+
+from ..errors import BadQueryFile, MissingParameter, QueryFailed, QueryNotFound, UnknownParameter
+
+QUERY_DIR = Path(__file__).resolve().parent
+
+_HEADER_KEYS = {"title", "description", "params", "columns"}
+_KEY_LINE = re.compile(r"^#\s?(?P<key>[A-Za-z_]+)(?:\s+(?P<arg>[A-Za-z_][A-Za-z0-9_]*))?:\s*(?P<value>.*)$")
+_CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\((?P<flag>optional|required)\))?$")
+_DOLLAR_VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC_FLOAT = {_XSD + "double", _XSD + "float"}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    optional: bool = True
+    description: str = ""
+
+
+@dataclass
+class NamedQuery:
+    """A parsed `.rq` file. `columns` are the SELECT's variables, in order."""
+
+    name: str
+    title: str
+    description: str
+    params: list[Param]
+    columns: list[str]
+    sparql: str
+    path: Path
+    kind: str = "select"  # select | construct | ask (shipped queries are all select)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def _parse_header(text: str, path: Path) -> dict[str, object]:
+    """The `# key: value` lines before the first SPARQL line; `#   more` continues the last key."""
+    entries: dict[str, str] = {}
+    param_docs: dict[str, str] = {}
+    last: tuple[str, str | None] | None = None
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line:
+            continue
+        if not line.startswith("#"):
+            break
+        continuation = _CONTINUATION.match(line)
+        if continuation and last is not None:
+            key, arg = last
+            target = param_docs if key == "param" else entries
+            slot = arg if key == "param" else key
+            target[slot] = f"{target[slot]} {continuation.group('value').strip()}".strip()
+            continue
+        match = _KEY_LINE.match(line)
+        if match is None:
+            last = None  # an ordinary comment
+            continue
+        key, arg, value = match.group("key"), match.group("arg"), match.group("value").strip()
+        if key == "param" and arg:
+            param_docs[arg] = value
+            last = (key, arg)
+        elif key in _HEADER_KEYS and arg is None:
+            if key in entries:
+                raise BadQueryFile(f"{path}: header key {key!r} appears twice")
+            entries[key] = value
+            last = (key, None)
+        else:
+            raise BadQueryFile(f"{path}: unknown header line {line!r} "
+                               f"(keys: {', '.join(sorted(_HEADER_KEYS))}, 'param NAME')")
+    return {"entries": entries, "param_docs": param_docs}
+
+
+def _split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _sparql_variables(sparql: str) -> set[str]:
+    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", sparql))
+
+
+def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
+    """Read and check one `.rq` file (see queries/README.md); raises BadQueryFile."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise BadQueryFile(f"{path}: cannot read the query file ({e})") from None
+    header = _parse_header(text, path)
+    entries: dict[str, str] = header["entries"]  # type: ignore[assignment]
+    param_docs: dict[str, str] = header["param_docs"]  # type: ignore[assignment]
+    sparql = text
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+    params: list[Param] = []
+    for item in _split_list(entries.get("params", "")):
+        match = _PARAM.match(item)
+        if match is None:
+            raise BadQueryFile(f"{path}: bad parameter {item!r} in '# params:' "
+                               "(write NAME or NAME (optional))")
+        params.append(Param(match.group("name"), match.group("flag") == "optional",
+                            param_docs.get(match.group("name"), "")))
+    declared = {p.name for p in params}
+    for extra in sorted(set(param_docs) - declared):
+        raise BadQueryFile(f"{path}: '# param {extra}:' describes a parameter missing from '# params:'")
+    used = _sparql_variables(body)
+    for p in params:
+        if p.name not in used:
+            raise BadQueryFile(f"{path}: parameter {p.name!r} is declared but the SPARQL "
+                               f"never uses ?{p.name}")
+    for undeclared in sorted(set(_DOLLAR_VAR.findall(body)) - declared):
+        raise BadQueryFile(f"{path}: ${undeclared} looks like a parameter but is not declared "
+                           "in '# params:'")
+
+    # Let the engine parse it (on an empty store: cheap) and report what it projects.
+    try:
+        solutions = pyoxigraph.Store().query(sparql, use_default_graph_as_union=True)
+    except SyntaxError as e:
+        raise BadQueryFile(f"{path}: SPARQL syntax error: {e}") from None
+    if isinstance(solutions, pyoxigraph.QuerySolutions):
+        kind, projected = "select", [v.value for v in solutions.variables]
+    elif isinstance(solutions, pyoxigraph.QueryTriples):
+        kind, projected = "construct", ["subject", "predicate", "object"]
+    else:
+        kind, projected = "ask", ["result"]
+    if params and kind != "select":
+        raise BadQueryFile(f"{path}: only SELECT queries can take parameters")
+    for p in params:
+        if p.name not in projected:
+            # pyoxigraph substitutes only variables of the SELECT projection (SEP-0007).
+            raise BadQueryFile(f"{path}: parameter ?{p.name} must appear in the SELECT clause")
+    columns = _split_list(entries["columns"]) if "columns" in entries else projected
+    if columns != projected:
+        raise BadQueryFile(f"{path}: '# columns:' says {', '.join(columns)} but the query returns "
+                           f"{', '.join(projected)}")
+    return NamedQuery(
+        name=name or path.stem,
+        title=entries.get("title") or path.stem,
+        description=entries.get("description", ""),
+        params=params,
+        columns=columns,
+        sparql=sparql,
+        path=path,
+        kind=kind,
+    )
+
+
+def shipped_query_names() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
+
+
+def load_query(name_or_path: str | Path) -> NamedQuery:
+    """A shipped query by name (`plans`) or any `.rq` file by path.
+
+    RAISES: QueryNotFound (unknown name, lists the available ones), BadQueryFile (unreadable,
+        bad header, header and SPARQL disagree, SPARQL syntax error).
+    """
+    text = str(name_or_path)
+    looks_like_path = isinstance(name_or_path, Path) or text.endswith(".rq") or "/" in text or "\\" in text
+    if looks_like_path:
+        path = Path(text)
+        if not path.is_file():
+            raise BadQueryFile(f"{path}: no such query file")
+        return parse_query_file(path)
+    path = QUERY_DIR / f"{text}.rq"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", text) or not path.is_file():
+        raise QueryNotFound(text, shipped_query_names())
+    return parse_query_file(path, name=text)
+
+
+def list_queries() -> list[NamedQuery]:
+    """Every shipped query, sorted by name."""
+    return [load_query(name) for name in shipped_query_names()]
+
+
+def term_text(term) -> str | None:
+    """An RDF term as the plain string a table cell shows: a literal's lexical form (language tag
+    and datatype dropped; xsd:double/float as 2 or 6.5, never 2.0E0), an IRI as itself."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.datatype.value in _NUMERIC_FLOAT:
+            try:
+                number = float(term.value)
+            except ValueError:
+                return term.value
+            if number.is_integer() and abs(number) < 1e16:
+                return str(int(number))
+            return repr(number)
+        return term.value
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def bind_params(query: NamedQuery, params: Mapping[str, str] | None) -> dict[Variable, Literal]:
+    """Check `params` against the header and turn them into pyoxigraph substitutions.
+
+    An empty value for an optional parameter means "not given".
+    RAISES: UnknownParameter, MissingParameter.
+    """
+    params = dict(params or {})
+    declared = {p.name: p for p in query.params}
+    for name in params:
+        if name not in declared:
+            raise UnknownParameter(query.name, name, list(declared))
+    substitutions: dict[Variable, Literal] = {}
+    for name, param in declared.items():
+        value = params.get(name)
+        if value is None or value == "":
+            if not param.optional:
+                raise MissingParameter(query.name, name)
+            continue
+        substitutions[Variable(name)] = Literal(str(value))
+    return substitutions
+
+
+def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] | None = None
+              ) -> tuple[list[str], list[list[str | None]]]:
+    """Run a named query against a store with parameter values bound, not spliced.
+
+    store: a `pyoxigraph.Store` (or anything with its `query` signature).
+    query (NamedQuery | str | Path): a loaded query, a shipped query's name or a `.rq` path.
+    params (dict[str, str]): declared parameters only; values are bound as plain literals.
+    RETURNS (tuple[list[str], list[list[str | None]]]): column names and rows of plain strings
+        (None for unbound). The default graph is the union of all named graphs.
+    RAISES: QueryNotFound, BadQueryFile, UnknownParameter, MissingParameter, QueryFailed.
+    """
+    if not isinstance(query, NamedQuery):
+        query = load_query(query)
+    substitutions = bind_params(query, params)
+    try:
+        result = store.query(query.sparql, use_default_graph_as_union=True,
+                             substitutions=substitutions or None)
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            columns = [v.value for v in result.variables]
+            rows = [[term_text(solution[c]) for c in columns] for solution in result]
+        elif isinstance(result, pyoxigraph.QueryTriples):
+            columns = ["subject", "predicate", "object"]
+            rows = [[term_text(t.subject), term_text(t.predicate), term_text(t.object)] for t in result]
+        else:
+            columns, rows = ["result"], [["true" if bool(result) else "false"]]
+    except (SyntaxError, OSError, RuntimeError, ValueError) as e:
+        raise QueryFailed(f"query {query.name!r} failed: {e}") from e
+    return columns, rows
+
+
+__all__ = ["NamedQuery", "Param", "bind_params", "list_queries", "load_query", "parse_query_file",
+           "run_query", "shipped_query_names", "term_text"]
