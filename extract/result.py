@@ -27,6 +27,7 @@ class PlanMeta:
     title: str | None = None
     title_span: Evidence | None = None
     jurisdiction: str | None = None      # 衡阳市, 四川省 ...
+    place_code: str | None = None        # its GB/T 2260 code in extract/gazetteer.py: "430400"
     province: str | None = None          # 湖南省; the province itself for a provincial plan
     level: str | None = None             # "province" | "city" | "county" | "district"
     doc_number: str | None = None        # 发文字号 of the issuing notice
@@ -90,6 +91,8 @@ class Agency:
     type: str | None = None  # agency-type concept notation (ontology/agency_types.ttl)
     aliases: list[str] = field(default_factory=list)
     collective: bool = False  # 各县(市)区人民政府, 领导小组成员单位
+    name_en: str | None = None   # "Hengyang market regulation administration"
+    category: str | None = None  # party | government | judicial | regulator | institution | enterprise | collective
 
 
 @dataclass
@@ -132,6 +135,22 @@ class Person:
 
 
 @dataclass
+class PlaceMention:
+    """A place named inside a measure (docs/places.md): a county or district, or a development
+    zone, linked to a gazetteer unit (`code`) when it resolves; a zone resolves to the unit its
+    name starts with (银川经济技术开发区 -> 银川市)."""
+
+    name: str                # as printed: "雁峰区", "银川经济技术开发区"
+    kind: str                # "admin" (a gazetteer unit) | "zone" (development zone, park)
+    code: str | None         # GB/T 2260 code of the unit it resolves to
+    resolved: str | None     # that unit's full name
+    level: str | None        # province | city | county | district
+    measure_id: str | None
+    start: int
+    end: int
+
+
+@dataclass
 class ExtractionResult:
     source: str              # the file's name (the `source` column of every query)
     path: str                # where it was read from
@@ -147,6 +166,7 @@ class ExtractionResult:
     citations: list[Citation] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     extractor_version: str = EXTRACTOR_VERSION
 
@@ -166,6 +186,7 @@ class ExtractionResult:
         kwargs["plan"] = PlanMeta(**plan)
         for name, klass in [("sections", Section), ("measures", Measure),
                             ("responsibilities", Responsibility), ("agencies", Agency),
-                            ("citations", Citation), ("targets", Target), ("people", Person)]:
+                            ("citations", Citation), ("targets", Target), ("people", Person),
+                            ("places", PlaceMention)]:
             kwargs[name] = [build(klass, x) for x in data.get(name, [])]
         return cls(**kwargs)

@@ -311,6 +311,9 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
             g.types(node, _pk("CollectiveUnit"))
         g.add(node, PREF, _zh(canonical))
         g.add(node, LABEL, _zh(canonical))
+        if agency.name_en:
+            g.add(node, PREF, Literal(agency.name_en, language="en"))
+        g.add(node, _pk("agencyCategory"), _str(agency.category))
         g.add_all(node, ALT, (_zh(v) for v in [agency.name, *agency.aliases] if v and v != canonical))
         g.add(node, _n(SCHEMA, "areaServed"), place(agency.jurisdiction))
         notation = agency.type

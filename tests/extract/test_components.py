@@ -105,11 +105,35 @@ def test_agencies_resolved_within_jurisdiction():
     text = plan("一、重点任务\n1.甲。内容。（责任单位：市市场监管局（知识产权局）、财政局、湘潭海关、国家金融监管总局湘潭监管分局）")
     r = extract_text(text, "t.txt")
     canon = {a.name: a.canonical for a in r.agencies}
-    assert canon["市市场监管局（知识产权局）"] == "湘潭市市场监管局"
+    assert canon["市市场监管局（知识产权局）"] == "湘潭市市场监督管理局"
     assert canon["财政局"] == "湘潭市财政局"
     assert canon["湘潭海关"] == "湘潭海关"
     assert canon["国家金融监管总局湘潭监管分局"] == "国家金融监管总局湘潭监管分局"
     assert next(a for a in r.agencies if a.name.startswith("市市场")).aliases == ["知识产权局"]
+    by_name = {a.name: a for a in r.agencies}
+    assert by_name["湘潭海关"].type == "customs" and by_name["湘潭海关"].category == "regulator"
+    assert by_name["国家金融监管总局湘潭监管分局"].type == "nfra-branch"
+    assert by_name["财政局"].name_en == "Xiangtan finance bureau"
+
+
+@pytest.mark.parametrize("printed, canonical", [
+    ("市市场监管局", "湘潭市市场监督管理局"), ("市场监管局", "湘潭市市场监督管理局"),
+    ("市市场监督管理局", "湘潭市市场监督管理局"), ("市政府办", "湘潭市人民政府办公室"),
+    ("市人社局", "湘潭市人力资源和社会保障局"), ("市委编办", "湘潭市委机构编制委员会办公室"),
+    ("人民银行湘潭市分行", "人民银行湘潭市分行"), ("湘潭高新区管委会", "湘潭高新区管委会"),
+    ("岳塘区政府", "岳塘区人民政府"), ("市检察院", "湘潭市人民检察院"),
+])
+def test_agencies_printed_variants_meet_on_one_canonical_name(printed, canonical):
+    from policykg.extract.components.agencies import resolve_agency
+    from policykg.extract.result import PlanMeta
+
+    assert resolve_agency(printed, PlanMeta(jurisdiction="湘潭市", province="湖南省", level="city")).canonical == canonical
+
+
+def test_agencies_place_romanisation_uses_place_readings():
+    from policykg.extract.components.agencies import pinyin_name
+
+    assert (pinyin_name("朝阳"), pinyin_name("衡阳"), pinyin_name("厦门")) == ("Chaoyang", "Hengyang", "Xiamen")
 
 
 def test_plan_meta_from_notice_and_gazetteer():
