@@ -9,8 +9,9 @@ DOCS: docs/components.md#measures
 """
 from __future__ import annotations
 
-from ..outline import Outline
+from ..outline import Outline, heading_title
 from ..result import Measure
+from .task_tables import find_task_tables
 
 NOT_MEASURES = {"goals", "steps", "annex", "preamble", "background"}
 LEAF_PREFIX = {"safeguards": "保障", "projects": "工程", "tasks": "", "other": ""}
@@ -43,4 +44,10 @@ def find_measures(outline: Outline) -> list[Measure]:
             kind=KIND.get(top, "task"), body=outline.text[h.start:h.end].strip(),
             start=h.start, end=h.end,
         ))
+    if not measures:
+        # a plan whose tasks exist only as a task-division table
+        for i, row in enumerate(find_task_tables(outline.text, outline.header_end), 1):
+            measures.append(Measure(id=f"m{i}", no=row.no or str(i), title=heading_title(row.task), section=None,
+                                    section_id=None, kind="task", body=row.task, start=row.task_start,
+                                    end=row.task_end))
     return measures

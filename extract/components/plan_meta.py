@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..gazetteer import find_place, province_of
+from ..gazetteer import Place, choose_by_evidence, doc_number_candidates, find_place, places, province_of
 from ..outline import Outline
 from ..result import Evidence, PlanMeta
 from ..textutil import CJK, LP, RP, iter_lines
@@ -37,6 +37,34 @@ def iso_date(text: str | None) -> str | None:
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def resolve_jurisdiction(meta: PlanMeta, text: str) -> Place | None:
+    """The gazetteer unit a plan belongs to. Clues in order of trust: the first place named in
+    the plan title, the issuer, the notice title; then the 发文字号's issuer prefix (衡政办发 ->
+    衡阳市 or 衡水市, chosen by which one the issuer, notice title or text names, counting the
+    units inside each); last, a province or prefecture the text names clearly most often.
+    DOCS: docs/places.md#resolution
+    """
+    for source in (meta.title, meta.issuer, meta.notice_title):
+        found = find_place(source or "")
+        if found:
+            return found[0]
+    candidates = doc_number_candidates(meta.doc_number)
+    if candidates:
+        chosen = choose_by_evidence(candidates, meta.issuer, meta.notice_title, text)
+        if chosen is not None:
+            return chosen
+    return _most_named_unit(text)
+
+
+def _most_named_unit(text: str) -> Place | None:
+    counts = sorted(((text.count(p.name) + (text.count(p.short) if len(p.short) >= 2 else 0), p)
+                     for p in places() if p.level in ("province", "city")),
+                    key=lambda item: -item[0])
+    if counts and counts[0][0] >= 2 and (len(counts) == 1 or counts[0][0] > counts[1][0]):
+        return counts[0][1]
+    return None
 
 
 def find_plan_meta(outline: Outline) -> PlanMeta:
@@ -90,16 +118,12 @@ def find_plan_meta(outline: Outline) -> PlanMeta:
     for key in ("成文日期", "发布日期"):
         if not meta.issued and key in portal:
             meta.issued = iso_date(portal[key][0])
-    # jurisdiction: the first place in the title, else the issuer
-    for source in (meta.title, meta.issuer, outline.notice_title):
-        found = find_place(source or "")
-        if found:
-            place = found[0]
-            meta.jurisdiction = place.name
-            province = province_of(place)
-            meta.province = province.name if province else None
-            meta.level = place.level
-            break
+    # jurisdiction: a gazetteer entity (docs/places.md), whose level the plan takes
+    place = resolve_jurisdiction(meta, text)
+    if place is not None:
+        province = province_of(place)
+        meta.jurisdiction, meta.place_code, meta.level = place.name, place.code, place.admin_level
+        meta.province = province.name if province else None
     # period: "(2022—2025年)" in the title, else issue year to the latest 到YYYY年 in the goals
     years = _TITLE_YEARS.search(meta.title or "")
     if years:

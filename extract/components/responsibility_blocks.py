@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 
+from difflib import SequenceMatcher
+
 from ..result import Measure, Responsibility
-from ..textutil import split_units
+from ..textutil import nfkc_key, split_units
+from .task_tables import TaskRow, find_task_tables
 
 _NEST = r"[^()（）]*(?:[(（][^()（）]*[)）][^()（）]*)*"
 LEAD_LABELS = r"牵头单位|牵头部门|主责单位|主办单位"
@@ -34,6 +37,7 @@ FIRST_IS_LEAD = re.compile(
 AGENCY_END = re.compile(
     r"(?:局|委|办|厅|院|部|会|政府|中心|分局|海关|分行|支行|法院|检察院|公司|集团|学校|大学|学院|所|站|处|室|队|社|联|协会|管委会|办公室|单位|党校)"
     r"(?:\([^()]*\)|（[^（）]*）)?$")
+_DUTY = re.compile(r"(?P<units>各[^,，。;；各]{1,30}?(?:政府|部门|单位|管委会))(?:要)?(?:按照|按)?(?:职责分工|各自职责|职能分工)(?:负责|抓好落实|抓好|落实|推进)")
 _GENERIC = re.compile(r"^(?:相关|有关|各有关|其他|其它|各级|各类)")
 _TRAILERS = re.compile(r"(?:等有关单位|等相关单位|等单位|等部门|等|按职责分工负责|按职责负责|分别负责|共同负责|负责|配合|参与)$")
 
@@ -117,14 +121,49 @@ def find_blocks(measure: Measure, text: str) -> list[tuple[str, list[tuple[str, 
                 if sup:
                     blocks.append(("support", sup, "sentence"))
             break
+    if not blocks:
+        for m in _DUTY.finditer(body):
+            units = _units(m.group("units"), body_start + m.start("units"))
+            if units:
+                blocks.append(("support", units, "duty_sentence"))
+    return blocks
+
+
+def _row_for(measure: Measure, rows: list[TaskRow]) -> TaskRow | None:
+    """The table row describing a measure: same span, or its title in the task cell, or same number and a similar task."""
+    title = nfkc_key(measure.title)
+    best, best_score = None, 0.0
+    for row in rows:
+        if (row.task_start, row.task_end) == (measure.start, measure.end):
+            return row
+        task = nfkc_key(row.task)
+        score = 1.0 if title and len(title) >= 4 and (title in task or task in title) else \
+            SequenceMatcher(None, title, task[: len(title) + 10], autojunk=False).ratio()
+        if row.no and row.no == measure.no:
+            score += 0.3
+        if score > best_score:
+            best, best_score = row, score
+    return best if best_score >= 0.8 else None
+
+
+def _table_blocks(row: TaskRow) -> list[tuple[str, list[tuple[str, int, int]], str]]:
+    blocks = []
+    for role in ("lead", "support"):
+        units = [u for cell, offset in getattr(row, role) for u in _units(cell, offset)]
+        if units:
+            blocks.append((role, units, "task_table"))
     return blocks
 
 
 def find_responsibilities(measures: list[Measure], text: str) -> list[Responsibility]:
     first_is_lead = bool(FIRST_IS_LEAD.search(text))
+    rows = find_task_tables(text) if "|" in text or "牵头单位" in text or "责任单位" in text else []
     out: list[Responsibility] = []
     for measure in measures:
         blocks = find_blocks(measure, text)
+        if not blocks and rows:
+            row = _row_for(measure, rows)
+            blocks = _table_blocks(row) if row else []
         has_lead = any(role == "lead" for role, _, _ in blocks)
         rank, seen = 0, set()
         for role, units, rule in blocks:

@@ -246,7 +246,7 @@ def test_pipeline_registrations_and_analysis():
     from policykg.extract.pipeline import make_nlp
 
     nlp = make_nlp()
-    assert nlp.pipe_names == ["outline", "plan_meta", "measures", "responsibilities", "agencies", "citations",
+    assert nlp.pipe_names == ["outline", "plan_meta", "measures", "places", "responsibilities", "agencies", "citations",
                               "targets", "people"]
     assert nlp.analyze_pipes()["problems"] == {name: [] for name in nlp.pipe_names}
     doc = nlp(plan("一、重点任务\n1.甲。内容。（责任单位：市科技局）"))
@@ -261,3 +261,36 @@ def test_result_round_trips_through_json():
     r = extract_text(plan("一、重点任务\n1.甲。到2025年培育企业5家。（责任单位：市科技局）"), "t.txt")
     again = ExtractionResult.from_dict(json.loads(json.dumps(r.to_dict(), ensure_ascii=False)))
     assert again == r
+
+
+def test_responsibilities_collective_duty_sentence():
+    text = plan("一、重点任务\n1.甲。做好工作，各县（市、区）人民政府按职责分工负责。")
+    assert responsibilities(text) == [("1", "各县（市、区）人民政府", "support")]
+
+
+PIPE_TABLE = """附件
+任务分工表
+序号 | 重点任务 | 牵头单位 | 责任单位
+1 | 加强工作统筹，建立机制 | 市市场监管局 | 市财政局、市科技局
+2 | 培育高价值专利 | 市科技局 | 市市场监管局
+"""
+
+
+def test_responsibilities_from_pipe_task_table_matched_to_body_measures():
+    text = plan("一、重点任务\n1.加强工作统筹。建立工作机制。\n2.培育高价值专利。做好培育。\n" + PIPE_TABLE)
+    assert responsibilities(text) == [("1", "市市场监管局", "lead"), ("1", "市财政局", "support"),
+                                      ("1", "市科技局", "support"), ("2", "市科技局", "lead"),
+                                      ("2", "市市场监管局", "support")]
+
+
+def test_measures_from_a_table_when_the_plan_has_no_outline():
+    r = extract_text("湘潭市知识产权工作要点\n" + PIPE_TABLE.replace("附件\n", ""), "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [("1", "加强工作统筹，建立机制"), ("2", "培育高价值专利")]
+    assert [(x.agency, x.role) for x in r.responsibilities][:2] == [("市市场监管局", "lead"), ("市财政局", "support")]
+
+
+def test_responsibilities_from_one_cell_per_line_task_table():
+    table = "附件\n序号\n重点任务\n牵头单位\n配合单位\n1\n加强工作统筹\n市市场监管局\n市财政局\n2\n培育高价值专利\n市科技局\n市教育局、市人社局\n"
+    text = plan("一、重点任务\n1.加强工作统筹。建立工作机制。\n2.培育高价值专利。做好培育。\n" + table)
+    assert responsibilities(text) == [("1", "市市场监管局", "lead"), ("1", "市财政局", "support"),
+                                      ("2", "市科技局", "lead"), ("2", "市教育局", "support"), ("2", "市人社局", "support")]
