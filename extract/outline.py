@@ -116,7 +116,8 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
         for k in (1, 2, 3):
             chunk = "".join(x.text for x in scan[i:i + k])
             m = _WRAPPED_NOTICE.search(chunk)
-            if m and len(chunk) < 120 and m.start() < len(line.text):
+            inside_citation = m and chunk[:m.start()].count("《") > chunk[:m.start()].count("》")
+            if m and not inside_citation and len(chunk) < 120 and m.start() < len(line.text):
                 notice_title = re.sub(r"^名称[:：]", "", re.sub(r"\s+", "", chunk))
                 notice_span = (line.start, scan[min(i + k, len(scan)) - 1].end)
                 wrapped = _clean_title(m.group("title"))

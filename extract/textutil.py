@@ -27,6 +27,16 @@ class Line:
         return self.start + len(self.text)
 
 
+def pipe_cells(line: Line) -> list[tuple[str, int]]:
+    """A table row rendered as 'a | b | c' -> [(cell, offset of the cell in the text), ...]."""
+    out, pos = [], 0
+    for part in line.text.split("|"):
+        stripped = part.strip()
+        out.append((stripped, line.start + pos + (part.index(stripped) if stripped else 0)))
+        pos += len(part) + 1
+    return out
+
+
 def iter_lines(text: str) -> Iterator[Line]:
     pos = 0
     for raw in text.split("\n"):

@@ -145,3 +145,115 @@ def classify_agency(name: str) -> dict | None:
             result["matched_suffix"] = suffix
             return result
     return None
+
+
+# ---------------------------------------------------------------- framework registry
+_FW_BASE = "https://w3id.org/policykg/id/framework/"
+_ELI = "http://data.europa.eu/eli/ontology#"
+
+
+def _title_key(text: str) -> str:
+    """How titles compare: NFKC, no spaces, quotes or 《》〈〉, one kind of dash and bracket."""
+    text = _norm(text or "")
+    text = re.sub(r"[\"'“”‘’《》〈〉「」『』·・<>]", "", text)
+    text = text.translate(str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "–": "-", "―": "-", "－": "-", "~": "-", "～": "-"}))
+    return re.sub(r"-+", "-", text)
+
+
+@lru_cache(maxsize=1)
+def _load_frameworks() -> tuple[tuple[dict, ...], dict[str, dict]]:
+    values: dict[str, dict[str, list]] = {}
+    wanted = {SKOS + "prefLabel": "pref", SKOS + "altLabel": "alt", _ELI + "id_local": "doc_number",
+              PK + "level": "level", PK + "docKind": "kind", PK + "issuerName": "issuer", PK + "year": "year",
+              _ELI + "date_document": "date"}
+    for quad in pyoxigraph.parse(path=ontology_file("frameworks.ttl")):
+        subject, predicate, obj = quad.subject.value, quad.predicate.value, quad.object
+        if subject.startswith(_FW_BASE) and predicate in wanted:
+            key = wanted[predicate]
+            if key == "pref":
+                key = "title" if getattr(obj, "language", None) == "zh" else "title_en"
+            values.setdefault(subject, {}).setdefault(key, []).append(obj.value)
+    entries, index = [], {}
+    for iri in sorted(values):
+        v = values[iri]
+        entry = {"id": iri[len(_FW_BASE):], "iri": iri, "title": v["title"][0],
+                 "title_en": (v.get("title_en") or [None])[0], "aliases": sorted(v.get("alt", [])),
+                 "doc_number": (v.get("doc_number") or [None])[0], "level": v["level"][0], "kind": v["kind"][0],
+                 "issuer": (v.get("issuer") or [None])[0], "year": int(v["year"][0]) if v.get("year") else None,
+                 "date": (v.get("date") or [None])[0]}
+        entries.append(entry)
+        for name in [entry["title"], *entry["aliases"], entry["doc_number"]]:
+            if name:
+                index.setdefault(_title_key(name), entry)
+    return tuple(entries), index
+
+
+def frameworks() -> list[dict]:
+    """Every entry of ontology/frameworks.ttl: id, iri, title, title_en, aliases, doc_number,
+    level (central | ministerial | provincial), kind, issuer, year, date. Copies."""
+    entries, _ = _load_frameworks()
+    return [copy.deepcopy(e) for e in entries]
+
+
+def resolve_framework(*names: str | None) -> dict | None:
+    """The registry entry one of these names denotes (title, alias or 发文字号), else None.
+
+    A title with its years dropped is tried too: 知识产权强国建设纲要 names the (2021—2035年) one.
+    """
+    _, index = _load_frameworks()
+    for name in names:
+        if not name:
+            continue
+        key = _title_key(name)
+        for candidate in (key, re.sub(r"\((?:19|20)\d\d[^()]*\)$", "", key), re.sub(r"^中华人民共和国", "", key)):
+            if candidate in index:
+                return copy.deepcopy(index[candidate])
+    return None
+
+
+# ---------------------------------------------------------------- indicators
+_IND_BASE = "https://w3id.org/policykg/id/indicator/"
+
+
+@lru_cache(maxsize=1)
+def _load_indicators() -> tuple[dict, ...]:
+    values: dict[str, dict[str, list]] = {}
+    for quad in pyoxigraph.parse(path=ontology_file("indicators.ttl")):
+        subject, predicate, obj = quad.subject.value, quad.predicate.value, quad.object
+        if not subject.startswith(_IND_BASE):
+            continue
+        if predicate == SKOS + "prefLabel":
+            values.setdefault(subject, {}).setdefault("pref_" + (obj.language or ""), []).append(obj.value)
+        elif predicate == SKOS + "altLabel":
+            values.setdefault(subject, {}).setdefault("alt", []).append(obj.value)
+        elif predicate == SKOS + "notation":
+            values.setdefault(subject, {})["notation"] = [obj.value]
+        elif predicate == PK + "unit":
+            values.setdefault(subject, {})["unit"] = [obj.value]
+    return tuple({"notation": v["notation"][0], "iri": iri, "pref_zh": v["pref_zh"][0], "pref_en": v["pref_en"][0],
+                  "alt_zh": sorted(v.get("alt", [])), "unit": (v.get("unit") or [None])[0]}
+                 for iri, v in sorted(values.items()))
+
+
+def indicators() -> list[dict]:
+    """Every indicator concept of ontology/indicators.ttl (notation, iri, pref_zh, pref_en, alt_zh, unit)."""
+    return [copy.deepcopy(i) for i in _load_indicators()]
+
+
+def match_indicator(text: str | None) -> dict | None:
+    """The indicator concept a target's indicator text names: the longest label or alias contained
+    in it (每万人口高价值发明专利拥有量 beats 发明专利), else the shortest label containing it."""
+    key = _title_key(text or "")
+    if len(key) < 2:
+        return None
+    best, best_len = None, 0
+    for entry in _load_indicators():
+        for label in [entry["pref_zh"], *entry["alt_zh"]]:
+            lk = _title_key(label)
+            if lk and lk in key and len(lk) > best_len:
+                best, best_len = entry, len(lk)
+    if best is None and len(key) >= 4:
+        found = [(len(_title_key(label)), entry) for entry in _load_indicators()
+                 for label in [entry["pref_zh"], *entry["alt_zh"]] if key in _title_key(label)]
+        best = min(found, key=lambda x: x[0])[1] if found else None
+    return copy.deepcopy(best) if best else None

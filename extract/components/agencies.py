@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..gazetteer import find_place, lookup
 from ..result import Agency, PlanMeta, Responsibility
+from .responsibility_blocks import AGENCY_END
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 _ALIAS = re.compile(r"^(?P<base>.+?)\s*[(（](?P<alias>[^()（）]+)[)）]$")
@@ -44,7 +45,15 @@ def _classify(name: str) -> dict | None:
         from policykg.ontology.vocab import classify_agency
     except ImportError:   # the vocabulary is not shipped: agencies stay untyped
         return None
-    return classify_agency(name)
+    found = classify_agency(name)
+    if found is None:
+        # a sub-unit takes its parent's type: 市公安局侵犯知识产权犯罪侦查支队 -> 公安局
+        for end in range(len(name) - 1, 2, -1):
+            if AGENCY_END.search(name[:end]):
+                found = classify_agency(name[:end])
+                if found:
+                    break
+    return found
 
 
 def _norm(text: str) -> str:
@@ -104,8 +113,9 @@ def resolve_agency(name: str, plan: PlanMeta) -> Agency:
     else:
         place, rest = _split_place(base, plan.jurisdiction)
         rest = abbreviations().get(_norm(rest), rest)
-        if base.startswith(_NATIONAL) or vertical:
-            canonical = base          # named as printed, not a body of the plan's city
+        inside = find_place(base)
+        if base.startswith(_NATIONAL) or vertical or (inside and inside[1] > 0):
+            canonical = base          # named as printed: a vertical body or a branch named after its place
         elif place and not base.startswith(place) and find_place(base) and find_place(base)[1] == 0:
             canonical = base[: find_place(base)[2]] + rest    # 衡阳高新区管委会 keeps its printed place
         else:
@@ -132,12 +142,14 @@ def resolve_agency(name: str, plan: PlanMeta) -> Agency:
                   category=kind["category"] if kind else None)
 
 
-def resolve_agencies(responsibilities: list[Responsibility], plan: PlanMeta) -> list[Agency]:
+def resolve_agencies(responsibilities: list[Responsibility], plan: PlanMeta,
+                     post_agencies: list[str] = ()) -> list[Agency]:
+    """Every unit named in responsibilities, plan leads and leading-group posts, once each."""
     seen: dict[str, Agency] = {}
     for r in responsibilities:
         if r.agency not in seen:
             seen[r.agency] = resolve_agency(r.agency, plan)
-    for name in plan.plan_leads:
+    for name in [*plan.plan_leads, *post_agencies]:
         if name not in seen:
             seen[name] = resolve_agency(name, plan)
     return list(seen.values())

@@ -65,6 +65,29 @@ def wrapped_title(title: str) -> str | None:
     return None
 
 
+_SHORT_REFERENCE = re.compile(r"^(?:上述|前述|该|本)?(?:纲要|规划|意见|方案|计划|条例|办法|通知|决定|规定|战略|行动计划|实施方案)$")
+
+
+def _back_reference(key: str, earlier: list[Citation]) -> bool:
+    """《纲要》 or 上述《规划》 after the full title: a reference to that citation, not a new one."""
+    if not _SHORT_REFERENCE.match(key):
+        return False
+    short = re.sub(r"^(?:上述|前述|该|本)", "", key)
+
+    def stem(title: str) -> str:   # 知识产权强国建设纲要(2021-2035年) -> 知识产权强国建设纲要
+        return re.sub(r"[(（][^()（）]*[)）]$", "", nfkc_key(title))
+
+    return any(stem(c.framework or c.title).endswith(short) or stem(c.title).endswith(short) for c in earlier)
+
+
+def _resolve(*names):
+    try:
+        from policykg.ontology.vocab import resolve_framework
+    except ImportError:   # registry not shipped: citations stay unresolved
+        return None
+    return resolve_framework(*names)
+
+
 def find_citations(outline: Outline) -> list[Citation]:
     text = outline.text
     own = nfkc_key(outline.title or "")
@@ -74,13 +97,16 @@ def find_citations(outline: Outline) -> list[Citation]:
 
     def add(title, start, end, doc_number=None, issuer=None, wraps=None):
         key = nfkc_key(title)
-        if not key or key == own or key in seen:
+        if not key or key == own or key in seen or _back_reference(key, out):
             return
         seen.add(key)
-        framework = wraps or title
-        out.append(Citation(title=title, doc_number=doc_number, framework=framework, kind=document_kind(title),
+        entry = _resolve(wraps, doc_number if wraps else None) if wraps else _resolve(title, doc_number)
+        framework = entry["title"] if entry else (wraps or title)
+        kind = document_kind(title) if wraps or not entry else entry["kind"]
+        out.append(Citation(title=title, doc_number=doc_number, framework=framework, kind=kind,
                             issuer=issuer, start=start, end=end,
-                            in_preamble=outline.header_end <= start < preamble_end, wraps=wraps))
+                            in_preamble=outline.header_end <= start < preamble_end, wraps=wraps,
+                            framework_id=entry["id"] if entry else None, level=entry["level"] if entry else None))
 
     for m in _CITE.finditer(text):
         title = re.sub(r"\s+", lambda s: " " if _between_words(s) else "", m.group("title")).strip()

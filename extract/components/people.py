@@ -21,6 +21,7 @@ from ..gazetteer import lookup
 from ..outline import Outline
 from ..result import Person
 from ..textutil import iter_lines
+from .responsibility_blocks import AGENCY_END
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 _GROUP_LINE = re.compile(r"领导小组|工作小组|联席会议|委员会名单|专班")
@@ -85,17 +86,42 @@ def split_name_post(rest: str) -> tuple[str | None, str | None]:
     return None, text
 
 
+@lru_cache(maxsize=1)
+def _title_re() -> re.Pattern:
+    titles = sorted(roles()["post_titles"], key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, titles)))
+
+
+def split_post(post: str | None) -> tuple[str | None, str | None]:
+    """'市委宣传部分管日常工作的副部长' -> ('市委宣传部', '分管日常工作的副部长'); '市长' -> (None, '市长')."""
+    if not post:
+        return None, None
+    first = re.split(r"[、,，]", post, maxsplit=1)[0]
+    best = None
+    for m in _title_re().finditer(first):
+        head = first[:m.start()]
+        if len(head) >= 2 and AGENCY_END.search(head):
+            best = (head, post[m.start():])
+            break
+    return best if best else (None, post)
+
+
 def find_people(outline: Outline) -> list[Person]:
     text = outline.text
     out: list[Person] = []
     group, role, active = None, None, False
+    previous = ""
     for line in iter_lines(text):
         raw = line.text.strip()
         if not raw:
             continue
         if _GROUP_LINE.search(raw) and len(raw) <= 40 and not re.search(r"[,，。;；:：]", raw):
-            group, role, active = raw, None, True
+            # a group title wrapped over two lines: "X市…建设" / "试点城市工作领导小组名单"
+            head = previous if previous and len(previous) <= 30 and not re.search(r"[,，。;；:：\d]|^附\s*件", previous) else ""
+            group, role, active = re.sub(r"(?:成员)?名单$", "", head + raw), None, True
+            previous = raw
             continue
+        previous = raw
         if not active:
             continue
         m = _spaced_roles().match(raw)
@@ -126,4 +152,6 @@ def find_people(outline: Outline) -> list[Person]:
     for m in _POST_HOLDS.finditer(text):
         out.append(Person(name=None, role=m.group("role").replace("领导小组", ""), post=m.group("post"),
                           group=group, start=m.start(), end=m.end()))
+    for person in out:
+        person.post_agency, person.post_title = split_post(person.post)
     return out

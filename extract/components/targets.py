@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..outline import Outline
 from ..result import Target
-from ..textutil import CN_NUMERAL, cn_to_int, iter_lines, to_halfwidth_digits
+from ..textutil import CN_NUMERAL, cn_to_int, iter_lines, pipe_cells, to_halfwidth_digits
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 
@@ -133,6 +133,17 @@ class _Context:
             if year:
                 return year, False
         return self.period_end, True
+
+
+def link_indicators(targets: list[Target]) -> None:
+    """Set each target's indicator_id from the indicator vocabulary (ontology/indicators.ttl)."""
+    try:
+        from policykg.ontology.vocab import match_indicator
+    except ImportError:   # vocabulary not shipped: targets keep only their printed indicator
+        return
+    for target in targets:
+        found = match_indicator(target.indicator)
+        target.indicator_id = found["notation"] if found else None
 
 
 def find_targets(outline: Outline, period_end: int | None) -> list[Target]:
@@ -272,12 +283,55 @@ _HEADER_CELL = re.compile(r"^\s*(?:指\s*标|指标名称|主要指标|序\s*号
 _UNIT_IN_NAME = re.compile(r"^(?P<name>.+?)\s*[(（](?P<unit>[^()（）]{1,6})[)）]\s*$")
 
 
+_BASE_YEAR = re.compile(r"基期|基准|现状|现值|实际")
+_UNIT_HEADER = re.compile(r"^\s*(?:单\s*位|计量单位)\s*$")
+
+
+def _pipe_table(lines, i: int, out: list[Target]) -> int:
+    """'指标 | 单位 | 2023年 | 2024年' then '发明专利拥有量 | 件 | 10 | 11' rows; returns the next line index."""
+    header = [c for c, _ in pipe_cells(lines[i])]
+    if not header or not _HEADER_CELL.match(header[0]):
+        return i
+    years = {k: int(m.group(1)) for k, c in enumerate(header)
+             if (m := re.match(r"^\s*((?:19|20)\d\d)\s*年?", c)) and not _BASE_YEAR.search(c)}
+    if not years:
+        return i
+    unit_col = next((k for k, c in enumerate(header) if _UNIT_HEADER.match(c)), None)
+    j = i + 1
+    while j < len(lines) and "|" in lines[j].text:
+        cells = pipe_cells(lines[j])
+        if len(cells) != len(header):
+            break
+        name, name_at = cells[0]
+        um = _UNIT_IN_NAME.match(name)
+        indicator, unit = (um.group("name"), um.group("unit")) if um else (name, None)
+        if unit_col is not None and cells[unit_col][0]:
+            unit = cells[unit_col][0]
+        for k, year in years.items():
+            vm = _NUM_CELL.match(cells[k][0])
+            if not vm:
+                continue
+            unit_here = "%" if vm.group(2) else unit
+            kind = "ratio" if unit_here == "%" else ("count" if unit_here in ("个", "项") else "level")
+            out.append(Target(indicator=indicator.strip(), value=float(vm.group(1).replace("．", ".")), value_max=None,
+                              unit=unit_here, year=year, kind=kind, comparator="=",
+                              text=f"{name} {year}年:{vm.group(1)}", start=name_at, end=cells[k][1] + len(cells[k][0])))
+        j += 1
+    return j
+
+
 def find_table_targets(outline: Outline, period_end: int | None) -> tuple[list[Target], list[tuple[int, int]]]:
-    """Year-column tables laid out one cell per line, or one row per line."""
+    """Year-column tables laid out one cell per line, one row per line, or as ' | ' rows."""
     lines = [ln for ln in iter_lines(outline.text) if outline.header_end <= ln.start < outline.body_end]
     out, covered = [], []
     i = 0
     while i < len(lines):
+        if "|" in lines[i].text:
+            j = _pipe_table(lines, i, out)
+            if j > i:
+                covered.append((lines[i].start, lines[j - 1].end))
+                i = j
+                continue
         if not _HEADER_CELL.match(lines[i].text):
             i += 1
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..textutil import Line, iter_lines
+from ..textutil import iter_lines, pipe_cells
 
 _NO = re.compile(r"^(?:序\s*号|编\s*号|序)$")
 _TASK = re.compile(r"^(?:重点|主要|工作|具体)?(?:任务|工作|措施|举措|内容)(?:内容|措施|名称|事项)?$|^任务(?:分工|事项)$")
@@ -45,15 +45,6 @@ def _header(cells: list[str]) -> list[str | None] | None:
     return None
 
 
-def _cells(line: Line) -> list[tuple[str, int]]:
-    out, pos = [], 0
-    for part in line.text.split("|"):
-        stripped = part.strip()
-        out.append((stripped, line.start + pos + (part.index(stripped) if stripped else 0)))
-        pos += len(part) + 1
-    return out
-
-
 def _row(kinds: list[str | None], cells: list[tuple[str, int]]) -> TaskRow | None:
     task = next(((c, o) for k, (c, o) in zip(kinds, cells) if k == "task"), None)
     if not task or not task[0]:
@@ -73,12 +64,12 @@ def find_task_tables(text: str, start: int = 0, end: int | None = None) -> list[
     while i < len(lines):
         line = lines[i]
         if "|" in line.text:
-            cells = _cells(line)
+            cells = pipe_cells(line)
             kinds = _header([c for c, _ in cells])
             if kinds:
                 i += 1
                 while i < len(lines) and "|" in lines[i].text:
-                    cells = _cells(lines[i])
+                    cells = pipe_cells(lines[i])
                     if len(cells) == len(kinds):
                         row = _row(kinds, cells)
                         if row:

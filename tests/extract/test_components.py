@@ -112,7 +112,7 @@ def test_agencies_resolved_within_jurisdiction():
     assert next(a for a in r.agencies if a.name.startswith("市市场")).aliases == ["知识产权局"]
     by_name = {a.name: a for a in r.agencies}
     assert by_name["湘潭海关"].type == "customs" and by_name["湘潭海关"].category == "regulator"
-    assert by_name["国家金融监管总局湘潭监管分局"].type == "nfra-branch"
+    assert by_name["国家金融监管总局湘潭监管分局"].type == "financial-regulation"
     assert by_name["财政局"].name_en == "Xiangtan finance bureau"
 
 
@@ -240,14 +240,18 @@ def test_people_spaced_roles_glued_names_and_office_holders():
     assert people == [("组长", "张三丰", "市长"), ("副组长", "李四", "副市长"), ("成员", "王小五", "市科技局局长"),
                       ("成员", None, "市财政局副局长"), ("成员", "赵六", "湘潭海关关长"),
                       ("办公室主任", "王小五", "市科技局局长")]
+    r = extract_text(text, "t.txt")
+    assert [(p.post_agency, p.post_title) for p in r.people][2:5] == [
+        ("市科技局", "局长"), ("市财政局", "副局长"), ("湘潭海关", "关长")]
+    assert {"市科技局", "市财政局", "湘潭海关"} <= {a.name for a in r.agencies}
 
 
 def test_pipeline_registrations_and_analysis():
     from policykg.extract.pipeline import make_nlp
 
     nlp = make_nlp()
-    assert nlp.pipe_names == ["outline", "plan_meta", "measures", "places", "responsibilities", "agencies", "citations",
-                              "targets", "people"]
+    assert nlp.pipe_names == ["outline", "plan_meta", "measures", "places", "responsibilities", "citations",
+                              "targets", "people", "agencies"]
     assert nlp.analyze_pipes()["problems"] == {name: [] for name in nlp.pipe_names}
     doc = nlp(plan("一、重点任务\n1.甲。内容。（责任单位：市科技局）"))
     assert [s.text for s in doc.spans["policykg_responsibilities"]] == ["市科技局"]
@@ -294,3 +298,61 @@ def test_responsibilities_from_one_cell_per_line_task_table():
     text = plan("一、重点任务\n1.加强工作统筹。建立工作机制。\n2.培育高价值专利。做好培育。\n" + table)
     assert responsibilities(text) == [("1", "市市场监管局", "lead"), ("1", "市财政局", "support"),
                                       ("2", "市科技局", "lead"), ("2", "市教育局", "support"), ("2", "市人社局", "support")]
+
+
+def test_outline_citation_of_a_wrapping_notice_is_not_the_plans_own_notice():
+    text = "岳阳市知识产权强市建设工作方案（2024—2026年）\n落实《中共中央 国务院关于印发〈知识产权强国建设纲要(2021—2035年)〉的通知》精神，制定本方案。\n一、重点任务\n1.甲。内容。"
+    r = extract_text(text, "t.txt")
+    assert r.plan.title == "岳阳市知识产权强市建设工作方案（2024—2026年）"
+    assert r.plan.notice_title is None and (r.plan.period_start, r.plan.period_end) == (2024, 2026)
+    assert [(c.kind, c.framework_id) for c in r.citations] == [
+        ("notice", "ip-powerful-country-2021-2035"), ("plan", "ip-powerful-country-2021-2035")]
+
+
+def test_targets_pipe_table_with_unit_and_base_year_columns():
+    body = ("一、总体要求\n主要指标：\n指标 | 单位 | 2022年（基期） | 2024年 | 2025年\n"
+            "每万人口高价值发明专利拥有量 | 件 | 6.1 | 8 | 9.5\n知识产权质押融资金额（亿元） |  | 1.2 | 2 | 3\n"
+            "二、重点任务\n1.甲。内容。")
+    found = targets(body)
+    assert [(t.indicator, t.value, t.unit, t.year) for t in found] == [
+        ("每万人口高价值发明专利拥有量", 8, "件", 2024), ("每万人口高价值发明专利拥有量", 9.5, "件", 2025),
+        ("知识产权质押融资金额", 2, "亿元", 2024), ("知识产权质押融资金额", 3, "亿元", 2025)]
+
+
+def test_targets_deadline_in_chinese_numerals():
+    found = targets("一、总体要求\n到二〇二五年，知识产权质押融资金额达到十五亿元。")
+    assert [(t.value, t.unit, t.year, t.year_inferred) for t in found] == [(15, "亿元", 2025, False)]
+
+
+@pytest.mark.parametrize("clause, value, comparator", [
+    ("到2025年，专利代理机构超过30家。", 30, ">="),
+    ("到2025年，非正常专利申请控制在5%以内。", 5, "<="),
+    ("到2025年，知识产权服务机构不少于50家。", 50, ">="),
+    ("到2025年，力争PCT国际专利申请量达到120件。", 120, ">="),
+    ("到2025年，新增省级知识产权示范企业一百二十家。", 120, "="),
+])
+def test_targets_comparators(clause, value, comparator):
+    found = targets(f"一、总体要求\n{clause}")
+    assert [(t.value, t.comparator) for t in found] == [(value, comparator)]
+
+
+def test_targets_link_to_indicator_concepts():
+    found = targets("一、总体要求\n到2025年，每万人口高价值发明专利拥有量达到12件，商标有效注册量达到5万件，培育知名品牌3个。")
+    assert [t.indicator_id for t in found] == ["high-value-invention-patents-per-10k", "valid-trademarks", "brands"]
+
+
+@pytest.mark.parametrize("clause, year", [
+    ("到2025年，新建工作站5个。", 2025),
+    ("2025年底前，新建工作站5个。", 2025),
+    ("到2026年12月，新建工作站5个。", 2026),
+    ("力争到二〇二五年底，新建工作站5个。", 2025),
+])
+def test_targets_explicit_deadline_forms(clause, year):
+    found = targets(f"一、总体要求\n{clause}", title="湘潭市知识产权强市建设工作方案（2024—2030年）")
+    assert [(t.value, t.year, t.year_inferred) for t in found] == [(5, year, False)]
+
+
+def test_targets_deadline_inherited_from_the_governing_clause_of_a_list():
+    body = "一、总体要求\n（一）主要目标。到2025年，实现以下目标：\n——专利质押融资金额达到3亿元。\n——新建工作站5个。"
+    found = targets(body, title="湘潭市知识产权强市建设工作方案（2024—2030年）")
+    assert [(t.value, t.year, t.year_inferred) for t in found] == [(3, 2025, False), (5, 2025, False)]

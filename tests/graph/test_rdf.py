@@ -248,7 +248,10 @@ def test_rdf_base_value_scales_units():
 # ------------------------------------------------------------------ vocabulary
 def test_rdf_vocabulary_quads_in_their_own_graphs():
     quads = vocabulary_quads()
-    assert {q.graph_name for q in quads} == {ONTOLOGY_GRAPH, AGENCY_TYPES_GRAPH}
+    from policykg.graph.rdf import VOCABULARY_GRAPHS
+
+    # one named graph per shipped vocabulary file, and nothing in the default graph
+    assert {q.graph_name for q in quads} == set(VOCABULARY_GRAPHS.values()) >= {ONTOLOGY_GRAPH, AGENCY_TYPES_GRAPH}
     assert not any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
     assert vocabulary_quads() == quads
 
