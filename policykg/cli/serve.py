@@ -1,0 +1,89 @@
+"""`policykg serve`: the web app (viz/web/app.py) on uvicorn, or one in-process request (--get).
+
+Validates every option before the store is opened (datasette's `serve`); binds 127.0.0.1 by
+default. Docs: docs/web.md.
+"""
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._util import StoreOpt, app, handle_errors, store_path, warn, write_out
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@app.command("serve")
+@handle_errors
+def serve_cli(
+    store: Optional[Path] = StoreOpt,
+    host: str = typer.Option(DEFAULT_HOST, "--host", metavar="ADDR",
+                             help="Address to bind (loopback by default; 0.0.0.0 exposes the store "
+                                  "to the network)."),
+    port: int = typer.Option(DEFAULT_PORT, "--port", min=0, max=65535, metavar="N",
+                             help="TCP port (0 picks a free one)."),
+    time_limit: float = typer.Option(30.0, "--time-limit", min=0.001, metavar="S",
+                                     help="Stop a query after S seconds (HTTP 503)."),
+    max_rows: int = typer.Option(10_000, "--max-rows", min=1, metavar="N",
+                                 help="Keep at most N rows (or triples) per answer; cut answers "
+                                      "are flagged."),
+    cors: Optional[str] = typer.Option(None, "--cors", metavar="ORIGIN",
+                                       help="Allow this browser origin (or '*') to call the app; "
+                                            "off by default."),
+    get: Optional[str] = typer.Option(None, "--get", metavar="PATH",
+                                      help="Answer one request for PATH in-process, print the body "
+                                           "and exit (no port is opened)."),
+) -> None:
+    """Serve the store read-only: SPARQL endpoint, saved queries, entity and plan pages.
+
+    Example: policykg serve --store .policykg/store --port 8000
+    Smoke test: policykg serve --get /queries/plans.csv
+    """
+    from policykg.viz.web import create_app
+
+    application = create_app(store_path(store), time_limit=time_limit, max_rows=max_rows, cors=cors)
+    if get is not None:
+        _answer_one(application, get)
+        return
+    if not _is_loopback(host):
+        warn(f"binding {host}: anyone who can reach this address can query the store")
+    import uvicorn
+
+    typer.echo(f"policykg serving http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+
+
+def _answer_one(application: object, path: str) -> None:
+    """datasette's `--get`: one request through the ASGI app, body on stdout; exit 1 on >= 400."""
+    import asyncio
+
+    import httpx
+
+    if not path.startswith("/"):
+        from policykg.errors import PolicyKGError
+
+        raise PolicyKGError(f"--get takes a path starting with '/', got {path!r}")
+
+    async def fetch() -> httpx.Response:
+        transport = httpx.ASGITransport(app=application)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            return await client.get(path)
+
+    response = asyncio.run(fetch())
+    write_out(response.text)
+    if response.status_code >= 400:
+        typer.echo(f"error: HTTP {response.status_code} for {path}", err=True)
+        raise typer.Exit(1)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,153 @@
+"""The plan page's text: a plan's whole cleaned text with its measures, agencies (through their
+assignments), citations and targets highlighted from their evidence spans and linked.
+
+`plan_page(raw, source)` finds the document graph by its `dcterms:source`, reads the spans with
+one SPARQL query (the graph bound by substitution, never spliced) and returns escaped HTML
+(markupsafe.Markup) whose spans nest properly. Partner: templates/plan.html.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from markupsafe import Markup, escape
+
+from .entity import CLEANED_TEXT, PLAN, SOURCE, label_of
+
+PK = "https://w3id.org/policykg/ns#"
+DOCUMENT_GRAPH = ox.NamedNode(PK + "DocumentGraph")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+# item class -> css kind; measures wrap the others
+KINDS = {PK + "Measure": "measure", PK + "Assignment": "agency", PK + "Citation": "citation",
+         PK + "Target": "target"}
+
+_SPANS = """
+PREFIX pk: <https://w3id.org/policykg/ns#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?g ?item ?type ?start ?end ?agency ?no WHERE {
+  GRAPH ?g {
+    ?item pk:evidence ?sel ; a ?type .
+    ?sel oa:start ?start ; oa:end ?end .
+    VALUES ?type { pk:Measure pk:Assignment pk:Citation pk:Target }
+    OPTIONAL { ?item pk:agency ?agency }
+    OPTIONAL { ?item pk:measureNo ?no }
+  }
+}"""
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    kind: str
+    iri: str      # the page the span links to (the agency for an assignment)
+    item: str     # the extracted item itself
+    title: str
+
+
+@dataclass
+class PlanPage:
+    source: str
+    graph: str
+    plan: str
+    title: str | None
+    html: Markup
+    counts: dict[str, int]
+
+
+def entity_url(iri: str) -> str:
+    return "/entity?" + urlencode({"iri": iri})
+
+
+def find_graph(raw: ox.Store, source: str) -> ox.NamedNode | None:
+    """The document graph whose `dcterms:source` is `source` (the file name)."""
+    for quad in raw.quads_for_pattern(None, SOURCE, ox.Literal(source), None):
+        if quad.subject == quad.graph_name and isinstance(quad.subject, ox.NamedNode):
+            return quad.subject
+    return None
+
+
+def plan_page(raw: ox.Store, source: str) -> PlanPage | None:
+    graph = find_graph(raw, source)
+    if graph is None:
+        return None
+    plan = next((q.object for q in raw.quads_for_pattern(graph, PLAN, None, graph)), None)
+    text = next((q.object.value for q in raw.quads_for_pattern(plan, CLEANED_TEXT, None, graph)),
+                None) if plan is not None else None
+    if plan is None or text is None:
+        return None
+    spans = _spans(raw, graph, len(text))
+    counts: dict[str, int] = {}
+    for span in spans:
+        counts[span.kind] = counts.get(span.kind, 0) + 1
+    return PlanPage(source, graph.value, plan.value, label_of(raw, plan),
+                    highlight(text, spans), counts)
+
+
+def _spans(raw: ox.Store, graph: ox.NamedNode, length: int) -> list[Span]:
+    spans = []
+    labels: dict[str, str | None] = {}
+    for row in raw.query(_SPANS, substitutions={ox.Variable("g"): graph}):
+        kind = KINDS[row["type"].value]
+        try:
+            start, end = int(row["start"].value), int(row["end"].value)
+        except ValueError:
+            continue
+        if not 0 <= start < end <= length:
+            continue
+        item = row["item"].value
+        target = row["agency"].value if kind == "agency" and row["agency"] is not None else item
+        if target not in labels:
+            labels[target] = label_of(raw, ox.NamedNode(target))
+        title = labels[target] or target
+        if kind == "measure" and row["no"] is not None:
+            title = f"{row['no'].value} {title}"
+        spans.append(Span(start, end, kind, target, item, title))
+    return spans
+
+
+def highlight(text: str, spans: list[Span]) -> Markup:
+    """`text` escaped, with each span wrapped and linked. Measures contain the other spans; a
+    span overlapping an earlier one of its layer is dropped, one crossing a measure's edge is
+    cut at that edge, so the tags always nest."""
+    measures = _non_overlapping([s for s in spans if s.kind == "measure"])
+    leaves = []
+    for leaf in _non_overlapping([s for s in spans if s.kind != "measure"]):
+        for m in measures:
+            if leaf.start < m.start < leaf.end:
+                leaf = Span(leaf.start, m.start, leaf.kind, leaf.iri, leaf.item, leaf.title)
+            if leaf.start < m.end < leaf.end:
+                leaf = Span(leaf.start, m.end, leaf.kind, leaf.iri, leaf.item, leaf.title)
+        leaves.append(leaf)
+    # (position, order, html): at one position close a leaf, close a measure, open a measure,
+    # open a leaf
+    events: list[tuple[int, int, Markup]] = []
+    for m in measures:
+        events.append((m.start, 2, Markup('<span class="hl hl-measure" title="{}">'
+                                          '<a class="marker" href="{}">M</a>').format(
+            m.title, entity_url(m.item))))
+        events.append((m.end, 1, Markup("</span>")))
+    for leaf in leaves:
+        events.append((leaf.start, 3, Markup('<a class="hl hl-{}" href="{}" title="{}">').format(
+            leaf.kind, entity_url(leaf.iri), leaf.title)))
+        events.append((leaf.end, 0, Markup("</a>")))
+    events.sort(key=lambda e: (e[0], e[1]))
+    out: list[str] = []
+    position = 0
+    for at, _, tag in events:
+        out.append(escape(text[position:at]))
+        out.append(tag)
+        position = at
+    out.append(escape(text[position:]))
+    return Markup("".join(out))
+
+
+def _non_overlapping(spans: list[Span]) -> list[Span]:
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
