@@ -1,0 +1,78 @@
+"""Real headless Chromium for the view tests and bench/bench_viz.py: Debian's chromium and
+chromedriver driven by selenium, with the performance log (CDP Network.requestWillBeSent) and the
+browser console log switched on so a test can list every request and every console error.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome-error:")
+LOCAL_HOSTS = ("http://127.0.0.1", "https://127.0.0.1", "ws://127.0.0.1")
+
+
+def available() -> bool:
+    return Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()
+
+
+def start(width: int = 1280, height: int = 900):
+    """A headless Chromium with a fresh profile; the profile folder is removed on driver.quit()."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="policykg-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+                 f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    quit_ = driver.quit
+
+    def quit_and_clean() -> None:
+        try:
+            quit_()
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
+
+    driver.quit = quit_and_clean  # type: ignore[method-assign]
+    driver.get("about:blank")
+    return driver
+
+
+def requested_urls(driver) -> list[str]:
+    """Every URL a web page asked for since the last call (drains the performance log).
+    Requests made by the browser's own chrome:// pages (the start-up tab) are not the page's."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            params = message["params"]
+            if not params.get("documentURL", "").startswith("chrome://"):
+                urls.append(params["request"]["url"])
+    return urls
+
+
+def outside(urls: list[str]) -> list[str]:
+    return [u for u in urls if not u.startswith(LOCAL_SCHEMES) and not u.startswith(LOCAL_HOSTS)]
+
+
+def console_errors(driver) -> list[str]:
+    """SEVERE console entries since the last call (drains the browser log)."""
+    return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+def wait_ready(driver, timeout: float = 20.0) -> float:
+    """Wait until the page's network has drawn once; returns window.policykgReady (ms)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(
+        lambda d: d.execute_script("return window.policykgReady || null") is not None)
+    return float(driver.execute_script("return window.policykgReady"))

@@ -1,0 +1,163 @@
+"""Static charts (matplotlib, PNG and SVG) for reports: agency types x plans, and one indicator's
+targets across cities and years. Chinese labels need a CJK font; without one matplotlib draws
+boxes, so we refuse with NoCJKFont instead. Data comes from SPARQL over the store.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from policykg.graph.store import Store
+
+from .errors import NoCJKFont, NothingToShow
+from .projections_for_views import PREFIXES, target_rows
+
+# Preferred first; any font whose name says CJK/SC/Hei is tried after these.
+CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
+             "Source Han Sans SC", "Source Han Sans CN", "SimHei", "Microsoft YaHei", "PingFang SC")
+_CJK_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+              "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+              "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+_AGENCY_TYPES = """
+SELECT ?source ?city ?type ?agency WHERE {
+  GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
+    ?assignment a pk:Assignment ; pk:agency ?agency .
+    ?assignment pk:plan ?plan .
+    OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
+    OPTIONAL { ?agency org:classification ?type_ } }
+  OPTIONAL { ?type_ skos:prefLabel ?type_label FILTER(LANG(?type_label) = "zh") }
+  BIND(COALESCE(?type_label, "未分类") AS ?type) }
+"""
+
+
+def cjk_font() -> str:
+    """The family name of an installed CJK font matplotlib can use. RAISES: NoCJKFont."""
+    from matplotlib import font_manager
+
+    for path in _CJK_FILES:  # a font installed after matplotlib built its cache
+        if Path(path).exists() and not any(f.fname == path for f in font_manager.fontManager.ttflist):
+            font_manager.fontManager.addfont(path)
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in names:
+            return name
+    for name in sorted(names):
+        if any(word in name for word in ("CJK", " SC", "Hei", "Han Sans")):
+            return name
+    raise NoCJKFont()
+
+
+def _pyplot(font: str):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["font.family"] = [font]
+    plt.rcParams["axes.unicode_minus"] = False
+    plt.rcParams["svg.hashsalt"] = "policykg"  # stable SVG ids from run to run
+    return plt
+
+
+def _save(fig, out_dir: Path, stem: str) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
+    fig.savefig(paths[0], dpi=150, bbox_inches="tight")
+    fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None})
+    return paths
+
+
+def agency_type_counts(store: Store) -> tuple[list[str], list[str], list[list[int]]]:
+    """(agency types, plans, counts): distinct agencies of each type each plan assigns work to.
+    Plans are labelled by city (the file name when a plan has none); types by total, largest first."""
+    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in store.query(PREFIXES + _AGENCY_TYPES).as_dicts():
+        plan = row["city"] or row["source"]
+        seen[(row["type"], plan)].add(row["agency"])
+    totals = Counter()
+    for (type_, _), agencies in seen.items():
+        totals[type_] += len(agencies)
+    types = [t for t, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
+    plans = sorted({plan for _, plan in seen})
+    counts = [[len(seen.get((t, p), ())) for p in plans] for t in types]
+    return types, plans, counts
+
+
+def agency_types_heatmap(store: Store, out_dir: Path, *, max_types: int = 25) -> list[Path]:
+    """Heatmap of agency types (rows) x plans (columns). Returns the PNG and SVG paths."""
+    types, plans, counts = agency_type_counts(store)
+    if not types:
+        raise NothingToShow("assignments", "(any)", [])
+    types, counts = types[:max_types], counts[:max_types]
+    plt = _pyplot(cjk_font())
+    fig, ax = plt.subplots(figsize=(2.2 + 1.2 * len(plans), 1.5 + 0.38 * len(types)))
+    image = ax.imshow(counts, cmap="YlGnBu", aspect="auto")
+    ax.set_xticks(range(len(plans)), plans, rotation=30, ha="right")
+    ax.set_yticks(range(len(types)), types)
+    top = max(max(row) for row in counts) or 1
+    for i, row in enumerate(counts):
+        for j, value in enumerate(row):
+            if value:
+                ax.text(j, i, str(value), ha="center", va="center", fontsize=8,
+                        color="white" if value > top * 0.6 else "black")
+    ax.set_title("各方案责任单位类型(机构数) Agency types by plan")
+    fig.colorbar(image, ax=ax, shrink=0.6, label="机构数 agencies")
+    paths = _save(fig, out_dir, "agency_types_by_plan")
+    plt.close(fig)
+    return paths
+
+
+def _as_float(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def indicator_chart(store: Store, out_dir: Path, indicator: str | None = None) -> list[Path]:
+    """One indicator's target values by deadline year, one series per city. With no indicator,
+    the one set by the most cities (then most targets). Targets in another unit than the
+    indicator's commonest are left out (the title says how many)."""
+    rows = [r for r in target_rows(store, indicator) if r["year"] and _as_float(r["value"]) is not None]
+    if not rows:
+        raise NothingToShow("targets with a value and a year for indicator", indicator or "(any)", [])
+    if indicator is None:
+        cities = defaultdict(set)
+        for r in rows:
+            cities[r["indicator"]].add(r["city"] or r["source"])
+        indicator = max(cities, key=lambda name: (len(cities[name]),
+                                                  sum(r["indicator"] == name for r in rows), name))
+        rows = [r for r in rows if r["indicator"] == indicator]
+    else:
+        indicator = rows[0]["indicator"] or indicator
+    unit = Counter(r["unit"] or "" for r in rows).most_common(1)[0][0]
+    dropped = sum((r["unit"] or "") != unit for r in rows)
+    series: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for r in rows:
+        if (r["unit"] or "") == unit:
+            series[r["city"] or r["source"]].append((int(r["year"]), float(r["value"])))
+    plt = _pyplot(cjk_font())
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    for city in sorted(series):
+        points = sorted(series[city])
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=city)
+        for year, value in points:
+            ax.annotate(f"{value:g}", (year, value), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    years = sorted({year for points in series.values() for year, _ in points})
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlabel("目标年份 deadline year")
+    ax.set_ylabel(f"目标值 target ({unit})" if unit else "目标值 target")
+    note = f"(另有 {dropped} 个其他单位的目标未画出)" if dropped else ""
+    ax.set_title(f"{indicator}{note}")
+    ax.grid(alpha=0.3)
+    ax.legend(title="城市 city", fontsize=8)
+    paths = _save(fig, out_dir, "indicator_targets")
+    plt.close(fig)
+    return paths
+
+
+def write_charts(store: Store, out_dir: Path, indicator: str | None = None) -> list[Path]:
+    """Both charts into out_dir (PNG + SVG each); returns the four paths."""
+    cjk_font()  # fail before drawing anything
+    return agency_types_heatmap(store, out_dir) + indicator_chart(store, out_dir, indicator)

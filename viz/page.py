@@ -1,0 +1,226 @@
+"""A networkx graph -> one self-contained, offline HTML page with a vis-network canvas.
+
+Why not pyvis's own templates: they load vis-network and bootstrap from CDNs and put titles into
+innerHTML. We keep pyvis for what it ships (vis-network's JS/CSS under pyvis/lib/, inlined here),
+render our own Jinja2 template with autoescape, pass the data as JSON escaped for a <script>
+context, and let the page set every tooltip as text. Big graphs get networkx positions and no
+physics; graphs above a node cap are cut to the top nodes by degree with a visible note.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+
+DEFAULT_NODE_CAP = 500
+SPRING_MAX_NODES = 300  # above this, hub_layout (spring_layout takes seconds at 1,000 nodes)
+VIS_VERSION = "vis-9.1.2"
+
+# key -> (legend name, colour, vis shape). Colours are Okabe-Ito-like, legible on white.
+KINDS: dict[str, tuple[str, str, str]] = {
+    "focus": ("中心机构 focus agency", "#d62728", "star"),
+    "plan": ("方案 plan", "#1f4e9c", "box"),
+    "city": ("城市 city", "#1f4e9c", "box"),
+    "section": ("章节 section", "#8c8c8c", "dot"),
+    "measure": ("措施 measure", "#e69f00", "dot"),
+    "agency": ("机构 agency", "#009e73", "dot"),
+    "doc-national": ("国家文件 national document", "#cc3311", "diamond"),
+    "doc-provincial": ("省级文件 provincial document", "#7b3294", "diamond"),
+    "doc-local": ("地方文件 local document", "#56b4e9", "diamond"),
+    "indicator": ("指标 indicator", "#cc79a7", "triangle"),
+    "target": ("目标 target", "#f0e442", "dot"),
+    "year": ("年份 year", "#555555", "ellipse"),
+}
+# edge kind -> (legend name, colour, dashed, width)
+EDGE_KINDS: dict[str, tuple[str, str, bool, float]] = {
+    "lead": ("牵头 lead", "#d62728", False, 2.5),
+    "support": ("配合 support", "#7f7f7f", True, 1.0),
+    "part": ("包含 part of", "#b0b0b0", False, 1.0),
+    "cites": ("引用 cites", "#9e9e9e", True, 1.0),
+    "applies": ("贯彻落实 applies", "#cc3311", False, 2.0),
+    "year": ("期限 deadline", "#c8c8c8", True, 1.0),
+}
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass
+class Reduction:
+    shown: int
+    total: int
+    note: str
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside <script>: no `<`, `>`, `&`, U+2028 or U+2029 appears raw, so a
+    document string can neither close the script element nor break the JS parser."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def reduce_graph(graph: nx.Graph, cap: int, keep: list[str] | tuple = ()) -> tuple[nx.Graph, Reduction | None]:
+    """At most `cap` nodes: the `keep` nodes (a view's centre) and the rest by degree (ties by
+    label, so the cut is the same every run). Returns the subgraph and a note, or None if uncut."""
+    total = graph.number_of_nodes()
+    if total <= cap:
+        return graph, None
+    kept = [n for n in keep if n in graph][:cap]
+    ranked = sorted((n for n in graph if n not in set(kept)),
+                    key=lambda n: (-graph.degree(n), str(graph.nodes[n].get("label", "")), str(n)))
+    chosen = kept + ranked[: cap - len(kept)]
+    how = "the centre and its best-connected neighbours" if kept else "the best-connected nodes"
+    note = (f"显示 {cap} / {total} 个节点 — showing {cap} of {total} nodes: {how} (top {cap} by "
+            f"degree). Raise the node cap (--max-nodes) or pick a narrower view to see all.")
+    return graph.subgraph(chosen).copy(), Reduction(cap, total, note)
+
+
+def positions(graph: nx.Graph, layout: str = "spring") -> dict:
+    """Pixel positions computed here so the browser never runs physics. `layers` puts each node's
+    `layer` attribute in its own column (plan -> sections -> measures -> agencies)."""
+    n = graph.number_of_nodes()
+    if n == 0:
+        return {}
+    if layout == "layers" and all("layer" in d for _, d in graph.nodes(data=True)):
+        columns: dict[int, list] = {}
+        for node, data in graph.nodes(data=True):
+            columns.setdefault(int(data["layer"]), []).append(node)
+        pos = {}
+        for i, layer in enumerate(sorted(columns)):
+            members = columns[layer]
+            for j, node in enumerate(members):
+                pos[node] = (i * 320.0, (j - (len(members) - 1) / 2) * 34.0)
+        return pos
+    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    if n <= SPRING_MAX_NODES:
+        raw = nx.spring_layout(undirected, seed=7, iterations=50, k=3.0 / math.sqrt(n))
+    else:
+        raw = hub_layout(undirected)
+    scale = 60.0 * math.sqrt(n)
+    return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in raw.items()}
+
+
+def hub_layout(graph: nx.Graph) -> dict:
+    """A layout in O(nodes + edges) for big graphs, where networkx's spring layout takes seconds:
+    spring-lay the best-connected nodes (hubs, linked when they share a neighbour), then place
+    every other node breadth-first on a sunflower spiral around the node that reached it.
+    Positions are centred and scaled into [-1, 1] like spring_layout's."""
+    n = graph.number_of_nodes()
+    ranked = sorted(graph, key=lambda v: (-graph.degree(v), str(v)))
+    hubs = ranked[: max(10, int(2 * math.sqrt(n)))]
+    hub_set = set(hubs)
+    hub_graph = nx.Graph()
+    hub_graph.add_nodes_from(hubs)
+    for v in graph:
+        near = [u for u in graph[v] if u in hub_set][:8] + ([v] if v in hub_set else [])
+        for i, a in enumerate(near):
+            for b in near[i + 1:]:
+                hub_graph.add_edge(a, b)
+    step = 1.0 / math.sqrt(n)
+    hub_pos = nx.spring_layout(hub_graph, seed=7, k=3.0 / math.sqrt(len(hubs)))
+    # unlinked hubs can land on one spot: a small distinct nudge each keeps them apart
+    pos = {v: (float(hub_pos[v][0]) + step * math.cos(i), float(hub_pos[v][1]) + step * math.sin(i))
+           for i, v in enumerate(hubs)}
+    golden = math.pi * (3 - math.sqrt(5))
+    children: dict = {}
+    queue = deque(hubs)
+    while True:
+        while queue:
+            parent = queue.popleft()
+            px, py = pos[parent]
+            for child in sorted(graph[parent], key=str):
+                if child in pos:
+                    continue
+                k = children[parent] = children.get(parent, 0) + 1
+                radius = step * math.sqrt(k + 1)
+                pos[child] = (px + radius * math.cos(k * golden), py + radius * math.sin(k * golden))
+                queue.append(child)
+        rest = [v for v in ranked if v not in pos]
+        if not rest:
+            break
+        # a component without hubs: start it on a ring outside what is placed
+        pos[rest[0]] = (1.3 * math.cos(len(pos)), 1.3 * math.sin(len(pos)))
+        queue.append(rest[0])
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    half = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
+    return {v: ((x - cx) / half, (y - cy) / half) for v, (x, y) in pos.items()}
+
+
+@lru_cache(maxsize=1)
+def vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS as shipped inside the pyvis package (no CDN, no vendored copy)."""
+    import pyvis
+
+    folder = Path(pyvis.__file__).resolve().parent / "lib" / VIS_VERSION
+    js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    if "</script" in js.lower() or "</style" in css.lower():  # would end our inline element early
+        raise RuntimeError(f"{folder}: asset contains a closing tag and cannot be inlined")
+    return js, css
+
+
+def graph_data(graph: nx.Graph, pos: dict) -> dict:
+    """The JSON the page reads: nodes with integer ids, edges, the kinds present, the cities."""
+    ids = {node: i for i, node in enumerate(graph.nodes)}
+    sizes = [d.get("size") for _, d in graph.nodes(data=True) if d.get("size") is not None]
+    nodes = []
+    for node, data in graph.nodes(data=True):
+        x, y = pos.get(node, (0.0, 0.0))
+        item = {"id": ids[node], "label": str(data.get("label", node)), "kind": data.get("kind", "agency"),
+                "city": data.get("city", "") or "", "tip": str(data.get("tip", "")),
+                "x": round(x, 1), "y": round(y, 1)}
+        if sizes and data.get("size") is not None:
+            item["value"] = float(data["size"]) + 1.0
+        nodes.append(item)
+    edges = []
+    for u, v, data in graph.edges(data=True):
+        kind = data.get("kind", "part")
+        item = {"from": ids[u], "to": ids[v], "kind": kind, "tip": str(data.get("tip", "") or "")}
+        if data.get("weight"):
+            item["weight"] = float(data["weight"])
+        edges.append(item)
+    kinds_present = {n["kind"] for n in nodes}
+    edge_kinds_present = {e["kind"] for e in edges}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "kinds": [{"key": k, "name": v[0], "color": v[1], "shape": v[2]}
+                  for k, v in KINDS.items() if k in kinds_present],
+        "edgeKinds": [{"key": k, "name": v[0], "color": v[1], "dashes": v[2], "width": v[3]}
+                      for k, v in EDGE_KINDS.items() if k in edge_kinds_present],
+        "cities": sorted({n["city"] for n in nodes if n["city"]}),
+        "big": len(nodes) > SPRING_MAX_NODES,
+    }
+
+
+def render_page(graph: nx.Graph, *, title: str, subtitle: str = "", layout: str = "spring",
+                node_cap: int = DEFAULT_NODE_CAP, keep: list[str] | tuple = ()) -> str:
+    """A complete HTML page for `graph` (see the module docstring for what makes it safe)."""
+    import jinja2
+
+    if node_cap < 1:
+        raise ValueError("node_cap must be at least 1")
+    shown, reduction = reduce_graph(graph, node_cap, keep)
+    data = graph_data(shown, positions(shown, layout))
+    js, css = vis_assets()
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("view.html.j2").render(
+        title=title, subtitle=subtitle, note=reduction.note if reduction else "",
+        node_count=len(data["nodes"]), edge_count=len(data["edges"]),
+        vis_js=_markup(js),
+        vis_css=_markup(css), data_json=_markup(script_json(data)))
+
+
+def _markup(text: str):
+    from markupsafe import Markup
+
+    return Markup(text)

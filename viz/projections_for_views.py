@@ -1,0 +1,394 @@
+"""SPARQL over the store -> one networkx graph per interactive view (plan, responsibility,
+frameworks, agency, indicator).
+
+Every node carries `label` (short display text), `kind` (a key of page.KINDS), `city` (the plan's
+jurisdiction, "" for shared nodes) and `tip` (plain tooltip text: the evidence from the plan);
+edges carry `kind` (lead, support, part, cites, applies, ...) and `tip`. Values reach the queries
+only as bound substitutions, never spliced into SPARQL. Partner: viz/page.py turns the graph into
+HTML; viz/views.py names the views.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import networkx as nx
+from pyoxigraph import NamedNode
+
+from policykg.graph.store import Store
+
+from .errors import NothingToShow
+
+PREFIXES = """
+PREFIX pk: <https://w3id.org/policykg/ns#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+"""
+LABEL_CHARS = 18  # longer labels are cut on the canvas; the tooltip keeps the whole text
+
+
+def short(text: str | None, limit: int = LABEL_CHARS) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _rows(store: Store, sparql: str, **bound: object) -> list[dict[str, str | None]]:
+    return store.query(PREFIXES + sparql, bound or None).as_dicts()
+
+
+def _tip(*lines: str | None) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+# -- plan: plan -> sections -> measures -> agencies ---------------------------------------------
+
+_PLAN = """
+SELECT ?source ?plan ?title ?city ?doc_number ?issued WHERE {
+  GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
+    OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
+    OPTIONAL { ?plan eli:id_local ?doc_number } OPTIONAL { ?plan eli:date_document ?issued } } }
+"""
+_SECTIONS = """
+SELECT ?source ?section ?label ?parent ?depth ?order WHERE {
+  GRAPH ?g { ?g dcterms:source ?source .
+    ?section a pk:Section ; dcterms:isPartOf ?parent .
+    OPTIONAL { ?section rdfs:label ?label } OPTIONAL { ?section pk:depth ?depth }
+    OPTIONAL { ?section pk:order ?order } } }
+"""
+_MEASURES = """
+SELECT ?source ?measure ?no ?title ?section ?section_label ?exact ?order WHERE {
+  GRAPH ?g { ?g dcterms:source ?source .
+    ?measure a pk:Measure .
+    OPTIONAL { ?measure pk:measureNo ?no } OPTIONAL { ?measure dcterms:title ?title }
+    OPTIONAL { ?measure pk:section ?section } OPTIONAL { ?measure pk:sectionLabel ?section_label }
+    OPTIONAL { ?measure pk:evidence/oa:exact ?exact } OPTIONAL { ?measure pk:order ?order } } }
+"""
+_ASSIGNMENTS = """
+SELECT ?source ?measure ?agency ?label ?printed ?role ?exact WHERE {
+  GRAPH ?g { ?g dcterms:source ?source .
+    ?assignment a pk:Assignment ; pk:measure ?measure ; pk:agency ?agency .
+    OPTIONAL { ?assignment pk:role ?role_ } OPTIONAL { ?assignment pk:agencyName ?printed }
+    OPTIONAL { ?assignment pk:evidence/oa:exact ?exact } OPTIONAL { ?agency skos:prefLabel ?label FILTER(LANG(?label) = "zh") } }
+  BIND(IF(?role_ = pk:LeadRole, "lead", "support") AS ?role) }
+"""
+
+
+def _sources(store: Store) -> list[str]:
+    return sorted(r["source"] for r in _rows(store, """
+        SELECT DISTINCT ?source WHERE { GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?p } }"""))
+
+
+def plan_graph(store: Store, source: str) -> nx.DiGraph:
+    """One plan: plan -> sections -> measures -> agencies; lead and support edges differ."""
+    plans = _rows(store, _PLAN, source=source)
+    if not plans:
+        raise NothingToShow("plan with source", source, _sources(store))
+    meta = plans[0]
+    city = meta["city"] or ""
+    graph = nx.DiGraph(title=meta["title"] or source)
+    plan = meta["plan"]
+    graph.add_node(plan, label=short(meta["title"] or source, 24), kind="plan", city=city, layer=0,
+                   tip=_tip(meta["title"], f"文件: {source}", meta["doc_number"], meta["issued"]))
+    for row in sorted(_rows(store, _SECTIONS, source=source),
+                      key=lambda r: int(r["order"] or 0)):
+        depth = int(row["depth"] or 1)
+        graph.add_node(row["section"], label=short(row["label"]), kind="section", city=city,
+                       layer=depth, tip=_tip(row["label"]))
+    for row in _rows(store, _SECTIONS, source=source):
+        parent = row["parent"] if row["parent"] in graph else plan
+        graph.add_edge(parent, row["section"], kind="part", tip="")
+    deepest = max((d["layer"] for _, d in graph.nodes(data=True)), default=0)
+    measure_layer, agency_layer = deepest + 1, deepest + 2
+    for row in sorted(_rows(store, _MEASURES, source=source), key=lambda r: int(r["order"] or 0)):
+        heading = f"{row['no'] or ''} {row['title'] or ''}".strip()
+        graph.add_node(row["measure"], label=short(heading), kind="measure", city=city,
+                       layer=measure_layer,
+                       tip=_tip(f"措施 {heading}", row["section_label"], "", row["exact"]))
+        parent = row["section"] if row["section"] in graph else plan
+        graph.add_edge(parent, row["measure"], kind="part", tip="")
+    for row in _rows(store, _ASSIGNMENTS, source=source):
+        if row["measure"] not in graph:
+            continue
+        name = row["label"] or row["printed"] or row["agency"]
+        if row["agency"] not in graph:
+            graph.add_node(row["agency"], label=short(name), kind="agency", city=city,
+                           layer=agency_layer, tip=_tip(name))
+        role = row["role"] or "support"
+        graph.add_edge(row["measure"], row["agency"], kind=role,
+                       tip=_tip("牵头 lead" if role == "lead" else "配合 support",
+                                f"原文: {row['printed']}" if row["printed"] else None, row["exact"]))
+    return graph
+
+
+# -- responsibility: agencies across plans, sized by measures led ------------------------------
+
+_RESPONSIBILITY = """
+SELECT ?source ?plan ?title ?city ?agency ?label ?type ?role (COUNT(DISTINCT ?measure) AS ?n)
+WHERE {
+  GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
+    ?assignment a pk:Assignment ; pk:measure ?measure ; pk:agency ?agency ; pk:role ?role_ .
+    OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
+    OPTIONAL { ?agency skos:prefLabel ?label FILTER(LANG(?label) = "zh") }
+    OPTIONAL { ?agency org:classification ?type_ } }
+  OPTIONAL { ?type_ skos:prefLabel ?type FILTER(LANG(?type) = "zh") }
+  BIND(IF(?role_ = pk:LeadRole, "lead", "support") AS ?role)
+}
+GROUP BY ?source ?plan ?title ?city ?agency ?label ?type ?role
+"""
+
+
+def _cities(store: Store) -> list[str]:
+    return sorted({r["city"] for r in _rows(store, """
+        SELECT DISTINCT ?city WHERE { GRAPH ?g { ?g pk:plan ?p . ?p pk:jurisdiction/rdfs:label ?city } }""")
+        if r["city"]})
+
+
+def _check_city(store: Store, city: str | None) -> None:
+    if city and city not in _cities(store):
+        raise NothingToShow("plan for city", city, _cities(store))
+
+
+def responsibility_graph(store: Store, city: str | None = None) -> nx.Graph:
+    """Plans and the agencies they assign; an agency's size is the number of measures it leads."""
+    _check_city(store, city)
+    graph = nx.Graph()
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    led: Counter = Counter()
+    agency_info: dict[str, dict] = {}
+    for row in _rows(store, _RESPONSIBILITY):
+        if city and row["city"] != city:
+            continue
+        plan_city = row["city"] or ""
+        if row["plan"] not in graph:
+            graph.add_node(row["plan"], label=short(row["title"] or row["source"], 20), kind="plan",
+                           city=plan_city, tip=_tip(row["title"], f"文件: {row['source']}"))
+        n = int(row["n"] or 0)
+        counts[(row["plan"], row["agency"])][row["role"]] += n
+        if row["role"] == "lead":
+            led[row["agency"]] += n
+        agency_info.setdefault(row["agency"], {"label": row["label"] or row["agency"],
+                                               "type": row["type"], "city": plan_city})
+    for agency, info in agency_info.items():
+        graph.add_node(agency, label=short(info["label"]), kind="agency", city=info["city"],
+                       size=led[agency],
+                       tip=_tip(info["label"], info["type"] and f"类型: {info['type']}",
+                                f"牵头措施 measures led: {led[agency]}"))
+    for (plan, agency), roles in counts.items():
+        role = "lead" if roles["lead"] else "support"
+        graph.add_edge(plan, agency, kind=role, weight=roles["lead"] + roles["support"],
+                       tip=f"牵头 {roles['lead']} · 配合 {roles['support']}")
+    return graph
+
+
+# -- frameworks: plans <-> cited documents, national vs provincial -----------------------------
+
+_CITATIONS = """
+SELECT ?source ?plan ?title ?city ?cited ?cited_title ?level ?kind ?printed ?exact ?applies WHERE {
+  GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
+    ?citation a pk:Citation ; pk:refersTo ?cited .
+    OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
+    OPTIONAL { ?citation pk:citedTitle ?printed } OPTIONAL { ?citation pk:docKind ?kind }
+    OPTIONAL { ?citation pk:evidence/oa:exact ?exact } OPTIONAL { ?cited eli:title ?cited_title }
+    OPTIONAL { ?cited pk:level ?level }
+    BIND(EXISTS { ?plan eli:applies ?cited } AS ?applies) } }
+"""
+
+
+def document_level(title: str, stated: str | None = None) -> str:
+    """national | provincial | local for a cited document: the graph's pk:level when present,
+    else the administrative level of a place that opens its title (四川省… -> provincial)."""
+    if stated:
+        stated = stated.lower()
+        if stated in ("national", "country", "central"):
+            return "national"
+        return "provincial" if stated == "province" or stated == "provincial" else "local"
+    from policykg.extract.gazetteer import find_place
+
+    found = find_place(title, allow_short=False)
+    if found is None or found[1] != 0:
+        return "national"
+    return "provincial" if found[0].level == "province" else "local"
+
+
+def frameworks_graph(store: Store) -> nx.Graph:
+    """Plans and the documents they cite (cites vs applies), documents styled by level."""
+    graph = nx.Graph()
+    printed: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, _CITATIONS):
+        if row["plan"] not in graph:
+            graph.add_node(row["plan"], label=short(row["title"] or row["source"], 20), kind="plan",
+                           city=row["city"] or "", tip=_tip(row["title"], f"文件: {row['source']}"))
+        cited = row["cited"]
+        title = row["cited_title"] or row["printed"] or cited
+        if row["printed"]:
+            printed[cited].add(row["printed"])
+        level = document_level(title, row["level"])
+        if cited not in graph:
+            graph.add_node(cited, label=short(title), kind=f"doc-{level}", city="", title=title,
+                           doc_kind=row["kind"], cites=0)
+        graph.nodes[cited]["cites"] += 1
+        applies = row["applies"] == "true"
+        graph.add_edge(row["plan"], cited, kind="applies" if applies else "cites",
+                       tip=_tip("贯彻落实 applies" if applies else "引用 cites", row["exact"]))
+    for node, data in graph.nodes(data=True):
+        if data["kind"].startswith("doc-"):
+            names = sorted(printed[node] - {data["title"]})
+            data["size"] = graph.degree(node)
+            data["tip"] = _tip(data["title"], data.get("doc_kind") and f"类型: {data['doc_kind']}",
+                               f"被 {graph.degree(node)} 个方案引用",
+                               names and "原文标题: " + "；".join(names))
+    return graph
+
+
+# -- agency: ego network -------------------------------------------------------------------------
+
+_AGENCY_BY_LABEL = """
+SELECT DISTINCT ?agency ?name WHERE {
+  GRAPH ?g { ?agency a pk:Agency . { ?agency skos:prefLabel ?l } UNION { ?agency skos:altLabel ?l } }
+  FILTER(STR(?l) = STR(?name)) }
+"""
+_AGENCY_EXISTS = "SELECT ?agency WHERE { GRAPH ?g { ?agency a pk:Agency } } LIMIT 1"
+_EGO = """
+SELECT ?agency ?source ?plan ?title ?city ?measure ?no ?mtitle ?exact ?other ?other_label ?role
+       ?assignment_exact WHERE {
+  GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
+    ?mine a pk:Assignment ; pk:agency ?agency ; pk:measure ?measure .
+    ?assignment a pk:Assignment ; pk:measure ?measure ; pk:agency ?other .
+    OPTIONAL { ?assignment pk:role ?role_ } OPTIONAL { ?assignment pk:evidence/oa:exact ?assignment_exact }
+    OPTIONAL { ?other skos:prefLabel ?other_label FILTER(LANG(?other_label) = "zh") }
+    OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
+    OPTIONAL { ?measure pk:measureNo ?no } OPTIONAL { ?measure dcterms:title ?mtitle }
+    OPTIONAL { ?measure pk:evidence/oa:exact ?exact } }
+  BIND(IF(?role_ = pk:LeadRole, "lead", "support") AS ?role) }
+"""
+
+
+def resolve_agencies(store: Store, agency: str) -> list[str]:
+    """Agency IRIs for an IRI or a label (prefLabel or any printed form)."""
+    if agency.startswith(("http://", "https://")):
+        try:
+            node = NamedNode(agency)
+        except ValueError:
+            node = None
+        if node is not None and _rows(store, _AGENCY_EXISTS, agency=node):
+            return [agency]
+    else:
+        found = sorted({r["agency"] for r in _rows(store, _AGENCY_BY_LABEL, name=agency)})
+        if found:
+            return found
+    labels = sorted({r["l"] for r in _rows(store, """
+        SELECT DISTINCT ?l WHERE { GRAPH ?g { ?a a pk:Agency ; skos:prefLabel ?l FILTER(LANG(?l) = "zh") } }""")})
+    raise NothingToShow("agency", agency, labels)
+
+
+def agency_graph(store: Store, agency: str) -> tuple[nx.Graph, list[str]]:
+    """The agency, the measures it is assigned (lead/support), their plans and co-assigned agencies.
+    Returns the graph and the centre node(s)."""
+    centres = resolve_agencies(store, agency)
+    graph = nx.Graph()
+    shared: Counter = Counter()
+    for centre in centres:
+        for row in _rows(store, _EGO, agency=NamedNode(centre)):
+            city = row["city"] or ""
+            if row["plan"] not in graph:
+                graph.add_node(row["plan"], label=short(row["title"] or row["source"], 20),
+                               kind="plan", city=city, tip=_tip(row["title"], f"文件: {row['source']}"))
+            if row["measure"] not in graph:
+                heading = f"{row['no'] or ''} {row['mtitle'] or ''}".strip()
+                graph.add_node(row["measure"], label=short(heading), kind="measure", city=city,
+                               tip=_tip(f"措施 {heading}", "", row["exact"]))
+                graph.add_edge(row["plan"], row["measure"], kind="part", tip="")
+            other = row["other"]
+            if other not in graph:
+                name = row["other_label"] or other
+                graph.add_node(other, label=short(name), kind="agency", city=city, tip=_tip(name))
+            if other != centre:
+                shared[other] += 1
+            graph.add_edge(row["measure"], other, kind=row["role"],
+                           tip=_tip("牵头 lead" if row["role"] == "lead" else "配合 support",
+                                    row["assignment_exact"]))
+    for centre in centres:
+        if centre not in graph:  # named in the store but assigned nothing
+            label = _rows(store, "SELECT ?agency ?l WHERE { GRAPH ?g { ?agency skos:prefLabel ?l FILTER(LANG(?l) = \"zh\") } }",
+                          agency=NamedNode(centre))
+            name = label[0]["l"] if label else centre
+            graph.add_node(centre, label=short(name), kind="agency", city="", tip=_tip(name))
+        graph.nodes[centre]["kind"] = "focus"
+        graph.nodes[centre]["size"] = 3
+    for other, n in shared.items():
+        if graph.nodes[other]["kind"] == "agency":
+            graph.nodes[other]["size"] = n
+            graph.nodes[other]["tip"] += f"\n共同措施 shared measures: {n}"
+    return graph, centres
+
+
+# -- indicator: targets across cities and years ------------------------------------------------
+
+_TARGETS = """
+SELECT ?source ?plan ?title ?city ?target ?indicator ?printed ?value ?value_max ?unit ?year
+       ?comparator ?text
+WHERE {
+  GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
+    ?target a pk:Target ; pk:indicatorLabel ?printed .
+    OPTIONAL { ?target pk:indicator ?canonical }
+    OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
+    OPTIONAL { ?target pk:value ?value } OPTIONAL { ?target pk:valueMax ?value_max }
+    OPTIONAL { ?target pk:unit ?unit } OPTIONAL { ?target pk:deadlineYear ?year }
+    OPTIONAL { ?target pk:comparator ?comparator } OPTIONAL { ?target pk:text ?text } }
+  # the indicator vocabulary's name when the target is linked to one, else the printed name
+  OPTIONAL { ?canonical skos:prefLabel ?canonical_label FILTER(LANG(?canonical_label) = "zh") }
+  BIND(STR(COALESCE(?canonical_label, ?printed)) AS ?indicator) }
+"""
+_COMPARATOR = {">=": "≥", "<=": "≤", "=": "", "range": ""}
+
+
+def target_rows(store: Store, indicator: str | None = None) -> list[dict[str, str | None]]:
+    """Target rows (all, or one indicator's, by its canonical or printed name); `indicator` is
+    the indicator vocabulary's name when the target links to one. RAISES: NothingToShow."""
+    rows = _rows(store, _TARGETS)
+    if indicator:
+        chosen = [r for r in rows if indicator in (r["indicator"], r["printed"])]
+        if not chosen:
+            common = [name for name, _ in Counter(r["indicator"] for r in rows).most_common()]
+            raise NothingToShow("indicator", indicator, common)
+        rows = chosen
+    return rows
+
+
+def target_value(row: dict[str, str | None]) -> str:
+    value = row["value"] or ""
+    if row["value_max"] and row["comparator"] == "range":
+        value = f"{value}–{row['value_max']}"
+    return f"{_COMPARATOR.get(row['comparator'] or '', '')}{value}{row['unit'] or ''}"
+
+
+def indicator_graph(store: Store, indicator: str | None = None) -> nx.Graph:
+    """Indicators, the cities that set targets for them, and the target years."""
+    graph = nx.Graph()
+    for row in target_rows(store, indicator):
+        city = row["city"] or row["source"] or ""
+        city_node = f"city:{city}"
+        if city_node not in graph:
+            graph.add_node(city_node, label=short(city, 10), kind="city", city=city,
+                           tip=_tip(city, row["title"]))
+        ind_node = f"indicator:{row['indicator']}"
+        if ind_node not in graph:
+            graph.add_node(ind_node, label=short(row["indicator"]), kind="indicator", city="",
+                           tip=_tip(f"指标 {row['indicator']}"), size=0)
+        graph.nodes[ind_node]["size"] += 1
+        value = target_value(row)
+        year = row["year"] or "?"
+        graph.add_node(row["target"], label=short(f"{value} ({year})"), kind="target", city=city,
+                       tip=_tip(f"{row['indicator']}: {value}", f"{city} · {year}年", "", row["text"]))
+        graph.add_edge(row["target"], ind_node, kind="part", tip="")
+        graph.add_edge(row["target"], city_node, kind="part", tip="")
+        if row["year"]:
+            year_node = f"year:{row['year']}"
+            if year_node not in graph:
+                graph.add_node(year_node, label=f"{row['year']}年", kind="year", city="",
+                               tip=f"{row['year']}年")
+            graph.add_edge(row["target"], year_node, kind="year", tip="")
+    return graph
