@@ -21,6 +21,7 @@ _NAMED_SUFFIXES = set(_WORDS["named_suffixes"])
 _NOT_A_NAME_START = tuple(_WORDS["not_heads"])
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ZONE_MAX_HEAD = 8                     # characters before the suffix a zone name may have
+_CONNECTORS = set("和与及或并同在到对向把将由为以从")  # a zone's name never runs across these
 
 
 def _resolve_name(name: str, home: Place | None) -> Place | None:
@@ -64,14 +65,20 @@ def _admin_mentions(text: str, offset: int, home: Place | None, measure_id: str)
 def _zone_mentions(text: str, offset: int, home: Place | None, measure_id: str):
     for m in _ZONE.finditer(text):
         head_start = m.start()
-        while head_start > 0 and m.start() - head_start < _ZONE_MAX_HEAD and _CJK.match(text[head_start - 1]):
+        while (head_start > 0 and m.start() - head_start < _ZONE_MAX_HEAD and _CJK.match(text[head_start - 1])
+               and text[head_start - 1] not in _CONNECTORS):
             head_start -= 1
-        # the zone's name starts at the leftmost gazetteer name in the run before the suffix
+        # the zone's name starts at the leftmost gazetteer name in the run before the suffix; it
+        # resolves to the last of the names chained from there (湖南衡阳高新区 -> 衡阳市)
         start, place = None, None
         for j in range(head_start, m.start()):
             found = match_name_at(text, j)
             if found is not None and found[1] <= m.start():
-                start, place = j, _pick(found[0], home)
+                start, position = j, j
+                while found is not None and found[1] <= m.start():
+                    place = _pick(found[0], home) or place
+                    position = found[1]
+                    found = match_name_at(text, position)
                 break
         if start is None:
             # no place name: keep a short run that stands alone (after punctuation), e.g. 松木经开区
