@@ -1,0 +1,53 @@
+"""`policykg analyze`: text reuse, classification and network analytics over the whole store,
+written into the derived named graph id:graph/analysis (graph/analysis.py: analyze)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from policykg.errors import PolicyKGError
+
+from ._util import StoreOpt, app, err_console, handle_errors, store_path, warn
+
+
+@app.command("analyze")
+@handle_errors
+def analyze_cli(
+    store: Optional[Path] = StoreOpt,
+    frameworks: Optional[Path] = typer.Option(
+        None, "--frameworks", metavar="DIR",
+        help="Folder of national framework texts (*.txt) to detect reuse of "
+             "(default: data/frameworks when it exists)."),
+    csv_dir: Optional[Path] = typer.Option(None, "--csv", metavar="DIR",
+                                           help="Also write centrality, communities, similarity, "
+                                                "pmc_features and reuse CSVs into DIR."),
+) -> None:
+    """Compute reuse links, pillar/instrument classes, agency centrality, communities, plan
+    similarity and PMC features; replace the graph id:graph/analysis (re-running replaces it).
+
+    Example: policykg analyze --store out/store --csv out/analysis
+    """
+    from policykg.graph.analysis import DEFAULT_FRAMEWORKS, analyze
+    from policykg.graph.analytics import write_csv
+    from policykg.graph.store import Store
+
+    if frameworks is None:
+        frameworks = DEFAULT_FRAMEWORKS if DEFAULT_FRAMEWORKS.is_dir() else None
+        if frameworks is None:
+            warn(f"no {DEFAULT_FRAMEWORKS} folder here: only plan-to-plan reuse (pass --frameworks DIR)")
+    elif not frameworks.is_dir():
+        raise PolicyKGError(f"--frameworks {frameworks} is not a folder")
+    with Store.open(store_path(store)) as db:
+        db.ensure_vocabulary()
+        report = analyze(db, frameworks)
+    console = err_console()
+    console.print(f"analysed {report.plans} plans, {report.measures} measures: "
+                  f"{report.reuse_links} reuse links ({report.framework_links} to "
+                  f"{report.framework_items} framework items), pillars for "
+                  f"{report.classified_pillar}, instruments for {report.classified_instrument} "
+                  f"measures; {report.quads} quads in id:graph/analysis")
+    if csv_dir is not None:
+        for path in write_csv(report.tables, csv_dir):
+            console.print(f"wrote {path}")
