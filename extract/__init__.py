@@ -6,9 +6,12 @@ file and `extract_text(text, source=...)` for text already cleaned (tests, other
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from .result import EXTRACTOR_VERSION, ExtractionResult, Section
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def extract_text(text: str, source: str = "<text>", *, path: str = "", sha256: str | None = None,
@@ -16,6 +19,9 @@ def extract_text(text: str, source: str = "<text>", *, path: str = "", sha256: s
     """Run the pipeline over cleaned text and return its ExtractionResult."""
     from .pipeline import make_nlp
 
+    # a lone surrogate cannot be encoded and would crash the tokenizer; no loader produces one,
+    # but text handed in directly might
+    text = _SURROGATE.sub("\ufffd", text)   # one for one: offsets stay aligned
     doc = make_nlp()(text)
     state = doc._.policykg
     outline = state["outline"]
@@ -31,7 +37,7 @@ def extract_text(text: str, source: str = "<text>", *, path: str = "", sha256: s
         encoding=encoding, format=format, text=text, plan=state["plan"], sections=sections,
         measures=state["measures"], responsibilities=state["responsibilities"],
         agencies=state["agencies"], citations=state["citations"], targets=state["targets"],
-        people=state["people"], warnings=list(warnings or []),
+        people=state["people"], places=state.get("places", []), warnings=list(warnings or []),
     )
 
 

@@ -3,6 +3,8 @@
 Decoding: BOM, then BOM-less UTF-16 (NUL bytes), then strict UTF-8, then GB18030 or the Big5
 family, ranked by how much the result looks like Chinese (cleaning.plausibility), with
 charset-normalizer's guess breaking ties.
+The format comes from the content (extract/formats: %PDF-, a ZIP holding word/, an HTML start),
+the name only breaking ties; each format's loader yields raw text for the same clean_text.
 Cleaning and the offset map: extract/cleaning.py. Errors: policykg.errors.UnreadableDocument.
 """
 from __future__ import annotations
@@ -16,12 +18,10 @@ from pathlib import Path
 from policykg.errors import UnreadableDocument
 
 from .cleaning import clean_text, has_chinese, plausibility
+from .formats import sniff_format
 
 MAX_BYTES = 50 * 1024 * 1024
 _MB = 1024 * 1024
-
-# Formats a later issue will load; until then they are refused by name (see _text_format).
-_NOT_YET = ("html", "htm", "xhtml", "pdf", "docx", "doc", "wps", "odt", "rtf")
 
 # fmt: off
 _BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
@@ -62,7 +62,7 @@ class LoadedText:
 def load_path(path: str | Path) -> LoadedText:
     """Read and clean one file.
 
-    path (str | Path): a .txt/.text file, or a file of any other unknown extension holding text.
+    path (str | Path): a text, HTML, PDF or .docx file (by content; any extension).
     RETURNS (LoadedText): the cleaned text; raises UnreadableDocument naming the file.
     """
     file = Path(path)
@@ -71,7 +71,6 @@ def load_path(path: str | Path) -> LoadedText:
         if file.is_dir():
             raise UnreadableDocument(str(path), "is a directory, not a file")
         _check_size(size, str(path))
-        _text_format(file.name, str(path))
         data = file.read_bytes()
     except FileNotFoundError:
         raise UnreadableDocument(str(path), "no such file") from None
@@ -84,14 +83,19 @@ def load_bytes(data: bytes, source: str, path: str = "") -> LoadedText:
     """Decode and clean a document given as bytes.
 
     data (bytes): the raw file content.
-    source (str): the file name; its extension picks the loader.
+    source (str): the file name; the content picks the loader, the extension breaks ties.
     path (str): where the bytes came from, for messages and provenance.
     RETURNS (LoadedText): raises UnreadableDocument naming `path` (or `source`).
     """
     where = path or source
     _check_size(len(data), where)
-    fmt = _text_format(source, where)
+    if not data:
+        raise UnreadableDocument(where, "empty file")
+    fmt = sniff_format(data, source, where)
     raw, encoding, warnings = _LOADERS[fmt](data, where)
+    suffix = Path(source).suffix.lower().lstrip(".")
+    if suffix in _NAMED_FORMATS and _NAMED_FORMATS[suffix] != fmt:
+        warnings = [f"named .{suffix} but holds {fmt}; read as {fmt}", *warnings]
     text, offsets, clean_warnings = clean_text(raw)
     if not has_chinese(text):
         raise UnreadableDocument(where, "no Chinese text found")
@@ -122,22 +126,32 @@ def _check_size(size: int, where: str) -> None:
         raise UnreadableDocument(where, f"file too large ({shown} MB, limit {MAX_BYTES // _MB} MB)")
 
 
-def _text_format(name: str, where: str) -> str:
-    """The loader for a file name: "txt" for .txt, .text and any other extension.
-
-    A later issue adds loaders for the formats in _NOT_YET (one entry each in _LOADERS).
-    """
-    suffix = Path(name).suffix.lower().lstrip(".")
-    if suffix in _NOT_YET:
-        raise UnreadableDocument(where, f"{suffix} files are not supported yet")
-    return "txt"
-
-
 def _load_txt(data: bytes, where: str) -> tuple[str, str, list[str]]:
     return _decode(data, where)
 
 
-_LOADERS = {"txt": _load_txt}
+def _load_html(data: bytes, where: str) -> tuple[str, str, list[str]]:
+    from .formats.html import load_html
+
+    return load_html(data, where)
+
+
+def _load_pdf(data: bytes, where: str) -> tuple[str, str, list[str]]:
+    from .formats.pdf import load_pdf
+
+    return load_pdf(data, where)
+
+
+def _load_docx(data: bytes, where: str) -> tuple[str, str, list[str]]:
+    from .formats.docx import load_docx
+
+    return load_docx(data, where)
+
+
+# format -> loader(data, where) -> (raw text, encoding, warnings); the text goes to clean_text
+_LOADERS = {"txt": _load_txt, "html": _load_html, "pdf": _load_pdf, "docx": _load_docx}
+# extensions that name a format, for the "named .x but holds y" warning
+_NAMED_FORMATS = {"txt": "txt", "html": "html", "htm": "html", "pdf": "pdf", "docx": "docx"}
 
 
 def _decode(data: bytes, where: str) -> tuple[str, str, list[str]]:

@@ -356,3 +356,9 @@ def test_targets_deadline_inherited_from_the_governing_clause_of_a_list():
     body = "一、总体要求\n（一）主要目标。到2025年，实现以下目标：\n——专利质押融资金额达到3亿元。\n——新建工作站5个。"
     found = targets(body, title="湘潭市知识产权强市建设工作方案（2024—2030年）")
     assert [(t.value, t.year, t.year_inferred) for t in found] == [(3, 2025, False), (5, 2025, False)]
+
+
+def test_extract_text_survives_lone_surrogates():
+    text = "湘潭市知识产权工作方案\n一、重点任务\n1.甲\ud800。内容。"
+    r = extract_text(text, "t.txt")
+    assert [m.title for m in r.measures] == ["甲\ufffd"] and len(r.text) == len(text)

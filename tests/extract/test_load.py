@@ -120,11 +120,12 @@ def test_load_refuses_too_large_file_without_reading_it(tmp_path):
 
 
 @pytest.mark.parametrize("suffix", ["html", "htm", "pdf", "docx", "PDF"])
-def test_load_refuses_formats_of_a_later_issue(tmp_path, suffix):
+def test_load_reads_plain_text_by_content_whatever_the_name(tmp_path, suffix):
+    # the format comes from the content (issue 6; tests/extract/test_formats.py); the name only warns
     path = tmp_path / f"plan.{suffix}"
     path.write_bytes(SIMPLIFIED.encode())
-    with pytest.raises(UnreadableDocument, match=rf"plan\.{suffix}: {suffix.lower()} files are not supported yet"):
-        load_path(path)
+    loaded = load_path(path)
+    assert (loaded.text, loaded.format) == (EXPECTED, "txt")
 
 
 @pytest.mark.parametrize("name", ["plan.text", "plan", "plan.dat", "plan.TXT"])
