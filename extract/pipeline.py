@@ -19,9 +19,10 @@ from .components.agencies import resolve_agencies
 from .components.citations import find_citations
 from .components.measures import find_measures
 from .components.people import find_people
+from .components.places import find_places
 from .components.plan_meta import find_plan_meta
 from .components.responsibility_blocks import find_plan_leads, find_responsibilities
-from .components.targets import find_targets
+from .components.targets import find_targets, link_indicators
 from .outline import parse_outline
 
 CONFIG = Path(__file__).resolve().parent / "config.cfg"
@@ -70,7 +71,7 @@ class OutlineParser(_Component):
     key = "outline"
 
     def find(self, doc, state):
-        return parse_outline(doc.text)
+        return parse_outline(doc.text)   # spaCy rebuilds doc.text on every access: later steps use outline.text
 
 
 class PlanMetaFinder(_Component):
@@ -79,7 +80,7 @@ class PlanMetaFinder(_Component):
     def find(self, doc, state):
         plan = find_plan_meta(state["outline"])
         outline = state["outline"]
-        body = doc.text[outline.header_end:outline.body_end]
+        body = outline.text[outline.header_end:outline.body_end]
         measure_spans = [(h.start, h.end) for h in outline.headings if h.level >= 3]
         plan.plan_leads = [name for name, start, _ in find_plan_leads(body)
                            if not any(a <= start + outline.header_end < b for a, b in measure_spans)]
@@ -93,18 +94,28 @@ class MeasureFinder(_Component):
         return find_measures(state["outline"])
 
 
+class PlaceFinder(_Component):
+    key, label = "places", "PLACE"
+
+    def find(self, doc, state):
+        return find_places(state["measures"], state["outline"].text, state["plan"])
+
+
 class ResponsibilityFinder(_Component):
     key, label = "responsibilities", "AGENCY"
 
     def find(self, doc, state):
-        return find_responsibilities(state["measures"], doc.text)
+        return find_responsibilities(state["measures"], state["outline"].text)
 
 
 class AgencyResolver(_Component):
     key = "agencies"
 
     def find(self, doc, state):
-        return resolve_agencies(state["responsibilities"], state["plan"])
+        named = [p.post_agency for p in state.get("people", []) if p.post_agency]
+        if state["plan"].issuer:
+            named.append(state["plan"].issuer)
+        return resolve_agencies(state["responsibilities"], state["plan"], named)
 
 
 class CitationFinder(_Component):
@@ -119,6 +130,7 @@ class TargetFinder(_Component):
 
     def find(self, doc, state):
         targets = find_targets(state["outline"], state["plan"].period_end)
+        link_indicators(targets)
         for t in targets:
             for m in state.get("measures", []):
                 if m.start <= t.start < m.end:
@@ -137,11 +149,12 @@ _FACTORIES = {
     "policykg_outline": (OutlineParser, ["doc._.policykg"], []),
     "policykg_plan_meta": (PlanMetaFinder, ["doc._.policykg"], ["doc._.policykg"]),
     "policykg_measures": (MeasureFinder, ["doc.spans"], ["doc._.policykg"]),
+    "policykg_places": (PlaceFinder, ["doc.spans"], ["doc._.policykg"]),
     "policykg_responsibilities": (ResponsibilityFinder, ["doc.spans"], ["doc._.policykg"]),
-    "policykg_agencies": (AgencyResolver, ["doc._.policykg"], ["doc._.policykg"]),
     "policykg_citations": (CitationFinder, ["doc.spans"], ["doc._.policykg"]),
     "policykg_targets": (TargetFinder, ["doc.spans"], ["doc._.policykg"]),
     "policykg_people": (PeopleFinder, ["doc.spans"], ["doc._.policykg"]),
+    "policykg_agencies": (AgencyResolver, ["doc._.policykg"], ["doc._.policykg"]),
 }
 
 

@@ -1,13 +1,17 @@
 """Build: files and folders -> ExtractionResults -> one named graph per document in the store.
 
-Extraction (`extract_results`, a generator; may move to worker processes) is kept apart from
-writing (`build`, one writer, one transaction per document), so a file that fails is reported
-and skipped and the store never holds half a document. Partners: extract/ (`extract_path`),
-graph/rdf.py (`result_to_quads`), graph/store.py (`Store.replace_document`).
+Extraction runs in worker processes (`workers`; in-process for a few files) and is kept apart
+from writing: the parent is the one writer, one transaction per document, so a file that fails is
+reported and skipped and the store never holds half a document. Workers send back the document's
+replace-update as text (cheap to pickle, no parsing left for the writer); at most a few chunks
+are in flight, so memory stays bounded whatever the corpus size (issue #10, docs/scale.md).
+Partners: extract/ (`extract_path`), graph/rdf.py (`result_to_quads`), graph/store.py.
 """
 from __future__ import annotations
 
 import glob
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +27,12 @@ if TYPE_CHECKING:
 # Files a folder walk picks up; a file named explicitly is always tried.
 PLAN_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf", ".docx"})
 _GLOB_CHARS = frozenset("*?[")
+
+# Below this many files a build extracts in-process: starting workers (each loads spaCy) costs more.
+PARALLEL_MIN_FILES = 8
+# Files per task sent to a worker, and tasks in flight per worker (bounds memory and IPC).
+CHUNK_FILES = 4
+IN_FLIGHT_PER_WORKER = 2
 
 # progress(path, done, total): called after each file, whatever happened to it.
 Progress = Callable[[Path, int, int], None]
@@ -122,43 +132,183 @@ def extract_results(files: Iterable[Path]) -> Iterator[Extracted]:
             yield Extracted(path, problem=_internal(e))
 
 
+def default_workers(n_files: int) -> int:
+    """Worker processes for `n_files`: one per CPU when there are more than a few files."""
+    if n_files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, n_files))
+
+
 def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | None = None,
-          vocabulary: bool = True) -> BuildReport:
+          vocabulary: bool = True, workers: int | None = None, batch: int = 1) -> BuildReport:
     """Ingest plan files and folders into `store`: one named graph per document, each replaced
     in one transaction, so building twice gives the same store.
 
     paths (list): files, folders (walked recursively) and glob patterns.
     store (Store): an open, writable store.
-    progress (callable): `progress(path, done, total)` after each file.
+    progress (callable): `progress(path, done, total)` after each file, in input order.
     vocabulary (bool): (re)load the ontology and SKOS graphs first.
+    workers (int): extraction processes; None = `default_workers(number of files)`; 1 = in this
+        process. Documents are written in input order whatever the number of workers.
+    batch (int): documents per write transaction (1 = one transaction per document). A larger
+        batch pays the commit (an fsync) once for several documents; a document is still never
+        half-written, and when a batch fails its documents are retried one by one, so errors
+        stay per file.
     RETURNS (BuildReport): what was ingested, what failed and why, triple counts.
     """
-    from policykg.graph.rdf import result_to_quads
-
     report = BuildReport(triples_before=len(store))
     files, problems = expand_paths(paths)
     report.failed.extend(problems)
     report.warnings.extend(_shared_names(files))
+    if store.read_only:
+        raise PolicyKGError(f"the store at {store.path} is open read-only")
     if vocabulary:
         store.ensure_vocabulary()
     total = len(files)
-    for done, item in enumerate(extract_results(files), start=1):
-        if item.result is None:
-            report.failed.append((str(item.path), item.problem or "unknown problem"))
-        else:
-            try:
-                graph, quads = result_to_quads(item.result)
-                store.replace_document(graph, quads)
-            except PolicyKGError as e:
-                report.failed.append((str(item.path), _one_line(str(e))))
-            except Exception as e:  # a bug in rdf.py or a store failure: nothing was written
-                report.failed.append((str(item.path), _internal(e)))
-            else:
+    count = default_workers(total) if workers is None else max(1, int(workers))
+    prepared = _prepare_serial(files) if count == 1 else _prepare_parallel(files, count)
+    pending: list[Prepared] = []
+    done = 0
+
+    def flush() -> None:
+        nonlocal done
+        for item, problem in _write_batch(store, pending):
+            done += 1
+            if problem is None:
                 report.ingested.append(str(item.path))
-        if progress is not None:
-            progress(item.path, done, total)
+            else:
+                report.failed.append((str(item.path), problem))
+            if progress is not None:
+                progress(item.path, done, total)
+        pending.clear()
+
+    for item in prepared:
+        pending.append(item)
+        if len(pending) >= max(1, batch):
+            flush()
+    flush()
     report.triples_after = len(store)
     return report
+
+
+@dataclass
+class Prepared:
+    """One document ready for the writer: its replace-update text, or why there is none."""
+
+    path: Path
+    update: str = ""
+    quads: int = 0
+    problem: str | None = None
+
+
+def prepare_update(item: Extracted) -> Prepared:
+    """An extracted document -> the SPARQL Update that replaces its graph (see
+    graph/store.py `_replace_update`); never raises for one bad document."""
+    from policykg.graph.rdf import result_to_quads
+
+    from .store import _replace_update
+
+    if item.result is None:
+        return Prepared(item.path, problem=item.problem or "unknown problem")
+    try:
+        graph, quads = result_to_quads(item.result)
+        update, count = _replace_update({graph: quads}, check_graphs=True)
+    except PolicyKGError as e:
+        return Prepared(item.path, problem=_one_line(str(e)))
+    except Exception as e:  # a bug in rdf.py must not stop the other files
+        return Prepared(item.path, problem=_internal(e))
+    return Prepared(item.path, update, count)
+
+
+def _prepare_serial(files: list[Path]) -> Iterator[Prepared]:
+    for item in extract_results(files):
+        yield prepare_update(item)
+
+
+def _prepare_chunk(paths: list[str]) -> list[Prepared]:
+    """Runs in a worker process: extract and serialise a few files."""
+    return [prepare_update(item) for item in extract_results([Path(p) for p in paths])]
+
+
+def _prepare_parallel(files: list[Path], workers: int) -> Iterator[Prepared]:
+    """Prepared documents in input order, extracted by `workers` processes with a bounded number
+    of chunks in flight. Workers are spawned, not forked: the parent holds the store's threads."""
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunks = [files[i:i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES)]
+    window = workers * IN_FLIGHT_PER_WORKER
+    context = multiprocessing.get_context("spawn")
+    died = "internal error: an extraction worker died"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[tuple[list[Path], Future[list[Prepared]]]] = deque()
+        next_chunk = 0
+        broken = False
+        try:
+            while pending or next_chunk < len(chunks):
+                while not broken and next_chunk < len(chunks) and len(pending) < window:
+                    chunk = chunks[next_chunk]
+                    try:
+                        future = pool.submit(_prepare_chunk, [str(p) for p in chunk])
+                    except BrokenProcessPool:
+                        broken = True
+                        break
+                    pending.append((chunk, future))
+                    next_chunk += 1
+                if not pending:  # the pool broke before the rest could be submitted
+                    for chunk in chunks[next_chunk:]:
+                        yield from (Prepared(path, problem=died) for path in chunk)
+                    return
+                chunk, future = pending.popleft()
+                try:
+                    prepared = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    prepared = [Prepared(p, problem=died) for p in chunk]
+                except Exception as e:  # pickling or a worker-side failure outside one file
+                    prepared = [Prepared(p, problem=_internal(e)) for p in chunk]
+                for item, path in zip(prepared, chunk):
+                    item.path = path  # the caller's Path object, as given
+                    yield item
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+def _write_batch(store: Store, items: list[Prepared]) -> list[tuple[Prepared, str | None]]:
+    """Write prepared documents (one transaction for all when there are several, else one by
+    one); RETURNS each item with None (written) or its one-line problem."""
+    ready = [item for item in items if item.problem is None]
+    if len(ready) > 1:
+        try:
+            _apply_update(store, " ;\n".join(item.update for item in ready))
+        except Exception:  # nothing was written: fall back to one transaction per document
+            pass
+        else:
+            return [(item, item.problem) for item in items]
+    outcomes: list[tuple[Prepared, str | None]] = []
+    for item in items:
+        if item.problem is not None:
+            outcomes.append((item, item.problem))
+            continue
+        try:
+            _apply_update(store, item.update)
+        except PolicyKGError as e:
+            outcomes.append((item, _one_line(str(e))))
+        except Exception as e:  # a store failure: nothing was written
+            outcomes.append((item, _internal(e)))
+        else:
+            outcomes.append((item, None))
+    return outcomes
+
+
+def _apply_update(store: Store, update: str) -> None:
+    """Write one prepared replace-update: one transaction, all or nothing."""
+    try:
+        store.raw.update(update)
+    except SyntaxError as e:  # a term the serialisation cannot express: nothing was written
+        raise PolicyKGError(f"cannot write the document's graph: {_one_line(e)}") from e
 
 
 def _shared_names(files: list[Path]) -> list[str]:

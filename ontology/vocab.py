@@ -95,19 +95,24 @@ def agency_type_iri(notation: str) -> str:
     return _TYPE_BASE + notation
 
 
-def _best_type(name: str) -> tuple[dict, str] | None:
+@lru_cache(maxsize=1)
+def _normalised_types() -> tuple[tuple[dict, list[str], list[str], list[str]], ...]:
+    """Each type with its prefixes, contains and suffixes normalised once (not on every call)."""
     types, _ = _load_agency_types()
+    return tuple((entry, [_norm(p) for p in entry["prefixes"]], [_norm(c) for c in entry["contains"]],
+                  [_norm(x) for x in entry["suffixes"]]) for entry in types)
+
+
+def _best_type(name: str) -> tuple[dict, str] | None:
     best: tuple[tuple, dict, str] | None = None
-    for entry in types:
-        prefixes = [_norm(p) for p in entry["prefixes"]]
-        contains = [_norm(c) for c in entry["contains"]]
+    for entry, prefixes, contains, suffixes in _normalised_types():
         if prefixes and not any(name.startswith(p) for p in prefixes):
             continue
         if contains and not any(c in name for c in contains):
             continue
         constrained = bool(prefixes or contains)
         if entry["suffixes"]:
-            matched = [s for s in (_norm(s) for s in entry["suffixes"]) if name.endswith(s)]
+            matched = [x for x in suffixes if name.endswith(x)]
             if not matched:
                 continue
             suffix = max(matched, key=len)
@@ -122,14 +127,8 @@ def _best_type(name: str) -> tuple[dict, str] | None:
     return None if best is None else (best[1], best[2])
 
 
-def classify_agency(name: str) -> dict | None:
-    """The agency type of a name, by its longest known ending (ontology/agency_types.ttl).
-
-    A trailing bracketed alias is tried after the head: 市市场监管局(知识产权局) is a
-    market-regulation unit; (知识产权局) alone would say ip-office.
-    name (str): an agency name as printed or in full.
-    RETURNS (dict | None): the type as in `agency_types()` plus `matched_suffix`, or None.
-    """
+@lru_cache(maxsize=8192)
+def _classify_cached(name: str) -> dict | None:
     text = _norm(name or "")
     if not text:
         return None
@@ -141,10 +140,22 @@ def classify_agency(name: str) -> dict | None:
         found = _best_type(candidate)
         if found is not None:
             entry, suffix = found
-            result = copy.deepcopy(entry)
+            result = dict(entry)
             result["matched_suffix"] = suffix
             return result
     return None
+
+
+def classify_agency(name: str) -> dict | None:
+    """The agency type of a name, by its longest known ending (ontology/agency_types.ttl).
+
+    A trailing bracketed alias is tried after the head: 市市场监管局(知识产权局) is a
+    market-regulation unit; (知识产权局) alone would say ip-office.
+    name (str): an agency name as printed or in full.
+    RETURNS (dict | None): the type as in `agency_types()` plus `matched_suffix`, or None.
+    """
+    found = _classify_cached(name or "")
+    return copy.deepcopy(found) if found is not None else None
 
 
 # ---------------------------------------------------------------- framework registry
@@ -235,6 +246,12 @@ def _load_indicators() -> tuple[dict, ...]:
                  for iri, v in sorted(values.items()))
 
 
+@lru_cache(maxsize=1)
+def _indicator_keys() -> tuple[tuple[dict, str], ...]:
+    return tuple((entry, _title_key(label)) for entry in _load_indicators()
+                 for label in [entry["pref_zh"], *entry["alt_zh"]] if _title_key(label))
+
+
 def indicators() -> list[dict]:
     """Every indicator concept of ontology/indicators.ttl (notation, iri, pref_zh, pref_en, alt_zh, unit)."""
     return [copy.deepcopy(i) for i in _load_indicators()]
@@ -247,13 +264,10 @@ def match_indicator(text: str | None) -> dict | None:
     if len(key) < 2:
         return None
     best, best_len = None, 0
-    for entry in _load_indicators():
-        for label in [entry["pref_zh"], *entry["alt_zh"]]:
-            lk = _title_key(label)
-            if lk and lk in key and len(lk) > best_len:
-                best, best_len = entry, len(lk)
+    for entry, lk in _indicator_keys():
+        if lk in key and len(lk) > best_len:
+            best, best_len = entry, len(lk)
     if best is None and len(key) >= 4:
-        found = [(len(_title_key(label)), entry) for entry in _load_indicators()
-                 for label in [entry["pref_zh"], *entry["alt_zh"]] if key in _title_key(label)]
+        found = [(len(lk), entry) for entry, lk in _indicator_keys() if key in lk]
         best = min(found, key=lambda x: x[0])[1] if found else None
     return copy.deepcopy(best) if best else None

@@ -15,6 +15,11 @@ def build_cli(
     paths: list[str] = typer.Argument(..., metavar="PATH",
                                       help="Plan files, folders (walked recursively) or globs."),
     store: Optional[Path] = StoreOpt,
+    workers: Optional[int] = typer.Option(
+        None, "--workers", "-w", metavar="N", min=1,
+        help="Extraction processes (default: one per CPU when there are 8 files or more)."),
+    batch: int = typer.Option(1, "--batch", metavar="N", min=1,
+                              help="Documents per write transaction (fewer commits; default 1)."),
 ) -> None:
     """Ingest plan files and folders into the store (re-ingesting replaces a document).
 
@@ -42,7 +47,7 @@ def build_cli(
 
     with Store.open(folder, create=True) as db:
         try:
-            report = build(paths, db, progress=progress)
+            report = build(paths, db, progress=progress, workers=workers, batch=batch)
         finally:
             if "bar" in bar:
                 bar["bar"].stop()  # type: ignore[attr-defined]
