@@ -7,7 +7,7 @@ STORE  ?= .policykg/store
 DATA   ?= data/seeds
 SHARED ?= ../shared
 
-.PHONY: demo test venv score bench clean
+.PHONY: demo test venv score bench clean api-docs
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,12 +21,23 @@ venv: $(BIN)/.installed
 demo: venv
 	$(BIN)/policykg build --store $(STORE) $(DATA)
 	$(BIN)/policykg stats --store $(STORE)
+	$(BIN)/policykg analyze --store $(STORE) --csv out/analysis
 	@echo ""
 	@echo "store:   $(STORE)"
 	@echo "try:     $(BIN)/policykg query responsibilities --store $(STORE) --format table"
+	@echo "views and charts (open the .html files in a browser; they work offline):"
+	@$(BIN)/policykg viz plan --store $(STORE) --param source=$$(ls $(DATA) | head -n 1) --out out/plan.html
+	@$(BIN)/policykg viz responsibility --store $(STORE) --out out/responsibility.html
+	@$(BIN)/policykg viz frameworks --store $(STORE) --out out/frameworks.html
+	@$(BIN)/policykg viz indicator --store $(STORE) --out out/indicator.html
+	@$(BIN)/policykg viz charts --store $(STORE) --out out/charts
 
 test: venv
 	$(BIN)/python -m pytest
+
+# HTML API reference for the notebook API and the export registry, from docstrings (pdoc, offline).
+api-docs: venv
+	$(BIN)/python -m pdoc --no-search --docformat google -o out/api policykg.api policykg.graph.export policykg.graph.projections
 
 score: venv
 	$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/eval/gold --docs $(SHARED)/seeds --cli "$(BIN)/policykg" -v

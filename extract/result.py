@@ -106,6 +106,8 @@ class Citation:
     end: int
     in_preamble: bool = False  # cited in the 根据 / 贯彻 / 落实 clause: the plan applies it
     wraps: str | None = None   # for "关于印发〈X〉的通知": X
+    framework_id: str | None = None  # the framework-registry entry (ontology/frameworks.ttl) it resolves to
+    level: str | None = None   # central | ministerial | provincial, from the registry
 
 
 @dataclass
@@ -122,6 +124,7 @@ class Target:
     end: int
     year_inferred: bool = False
     measure_id: str | None = None
+    indicator_id: str | None = None   # notation of the indicator concept (ontology/indicators.ttl)
 
 
 @dataclass
@@ -132,6 +135,8 @@ class Person:
     group: str | None        # the leading group's name
     start: int
     end: int
+    post_agency: str | None = None   # the unit the post belongs to, as printed: "市委宣传部"
+    post_title: str | None = None    # the title within it: "副部长"
 
 
 @dataclass

@@ -22,10 +22,17 @@ from ..extract.result import Agency, Evidence, ExtractionResult
 from ..ontology import (DCTERMS, ELI, FOAF, ID, OA, ORG, PK, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
                         ontology_file)
 from ..ontology.vocab import agency_type_iri, classify_agency
+from .places import gazetteer_code, place_entity_iri
 
 ONTOLOGY_GRAPH = NamedNode(ID + "graph/ontology")
 AGENCY_TYPES_GRAPH = NamedNode(ID + "graph/agency-types")
-VOCABULARY_GRAPHS = {"policykg.ttl": ONTOLOGY_GRAPH, "agency_types.ttl": AGENCY_TYPES_GRAPH}
+FRAMEWORKS_GRAPH = NamedNode(ID + "graph/frameworks")
+VOCABULARY_GRAPHS = {"policykg.ttl": ONTOLOGY_GRAPH, "agency_types.ttl": AGENCY_TYPES_GRAPH,
+                     "frameworks.ttl": FRAMEWORKS_GRAPH,
+                     "indicators.ttl": NamedNode(ID + "graph/indicators"),
+                     # SKOS schemes of graph/classify.py (issue #11)
+                     "pillars.ttl": NamedNode(ID + "graph/pillars"),
+                     "instruments.ttl": NamedNode(ID + "graph/instruments")}
 
 EXACT_MAX_CHARS = 500  # oa:exact keeps at most this many characters of a span
 
@@ -287,11 +294,14 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
     g.types(agent, _n(PROV, "SoftwareAgent"))
     g.add(agent, LABEL, Literal(f"policykg extractor {result.extractor_version}", language="en"))
 
-    # ---- places
+    # ---- places: a gazetteer unit is id:place/{code} (graph/places.py, docs/places.md); a name
+    # that does not resolve keeps id:place/{name}. rdfs:label stays the name as the plan gives it.
     def place(name: str | None) -> NamedNode | None:
         if not name:
             return None
-        node = place_iri(name)
+        code = meta.place_code if name == meta.jurisdiction and meta.place_code else \
+            gazetteer_code(name, meta.place_code)
+        node = place_entity_iri(code) if code else place_iri(name)
         g.types(node, _pk("Jurisdiction"), _n(SCHEMA, "AdministrativeArea"))
         g.add(node, LABEL, _zh(name))
         return node
@@ -438,11 +448,11 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
         g.evidence(node, resp.start, resp.end)
 
     # ---- citations: a mention node per citation, a shared node per cited document
-    def cited_document(title: str, framework: str | None) -> NamedNode | None:
+    def cited_document(title: str, framework: str | None, framework_id: str | None = None) -> NamedNode | None:
         key_title = framework or title
         if not normalise_title(key_title or ""):
             return None
-        node = cited_document_iri(key_title)
+        node = NamedNode(ID + "framework/" + framework_id) if framework_id else cited_document_iri(key_title)
         g.types(node, _pk("CitedDocument"), _n(ELI, "LegalResource"))
         g.add(node, LABEL, _zh(title))
         g.add(node, _n(ELI, "title"), _zh(framework or title))
@@ -451,7 +461,9 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
 
     for order, citation in enumerate(result.citations, 1):
         node = NamedNode(f"{plan.value}/citation/{order}")
-        doc = cited_document(citation.title, citation.framework)
+        # a notice that wraps X is its own node (keyed on the notice's title); X is linked below
+        doc = (cited_document(citation.title, None) if citation.wraps
+               else cited_document(citation.title, citation.framework, citation.framework_id))
         g.types(node, _pk("Citation"))
         g.add(node, _pk("plan"), plan)
         g.add(node, _pk("citedTitle"), _zh(citation.title))
@@ -471,11 +483,33 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
         g.add(plan, _n(ELI, "cites"), doc)
         if citation.in_preamble:
             g.add(plan, _n(ELI, "applies"), doc)
+        if citation.framework_id:
+            g.add(node, _pk("frameworkEntry"), NamedNode(ID + "framework/" + citation.framework_id))
         if citation.wraps:
-            wrapped = cited_document(citation.wraps, None)
+            wrapped = cited_document(citation.framework or citation.wraps, None, citation.framework_id)
             if wrapped is not None and wrapped != doc:
                 g.add(doc, _pk("wraps"), wrapped)
                 g.add(doc, _n(ELI, "cites"), wrapped)
+                g.add(plan, _n(ELI, "cites"), wrapped)          # the plan also links to X
+                if citation.in_preamble:
+                    g.add(plan, _n(ELI, "applies"), wrapped)
+
+    # ---- place mentions inside measures (extract/components/places.py)
+    for order, mention in enumerate(result.places, 1):
+        node = NamedNode(f"{plan.value}/place-mention/{order}")
+        g.types(node, _pk("PlaceMention"))
+        g.add(node, _pk("plan"), plan)
+        g.add(node, _pk("placeName"), _zh(mention.name))
+        g.add(node, LABEL, _zh(mention.name))
+        g.add(node, _pk("mentionKind"), _str(mention.kind))
+        if mention.code:
+            unit = place_entity_iri(mention.code)
+            g.types(unit, _pk("Jurisdiction"), _n(SCHEMA, "AdministrativeArea"))
+            g.add(unit, LABEL, _zh(mention.resolved))
+            g.add(node, _pk("mentionedPlace"), unit)
+        g.add(node, D_PART, measure_nodes.get(mention.measure_id) if mention.measure_id else None)
+        g.add(node, _pk("order"), _int(order))
+        g.evidence(node, mention.start, mention.end)
 
     # ---- targets
     for order, target in enumerate(result.targets, 1):
@@ -483,6 +517,8 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
         g.types(node, _pk("Target"))
         g.add(node, _pk("plan"), plan)
         g.add(node, _pk("indicatorLabel"), _zh(target.indicator))
+        if target.indicator_id:
+            g.add(node, _pk("indicator"), NamedNode(ID + "indicator/" + iri_segment(target.indicator_id)))
         g.add(node, LABEL, _zh(target.indicator))
         g.add(node, _pk("value"), _dec(target.value))
         g.add(node, _pk("valueMax"), _dec(target.value_max))
@@ -529,6 +565,15 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
             g.add(role, LABEL, _zh(person.role))
             g.add(node, _n(ORG, "role"), role)
         g.add(node, _pk("post"), _zh(person.post))
+        if person.post:
+            post = NamedNode(f"{node.value}/post")
+            g.types(post, _n(ORG, "Post"))
+            g.add(post, LABEL, _zh(person.post))
+            g.add(post, _pk("postTitle"), _zh(person.post_title))
+            g.add(post, _n(ORG, "heldBy"), member)
+            g.add(member, _n(ORG, "holds"), post)
+            g.add(post, _n(ORG, "postIn"), resolve_agency(person.post_agency))
+            g.add(node, _pk("heldPost"), post)
         g.add(node, _pk("order"), _int(order))
         g.evidence(node, person.start, person.end)
 

@@ -204,7 +204,9 @@ class Store:
             if not isinstance(quad.graph_name, ox.NamedNode):
                 raise ValueError(f"vocabulary quad outside a named graph: {quad}")
             by_graph.setdefault(quad.graph_name, []).append(quad)
-        return self.replace_graphs(by_graph)
+        from policykg.graph.places import ensure_places_graph  # the gazetteer: once per data version
+
+        return self.replace_graphs(by_graph) + ensure_places_graph(self)
 
     # -- reading --------------------------------------------------------------------------------
 

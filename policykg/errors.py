@@ -53,3 +53,16 @@ class StoreLocked(PolicyKGError):
 
 class QueryFailed(PolicyKGError):
     """The SPARQL engine rejected or failed a query."""
+
+
+class NothingSelected(PolicyKGError):
+    """An export selector (--plan, --city, --agency, ...) that matches nothing in the store."""
+
+    def __init__(self, selector: str, value: str, hint: str = ""):
+        self.selector = selector
+        self.value = value
+        super().__init__(f"{selector} {value!r} matches nothing in the store" + (f"; {hint}" if hint else ""))
+
+
+class DocumentNotFound(PolicyKGError):
+    """A document (source file name) that is not in the store, or whose file cannot be found."""
