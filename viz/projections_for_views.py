@@ -392,3 +392,117 @@ def indicator_graph(store: Store, indicator: str | None = None) -> nx.Graph:
                                tip=f"{row['year']}年")
             graph.add_edge(row["target"], year_node, kind="year", tip="")
     return graph
+
+
+# -- network: the co-responsibility network of agencies, coloured by community ------------------
+
+# Colours of the network view's communities (1 = largest). Each community is a node kind in
+# page.KINDS, so the legend names it and its checkbox filters it; communities past the palette
+# share one grey kind.
+COMMUNITY_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+                     "#b07aa1", "#ff9da7", "#9c755f", "#1b9e77", "#d95f02", "#7570b3")
+OTHER_COMMUNITY = "community-other"
+
+
+def _register_network_kinds() -> None:
+    from .page import EDGE_KINDS, KINDS
+
+    for number, colour in enumerate(COMMUNITY_COLOURS, start=1):
+        KINDS.setdefault(f"community-{number}", (f"社群 community {number}", colour, "dot"))
+    KINDS.setdefault(OTHER_COMMUNITY, ("其他社群 other communities", "#c7c7c7", "dot"))
+    EDGE_KINDS.setdefault("shared", ("共同措施 shared measures (width)", "#9e9e9e", False, 1.0))
+
+
+_register_network_kinds()
+
+_ANALYSIS_METRICS = """
+SELECT ?agency ?betweenness ?degree_centrality ?degree ?community WHERE {
+  GRAPH <%s> { ?agency pk:betweenness ?betweenness .
+    OPTIONAL { ?agency pk:degreeCentrality ?degree_centrality }
+    OPTIONAL { ?agency pk:coAgencies ?degree } OPTIONAL { ?agency pk:community ?community } } }
+"""
+_AGENCY_PLACES = """
+SELECT ?agency ?city (COUNT(DISTINCT ?measure) AS ?measures) WHERE {
+  GRAPH ?g { ?assignment a pk:Assignment ; pk:agency ?agency ; pk:measure ?measure ; pk:plan ?plan .
+    OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city } } }
+GROUP BY ?agency ?city
+"""
+
+
+def community_kind(community: int | None) -> str:
+    """The node kind (page.KINDS key) that colours a community."""
+    if community is not None and 1 <= community <= len(COMMUNITY_COLOURS):
+        return f"community-{community}"
+    return OTHER_COMMUNITY
+
+
+def analysis_metrics(store: Store) -> dict[str, dict[str, float | int | None]]:
+    """agency IRI -> betweenness, degree_centrality, degree, community as `policykg analyze`
+    stored them in id:graph/analysis; empty when analyze has not run."""
+    from policykg.graph.analysis import ANALYSIS_GRAPH
+
+    metrics = {}
+    for row in _rows(store, _ANALYSIS_METRICS % ANALYSIS_GRAPH.value):
+        metrics[row["agency"]] = {
+            "betweenness": float(row["betweenness"] or 0),
+            "degree_centrality": float(row["degree_centrality"]) if row["degree_centrality"] else None,
+            "degree": int(row["degree"]) if row["degree"] else None,
+            "community": int(row["community"]) if row["community"] else None}
+    return metrics
+
+
+def _computed_metrics(graph: nx.Graph) -> dict[str, dict[str, float | int | None]]:
+    """The same measures as graph/analytics.py (unweighted normalised betweenness, Louvain with
+    weight and seed 1, numbered by size), computed on the view's own graph."""
+    from policykg.graph.analytics import communities
+
+    betweenness = nx.betweenness_centrality(graph) if graph.number_of_nodes() > 2 else {}
+    degree_centrality = nx.degree_centrality(graph) if graph.number_of_nodes() > 1 else {}
+    community = communities(graph)
+    return {n: {"betweenness": round(betweenness.get(n, 0.0), 4),
+                "degree_centrality": round(degree_centrality.get(n, 0.0), 4),
+                "degree": graph.degree(n), "community": community.get(n)} for n in graph}
+
+
+def network_graph(store: Store, city: str | None = None) -> nx.Graph:
+    """Agencies linked when they share measures (the `co_responsibility` named query); edge
+    `weight` = shared measures, node `size` = betweenness, kind = community. Metrics come from
+    id:graph/analysis when `policykg analyze` has run, else are computed here; graph attribute
+    `metrics` says which ("analysis" | "computed")."""
+    from policykg.queries import load_query
+
+    _check_city(store, city)
+    rows = store.run_query(load_query("co_responsibility"), {"city": city} if city else {}).as_dicts()
+    graph = nx.Graph(title="")
+    labels: dict[str, str] = {}
+    for row in rows:
+        a, b = row["agency_a_iri"], row["agency_b_iri"]
+        labels[a] = row["agency_a"] or a
+        labels[b] = row["agency_b"] or b
+        shared = int(row["shared_measures"] or 0)
+        graph.add_edge(a, b, kind="shared", weight=shared,
+                       tip=_tip(f"{labels[a]} — {labels[b]}", f"共同措施 shared measures: {shared}",
+                                f"方案 plans: {row['plans']}"))
+    stored = analysis_metrics(store)
+    source = "analysis" if stored and all(n in stored for n in graph) else "computed"
+    metrics = stored if source == "analysis" else _computed_metrics(graph)
+    graph.graph["metrics"] = source
+    places: dict[str, tuple[str, int]] = {}
+    for row in _rows(store, _AGENCY_PLACES):
+        if row["agency"] in graph and (city is None or row["city"] == city):
+            known = places.get(row["agency"], ("", 0))
+            places[row["agency"]] = (known[0] or row["city"] or "", known[1] + int(row["measures"] or 0))
+    note = "policykg analyze (id:graph/analysis)" if source == "analysis" else "computed for this view"
+    for node in graph:
+        m = metrics.get(node, {})
+        place, measures = places.get(node, ("", 0))
+        betweenness = float(m.get("betweenness") or 0.0)
+        graph.nodes[node].update(
+            label=short(labels[node]), kind=community_kind(m.get("community")), city=place,
+            size=betweenness,
+            tip=_tip(labels[node], place and f"城市 city: {place}",
+                     f"度 degree (co-agencies): {m.get('degree') if m.get('degree') is not None else graph.degree(node)}",
+                     f"介数中心性 betweenness: {betweenness:.4f}",
+                     f"社群 community: {m.get('community') if m.get('community') is not None else '—'}",
+                     f"措施 measures: {measures}", f"({note})"))
+    return graph

@@ -46,6 +46,11 @@ VIEWS: dict[str, ViewSpec] = {
         "指标目标 Indicator comparison",
         "Quantified targets linking indicators, cities and deadline years.",
         {"indicator": "only this indicator, as printed, e.g. 每万人口高价值发明专利拥有量 (optional)"}),
+    "network": ViewSpec(
+        "协同网络 Co-responsibility network",
+        "Agencies linked when they share measures (edge width = shared measures); size = "
+        "betweenness, colour = community, from `policykg analyze` when it has run.",
+        {"city": "only the agencies of this jurisdiction's plans, e.g. 衡阳市 (optional)"}),
     "map": ViewSpec(
         "方案地图 Plans on the map",
         "Each plan's jurisdiction on an outline map of China, coloured by a column (viz/map.py); "
@@ -98,6 +103,11 @@ def render(store: Store, view: str, params: dict[str, str], *,
     elif view == "agency":
         graph, keep = projections.agency_graph(store, values["agency"])
         subtitle = f"{values['agency']} · {spec.description}"
+    elif view == "network":
+        graph = projections.network_graph(store, values.get("city"))
+        how = ("metrics from policykg analyze" if graph.graph["metrics"] == "analysis"
+               else "metrics computed for this view (run policykg analyze to store them)")
+        subtitle = f"{values.get('city', '全部城市 all cities')} · {spec.description} · {how}"
     else:
         graph = projections.indicator_graph(store, values.get("indicator"))
         subtitle = f"{values.get('indicator', '全部指标 all indicators')} · {spec.description}"

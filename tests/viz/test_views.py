@@ -39,7 +39,7 @@ def page_data(html: str) -> dict:
 
 
 def test_views_lists_the_five_views_with_params():
-    assert set(VIEWS) == {"plan", "responsibility", "frameworks", "agency", "indicator", "map"}
+    assert set(VIEWS) == {"plan", "responsibility", "frameworks", "agency", "indicator", "network", "map"}
     assert VIEWS["plan"].required == ("source",) and VIEWS["agency"].required == ("agency",)
     assert "city" in VIEWS["responsibility"].params and not VIEWS["responsibility"].required
 

@@ -32,12 +32,12 @@ QUAD_READERS = {"nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
 def client():
     import warnings
 
-    from starlette.testclient import TestClient
-
     from policykg.viz.web.app import create_app
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # starlette prefers httpx2; httpx works
+        warnings.filterwarnings("ignore", message=".*httpx2")  # starlette prefers httpx2; httpx works
+        from starlette.testclient import TestClient
+
         with TestClient(create_app(seed_store())) as test_client:
             yield test_client
 
