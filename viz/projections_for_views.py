@@ -9,6 +9,8 @@ HTML; viz/views.py names the views.
 """
 from __future__ import annotations
 
+import re
+
 from collections import Counter, defaultdict
 
 import networkx as nx
@@ -37,6 +39,14 @@ def short(text: str | None, limit: int = LABEL_CHARS) -> str:
 
 def _rows(store: Store, sparql: str, **bound: object) -> list[dict[str, str | None]]:
     return store.query(PREFIXES + sparql, bound or None).as_dicts()
+
+
+_MARKER = re.compile(r"^\s*[(（]?\s*[一二三四五六七八九十\d]+\s*[)）]?\s*[、.．]?\s*")
+
+
+def _heading_key(text: str | None) -> str:
+    """'1.加强工作统筹' and '加强工作统筹' -> '加强工作统筹' (marker and spaces dropped)."""
+    return re.sub(r"\s+", "", _MARKER.sub("", text or ""))
 
 
 def _tip(*lines: str | None) -> str:
@@ -92,17 +102,21 @@ def plan_graph(store: Store, source: str) -> nx.DiGraph:
     plan = meta["plan"]
     graph.add_node(plan, label=short(meta["title"] or source, 24), kind="plan", city=city, layer=0,
                    tip=_tip(meta["title"], f"文件: {source}", meta["doc_number"], meta["issued"]))
-    for row in sorted(_rows(store, _SECTIONS, source=source),
-                      key=lambda r: int(r["order"] or 0)):
+    measure_rows = _rows(store, _MEASURES, source=source)
+    # a measure's own heading (1. / 保障(一)) is also an outline section: show it once, as the measure
+    own_headings = {(r["section"], _heading_key(r["title"])) for r in measure_rows}
+    section_rows = [r for r in _rows(store, _SECTIONS, source=source)
+                    if (r["parent"], _heading_key(r["label"])) not in own_headings]
+    for row in sorted(section_rows, key=lambda r: int(r["order"] or 0)):
         depth = int(row["depth"] or 1)
         graph.add_node(row["section"], label=short(row["label"]), kind="section", city=city,
                        layer=depth, tip=_tip(row["label"]))
-    for row in _rows(store, _SECTIONS, source=source):
+    for row in section_rows:
         parent = row["parent"] if row["parent"] in graph else plan
         graph.add_edge(parent, row["section"], kind="part", tip="")
     deepest = max((d["layer"] for _, d in graph.nodes(data=True)), default=0)
     measure_layer, agency_layer = deepest + 1, deepest + 2
-    for row in sorted(_rows(store, _MEASURES, source=source), key=lambda r: int(r["order"] or 0)):
+    for row in sorted(measure_rows, key=lambda r: int(r["order"] or 0)):
         heading = f"{row['no'] or ''} {row['title'] or ''}".strip()
         graph.add_node(row["measure"], label=short(heading), kind="measure", city=city,
                        layer=measure_layer,

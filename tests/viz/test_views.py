@@ -270,3 +270,17 @@ def test_views_indicator_uses_the_vocabulary_name_when_targets_link_to_one():
     cities = {d["city"] for _, d in projections.indicator_graph(store, printed).nodes(data=True)
               if d["kind"] == "city"}
     assert len(cities) == 2 and "临江市" in cities  # a plan without a resolved city shows its file
+
+
+def test_views_plan_shows_each_measure_once_not_also_as_a_section():
+    from policykg.graph.store import Store
+    from policykg.viz.projections_for_views import plan_graph
+
+    from stores import seed_store
+
+    with Store.open(seed_store(), read_only=True) as store:
+        graph = plan_graph(store, "000_8c7ba4464c8b6764.txt")
+    labels = [d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "section"]
+    measures = [d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "measure"]
+    assert len(measures) == 16
+    assert not any("加强工作统筹" in label for label in labels)
