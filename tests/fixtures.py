@@ -108,6 +108,29 @@ def write_bad_files(folder: Path) -> dict[str, Path]:
     return {"empty": empty, "junk": junk}
 
 
+# DESIGN.md "Contracts": the columns each named query's CSV must carry first, in this order.
+CONTRACT = {
+    "plans": ["source", "title", "jurisdiction", "province", "level", "doc_number", "issuer",
+              "issued", "period_start", "period_end"],
+    "measures": ["source", "no", "title", "section"],
+    "responsibilities": ["source", "measure_no", "measure_title", "agency", "role"],
+    "citations": ["source", "title", "doc_number", "framework", "kind"],
+    "targets": ["source", "indicator", "value", "value_max", "unit", "year", "kind", "comparator"],
+    "people": ["source", "name", "role", "post"],
+}
+
+
+def temp_folder(prefix: str) -> Path:
+    """A temporary folder removed when the test process exits (for stores built once per process)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
 def make_store(folder: Path, count: int = 2) -> Path:
     """Write `count` plans under folder/plans and build them into folder/store."""
     from policykg.graph.build import build

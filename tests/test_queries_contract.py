@@ -2,6 +2,7 @@
 over a small synthetic store (bound and unbound parameters, number formats, document order)."""
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -9,22 +10,15 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.errors import BadQueryFile, MissingParameter, QueryNotFound, UnknownParameter
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/, for fixtures.py
+from fixtures import CONTRACT  # noqa: E402
+
 from policykg.extract.result import (Agency, Citation, Evidence, ExtractionResult, Measure, Person,
                                      PlanMeta, Responsibility, Section, Target)
 from policykg.graph.rdf import result_to_quads, vocabulary_quads
 from policykg.queries import (NamedQuery, list_queries, load_query, parse_query_file, run_query,
                               shipped_query_names)
 
-# DESIGN.md "Contracts": these columns come first, in this order (extra columns may follow).
-CONTRACT = {
-    "plans": ["source", "title", "jurisdiction", "province", "level", "doc_number", "issuer",
-              "issued", "period_start", "period_end"],
-    "measures": ["source", "no", "title", "section"],
-    "responsibilities": ["source", "measure_no", "measure_title", "agency", "role"],
-    "citations": ["source", "title", "doc_number", "framework", "kind"],
-    "targets": ["source", "indicator", "value", "value_max", "unit", "year", "kind", "comparator"],
-    "people": ["source", "name", "role", "post"],
-}
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 

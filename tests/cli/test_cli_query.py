@@ -11,23 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fixtures.py
-from fixtures import write_plans  # noqa: E402
+from fixtures import CONTRACT, write_plans  # noqa: E402
 
 from policykg.cli import app  # noqa: E402
 from policykg.graph.store import Store  # noqa: E402
 
 runner = CliRunner()
 
-# DESIGN.md "Contracts": the columns each named query's CSV must carry
-CONTRACT = {
-    "plans": ["source", "title", "jurisdiction", "province", "level", "doc_number", "issuer",
-              "issued", "period_start", "period_end"],
-    "measures": ["source", "no", "title", "section"],
-    "responsibilities": ["source", "measure_no", "measure_title", "agency", "role"],
-    "citations": ["source", "title", "doc_number", "framework", "kind"],
-    "targets": ["source", "indicator", "value", "value_max", "unit", "year", "kind", "comparator"],
-    "people": ["source", "name", "role", "post"],
-}
 
 
 def invoke(*args, **kwargs):

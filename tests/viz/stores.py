@@ -4,16 +4,13 @@ Each lives in its own temporary folder, removed when the process exits.
 """
 from __future__ import annotations
 
-import atexit
-import shutil
 import sys
-import tempfile
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fixtures.py
-from fixtures import PlanSpec, plan_text  # noqa: E402
+from fixtures import PlanSpec, plan_text, temp_folder  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "data" / "seeds"
@@ -22,10 +19,7 @@ IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SOURCE = "hostile.txt"
 
 
-def _folder(prefix: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
+_folder = temp_folder
 
 
 @lru_cache(maxsize=1)

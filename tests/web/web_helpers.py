@@ -4,9 +4,7 @@ subprocess on a free 127.0.0.1 port and stops it (and any abandoned query thread
 """
 from __future__ import annotations
 
-import atexit
 import contextlib
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fixtures.py
-from fixtures import PlanSpec, plan_text  # noqa: E402
+from fixtures import PlanSpec, plan_text, temp_folder  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "data" / "seeds"
@@ -28,10 +26,7 @@ SCRIPT = "<script>alert(1)</script>"
 HOSTILE_SOURCE = "hostile.txt"
 
 
-def _folder(prefix: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
+_folder = temp_folder
 
 
 @lru_cache(maxsize=1)
