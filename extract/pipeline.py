@@ -30,6 +30,36 @@ CONFIG = Path(__file__).resolve().parent / "config.cfg"
 if not Doc.has_extension("policykg"):
     Doc.set_extension("policykg", default=None)
 
+# doc.user_data key of the text the doc was made from (Doc.text re-joins every token on each read).
+TEXT_KEY = "policykg_text"
+
+
+class CharTokenizer:
+    """One token per character, like spacy.blank("zh")'s default `char` segmenter, without its
+    cost: that segmenter re-aligns the characters with the text in Python (spacy.util.
+    get_words_and_spaces) and `Doc.text` then re-joins ~5,000 tokens per plan on every read; the
+    two were ~25 % of a plan's extraction time (issue #10 profile). Whitespace characters are
+    tokens too, so token i is character i and every character span aligns exactly. The text is
+    kept in `doc.user_data[TEXT_KEY]` for the components."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+
+@spacy.registry.tokenizers("policykg.char_tokenizer.v1")
+def create_char_tokenizer():
+    return lambda nlp: CharTokenizer(nlp.vocab)
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text: kept by CharTokenizer, else re-joined by spaCy."""
+    return doc.user_data.get(TEXT_KEY) or doc.text
+
 
 def _state(doc: Doc) -> dict:
     if doc._.policykg is None:
@@ -71,7 +101,7 @@ class OutlineParser(_Component):
     key = "outline"
 
     def find(self, doc, state):
-        return parse_outline(doc.text)   # spaCy rebuilds doc.text on every access: later steps use outline.text
+        return parse_outline(doc_text(doc))  # later steps read outline.text
 
 
 class PlanMetaFinder(_Component):
@@ -171,7 +201,7 @@ _register()
 def make_nlp() -> Language:
     """The configured pipeline (extract/config.cfg), built once per process."""
     config = load_config(CONFIG)
-    nlp = spacy.blank("zh")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
     for name in config["pipeline"]["components"]:
         nlp.add_pipe(name, name=name.removeprefix("policykg_"))
     return nlp
