@@ -170,17 +170,17 @@ def _summary(entry: dict) -> dict[str, str]:
 
 
 def profile_extraction(files: list[Path], top: int = 18) -> list[tuple[str, float, float, int]]:
-    """cProfile of extract + RDF + update text over `files` in this process: the functions under
+    """cProfile of extract + RDF + N-Quads over `files` in this process: the functions under
     extract/, graph/ and ontology/ with the largest cumulative time (name, cum s, own s, calls)."""
     from policykg.extract import extract_path, extract_text
-    from policykg.graph.build import Extracted, prepare_update
+    from policykg.graph.build import Extracted, prepare_document
 
     extract_text("一、重点任务\n1.甲。内容。", "warmup.txt")
     extract_path(files[0])
     profile = cProfile.Profile()
     profile.enable()
     for path in files:
-        prepare_update(Extracted(path, result=extract_path(path)))
+        prepare_document(Extracted(path, result=extract_path(path)))
     profile.disable()
     stats = pstats.Stats(profile)
     rows = []
@@ -299,18 +299,23 @@ def run(args: argparse.Namespace) -> dict:
     floor_cpu = cpu_seconds() - cpu0
     print(f"floor (load_path in {args.workers} processes): {floor_s:.1f} s", flush=True)
 
-    # time the writer (the parent's share) by wrapping the one function that writes
+    # time the writer (the parent's share) by wrapping the two methods through which it writes
+    from policykg.graph.writer import DocumentWriter
+
     writer = {"s": 0.0}
-    apply_update = build_module._apply_update
+    originals = {name: getattr(DocumentWriter, name) for name in ("add", "close")}
 
-    def timed_apply(store, update):
-        t0 = time.perf_counter()
-        try:
-            apply_update(store, update)
-        finally:
-            writer["s"] += time.perf_counter() - t0
+    def timed(method):
+        def wrapper(self, *a):
+            t0 = time.perf_counter()
+            try:
+                return method(self, *a)
+            finally:
+                writer["s"] += time.perf_counter() - t0
+        return wrapper
 
-    build_module._apply_update = timed_apply
+    for name, method in originals.items():
+        setattr(DocumentWriter, name, timed(method))
     folder = WORK / f"store_{args.plans}"
     shutil.rmtree(folder, ignore_errors=True)
     store = Store.open(folder, create=True)
@@ -321,12 +326,14 @@ def run(args: argparse.Namespace) -> dict:
             print(f"  ingested {count}/{total} in {time.perf_counter() - done['t']:.0f} s", flush=True)
 
     start, cpu0 = time.perf_counter(), cpu_seconds()
-    report = build_module.build(files, store, workers=args.workers, progress=progress)
+    report = build_module.build(files, store, workers=args.workers, progress=progress,
+                                bulk=False if args.no_bulk else None)
     store.flush()
     ingest_s = time.perf_counter() - start
     ingest_cpu = cpu_seconds() - cpu0
     load_after_ingest = os.getloadavg()
-    build_module._apply_update = apply_update
+    for name, method in originals.items():
+        setattr(DocumentWriter, name, method)
     memory_after_ingest = peak_rss_mb()
     quads = len(store)
     vocabulary = store.ensure_vocabulary()
@@ -337,7 +344,7 @@ def run(args: argparse.Namespace) -> dict:
     partial = {
         "plans": len(files), "workers": args.workers, "input_bytes": input_bytes, "chars": chars,
         "floor_s": floor_s, "floor_cpu_s": floor_cpu, "ingest_s": ingest_s, "ingest_cpu_s": ingest_cpu,
-        "writer_s": writer["s"], "ingested": len(report.ingested), "failed": len(report.failed),
+        "writer_s": writer["s"], "bulk": report.bulk, "ingested": len(report.ingested), "failed": len(report.failed),
         "failures": report.failed[:5], "quads": quads, "plan_quads": plan_quads,
         "store_bytes": size_before, "store_bytes_optimized": size_before, "optimize_s": 0.0,
         "memory_after_ingest": memory_after_ingest, "memory_end": peak_rss_mb(),
@@ -411,12 +418,12 @@ def render(runs: dict[int, dict], notes: str) -> str:
            f"- Python {m['python']}, pyoxigraph {m['pyoxigraph']}; run {m['date']}",
            "- `free -h`:", "", "```", m["free"], "```", "",
            "## Ingest", "",
-           "| plans | workers | input MB | floor s | ingest s | docs/s | MB/s | triples/s | ingest / floor | writer s | quads | store MB (optimized) | peak RSS parent / worker MB |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "| plans | workers | writer mode | input MB | floor s | ingest s | docs/s | MB/s | triples/s | ingest / floor | writer s | quads | store MB (optimized) | peak RSS parent / worker MB |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n, r in sorted(runs.items()):
         mb = r["input_bytes"] / 1e6
         out.append(
-            f"| {n:,} | {r['workers']} | {mb:.0f} | {r['floor_s']:.1f} | {r['ingest_s']:.1f} | "
+            f"| {n:,} | {r['workers']} | {'bulk' if r.get('bulk') else 'transactions'} | {mb:.0f} | {r['floor_s']:.1f} | {r['ingest_s']:.1f} | "
             f"{r['ingested'] / r['ingest_s']:.1f} | {mb / r['ingest_s']:.2f} | {r['plan_quads'] / r['ingest_s']:,.0f} | "
             f"{r['ingest_s'] / r['floor_s']:.1f}x | {r['writer_s']:.1f} | {r['quads']:,} | "
             f"{r['store_bytes'] / 1e6:,.0f} ({r['store_bytes_optimized'] / 1e6:,.0f}) | "
@@ -433,8 +440,8 @@ def render(runs: dict[int, dict], notes: str) -> str:
             "other jobs share the machine, so it is the figure to compare across runs; wall time on 2 "
             "cores is at best CPU / 2.", ""]
     out += ["", "Floor = `load_path` (read, decode, clean, 繁->简) over the same files in the same number "
-            "of spawned processes, timed in the same run. Writer = time the parent spent applying the "
-            "prepared updates (one transaction per plan). Peak RSS = `ru_maxrss` of the benchmark "
+            "of spawned processes, timed in the same run. Writer = time the parent spent in "
+            "graph/writer.py (bulk loader, or one transaction per plan). Peak RSS = `ru_maxrss` of the benchmark "
             "process (store + queries) and of the largest worker.", ""]
     for n, r in sorted(runs.items()):
         if not r["queries"]:
@@ -457,7 +464,7 @@ def render(runs: dict[int, dict], notes: str) -> str:
     out += ["## Where extraction time goes", ""]
     profiled = runs[min(runs)]
     if profiled["profile"]:
-        out += [f"cProfile of extract + RDF + update text over {profiled['profile_docs']} plans in one "
+        out += [f"cProfile of extract + RDF + N-Quads over {profiled['profile_docs']} plans in one "
                 "process (cumulative seconds; functions of this repo only):", "",
                 "| function | cumulative s | own s | calls |", "|---|---|---|---|"]
         out += [f"| `{name}` | {cum:.2f} | {own:.2f} | {calls:,} |" for name, cum, own, calls in profiled["profile"]]
@@ -540,6 +547,7 @@ def main() -> None:
     r.add_argument("--rdflib-budget", type=float, default=900.0)
     r.add_argument("--profile-docs", type=int, default=40)
     r.add_argument("--keep-store", action="store_true")
+    r.add_argument("--no-bulk", action="store_true", help="write with transactions, not the bulk loader")
     p = sub.add_parser("report")
     p.add_argument("--out", default=str(HERE / "RESULTS.md"))
     p.add_argument("--notes", help="a Markdown file appended to RESULTS.md (analysis of misses)")

@@ -1,11 +1,12 @@
 """Build: files and folders -> ExtractionResults -> one named graph per document in the store.
 
 Extraction runs in worker processes (`workers`; in-process for a few files) and is kept apart
-from writing: the parent is the one writer, one transaction per document, so a file that fails is
-reported and skipped and the store never holds half a document. Workers send back the document's
-replace-update as text (cheap to pickle, no parsing left for the writer); at most a few chunks
+from writing: the parent is the one writer (graph/writer.py: one transaction per document, or the
+bulk loader for a store without documents), so a file that fails is reported and skipped and the
+store never holds half a document. Workers send back the document's graph as N-Quads bytes
+(serialised by Oxigraph, cheap to pickle, parsed by Oxigraph in the writer); at most a few chunks
 are in flight, so memory stays bounded whatever the corpus size (issue #10, docs/scale.md).
-Partners: extract/ (`extract_path`), graph/rdf.py (`result_to_quads`), graph/store.py.
+Partners: extract/ (`extract_path`), graph/rdf.py (`result_to_quads`), graph/writer.py.
 """
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
+
 from policykg.errors import PolicyKGError, UnreadableDocument
 
 from .store import Store
+from .writer import Prepared
 
 if TYPE_CHECKING:
     from policykg.extract.result import ExtractionResult
@@ -30,6 +34,8 @@ _GLOB_CHARS = frozenset("*?[")
 
 # Below this many files a build extracts in-process: starting workers (each loads spaCy) costs more.
 PARALLEL_MIN_FILES = 8
+# A build of at least this many files into a store without documents uses the bulk loader.
+BULK_MIN_FILES = 32
 # Files per task sent to a worker, and tasks in flight per worker (bounds memory and IPC).
 CHUNK_FILES = 4
 IN_FLIGHT_PER_WORKER = 2
@@ -45,6 +51,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)              # one line each
     triples_before: int = 0
     triples_after: int = 0
+    bulk: bool = False  # whether the documents went through the bulk loader (graph/writer.py)
 
     @property
     def ok(self) -> bool:
@@ -140,7 +147,8 @@ def default_workers(n_files: int) -> int:
 
 
 def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | None = None,
-          vocabulary: bool = True, workers: int | None = None, batch: int = 1) -> BuildReport:
+          vocabulary: bool = True, workers: int | None = None, batch: int = 1,
+          bulk: bool | None = None) -> BuildReport:
     """Ingest plan files and folders into `store`: one named graph per document, each replaced
     in one transaction, so building twice gives the same store.
 
@@ -150,84 +158,81 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     vocabulary (bool): (re)load the ontology and SKOS graphs first.
     workers (int): extraction processes; None = `default_workers(number of files)`; 1 = in this
         process. Documents are written in input order whatever the number of workers.
-    batch (int): documents per write transaction (1 = one transaction per document). A larger
-        batch pays the commit (an fsync) once for several documents; a document is still never
+    batch (int): new documents per write transaction (1 = one transaction per document). A
+        larger batch pays the commit once for several documents; a document is still never
         half-written, and when a batch fails its documents are retried one by one, so errors
         stay per file.
+    bulk (bool | None): stream the documents into Oxigraph's bulk loader (~2.5x faster, not
+        crash-safe; graph/writer.py). None = bulk when the store holds no documents yet and there
+        are at least BULK_MIN_FILES files; True = bulk (refused if the store holds documents);
+        False = transactions only.
     RETURNS (BuildReport): what was ingested, what failed and why, triple counts.
     """
+    from .writer import DocumentWriter, store_has_documents
+
     report = BuildReport(triples_before=len(store))
     files, problems = expand_paths(paths)
     report.failed.extend(problems)
     report.warnings.extend(_shared_names(files))
     if store.read_only:
         raise PolicyKGError(f"the store at {store.path} is open read-only")
-    if vocabulary:
-        store.ensure_vocabulary()
     total = len(files)
+    if bulk is None:
+        bulk = total >= BULK_MIN_FILES and not store_has_documents(store)
     count = default_workers(total) if workers is None else max(1, int(workers))
-    prepared = _prepare_serial(files) if count == 1 else _prepare_parallel(files, count)
-    pending: list[Prepared] = []
     done = 0
 
-    def flush() -> None:
+    def finished(item: Prepared, problem: str | None) -> None:
         nonlocal done
-        for item, problem in _write_batch(store, pending):
-            done += 1
-            if problem is None:
-                report.ingested.append(str(item.path))
-            else:
-                report.failed.append((str(item.path), problem))
-            if progress is not None:
-                progress(item.path, done, total)
-        pending.clear()
+        done += 1
+        if problem is None:
+            report.ingested.append(str(item.path))
+        else:
+            report.failed.append((str(item.path), problem))
+        if progress is not None:
+            progress(item.path, done, total)
 
+    writer = DocumentWriter(store, finished, batch=batch, bulk=bulk)
+    if vocabulary:
+        store.ensure_vocabulary()
+    prepared = _prepare_serial(files) if count == 1 else _prepare_parallel(files, count)
     for item in prepared:
-        pending.append(item)
-        if len(pending) >= max(1, batch):
-            flush()
-    flush()
+        writer.add(item)
+    writer.close()
+    report.bulk = bulk
     report.triples_after = len(store)
     return report
 
 
-@dataclass
-class Prepared:
-    """One document ready for the writer: its replace-update text, or why there is none."""
-
-    path: Path
-    update: str = ""
-    quads: int = 0
-    problem: str | None = None
-
-
-def prepare_update(item: Extracted) -> Prepared:
-    """An extracted document -> the SPARQL Update that replaces its graph (see
-    graph/store.py `_replace_update`); never raises for one bad document."""
+def prepare_document(item: Extracted) -> Prepared:
+    """An extracted document -> its graph as N-Quads, ready for graph/writer.py; never raises for
+    one bad document. Runs in the workers: the parent only writes."""
     from policykg.graph.rdf import result_to_quads
-
-    from .store import _replace_update
 
     if item.result is None:
         return Prepared(item.path, problem=item.problem or "unknown problem")
     try:
         graph, quads = result_to_quads(item.result)
-        update, count = _replace_update({graph: quads}, check_graphs=True)
+        quads = list(quads)
+        for quad in quads:
+            if quad.graph_name != graph:
+                raise ValueError(f"quad outside its document graph {graph}: {quad}")
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     except PolicyKGError as e:
         return Prepared(item.path, problem=_one_line(str(e)))
     except Exception as e:  # a bug in rdf.py must not stop the other files
         return Prepared(item.path, problem=_internal(e))
-    return Prepared(item.path, update, count)
+    return Prepared(item.path, graph.value, data, len(quads))
 
 
 def _prepare_serial(files: list[Path]) -> Iterator[Prepared]:
     for item in extract_results(files):
-        yield prepare_update(item)
+        yield prepare_document(item)
 
 
 def _prepare_chunk(paths: list[str]) -> list[Prepared]:
     """Runs in a worker process: extract and serialise a few files."""
-    return [prepare_update(item) for item in extract_results([Path(p) for p in paths])]
+    return [prepare_document(item) for item in extract_results([Path(p) for p in paths])]
 
 
 def _prepare_parallel(files: list[Path], workers: int) -> Iterator[Prepared]:
@@ -274,41 +279,6 @@ def _prepare_parallel(files: list[Path], workers: int) -> Iterator[Prepared]:
         finally:
             for _, future in pending:
                 future.cancel()
-
-
-def _write_batch(store: Store, items: list[Prepared]) -> list[tuple[Prepared, str | None]]:
-    """Write prepared documents (one transaction for all when there are several, else one by
-    one); RETURNS each item with None (written) or its one-line problem."""
-    ready = [item for item in items if item.problem is None]
-    if len(ready) > 1:
-        try:
-            _apply_update(store, " ;\n".join(item.update for item in ready))
-        except Exception:  # nothing was written: fall back to one transaction per document
-            pass
-        else:
-            return [(item, item.problem) for item in items]
-    outcomes: list[tuple[Prepared, str | None]] = []
-    for item in items:
-        if item.problem is not None:
-            outcomes.append((item, item.problem))
-            continue
-        try:
-            _apply_update(store, item.update)
-        except PolicyKGError as e:
-            outcomes.append((item, _one_line(str(e))))
-        except Exception as e:  # a store failure: nothing was written
-            outcomes.append((item, _internal(e)))
-        else:
-            outcomes.append((item, None))
-    return outcomes
-
-
-def _apply_update(store: Store, update: str) -> None:
-    """Write one prepared replace-update: one transaction, all or nothing."""
-    try:
-        store.raw.update(update)
-    except SyntaxError as e:  # a term the serialisation cannot express: nothing was written
-        raise PolicyKGError(f"cannot write the document's graph: {_one_line(e)}") from e
 
 
 def _shared_names(files: list[Path]) -> list[str]:

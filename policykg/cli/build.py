@@ -20,6 +20,10 @@ def build_cli(
         help="Extraction processes (default: one per CPU when there are 8 files or more)."),
     batch: int = typer.Option(1, "--batch", metavar="N", min=1,
                               help="Documents per write transaction (fewer commits; default 1)."),
+    bulk: Optional[bool] = typer.Option(
+        None, "--bulk/--no-bulk",
+        help="Bulk-load (about 2.5x faster, not crash-safe: rerun the build if it was killed). "
+             "Default: bulk when the store holds no documents yet and there are 32 files or more."),
 ) -> None:
     """Ingest plan files and folders into the store (re-ingesting replaces a document).
 
@@ -47,7 +51,7 @@ def build_cli(
 
     with Store.open(folder, create=True) as db:
         try:
-            report = build(paths, db, progress=progress, workers=workers, batch=batch)
+            report = build(paths, db, progress=progress, workers=workers, batch=batch, bulk=bulk)
         finally:
             if "bar" in bar:
                 bar["bar"].stop()  # type: ignore[attr-defined]

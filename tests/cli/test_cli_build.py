@@ -112,3 +112,17 @@ def test_cli_build_store_from_env_and_default(tmp_path: Path, monkeypatch):
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / ".policykg" / "store" / "CURRENT").is_file()
     assert stats(Path(".policykg/store"))["plans"] == 1
+
+
+def test_cli_build_bulk_into_a_fresh_store_then_refused_on_a_full_one(tmp_path: Path):
+    write_plans(tmp_path / "plans", 2)
+    store = tmp_path / "store"
+    first = invoke("build", "--store", store, "--bulk", tmp_path / "plans")
+    assert first.exit_code == 0, first.stderr
+    assert stats(store)["plans"] == 2
+    again = invoke("build", "--store", store, "--bulk", tmp_path / "plans")
+    assert again.exit_code == 1
+    lines = again.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "already holds documents" in lines[0]
+    assert "Traceback" not in again.stderr and stats(store)["plans"] == 2
+    assert invoke("build", "--store", store, tmp_path / "plans").exit_code == 0  # auto: transactions

@@ -94,17 +94,12 @@ def test_batched_writes_give_the_same_store(tmp_path: Path, corpus: Path):
     assert len(report.ingested) == 10 and [Path(p).name for p, _ in report.failed] == ["zz_broken.txt"]
 
 
-def test_a_failing_batch_is_retried_document_by_document(tmp_path: Path):
-    from policykg.graph.build import Prepared, _write_batch
-
-    def insert(name: str) -> str:
-        return f"INSERT DATA {{ GRAPH <http://x/{name}> {{ <http://x/s> <http://x/p> \"{name}\" }} }}"
-
-    items = [Prepared(Path("a.txt"), insert("a"), 1), Prepared(Path("b.txt"), "INSERT DATA { <oops> }", 1),
-             Prepared(Path("c.txt"), insert("c"), 1), Prepared(Path("d.txt"), problem="unreadable")]
-    with Store.open(tmp_path / "store", create=True) as store:
-        outcomes = _write_batch(store, items)
-        assert sorted(g.value for g in store.raw.named_graphs()) == ["http://x/a", "http://x/c"]
-    assert [(item.path.name, problem is None) for item, problem in outcomes] == [
-        ("a.txt", True), ("b.txt", False), ("c.txt", True), ("d.txt", False)]
-    assert outcomes[3][1] == "unreadable" and "\n" not in outcomes[1][1]
+def test_bulk_build_gives_the_same_store_as_transactions(tmp_path: Path, corpus: Path):
+    with Store.open(tmp_path / "transactions", create=True) as one:
+        build([corpus], one, workers=2, bulk=False)
+        expected, expected_answers = quads_without_times(one), answers(one)
+    with Store.open(tmp_path / "bulk", create=True) as bulk:
+        report = build([corpus], bulk, workers=2, bulk=True)
+        assert report.bulk and quads_without_times(bulk) == expected
+        assert answers(bulk) == expected_answers
+    assert len(report.ingested) == 10 and [Path(p).name for p, _ in report.failed] == ["zz_broken.txt"]

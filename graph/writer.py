@@ -1,0 +1,159 @@
+"""The one writer of a build: prepared documents (N-Quads of one named graph each) into the store.
+
+Why a module of its own: at corpus scale the write, not the extraction, decided the build time
+(issue #10: 1,367 of 1,451 s at 1k plans went into one SPARQL Update per document). What is
+cheapest for Oxigraph, measured on 300 generated plans (~960k quads, bench/RESULTS.md):
+SPARQL `INSERT DATA` text 7.7 plans/s, a transactional `Store.load` of N-Quads 9.1 plans/s,
+`Store.bulk_load` 21 plans/s. So:
+
+- **transactional** (the default, and always for a store that already holds documents): a
+  document whose graph is not in the store yet is written with `Store.load` (one transaction; with
+  `batch` > 1, several new documents per transaction, retried one by one if the batch fails); a
+  document whose graph exists is replaced with one `DROP GRAPH` + `INSERT DATA` update. Either way
+  a document is all or nothing and a failure leaves the store as it was.
+- **bulk** (a store with no documents yet, e.g. the first build of a large corpus): documents are
+  streamed in chunks into `Store.bulk_load`, which skips the transaction log. A chunk that fails
+  has its graphs removed and is written again transactionally, one document at a time. Bulk
+  loading is not crash-safe: a killed process can leave the last chunk's documents partly
+  written. The store held no documents before, and a build replaces every document's graph, so
+  running the same build again repairs it (docs/scale.md).
+
+Partners: graph/build.py (extraction in workers, calls `prepare_document` there and `DocumentWriter`
+here), graph/store.py.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from policykg.errors import PolicyKGError
+
+from .rdf import ID
+from .store import Store, _replace_update
+
+DOCUMENT_GRAPH_PREFIX = ID + "doc/"
+# Quads per bulk_load call: ~130 MB of N-Quads text at ~260 bytes per quad (memory stays bounded).
+BULK_CHUNK_QUADS = 500_000
+NQ = ox.RdfFormat.N_QUADS
+
+
+@dataclass
+class Prepared:
+    """One document ready for the writer: its graph as N-Quads, or why there is none."""
+
+    path: Path
+    graph: str = ""          # the document graph's IRI
+    nquads: bytes = b""      # every quad of the document, all in `graph`
+    quads: int = 0
+    problem: str | None = None
+
+
+# done(item, problem): called once per item, in input order; problem is None when it was written.
+Done = Callable[[Prepared, "str | None"], None]
+
+
+def store_has_documents(store: Store) -> bool:
+    return any(graph.value.startswith(DOCUMENT_GRAPH_PREFIX) for graph in store.raw.named_graphs())
+
+
+class DocumentWriter:
+    """Writes prepared documents in input order (see the module docstring for the two modes).
+
+    store (Store): open and writable.
+    done (callable): `done(item, problem)` after each item is written or refused.
+    batch (int): new documents per transaction in transactional mode.
+    bulk (bool): bulk mode; the store must not hold documents yet.
+    """
+
+    def __init__(self, store: Store, done: Done, *, batch: int = 1, bulk: bool = False):
+        if bulk and store_has_documents(store):
+            raise PolicyKGError(f"the store at {store.path} already holds documents; bulk loading "
+                                "is only for a store without any (build without --bulk)")
+        self.store, self.done, self.batch, self.bulk = store, done, max(1, int(batch)), bulk
+        self._pending: list[Prepared] = []
+        self._pending_quads = 0
+        self._written: set[str] = set()  # graphs written by this writer
+
+    def add(self, item: Prepared) -> None:
+        if item.problem is not None:
+            if not self._pending:
+                self.done(item, item.problem)
+            else:  # keep input order: report it after the documents before it
+                self._pending.append(item)
+            return
+        if item.graph in self._written or (not self.bulk and self._exists(item.graph)):
+            self.flush()
+            self.done(item, self._replace(item))
+            return
+        self._written.add(item.graph)
+        self._pending.append(item)
+        self._pending_quads += item.quads
+        full = (self._pending_quads >= BULK_CHUNK_QUADS if self.bulk
+                else sum(1 for p in self._pending if p.problem is None) >= self.batch)
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        items, self._pending, self._pending_quads = self._pending, [], 0
+        ready = [item for item in items if item.problem is None]
+        failed: dict[int, str] = {}
+        if ready:
+            try:
+                self._load(ready, bulk=self.bulk)
+            except Exception:  # nothing of a transaction, maybe part of a bulk chunk, was written
+                if self.bulk:
+                    for item in ready:
+                        self.store.raw.remove_graph(ox.NamedNode(item.graph))
+                if self.bulk or len(ready) > 1:
+                    for item in ready:  # one by one, so a bad document fails alone
+                        problem = self._load_one(item)
+                        if problem is not None:
+                            failed[id(item)] = problem
+                else:
+                    failed[id(ready[0])] = self._load_one(ready[0]) or "cannot write the document"
+        for item in items:
+            self.done(item, item.problem if item.problem is not None else failed.get(id(item)))
+
+    close = flush
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _exists(self, graph: str) -> bool:
+        return self.store.raw.contains_named_graph(ox.NamedNode(graph))
+
+    def _load(self, items: list[Prepared], *, bulk: bool) -> None:
+        data = items[0].nquads if len(items) == 1 else b"".join(item.nquads for item in items)
+        if bulk:
+            self.store.raw.bulk_load(data, format=NQ)
+        else:
+            self.store.raw.load(data, format=NQ)
+
+    def _load_one(self, item: Prepared) -> str | None:
+        try:
+            self._load([item], bulk=False)
+        except SyntaxError as e:
+            return f"cannot write the document's graph: {_one_line(e)}"
+        except Exception as e:
+            return f"internal error: {type(e).__name__}: {_one_line(e)}"
+        return None
+
+    def _replace(self, item: Prepared) -> str | None:
+        """Replace an existing graph: one update, all or nothing."""
+        try:
+            graph = ox.NamedNode(item.graph)
+            quads = list(ox.parse(item.nquads, format=NQ))
+            update, _ = _replace_update({graph: quads}, check_graphs=True)
+            self.store.raw.update(update)
+        except (SyntaxError, ValueError) as e:
+            return f"cannot write the document's graph: {_one_line(e)}"
+        except Exception as e:
+            return f"internal error: {type(e).__name__}: {_one_line(e)}"
+        self._written.add(item.graph)
+        return None
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())

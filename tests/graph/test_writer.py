@@ -1,0 +1,138 @@
+"""graph/writer.py: documents reach the store whole (transactions) or fast (bulk), in input order.
+
+The writer is fed hand-made N-Quads, so each failure mode can be staged exactly: a document the
+store refuses, a bulk chunk that fails half way, a graph met twice, a store that already holds
+documents. tests/scale/test_parallel_build.py checks that real builds give the same store either way.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fixtures.py
+from fixtures import write_plan, write_plans  # noqa: E402
+
+import policykg.graph.build as build_module  # noqa: E402
+from policykg.errors import PolicyKGError  # noqa: E402
+from policykg.graph.build import build  # noqa: E402
+from policykg.graph.store import Store  # noqa: E402
+from policykg.graph.writer import DOCUMENT_GRAPH_PREFIX, DocumentWriter, Prepared  # noqa: E402
+from policykg.queries import load_query  # noqa: E402
+
+
+def doc(name: str, value: str | None = None, *, broken: bool = False) -> Prepared:
+    graph = DOCUMENT_GRAPH_PREFIX + name
+    if broken:  # an object that is not an RDF term: the store refuses the whole text
+        return Prepared(Path(name), graph, f"<http://x/s> <http://x/p> oops <{graph}> .\n".encode(), 1)
+    line = f'<http://x/s> <http://x/p> "{value or name}" <{graph}> .\n'
+    return Prepared(Path(name), graph, line.encode(), 1)
+
+
+def values(store: Store) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for quad in store.raw.quads_for_pattern(None, ox.NamedNode("http://x/p"), None, None):
+        out.setdefault(quad.graph_name.value.removeprefix(DOCUMENT_GRAPH_PREFIX), set()).add(quad.object.value)
+    return out
+
+
+def write(store: Store, items: list[Prepared], **options) -> list[tuple[str, str | None]]:
+    outcomes: list[tuple[str, str | None]] = []
+    writer = DocumentWriter(store, lambda item, problem: outcomes.append((item.path.name, problem)),
+                            **options)
+    for item in items:
+        writer.add(item)
+    writer.close()
+    return outcomes
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(tmp_path / "store", create=True) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("options", [{"batch": 1}, {"batch": 4}, {"bulk": True}])
+def test_writer_a_refused_document_fails_alone_and_order_is_kept(store: Store, options):
+    items = [doc("a"), doc("b", broken=True), doc("c"), Prepared(Path("d"), problem="unreadable"), doc("e")]
+    outcomes = write(store, items, **options)
+    assert [name for name, _ in outcomes] == ["a", "b", "c", "d", "e"]
+    assert [name for name, problem in outcomes if problem is None] == ["a", "c", "e"]
+    assert dict(outcomes)["d"] == "unreadable"
+    assert "cannot write" in dict(outcomes)["b"] and "\n" not in dict(outcomes)["b"]
+    assert values(store) == {"a": {"a"}, "c": {"c"}, "e": {"e"}}  # nothing of b
+
+
+@pytest.mark.parametrize("options", [{"batch": 1}, {"batch": 3}, {"bulk": True}])
+def test_writer_a_graph_met_twice_keeps_the_last_version(store: Store, options):
+    outcomes = write(store, [doc("a", "old"), doc("b"), doc("a", "new")], **options)
+    assert [problem for _, problem in outcomes] == [None, None, None]
+    assert values(store) == {"a": {"new"}, "b": {"b"}}  # replaced, not merged
+
+
+def test_writer_replaces_a_document_already_in_the_store(store: Store):
+    write(store, [doc("a", "old"), doc("b")])
+    outcomes = write(store, [doc("a", "new"), doc("a", broken=True)], batch=8)
+    assert outcomes[0] == ("a", None) and outcomes[1][1] is not None
+    assert values(store) == {"a": {"new"}, "b": {"b"}}  # the failed replacement changed nothing
+
+
+def test_writer_bulk_is_refused_for_a_store_with_documents(store: Store):
+    write(store, [doc("a")])
+    with pytest.raises(PolicyKGError, match="already holds documents"):
+        DocumentWriter(store, lambda item, problem: None, bulk=True)
+
+
+class FailingBulkLoads:
+    """A pyoxigraph store whose bulk loads write the first quad, then fail (a disk error mid-chunk)."""
+
+    def __init__(self, raw: ox.Store):
+        self._raw = raw
+        self.calls = 0
+
+    def bulk_load(self, data: bytes, format) -> None:
+        self.calls += 1
+        self._raw.load(data.splitlines(keepends=True)[0], format=format)
+        raise OSError("No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+
+class StoreWithFailingBulk(Store):
+    @property
+    def raw(self):
+        return self._failing
+
+
+def test_writer_a_failed_bulk_chunk_is_removed_and_written_again_with_transactions(tmp_path: Path):
+    real = Store.open(tmp_path / "store", create=True)
+    store = StoreWithFailingBulk(real.raw, real.path)
+    store._failing = FailingBulkLoads(real.raw)
+    outcomes = write(store, [doc("a"), doc("b", broken=True), doc("c")], bulk=True)
+    assert store._failing.calls == 1
+    assert [(name, problem is None) for name, problem in outcomes] == [("a", True), ("b", False), ("c", True)]
+    assert values(real) == {"a": {"a"}, "c": {"c"}}
+    real.close()
+
+
+def test_build_chooses_bulk_only_for_a_store_without_documents(tmp_path: Path, store: Store, monkeypatch):
+    write_plans(tmp_path / "plans", 3)
+    assert build([tmp_path / "plans"], store).bulk is False  # fewer files than BULK_MIN_FILES
+    monkeypatch.setattr(build_module, "BULK_MIN_FILES", 2)
+    with Store.open(tmp_path / "fresh", create=True) as fresh:
+        report = build([tmp_path / "plans"], fresh)
+        assert report.bulk is True and len(report.ingested) == 3
+        assert build([tmp_path / "plans"], fresh).bulk is False  # now it holds documents
+    assert build([tmp_path / "plans"], store).bulk is False
+
+
+def test_build_bulk_keeps_the_last_of_two_files_with_one_name(tmp_path: Path, store: Store):
+    write_plan(tmp_path / "a", "plan.txt", city="临江市")
+    write_plan(tmp_path / "b", "plan.txt", city="青山市")
+    report = build([tmp_path / "a", tmp_path / "b"], store, bulk=True)
+    assert report.ok and report.bulk
+    rows = store.run_query(load_query("plans"), {}).as_dicts()
+    assert len(rows) == 1 and "青山市" in rows[0]["title"] and "临江市" not in rows[0]["title"]
