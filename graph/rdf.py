@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
@@ -39,10 +40,12 @@ EXACT_MAX_CHARS = 500  # oa:exact keeps at most this many characters of a span
 _ROLES = {"lead": NamedNode(PK + "LeadRole"), "support": NamedNode(PK + "SupportRole")}
 
 
+@lru_cache(maxsize=None)  # a few hundred vocabulary terms, each made ~100x per plan
 def _n(ns: str, local: str) -> NamedNode:
     return NamedNode(ns + local)
 
 
+@lru_cache(maxsize=None)
 def _pk(local: str) -> NamedNode:
     return NamedNode(PK + local)
 
