@@ -168,7 +168,7 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
         False = transactions only.
     RETURNS (BuildReport): what was ingested, what failed and why, triple counts.
     """
-    from .writer import DocumentWriter, store_has_documents
+    from .writer import BackgroundWriter, DocumentWriter, store_has_documents
 
     report = BuildReport(triples_before=len(store))
     files, problems = expand_paths(paths)
@@ -196,9 +196,12 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     if vocabulary:
         store.ensure_vocabulary()
     prepared = _prepare_serial(files) if count == 1 else _prepare_parallel(files, count)
-    for item in prepared:
-        writer.add(item)
-    writer.close()
+    background = BackgroundWriter(writer)
+    try:
+        for item in prepared:
+            background.add(item)
+    finally:
+        background.close()
     report.bulk = bulk
     report.triples_after = len(store)
     return report

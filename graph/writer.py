@@ -23,6 +23,8 @@ here), graph/store.py.
 """
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +37,10 @@ from .rdf import ID
 from .store import Store, _replace_update
 
 DOCUMENT_GRAPH_PREFIX = ID + "doc/"
-# Quads per bulk_load call: ~130 MB of N-Quads text at ~260 bytes per quad (memory stays bounded).
-BULK_CHUNK_QUADS = 500_000
+# Quads per bulk_load call: ~65 MB of N-Quads text at ~260 bytes per quad (memory stays bounded).
+BULK_CHUNK_QUADS = 250_000
+# Prepared documents waiting for the background writer (~0.8 MB each).
+QUEUE_ITEMS = 64
 NQ = ox.RdfFormat.N_QUADS
 
 
@@ -153,6 +157,52 @@ class DocumentWriter:
             return f"internal error: {type(e).__name__}: {_one_line(e)}"
         self._written.add(item.graph)
         return None
+
+
+_STOP = object()
+
+
+class BackgroundWriter:
+    """Runs a DocumentWriter in its own thread, fed through a bounded queue, so that extraction
+    (in this process or in workers whose results this thread collects) goes on while Oxigraph
+    writes: `load` and `bulk_load` release the GIL. Same interface and same outcomes, in the same
+    order, as the DocumentWriter it wraps; `done` is called from the writer thread."""
+
+    def __init__(self, writer: DocumentWriter, max_items: int = QUEUE_ITEMS):
+        self.writer = writer
+        self._queue: queue.Queue = queue.Queue(maxsize=max_items)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="policykg-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                break
+            if self._error is None:  # after a failure, drain so that `add` never blocks
+                try:
+                    self.writer.add(item)
+                except BaseException as e:  # re-raised by close() in the caller's thread
+                    self._error = e
+        if self._error is None:
+            try:
+                self.writer.close()
+            except BaseException as e:
+                self._error = e
+
+    def add(self, item: Prepared) -> None:
+        if self._error is not None:
+            self.close()
+        self._queue.put(item)
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(_STOP)
+            self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 def _one_line(message: object) -> str:

@@ -136,3 +136,37 @@ def test_build_bulk_keeps_the_last_of_two_files_with_one_name(tmp_path: Path, st
     assert report.ok and report.bulk
     rows = store.run_query(load_query("plans"), {}).as_dicts()
     assert len(rows) == 1 and "青山市" in rows[0]["title"] and "临江市" not in rows[0]["title"]
+
+
+@pytest.mark.parametrize("options", [{"batch": 1}, {"bulk": True}])
+def test_background_writer_gives_the_same_outcomes_in_the_same_order(tmp_path: Path, options):
+    from policykg.graph.writer import BackgroundWriter
+
+    items = [doc("a"), doc("b", broken=True), doc("c"), Prepared(Path("d"), problem="unreadable"),
+             doc("a", "again")]
+    expected_store = Store.open(tmp_path / "direct", create=True)
+    expected = write(expected_store, items, **options)
+    outcomes: list[tuple[str, str | None]] = []
+    with Store.open(tmp_path / "threaded", create=True) as store:
+        background = BackgroundWriter(DocumentWriter(
+            store, lambda item, problem: outcomes.append((item.path.name, problem)), **options), max_items=2)
+        for item in items:
+            background.add(item)
+        background.close()
+        assert values(store) == values(expected_store) == {"a": {"again"}, "c": {"c"}}
+    expected_store.close()
+    assert outcomes == expected
+
+
+def test_background_writer_reraises_a_writer_failure_in_the_callers_thread(store: Store):
+    from policykg.graph.writer import BackgroundWriter
+
+    def explode(item, problem):
+        raise RuntimeError("progress callback failed")
+
+    background = BackgroundWriter(DocumentWriter(store, explode), max_items=1)
+    background.add(doc("a"))
+    with pytest.raises(RuntimeError, match="progress callback failed"):
+        for name in "bcdefgh":  # never blocks, although the queue holds one item
+            background.add(doc(name))
+        background.close()
