@@ -4,7 +4,12 @@ Each `queries/*.rq` file opens with a comment header (title, description, params
 format is in queries/README.md). `load_query` parses and checks it, `list_queries` lists the shipped
 ones, `run_query` binds parameter values and returns plain-string rows: the CLI's `policykg query`
 and the web app both go through it, so their tables agree (STYLE.md §2, §7).
-Parameter values are bound with pyoxigraph substitutions, never spliced into the SPARQL text.
+Parameter values are bound with pyoxigraph substitutions. A query may also declare restriction
+lines (`#[city] ?plan pk:jurisdiction/rdfs:label {{city@zh}} .`) that stay comments unless the
+parameter is given; then the line is switched on with the value as an RDF term serialised by
+pyoxigraph (escaped, so a value can never become SPARQL). Oxigraph plans a constant in a triple
+pattern as an index lookup, whereas a substituted variable is joined after the whole corpus was
+matched: this is what keeps per-city queries fast at 10k plans (issue #10, queries/README.md).
 """
 from __future__ import annotations
 
@@ -25,6 +30,10 @@ _KEY_LINE = re.compile(r"^#\s?(?P<key>[A-Za-z_]+)(?:\s+(?P<arg>[A-Za-z_][A-Za-z0
 _CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\((?P<flag>optional|required)\))?$")
 _DOLLAR_VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+# `#[name] pattern`: a restriction line, active only when parameter `name` has a value.
+_RESTRICTION = re.compile(r"^(?P<indent>\s*)#\[(?P<name>[A-Za-z_][A-Za-z0-9_]*)\](?P<pattern>.*)$")
+# `{{name}}` (plain literal) or `{{name@zh}}` (language-tagged literal) inside a restriction line.
+_PLACEHOLDER = re.compile(r"\{\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:@(?P<lang>[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*))?\}\}")
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC_FLOAT = {_XSD + "double", _XSD + "float"}
@@ -123,7 +132,7 @@ def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
     declared = {p.name for p in params}
     for extra in sorted(set(param_docs) - declared):
         raise BadQueryFile(f"{path}: '# param {extra}:' describes a parameter missing from '# params:'")
-    used = _sparql_variables(body)
+    used = _sparql_variables(body) | _check_restrictions(text, declared, path)
     for p in params:
         if p.name not in used:
             raise BadQueryFile(f"{path}: parameter {p.name!r} is declared but the SPARQL "
@@ -132,8 +141,12 @@ def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
         raise BadQueryFile(f"{path}: ${undeclared} looks like a parameter but is not declared "
                            "in '# params:'")
 
-    # Let the engine parse it (on an empty store: cheap) and report what it projects.
+    # Let the engine parse it (on an empty store: cheap), every restriction line switched on too,
+    # and report what it projects.
     try:
+        if "#[" in sparql:
+            pyoxigraph.Store().query(instantiate(sparql, {p.name: "x" for p in params}),
+                                     use_default_graph_as_union=True)
         solutions = pyoxigraph.Store().query(sparql, use_default_graph_as_union=True)
     except SyntaxError as e:
         raise BadQueryFile(f"{path}: SPARQL syntax error: {e}") from None
@@ -163,6 +176,49 @@ def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
         path=path,
         kind=kind,
     )
+
+
+def _check_restrictions(text: str, declared: set[str], path: Path) -> set[str]:
+    """Check the `#[name] pattern` lines; RETURNS the parameters they use."""
+    used: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _RESTRICTION.match(line)
+        if match is None:
+            continue
+        name, pattern = match.group("name"), match.group("pattern")
+        if name not in declared:
+            raise BadQueryFile(f"{path}:{number}: restriction line for {name!r}, which is not in "
+                               "'# params:'")
+        names = {m.group("name") for m in _PLACEHOLDER.finditer(pattern)}
+        if names != {name}:
+            raise BadQueryFile(f"{path}:{number}: a '#[{name}]' line must use {{{{{name}}}}} (or "
+                               f"{{{{{name}@lang}}}}) and no other placeholder")
+        if any(quote in _PLACEHOLDER.sub("", pattern) for quote in "\"'"):
+            raise BadQueryFile(f"{path}:{number}: a restriction line holds no string literals")
+        used.add(name)
+    return used
+
+
+def instantiate(sparql: str, values: Mapping[str, str]) -> str:
+    """The query text with the restriction line of every parameter in `values` switched on: each
+    `{{name}}` becomes the value as a plain literal, `{{name@lang}}` as a literal tagged `lang`,
+    both written by pyoxigraph (`str(Literal)`, N-Triples escaping), so no value can close the
+    literal and add SPARQL. Lines of parameters not in `values` stay comments."""
+    if "#[" not in sparql:
+        return sparql
+
+    def term(match: re.Match[str]) -> str:
+        value = str(values[match.group("name")])
+        lang = match.group("lang")
+        return str(Literal(value, language=lang) if lang else Literal(value))
+
+    lines = []
+    for line in sparql.split("\n"):
+        match = _RESTRICTION.match(line)
+        if match is not None and values.get(match.group("name")) not in (None, ""):
+            line = match.group("indent") + _PLACEHOLDER.sub(term, match.group("pattern")).lstrip()
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def shipped_query_names() -> list[str]:
@@ -239,7 +295,8 @@ def bind_params(query: NamedQuery, params: Mapping[str, str] | None) -> dict[Var
 
 def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] | None = None
               ) -> tuple[list[str], list[list[str | None]]]:
-    """Run a named query against a store with parameter values bound, not spliced.
+    """Run a named query against a store: parameter values substituted by the engine and written
+    into the query's restriction lines as escaped RDF terms (`instantiate`), never pasted as text.
 
     store: a `pyoxigraph.Store` (or anything with its `query` signature).
     query (NamedQuery | str | Path): a loaded query, a shipped query's name or a `.rq` path.
@@ -251,8 +308,9 @@ def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] |
     if not isinstance(query, NamedQuery):
         query = load_query(query)
     substitutions = bind_params(query, params)
+    sparql = instantiate(query.sparql, {v.value: t.value for v, t in substitutions.items()})
     try:
-        result = store.query(query.sparql, use_default_graph_as_union=True,
+        result = store.query(sparql, use_default_graph_as_union=True,
                              substitutions=substitutions or None)
         if isinstance(result, pyoxigraph.QuerySolutions):
             columns = [v.value for v in result.variables]
@@ -267,5 +325,5 @@ def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] |
     return columns, rows
 
 
-__all__ = ["NamedQuery", "Param", "bind_params", "list_queries", "load_query", "parse_query_file",
+__all__ = ["NamedQuery", "Param", "bind_params", "instantiate", "list_queries", "load_query", "parse_query_file",
            "run_query", "shipped_query_names", "term_text"]

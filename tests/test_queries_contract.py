@@ -16,8 +16,8 @@ from fixtures import CONTRACT  # noqa: E402
 from policykg.extract.result import (Agency, Citation, Evidence, ExtractionResult, Measure, Person,
                                      PlanMeta, Responsibility, Section, Target)
 from policykg.graph.rdf import result_to_quads, vocabulary_quads
-from policykg.queries import (NamedQuery, list_queries, load_query, parse_query_file, run_query,
-                              shipped_query_names)
+from policykg.queries import (NamedQuery, instantiate, list_queries, load_query, parse_query_file,
+                              run_query, shipped_query_names)
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -307,3 +307,54 @@ def test_queries_header_continuation_lines(tmp_path):
     query = parse_query_file(path)
     assert query.description == "first line second line"
     assert query.columns == ["s", "o"]
+
+
+# ------------------------------------------------------------------ restriction lines
+RESTRICTED = ("# title: Restricted\n# params: city (optional)\n# columns: source, city\n"
+              "PREFIX pk: <https://w3id.org/policykg/ns#>\n"
+              "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+              "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+              "SELECT ?source ?city WHERE {\n  GRAPH ?g {\n"
+              "    #[city] ?plan pk:jurisdiction/rdfs:label {{city@zh}} .\n"
+              "    ?g dcterms:source ?source ; pk:plan ?plan .\n  }\n}\nORDER BY ?source\n")
+
+
+def test_queries_restriction_line_off_without_value_on_with_it(tmp_path, store):
+    path = tmp_path / "restricted.rq"
+    path.write_text(RESTRICTED, encoding="utf-8")
+    query = parse_query_file(path)
+    everything = [["000_a.txt", None], ["001_b.txt", None], ["002_c.txt", None]]
+    assert run_query(store, query)[1] == everything
+    assert run_query(store, query, {"city": ""})[1] == everything
+    assert run_query(store, query, {"city": "甲市"})[1] == [["000_a.txt", "甲市"]]
+    assert run_query(store, query, {"city": "无此市"})[1] == []
+    assert "#[city]" in instantiate(query.sparql, {})
+    assert '?plan pk:jurisdiction/rdfs:label "甲市"@zh .' in instantiate(query.sparql, {"city": "甲市"})
+
+
+HOSTILE = ['甲市"@zh } UNION { ?g ?p ?o } #', '"} UNION {', "甲市\\", "甲\\市", "甲市\n", "{{city}}",
+           "{{city@zh}}", "甲市'", '"""']
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_queries_hostile_values_match_nothing(store, value):
+    for query in list_queries():
+        for param in query.params:
+            if param.name in ("city", "source"):
+                assert run_query(store, query, {param.name: value})[1] == [], (query.name, param.name)
+
+
+@pytest.mark.parametrize("restriction, problem", [
+    ("#[town] ?plan pk:jurisdiction/rdfs:label {{town@zh}} .", "not in '# params:'"),
+    ("#[city] ?g dcterms:source {{source}} .", "no other placeholder"),
+    ("#[city] ?plan pk:jurisdiction/rdfs:label {{city}}, \"x\" .", "no string literals"),
+    ("#[city] ?plan pk:jurisdiction/rdfs:label {{city}}, 'x' .", "no string literals"),
+    ("#[city] ?plan pk:jurisdiction ?j .", "no other placeholder"),
+])
+def test_queries_bad_restriction_lines(tmp_path, restriction, problem):
+    path = tmp_path / "bad.rq"
+    path.write_text(RESTRICTED.replace("# params: city (optional)", "# params: city (optional), source (optional)")
+                    .replace("#[city] ?plan pk:jurisdiction/rdfs:label {{city@zh}} .", restriction),
+                    encoding="utf-8")
+    with pytest.raises(BadQueryFile, match=problem):
+        parse_query_file(path)
