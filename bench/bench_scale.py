@@ -103,10 +103,37 @@ def cities_in(store, count: int) -> list[str]:
     return names[::step][:count]
 
 
-def time_queries(store, *, runs: int, cities: list[str], budget_s: float, timeout_s: float) -> list[dict]:
+def query_child(store_path: str, name: str, cities: list[str], runs: int, budget_s: float) -> None:
+    """Time one named query on a read-only store (a child process, so that a query past the time
+    limit is killed instead of keeping a core busy: pyoxigraph cannot cancel a query). Per-city
+    runs first (the targets that matter most), then whole-corpus runs. Prints a JSON line when a
+    run starts ({"start": scope}) and one when it ends ({"scope": scope, "s": seconds, "rows": n})."""
+    from policykg.graph.store import Store
+    from policykg.queries import load_query
+
+    store = Store.open(store_path, read_only=True)
+    query = load_query(name)
+    series = [("city", {"city": city}) for city in cities] if query.param("city") is not None else []
+    series += [("corpus", {})] * runs
+    spent = {"corpus": 0.0, "city": 0.0}
+    for scope, params in series:
+        if spent[scope] > budget_s:
+            continue
+        print(json.dumps({"start": scope}), flush=True)
+        start = time.perf_counter()
+        rows = len(store.run_query(query, params).rows)
+        elapsed = time.perf_counter() - start
+        spent[scope] += elapsed
+        print(json.dumps({"scope": scope, "s": elapsed, "rows": rows}), flush=True)
+
+
+def time_queries(store_path: Path, *, runs: int, cities: list[str], budget_s: float,
+                 timeout_s: float) -> list[dict]:
     """p50/p95 of every named query: whole corpus (`runs` times) and per city (one run per city),
-    each capped by `budget_s` of cumulative time and `timeout_s` per run."""
-    from policykg.errors import QueryFailed
+    each series stopped past `budget_s` of cumulative time; a run past `timeout_s` is killed with
+    its process (and the series ends there)."""
+    import selectors
+
     from policykg.queries import list_queries
 
     figures = []
@@ -117,34 +144,37 @@ def time_queries(store, *, runs: int, cities: list[str], budget_s: float, timeou
             entry["note"] = f"skipped: needs {', '.join(required)}"
             figures.append(entry)
             continue
-        spent = 0.0
-        for _ in range(runs):
-            start = time.perf_counter()
-            try:
-                result = store.run_query(query, {}, timeout=timeout_s)
-            except QueryFailed as e:
-                entry["note"] = f"whole corpus: {e}"
-                break
-            elapsed = time.perf_counter() - start
-            entry["corpus_s"].append(elapsed)
-            entry["rows"] = len(result.rows)
-            spent += elapsed
-            if spent > budget_s:
-                break
-        if query.param("city") is not None and not entry["note"]:
-            spent = 0.0
-            for city in cities:
-                start = time.perf_counter()
-                try:
-                    store.run_query(query, {"city": city}, timeout=timeout_s)
-                except QueryFailed as e:
-                    entry["note"] = f"per city: {e}"
+        command = [sys.executable, __file__, "query-child", str(store_path), query.name,
+                   "--runs", str(runs), "--budget", str(budget_s), "--cities", *cities]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        selector = selectors.DefaultSelector()
+        selector.register(process.stdout, selectors.EVENT_READ)
+        last, running = time.monotonic(), "corpus"
+        try:
+            while True:
+                if not selector.select(timeout=max(0.1, last + timeout_s - time.monotonic())):
+                    if time.monotonic() - last > timeout_s:
+                        scope = "whole corpus" if running == "corpus" else "per city"
+                        entry["note"] = f"{scope}: a run took more than {timeout_s:.0f} s (killed)"
+                        break
+                    continue
+                line = process.stdout.readline()
+                if not line:
+                    if process.wait() != 0:
+                        entry["note"] = f"query process exited with {process.returncode}"
                     break
-                elapsed = time.perf_counter() - start
-                entry["city_s"].append(elapsed)
-                spent += elapsed
-                if spent > budget_s:
-                    break
+                last = time.monotonic()
+                item = json.loads(line)
+                if "start" in item:
+                    running = item["start"]
+                    continue
+                entry[f"{item['scope']}_s"].append(item["s"])
+                if item["scope"] == "corpus":
+                    entry["rows"] = item["rows"]
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
         figures.append(entry)
         summary = _summary(entry)
         print(f"  {query.name:20s} rows={entry['rows']!s:>8}  corpus p50 {summary['corpus_p50']}  "
@@ -360,12 +390,15 @@ def run(args: argparse.Namespace) -> dict:
     size_after = folder_bytes(folder)
 
     cities = cities_in(store, args.cities)
+    store.close()  # the queries run in child processes on the store opened read-only
     print(f"queries ({len(cities)} cities for per-city runs)", flush=True)
-    queries = time_queries(store, runs=args.runs, cities=cities, budget_s=args.query_budget,
+    queries = time_queries(folder, runs=args.runs, cities=cities, budget_s=args.query_budget,
                            timeout_s=args.query_timeout)
 
-    rdflib_figures = run_rdflib(store, cities, args.rdflib_budget) if args.rdflib else None
-    store.close()
+    rdflib_figures = None
+    if args.rdflib:
+        with Store.open(folder, read_only=True) as store:
+            rdflib_figures = run_rdflib(store, cities, args.rdflib_budget)
 
     profile_rows = profile_extraction(files[: args.profile_docs]) if args.profile_docs else []
     result = dict(partial, store_bytes_optimized=size_after, optimize_s=optimize_s, memory_end=peak_rss_mb(),
@@ -552,6 +585,12 @@ def main() -> None:
     p = sub.add_parser("report")
     p.add_argument("--out", default=str(HERE / "RESULTS.md"))
     p.add_argument("--notes", help="a Markdown file appended to RESULTS.md (analysis of misses)")
+    q = sub.add_parser("query-child")
+    q.add_argument("store")
+    q.add_argument("name")
+    q.add_argument("--runs", type=int, default=7)
+    q.add_argument("--budget", type=float, default=20.0)
+    q.add_argument("--cities", nargs="*", default=[])
     c = sub.add_parser("rdflib-child")
     c.add_argument("dump")
     c.add_argument("--cities", nargs="*", default=[])
@@ -562,6 +601,8 @@ def main() -> None:
         run(args)
     elif args.command == "report":
         report(args)
+    elif args.command == "query-child":
+        query_child(args.store, args.name, args.cities, args.runs, args.budget)
     else:
         rdflib_child(args.dump, args.cities[:5], args.cap)
 
