@@ -474,8 +474,9 @@ def render(runs: dict[int, dict], notes: str) -> str:
             "other jobs share the machine, so it is the figure to compare across runs; wall time on 2 "
             "cores is at best CPU / 2.", ""]
     out += ["", "Floor = `load_path` (read, decode, clean, 繁->简) over the same files in the same number "
-            "of spawned processes, timed in the same run. Writer = time the parent spent in "
-            "graph/writer.py (bulk loader, or one transaction per plan). Peak RSS = `ru_maxrss` of the benchmark "
+            "of spawned processes, timed in the same run. Writer = time the parent spent handing "
+            "plans to graph/writer.py's writer thread, which blocks while the writer is behind: close to the "
+            "ingest time means the write is the bottleneck. Peak RSS = `ru_maxrss` of the benchmark "
             "process (store + queries) and of the largest worker.", ""]
     for n, r in sorted(runs.items()):
         if not r["queries"]:
@@ -483,7 +484,7 @@ def render(runs: dict[int, dict], notes: str) -> str:
                     "after ingest; see the notes below).", ""]
             continue
         out += [f"## Named queries at {n:,} plans", "",
-                f"Whole corpus: up to {len(r['queries'][0]['corpus_s']) if r['queries'] else 0} runs each; "
+                f"Whole corpus: up to {max((len(e['corpus_s']) for e in r['queries']), default=0)} runs each; "
                 f"per city: one run for each of {len(r['cities'])} cities ({', '.join(r['cities'][:5])} …). "
                 "Each series stops early past its time budget, so a slow query has fewer samples.", "",
                 "| query | rows | corpus p50 | corpus p95 | per-city p50 | per-city p95 | note |",
