@@ -7,20 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from policykg.cli import app
-from policykg.graph.build import build
 from policykg.graph.store import Store
 from policykg.queries import list_queries
 
-ROOT = Path(__file__).resolve().parents[2]
 CORE_QUERIES = ["plans", "measures", "responsibilities", "citations", "targets", "people"]  # DESIGN.md
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("seed") / "store"
-    with Store.open(folder, create=True) as store:
-        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
-    return folder
 
 
 def invoke(*args: str):

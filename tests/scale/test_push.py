@@ -18,12 +18,10 @@ import pytest
 from typer.testing import CliRunner
 
 from policykg.cli import app
-from policykg.graph.build import build
 from policykg.graph.gsp import PushFailed, push_store
 from policykg.graph.store import Store
 from policykg.queries import list_queries, term_text
 
-ROOT = Path(__file__).resolve().parents[2]
 CORE_QUERIES = ["plans", "measures", "responsibilities", "citations", "targets", "people"]  # DESIGN.md
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"  # installed by the `oxigraph` package (test extra)
 
@@ -32,14 +30,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("seed") / "store"
-    with Store.open(folder, create=True) as store:
-        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
-    return folder
 
 
 @pytest.fixture
