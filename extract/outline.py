@@ -1,10 +1,16 @@
 """The document's structure: notice header, the plan's own title, preamble, outline, annexes.
 
-Input: cleaned text. Output: an `Outline` (plain data) that the entity components read:
-where the header ends and the body starts, the plan title with its span, and the heading tree
-(一、 / (一) / 1. / (1)) with each heading's kind (goals, tasks, safeguards, projects, steps...).
-Headings are recognised by their printed markers; section kinds by vocabulary in
-`extract/patterns/section_kinds.jsonl`, so a new heading wording is a data change.
+Input: cleaned text. Output: an `Outline` (plain data) that the entity components read: where the
+header ends and the body starts, the plan title with its span, and the heading tree with each
+heading's section kind (goals, tasks, safeguards, projects, steps, annex ...).
+
+One structure pass: extract/headings.py finds candidate markers of every style anywhere (line
+starts, and inside long lines whose breaks were lost); a candidate becomes a heading when its
+number continues a plausible sequence (opens a list, follows its predecessor under the same
+parent, or continues the numbering of the previous section). Annexes (附件N) and 专栏 boxes are
+parsed like the body, each with its own numbering scope. Every decision is kept with its reason
+in `Outline.decisions` (`policykg extract FILE --explain`). Section kinds and title words are data
+in `extract/patterns/` (section_kinds.jsonl, heading_markers.jsonl, title_words.json).
 """
 from __future__ import annotations
 
@@ -14,26 +20,49 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .headings import Candidate, candidates_in_line
 from .textutil import CJK, LP, RP, Line, iter_lines, nfkc_key
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
 _CN = "一二三四五六七八九十"
+# kept for callers that match a printed heading on one line (level, pattern)
 HEADING_RES = [
-    (1, re.compile(rf"^(?P<marker>[{_CN}]{{1,3}})\s*[、.．]\s*(?P<rest>.*)$")),
+    (1, re.compile(rf"^(?P<marker>[{_CN}]{{1,3}})\s*[、.．﹒]\s*(?P<rest>.*)$")),
     (2, re.compile(rf"^{LP}\s*(?P<marker>[{_CN}]{{1,3}})\s*{RP}\s*(?P<rest>.*)$")),
-    # 1. / 1、 / 1． but not 3.0 or 2025年
-    (3, re.compile(r"^(?P<marker>\d{1,2})\s*[.．、](?!\d)\s*(?P<rest>.*)$")),
+    (3, re.compile(r"^(?P<marker>\d{1,2})\s*[.．、﹒](?!\d)\s*(?P<rest>.*)$")),
     (4, re.compile(rf"^{LP}\s*(?P<marker>\d{{1,2}})\s*{RP}\s*(?P<rest>.*)$")),
 ]
-_ANNEX = re.compile(r"^附\s*件\s*\d*\s*[:：]?")
+_ANNEX = re.compile(r"^附\s*件\s*(?P<no>\d{0,2}|[一二三四五六七八九十]{0,2})\s*[:：.．、]?\s*(?P<title>.{0,60})$")
 _COLOPHON = re.compile(r"^(抄送|抄报|主送)\s*[:：]|印发\s*$")
-_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _DOC_NO = re.compile(rf"[{CJK}]{{1,12}}\s*[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*第?\s*\d{{1,4}}\s*号")
+
+
+@lru_cache(maxsize=1)
+def title_words() -> dict:
+    return json.loads((PATTERNS / "title_words.json").read_text(encoding="utf-8"))
+
+
+def _alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+@lru_cache(maxsize=1)
+def _title_patterns() -> dict[str, re.Pattern]:
+    words = title_words()
+    suffix = _alternation([w for w in words["plan_suffixes"] if w != "通知"])
+    draft = _alternation(words["draft_marks"])
+    years = rf"(?:\s*{LP}\s*(?:19|20)\d\d\s*(?:年)?\s*[-—–~至到]+\s*(?:19|20)\d\d\s*年?\s*{RP})?"
+    return {
+        "title": re.compile(rf"^[{CJK}“”\"‘’0-9A-Za-z()（）、—\-·\s]{{4,90}}?{suffix}{years}(?:\s*{LP}\s*{draft}\s*{RP})?$"),
+        "web": re.compile("|".join(f"(?:{p})" for p in words["web_headline"])),
+        "not_title": re.compile("|".join(words["not_title"])),
+    }
+
+
 PLAN_SUFFIX = r"(?:工作方案|实施方案|行动方案|方案|行动计划|工作计划|计划|规划|纲要|实施意见|意见|措施|办法|工作要点|要点)"
-_YEARS = rf"(?:\s*{LP}\s*(?:19|20)\d\d\s*(?:年)?\s*[-—–~至到]+\s*(?:19|20)\d\d\s*年?\s*{RP})?"
-_TITLE_LINE = re.compile(rf"^[{CJK}“”\"‘’0-9A-Za-z()（）、—\-·\s]{{4,80}}?{PLAN_SUFFIX}{_YEARS}$")
 _WRAPPED_NOTICE = re.compile(rf"关于(?:印发|转发|发布)\s*《?(?P<title>.+?)》?\s*的\s*通\s*知")
+_OWN_NOTICE = re.compile(rf"^(?P<title>[{CJK}“”\"()（）、\-—]{{2,40}}?关于[^《》]{{2,80}}?的\s*(?:通\s*知|决定|批复|意见|函))(?P<rest>.*)$")
 _APPROVED = re.compile(r"《(?P<title>[^《》]{4,80})》\s*(?:已经|已|经)")
 _WRAP_IN_SENTENCE = re.compile(r"现将《(?P<title>[^《》]{4,80})》(?:印发|转发)")
 
@@ -41,17 +70,30 @@ _WRAP_IN_SENTENCE = re.compile(r"现将《(?P<title>[^《》]{4,80})》(?:印发
 @dataclass
 class Heading:
     id: str
-    level: int
+    level: int           # rank of the marker style: 1 一、, 2 (一) / 专栏, 3 1. / 1突破, 4 (1), 5 ①, 6 一是
     marker: str          # printed marker: "一", "(一)", "1", "(1)"
     number: str          # "一", "一", "1", "1"
     title: str           # heading text up to the first 。 (without marker)
     label: str           # printed form of the heading: marker + title, e.g. "(一)聚焦顶层设计,..."
-    kind: str            # section kind of the level-1 ancestor (or its own for level 1)
+    kind: str            # section kind of the top-level ancestor (or its own at the top)
     parent: str | None
     line_start: int      # offset of the heading's line
     start: int           # offset of the marker
-    end: int             # end of its block (next heading of same or higher level, annex, colophon)
+    end: int             # end of its block (next heading of same or higher rank, annex, colophon)
     has_children: bool = False
+    style: str = ""      # marker style (extract/patterns/heading_markers.jsonl), "annex" for 附件
+    value: int = 0       # the number as an integer
+    annex: str | None = None   # id of the annex heading it lies in
+
+
+@dataclass
+class Decision:
+    """Why a span became (or did not become) part of the structure: shown by `extract --explain`."""
+
+    start: int
+    end: int
+    what: str            # "heading", "not-heading", "annex", "title", "measure", "not-measure", "meta:<field>" ...
+    reason: str
 
 
 @dataclass
@@ -63,10 +105,12 @@ class Outline:
     title_end: int | None = None
     notice_title: str | None = None
     notice_span: tuple[int, int] | None = None
-    body_end: int = 0                    # annex or colophon starts here
-    annex_start: int | None = None
+    body_end: int = 0                    # colophon (抄送/印发) starts here, or the text ends
+    annex_start: int | None = None       # first annex line, when annexes follow the body
     headings: list[Heading] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    title_from: str | None = None        # "line", "notice", "wrapped", "web headline"
 
     def heading(self, hid: str | None) -> Heading | None:
         return next((h for h in self.headings if h.id == hid), None)
@@ -77,6 +121,12 @@ class Outline:
         if level is not None:
             found = [h for h in found if h.level == level]
         return sorted(found, key=lambda h: h.level)
+
+    def children(self, hid: str | None) -> list[Heading]:
+        return [h for h in self.headings if h.parent == hid]
+
+    def note(self, start: int, end: int, what: str, reason: str) -> None:
+        self.decisions.append(Decision(start, end, what, reason))
 
 
 @lru_cache(maxsize=1)
@@ -107,10 +157,35 @@ def _clean_title(title: str) -> str:
     return title.strip("《》〈〉 ")
 
 
-def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, str | None, tuple[int, int] | None, int]:
-    """Locate the plan title; returns (title, start, end, notice_title, notice_span, header_end)."""
-    notice_title, notice_span, wrapped = None, None, None
-    scan = lines[:60]
+def _is_heading_line(text: str) -> bool:
+    return any(pattern.match(text.strip()) for _, pattern in HEADING_RES)
+
+
+def _title_line(joined: str) -> bool:
+    """A line (or two or three joined) that reads as a plan's own title."""
+    pats = _title_patterns()
+    if not pats["title"].match(joined) or pats["not_title"].search(joined):
+        return False
+    if re.search(r"印发|转发|通\s*知$", joined):
+        return False
+    # "关于…的若干意见 / 若干措施" is a title; "关于…" that is a sentence is not (no 的, or a verb clause)
+    if joined.startswith("关于") and "的" not in joined:
+        return False
+    return not re.search(r"[。;；,，:：]", joined)
+
+
+def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, str | None, tuple[int, int] | None, int, str | None]:
+    """Locate the plan title.
+
+    Returns (title, start, end, notice_title, notice_span, header_end, title_from). Sources in order:
+    the plan's own title line(s) after a wrapping notice (关于印发《X》的通知 names X), a title line
+    (plan suffix from title_words.json), a line that is only 《X》, a web headline (《X》印发), and last
+    the notice's own title when the document is a notice that wraps nothing.
+    """
+    notice_title, notice_span, wrapped, own_notice = None, None, None, None
+    # the header is what precedes the first top-level heading
+    first_heading = next((i for i, ln in enumerate(lines[:200]) if HEADING_RES[0][1].match(ln.text.strip())), min(len(lines), 200))
+    scan = lines[:min(first_heading, 60)]
     # a notice title may wrap over up to three short lines
     for i, line in enumerate(scan):
         for k in (1, 2, 3):
@@ -130,76 +205,189 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
             if m:
                 wrapped = _clean_title(m.group("title"))
                 break
-    # the title printed on its own (possibly over two lines) after the notice
-    after = notice_span[1] if notice_span else 0
+    if not wrapped:
+        for line in scan[:30]:
+            text = re.sub(r"^\s*(?:名称|标题)\s*[:：]\s*", "", line.text.strip())
+            m = _OWN_NOTICE.match(text)
+            if m and len(text) < 140 and "印发" not in m.group("title") and "《" not in m.group("title"):
+                own_notice = (_clean_title(m.group("title")), line)
+                notice_title = notice_title or _clean_title(m.group("title"))
+                notice_span = notice_span or (line.start, line.end)
+                break
+    # the title printed on its own (possibly over two or three lines) after the notice
+    after = notice_span[1] if notice_span and not own_notice else 0
+    stop = lines[first_heading].start if first_heading < len(lines) and not wrapped else None
     for i, line in enumerate(lines[:80]):
         if line.start < after:
             continue
+        if stop is not None and line.start >= stop:
+            break
         for k in (1, 2, 3):
             group = lines[i:i + k]
+            if stop is not None and group[-1].start >= stop:
+                break
             joined = "".join(x.text.strip() for x in group)
             candidate = _clean_title(joined)
             if wrapped:
                 if nfkc_key(candidate) == nfkc_key(wrapped):
-                    return wrapped, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end
-            elif (_TITLE_LINE.match(joined) and "关于" not in joined and "通知" not in joined
-                  and not any(pattern.match(x.text) for x in group for _, pattern in HEADING_RES)):
-                return candidate, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end
+                    return wrapped, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end, "wrapped"
+            elif _title_line(joined) and not any(_is_heading_line(x.text) for x in group):
+                return candidate, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end, "line"
         # a line that is only 《title》
         m = re.fullmatch(r"\s*《([^《》]{4,80})》\s*", line.text)
         if m and not wrapped:
-            return _clean_title(m.group(1)), line.start + line.text.index("《") + 1, line.start + line.text.index("》"), notice_title, notice_span, line.end
+            return (_clean_title(m.group(1)), line.start + line.text.index("《") + 1, line.start + line.text.index("》"),
+                    notice_title, notice_span, line.end, "line")
     if wrapped:
-        return wrapped, None, None, notice_title, notice_span, notice_span[1] if notice_span else 0
-    return None, None, None, notice_title, notice_span, 0
+        return wrapped, None, None, notice_title, notice_span, notice_span[1] if notice_span else 0, "wrapped"
+    for line in scan[:10]:
+        m = _title_patterns()["web"].search(line.text)
+        if m:
+            title = _clean_title(next(g for g in m.groups() if g))
+            return title, None, None, notice_title, notice_span, line.end, "web headline"
+    if own_notice:
+        title, line = own_notice
+        start = line.start + line.text.find(title[:2]) if title[:2] in line.text else line.start
+        return title, start, start + len(title), notice_title, notice_span, line.end, "notice"
+    return None, None, None, notice_title, notice_span, 0, None
+
+
+class _Scope:
+    """Numbering state of one parent (a heading, the body root or an annex root)."""
+
+    def __init__(self):
+        self.last: dict[str, int] = {}
+
+
+def _sequence_reason(cand: Candidate, scope: _Scope, region_last: dict[str, int],
+                     upcoming: list[Candidate]) -> str | None:
+    """Why this candidate continues a plausible sequence, or None when it does not."""
+    last = scope.last.get(cand.style, 0)
+    glast = region_last.get(cand.style, 0)
+    follows = any(c.style == cand.style and c.number == cand.number + 1 for c in upcoming[:60])
+    if cand.number == last + 1:
+        if cand.number == 1 and (cand.strict or cand.inline) and not follows:
+            return None   # a lone "1…" glued or inside a sentence is not a list
+        return "opens a list" if cand.number == 1 else f"follows {cand.number - 1} under the same parent"
+    if last == 0 and glast and cand.number == glast + 1:
+        return f"continues the numbering of the previous section ({glast})"
+    if cand.strict or cand.inline:
+        return None
+    if last < cand.number <= last + 2 and last > 0:
+        return f"follows {last} (one number skipped)"
+    if cand.number == 1 and last > 0 and follows:
+        return "restarts its list"
+    return None
 
 
 def parse_outline(text: str) -> Outline:
     lines = list(iter_lines(text))
-    title, t_start, t_end, notice_title, notice_span, header_end = find_title(lines)
+    title, t_start, t_end, notice_title, notice_span, header_end, title_from = find_title(lines)
     out = Outline(text=text, title=title, title_start=t_start, title_end=t_end, notice_title=notice_title,
-                  notice_span=notice_span, header_end=header_end, lines=lines, body_end=len(text))
-    # if no title was found, the body starts at the first level-1 heading
-    body_lines = [ln for ln in lines if ln.start >= header_end]
-    stack: list[Heading] = []
-    counter = 0
+                  notice_span=notice_span, header_end=header_end, lines=lines, body_end=len(text),
+                  title_from=title_from)
+    if title:
+        out.note(t_start if t_start is not None else 0, t_end if t_end is not None else header_end, "title",
+                 f"plan title from the {title_from}")
+    body_lines = [ln for ln in lines if ln.end > header_end]
+    # every candidate first, so a list's opener can look ahead for its "2"
+    per_line: list[tuple[Line, list[Candidate]]] = []
     for line in body_lines:
+        if line.start < header_end:   # the rest of the title's line
+            line = Line(text[header_end:line.end], header_end)
+        per_line.append((line, candidates_in_line(text, line, inline=True)))
+    flat = [c for _, cands in per_line for c in cands]
+    index_of = {id(c): i for i, c in enumerate(flat)}
+
+    root = _Scope()
+    region_last: dict[str, int] = {}
+    stack: list[tuple[Heading, _Scope]] = []
+    scopes: dict[str, _Scope] = {}
+    annex: Heading | None = None
+    counter = 0
+
+    def close(upto_rank: int, pos: int) -> None:
+        while stack and stack[-1][0].level >= upto_rank:
+            stack.pop()[0].end = pos
+
+    for line, cands in per_line:
         stripped = line.text.strip()
-        if _ANNEX.match(stripped) and out.headings:
-            out.annex_start = out.body_end = line.start
-            break
+        m_annex = _ANNEX.match(stripped)
+        if m_annex and out.headings and len(stripped) <= 60 and not re.search(r"[。;；]", stripped):
+            # an annex: its own numbering scope; its kind comes from its title (this line or the next)
+            close(0, line.start)
+            out.annex_start = out.annex_start if out.annex_start is not None else line.start
+            title_text = m_annex.group("title").strip()
+            if not title_text:
+                nxt = next((ln for ln, _ in per_line if ln.start > line.start and ln.text.strip()), None)
+                title_text = nxt.text.strip()[:60] if nxt else ""
+            kind = classify_section(title_text)
+            counter += 1
+            annex = Heading(id=f"s{counter}", level=0, marker=f"附件{m_annex.group('no')}", number=m_annex.group("no"),
+                            title=title_text, label=stripped, kind="annex" if kind == "other" else kind, parent=None,
+                            line_start=line.start, start=line.start + line.text.index(stripped[0]), end=len(text),
+                            style="annex", value=0, annex=None)
+            annex.annex = annex.id
+            out.headings.append(annex)
+            stack.append((annex, _Scope()))
+            scopes[annex.id] = stack[-1][1]
+            region_last = {}
+            out.note(annex.start, line.end, "annex", f"annex line; kind '{annex.kind}' from its title")
+            continue
         if _COLOPHON.search(stripped) and out.headings and len(stripped) < 60:
             out.body_end = line.start
+            out.note(line.start, line.end, "colophon", "抄送/印发 line ends the body")
             break
-        for level, pattern in HEADING_RES:
-            m = pattern.match(stripped)
-            if not m:
+        for cand in cands:
+            # the parent this candidate would have: the nearest open heading of a lower rank
+            depth = len(stack)
+            while depth and stack[depth - 1][0].level >= cand.rank:
+                depth -= 1
+            parent, scope = stack[depth - 1] if depth else (None, root)
+            if annex is not None and parent is None:
+                parent, scope = annex, scopes[annex.id]
+            upcoming = flat[index_of[id(cand)] + 1:]
+            reason = _sequence_reason(cand, scope, region_last, upcoming)
+            if reason is None:
+                out.note(cand.start, cand.line_end, "not-heading",
+                         f"'{cand.marker}' ({cand.style}) does not continue a sequence"
+                         + (" inside a line" if cand.inline else ""))
                 continue
-            rest = m.group("rest")
-            if not rest or not re.match(rf"[{CJK}“\"《]", rest):
-                break
-            # a level-1 marker must continue a plausible sequence (一 after nothing, 二 after 一 ...)
-            offset = line.start + line.text.index(stripped[0])
-            while stack and stack[-1].level >= level:
-                stack.pop().end = line.start
-            parent = stack[-1] if stack else None
+            close(cand.rank, cand.line_start)
+            if annex is not None and not stack:
+                stack.append((annex, scopes[annex.id]))
+            scope.last[cand.style] = cand.number
+            region_last[cand.style] = cand.number
             if parent:
                 parent.has_children = True
             counter += 1
-            marker = m.group("marker")
-            printed = stripped[: m.start("rest")].strip()
+            rest = text[cand.rest_start:cand.line_end]
             title_text = heading_title(rest)
-            kind = classify_section(title_text) if level == 1 else (stack[0].kind if stack else "other")
-            if level == 1 or not stack:
+            tops = [h for h, _ in stack if h.style != "annex"]
+            if not tops:
                 kind = classify_section(title_text)
-            heading = Heading(id=f"s{counter}", level=level, marker=printed, number=marker, title=title_text,
-                              label=f"{printed}{title_text}", kind=kind, parent=parent.id if parent else None,
-                              line_start=line.start, start=offset, end=len(text))
+                if annex is not None and kind == "other":
+                    kind = annex.kind
+            else:
+                kind = tops[0].kind
+            if cand.style == "box":
+                kind = "projects"
+            printed = text[cand.start:cand.rest_start].strip(" \u3000\t")
+            heading = Heading(id=f"s{counter}", level=cand.rank, marker=printed, number=cand.marker.strip("()（）"),
+                              title=title_text, label=f"{printed}{title_text}", kind=kind,
+                              parent=parent.id if parent else None, line_start=cand.line_start, start=cand.start,
+                              end=len(text), style=cand.style, value=cand.number,
+                              annex=annex.id if annex is not None else None)
             out.headings.append(heading)
-            stack.append(heading)
-            break
-    for h in stack:
+            new_scope = _Scope()
+            scopes[heading.id] = new_scope
+            stack.append((heading, new_scope))
+            out.note(cand.start, cand.line_end, "heading", f"'{printed}' ({cand.style}): {reason}; section kind '{kind}'")
+    for h, _ in stack:
         h.end = out.body_end
     for h in out.headings:
         h.end = min(h.end, out.body_end)
+    if not title:
+        first = next((h.start for h in out.headings), None)
+        out.note(0, first or 0, "title", "no title line, notice title or web headline found")
     return out

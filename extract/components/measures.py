@@ -1,53 +1,207 @@
 """Measures: the numbered tasks of a plan, plus numbered safeguard and engineering items.
 
-Reads the outline (extract/outline.py). A measure is every `1.`-style item outside the goals,
-steps and annex parts, and every `(一)`-style item without children inside a tasks, safeguards
-or projects part ("保障(一)", "工程(一)"). Writes `doc._.policykg["measures"]` (list of
-result.Measure) and `doc.spans["policykg_measures"]` (label MEASURE).
+Reads the outline (extract/outline.py). The measure level is chosen per item from evidence, not
+fixed by the marker type:
+- a top-level part whose kind holds no tasks (goals, principles, steps, background, evaluation,
+  fields) yields none; items printed outside any part of a sectioned plan are not measures;
+- an item without numbered children is a measure;
+- an item with children: the children are the measures when they carry their own responsibility
+  blocks (extract/patterns/cues.json), or when they are numbered tasks (1. / 1突破) and nothing says
+  otherwise; the item itself is the measure when its block sits at its own level (before the first
+  child, or printed after its last child while no other child has one) or when its children are
+  sub-points ((1), ①, 一是);
+- unnumbered headed paragraphs (`标题。正文……(责任单位:…)`) inside a part or item are measures with
+  no number when two or more of them carry a block;
+- a plan whose tasks exist only as a task-division table takes its measures from the table.
+"保障(一)" / "工程(一)" number the (一) items of safeguard and project parts. Each choice is noted in
+`Outline.decisions`. Writes `doc._.policykg["measures"]` and `doc.spans["policykg_measures"]`.
 
 DOCS: docs/components.md#measures
 """
 from __future__ import annotations
 
-from ..outline import Outline, heading_title
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..outline import Heading, Outline, heading_title
 from ..result import Measure
+from ..textutil import iter_lines
 from .task_tables import find_task_tables
 
-NOT_MEASURES = {"goals", "steps", "annex", "preamble", "background"}
-LEAF_PREFIX = {"safeguards": "保障", "projects": "工程", "tasks": "", "other": ""}
+PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
+NOT_MEASURES = {"goals", "steps", "preamble", "background", "principles", "evaluation", "fields"}
+LEAF_PREFIX = {"safeguards": "保障", "projects": "工程"}
 KIND = {"safeguards": "safeguard", "projects": "project"}
+SUB_POINT_STYLES = {"ar_paren", "ar_half_paren", "circled", "cn_shi"}
+TASK_STYLES = {"ar_dot", "ar_glued"}
+_HEADED = re.compile(r"^[\s\u3000]*(?P<head>[\u3400-\u9fff“”\"A-Za-z0-9、]{2,30}?)[。!！]")
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, re.Pattern]:
+    data = json.loads((PATTERNS / "cues.json").read_text(encoding="utf-8"))
+    return {k: re.compile(v, re.M) for k, v in data.items() if not k.startswith("_")}
+
+
+def has_block(text: str) -> bool:
+    return bool(cues()["responsibility"].search(text))
+
+
+class _Chooser:
+    def __init__(self, outline: Outline):
+        self.outline = outline
+        self.text = outline.text
+        self.kids: dict[str | None, list[Heading]] = {}
+        for h in outline.headings:
+            self.kids.setdefault(h.parent, []).append(h)
+        self.chosen: list[tuple[Heading | None, int, int, str, str, str | None]] = []
+
+    def own_text(self, h: Heading) -> str:
+        """The item's text before its first child (its heading, intro and, for a leaf, everything)."""
+        kids = self.kids.get(h.id, [])
+        return self.text[h.start:kids[0].start if kids else h.end]
+
+    def tail_block(self, kid: Heading) -> bool:
+        """A block printed on a line of its own after the last child's first line."""
+        first_line_end = self.text.find("\n", kid.start)
+        if first_line_end < 0 or first_line_end >= kid.end:
+            return False
+        return bool(cues()["responsibility_line"].search(self.text, first_line_end + 1, kid.end))
+
+    def add(self, h: Heading | None, start: int, end: int, no: str, title: str, reason: str,
+            section: Heading | None) -> None:
+        self.chosen.append((h, start, end, no, title, reason))
+        self.outline.note(start, min(end, start + 80), "measure", reason)
+        self._sections[start] = section
+
+    _sections: dict
+
+    def run(self) -> list[Measure]:
+        self._sections = {}
+        regions = [(None, [h for h in self.kids.get(None, []) if h.style != "annex"])]
+        regions += [(a, self.kids.get(a.id, [])) for a in self.outline.headings if a.style == "annex"]
+        for annex, tops in regions:
+            sectioned = any(h.style == "cn_dun" for h in tops)
+            for h in tops:
+                kind = h.kind
+                if kind in NOT_MEASURES or (annex is not None and kind == "annex" and not has_block(self.text[h.start:h.end])):
+                    self.outline.note(h.start, h.start + len(h.label), "not-measure",
+                                      f"part of kind '{kind}' holds no tasks")
+                    continue
+                if h.style == "cn_dun":
+                    self.part(h)
+                elif sectioned and annex is None:
+                    self.outline.note(h.start, h.start + len(h.label), "not-measure",
+                                      "numbered item outside any part of a sectioned plan")
+                else:
+                    self.item(h, annex)
+        return self.measures()
+
+    def part(self, part: Heading) -> None:
+        kids = self.kids.get(part.id, [])
+        if kids:
+            for kid in kids:
+                self.item(kid, part)
+            return
+        if self.paragraphs(part, part.start, part.end, part):
+            return
+        if has_block(self.text[part.start:part.end]):
+            self.add(part, part.start, part.end, part.number, part.title,
+                     "a part with no numbered items that carries its own responsibility block", None)
+
+    def item(self, h: Heading, section: Heading | None) -> None:
+        if h.style == "box":
+            for kid in self.kids.get(h.id, []):
+                self.item(kid, h)
+            return
+        kids = [k for k in self.kids.get(h.id, []) if k.style != "box"]
+        if not kids:
+            if not self.paragraphs(h, h.start, h.end, h):
+                self.add(h, h.start, h.end, self.number(h), h.title, "an item without numbered children", section)
+            return
+        with_block = [k for k in kids if has_block(self.text[k.start:k.end])]
+        others = [k for k in with_block if k is not kids[-1]]
+        last_has = kids[-1] in with_block
+        own = has_block(self.own_text(h))
+        if others:
+            why = f"{len(with_block)} of {len(kids)} sub-items carry their own responsibility block"
+            for kid in kids:
+                if kid.style not in SUB_POINT_STYLES or kid in with_block:
+                    self.item(kid, h)
+            self.outline.note(h.start, h.start + len(h.label), "not-measure", f"a section: {why}")
+            return
+        if own or (last_has and len(kids) > 1) or (last_has and self.tail_block(kids[-1])):
+            where = "before its first sub-item" if own else "after its last sub-item"
+            self.add(h, h.start, h.end, self.number(h), h.title,
+                     f"its responsibility block sits at its own level ({where})", section)
+            return
+        if all(k.style in SUB_POINT_STYLES for k in kids):
+            self.add(h, h.start, h.end, self.number(h), h.title,
+                     "its children are sub-points ((1), ①, 一是), not tasks", section)
+            return
+        if any(k.style in TASK_STYLES for k in kids):
+            self.outline.note(h.start, h.start + len(h.label), "not-measure",
+                              "a section: its numbered children are the tasks")
+            for kid in kids:
+                if kid.style in TASK_STYLES or kid.style not in SUB_POINT_STYLES:
+                    self.item(kid, h)
+            return
+        self.add(h, h.start, h.end, self.number(h), h.title, "an item whose children are not tasks", section)
+
+    def paragraphs(self, h: Heading, start: int, end: int, section: Heading) -> bool:
+        """Two or more unnumbered headed paragraphs with a block each: those are the measures."""
+        kids = self.kids.get(h.id, [])
+        first_line_end = self.text.find("\n", start)
+        if first_line_end < 0 or first_line_end >= end or kids:
+            return False
+        found = []
+        for line in iter_lines(self.text[first_line_end + 1:end]):
+            m = _HEADED.match(line.text)
+            if m and has_block(line.text):
+                s = first_line_end + 1 + line.start
+                found.append((s + m.start("head"), s + len(line.text), m.group("head")))
+        if len(found) < 2:
+            return False
+        for s, e, title in found:
+            self.add(None, s, e, "", title, "an unnumbered headed paragraph with its own responsibility block", h)
+        self.outline.note(h.start, h.start + len(h.label), "not-measure",
+                          f"a section: {len(found)} headed paragraphs carry their own blocks")
+        return True
+
+    def number(self, h: Heading) -> str:
+        if h.style in ("cn_paren",):
+            return f"{LEAF_PREFIX.get(h.kind, '')}({h.number})"
+        return h.number
+
+    def measures(self) -> list[Measure]:
+        by_id = {h.id: h for h in self.outline.headings}
+        out: list[Measure] = []
+        for h, start, end, no, title, reason in sorted(self.chosen, key=lambda c: c[1]):
+            section = self._sections.get(start)
+            if h is not None and section is None and h.parent:
+                section = by_id.get(h.parent)
+            if section is not None and section.style == "annex":
+                section_label = section.label
+            else:
+                section_label = section.label if section is not None else None
+            kind = h.kind if h is not None else (section.kind if section is not None else "tasks")
+            out.append(Measure(
+                id=f"m{len(out) + 1}", no=no, title=title, section=section_label,
+                section_id=section.id if section is not None else None,
+                kind=KIND.get(kind, "task"), body=self.text[start:end].strip(), start=start, end=end,
+            ))
+        return out
 
 
 def find_measures(outline: Outline) -> list[Measure]:
-    measures: list[Measure] = []
-    by_id = {h.id: h for h in outline.headings}
-
-    def top_kind(h) -> str:
-        while h.parent:
-            h = by_id[h.parent]
-        return h.kind
-
-    for h in outline.headings:
-        top = top_kind(h)
-        if top in NOT_MEASURES:
-            continue
-        parent = by_id.get(h.parent) if h.parent else None
-        if h.level == 3:
-            no = h.number
-        elif h.level == 2 and not h.has_children and top in LEAF_PREFIX:
-            no = f"{LEAF_PREFIX[top]}({h.number})"
-        else:
-            continue
-        measures.append(Measure(
-            id=f"m{len(measures) + 1}", no=no, title=h.title,
-            section=parent.label if parent else None, section_id=parent.id if parent else None,
-            kind=KIND.get(top, "task"), body=outline.text[h.start:h.end].strip(),
-            start=h.start, end=h.end,
-        ))
+    measures = _Chooser(outline).run()
     if not measures:
         # a plan whose tasks exist only as a task-division table
         for i, row in enumerate(find_task_tables(outline.text, outline.header_end), 1):
             measures.append(Measure(id=f"m{i}", no=row.no or str(i), title=heading_title(row.task), section=None,
                                     section_id=None, kind="task", body=row.task, start=row.task_start,
                                     end=row.task_end))
+            outline.note(row.task_start, row.task_end, "measure", "a row of a task-division table")
     return measures

@@ -1,0 +1,112 @@
+"""Heading candidates: every numbered marker a plan prints, wherever it is printed.
+
+Input: cleaned text. Output: `Candidate`s (style, rank, number, offsets) found at line starts and,
+where line breaks were lost (web copies, PDF/DOCX conversions), inside long lines after a sentence
+end. Marker styles (一、 / (一) / 1. / 1突破 / (1) / ① / 一是 / 专栏1) are data in
+`extract/patterns/heading_markers.jsonl`; extract/outline.py decides which candidates are headings
+(a sequence that continues) and keeps the reason for each decision.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .textutil import Line, cn_to_int
+
+PATTERNS = Path(__file__).resolve().parent / "patterns"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# a line this long that holds several sentences may be several paragraphs run together
+LONG_LINE = 160
+# where a heading can start inside a flattened line: after a sentence end or a run of spaces
+_INLINE_BREAK = re.compile(r"(?:(?<=[。;；!！?？:：])|(?<=[。;；!！?？:：][\s\u3000])|(?<=\S[\s\u3000]{2}))(?=[\s\u3000]*\S)")
+
+
+@dataclass(frozen=True)
+class MarkerStyle:
+    style: str
+    rank: int
+    pattern: re.Pattern
+    strict: bool        # accepted only where its sequence continues (never opens a list alone)
+
+
+@dataclass
+class Candidate:
+    style: str
+    rank: int
+    number: int         # 1-based position the marker prints
+    marker: str         # the printed marker: "一", "(一)", "1", "(1)", "专栏1"
+    rest_start: int     # offset of the text after the marker
+    start: int          # offset of the marker
+    line_start: int     # offset of the (possibly virtual) line the marker opens
+    line_end: int
+    inline: bool        # found inside a long line, not at a printed line start
+    strict: bool
+
+
+@lru_cache(maxsize=1)
+def marker_styles() -> tuple[MarkerStyle, ...]:
+    rows = [json.loads(x) for x in (PATTERNS / "heading_markers.jsonl").read_text(encoding="utf-8").splitlines()
+            if x.strip()]
+    return tuple(MarkerStyle(r["style"], int(r["rank"]), re.compile(r["pattern"]), bool(r.get("strict")))
+                 for r in rows)
+
+
+def marker_number(marker: str) -> int | None:
+    if marker.isdigit():
+        return int(marker)
+    if marker in _CIRCLED:
+        return _CIRCLED.index(marker) + 1
+    return cn_to_int(marker)
+
+
+def match_marker(text: str, pos: int) -> tuple[MarkerStyle, re.Match] | None:
+    """The marker style printed at text[pos:], if any (first listed style wins)."""
+    for style in marker_styles():
+        m = style.pattern.match(text, pos)
+        if m:
+            return style, m
+    return None
+
+
+def _title_start_ok(text: str, pos: int, end: int) -> bool:
+    """A heading's text must start with a word: CJK, a quote or title mark, or a Latin/digit token
+    such as 5G, PCT, 2021年 (not punctuation, not nothing)."""
+    if pos >= end:
+        return False
+    ch = text[pos]
+    return bool(re.match(r"[\u3400-\u9fff“\"《〈A-Za-z0-9０-９]", ch))
+
+
+def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate]:
+    """Markers at the line start and, for a long line, after each sentence end inside it."""
+    found: list[Candidate] = []
+    lead = len(line.text) - len(line.text.lstrip(" \u3000\t"))
+    positions = [line.start + lead]
+    if inline and len(line.text) >= LONG_LINE:
+        positions += [line.start + m.start() for m in _INLINE_BREAK.finditer(line.text)
+                      if m.start() > lead]
+    for n, pos in enumerate(positions):
+        while pos < line.end and text[pos] in " \u3000\t":
+            pos += 1
+        hit = match_marker(text, pos)
+        if not hit:
+            continue
+        style, m = hit
+        number = marker_number(m.group("marker"))
+        if number is None or not _title_start_ok(text, m.end(), line.end):
+            continue
+        printed = text[pos:m.end()].strip(" \u3000\t、.．﹒:：")
+        next_pos = positions[n + 1] if n + 1 < len(positions) else line.end
+        found.append(Candidate(style=style.style, rank=style.rank, number=number, marker=printed,
+                               rest_start=m.end(), start=pos, line_start=pos if n else line.start,
+                               line_end=next_pos if n + 1 < len(positions) else line.end,
+                               inline=n > 0, strict=style.strict))
+    # a candidate's (virtual) line runs to the next candidate in the same printed line
+    for a, b in zip(found, found[1:]):
+        a.line_end = b.start
+    if found:
+        found[-1].line_end = line.end
+    return found
