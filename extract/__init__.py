@@ -37,15 +37,17 @@ def extract_text(text: str, source: str = "<text>", *, path: str = "", sha256: s
         encoding=encoding, format=format, text=text, plan=state["plan"], sections=sections,
         measures=state["measures"], responsibilities=state["responsibilities"],
         agencies=state["agencies"], citations=state["citations"], targets=state["targets"],
+        incentives=state.get("incentives", []),
         people=state["people"], places=state.get("places", []), warnings=list(warnings or []),
     )
 
 
-def extract_path(path: str | Path) -> ExtractionResult:
-    """Load, clean and extract one file. Raises policykg.errors.UnreadableDocument."""
+def extract_path(path: str | Path, source: str | None = None) -> ExtractionResult:
+    """Load, clean and extract one file. `source` names the plan (default: the file's name;
+    graph/build.py passes the path relative to the folder given). Raises UnreadableDocument."""
     from .load import load_path
 
-    loaded = load_path(path)
+    loaded = load_path(path, source)
     return extract_text(loaded.text, loaded.source, path=loaded.path, sha256=loaded.sha256,
                         encoding=loaded.encoding, format=loaded.format, warnings=loaded.warnings)
 

@@ -39,6 +39,8 @@ _SAMPLE_BYTES = 256 * 1024  # ranking codecs needs a sample, not the whole file
 _MIN_PLAUSIBILITY = -0.5  # below this mean char score, the best decoding is still junk
 _MAX_BAD_SHARE = 0.05  # control or replacement chars in decoded text
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# bytes of a file name that were not UTF-8 (os.fsdecode's surrogateescape: U+DC80..U+DCFF)
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 
 @dataclass
@@ -59,24 +61,48 @@ class LoadedText:
     offsets: list[int]
 
 
-def load_path(path: str | Path) -> LoadedText:
+def load_path(path: str | Path, source: str | None = None) -> LoadedText:
     """Read and clean one file.
 
     path (str | Path): a text, HTML, PDF or .docx file (by content; any extension).
+    source (str): the plan's name (default: the file's name, as `readable_name` shows it).
     RETURNS (LoadedText): the cleaned text; raises UnreadableDocument naming the file.
     """
     file = Path(path)
+    where = readable_name(str(path))
     try:
         size = file.stat().st_size
         if file.is_dir():
-            raise UnreadableDocument(str(path), "is a directory, not a file")
-        _check_size(size, str(path))
+            raise UnreadableDocument(where, "is a directory, not a file")
+        _check_size(size, where)
         data = file.read_bytes()
     except FileNotFoundError:
-        raise UnreadableDocument(str(path), "no such file") from None
+        raise UnreadableDocument(where, "no such file") from None
+    except PermissionError:
+        raise UnreadableDocument(where, "permission denied") from None
     except OSError as error:
-        raise UnreadableDocument(str(path), f"cannot read file ({error.strerror or error})") from None
-    return load_bytes(data, file.name, str(path))
+        raise UnreadableDocument(where, f"cannot read file ({error.strerror or error})") from None
+    return load_bytes(data, source or readable_name(file.name), where)
+
+
+def readable_name(name: str) -> str:
+    """A file name or path as text. A name whose bytes are not UTF-8 (GBK names, common in zips
+    from Chinese Windows machines) reaches Python with surrogate escapes, which cannot be written
+    to a terminal or an IRI: its bytes are decoded as best they can be (GB18030, then Big5, then
+    UTF-8 with U+FFFD for what is left), one path component at a time."""
+    if not _ESCAPED_BYTES.search(name):
+        return name
+    return "/".join(_decode_name_bytes(part.encode("utf-8", "surrogateescape"))
+                    if _ESCAPED_BYTES.search(part) else part for part in name.split("/"))
+
+
+def _decode_name_bytes(raw: bytes) -> str:
+    for codec in ("gb18030", "big5"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
 
 
 def load_bytes(data: bytes, source: str, path: str = "") -> LoadedText:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from policykg.errors import PolicyKGError, UnreadableDocument
+from policykg.extract.load import readable_name
 
 from .store import Store
 from .writer import Prepared
@@ -66,70 +67,166 @@ class Extracted:
     problem: str | None = None
 
 
-def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to build from `paths`: folders walked recursively (sorted; dotfiles, dot-folders and
-    files without a plan suffix skipped), globs expanded (sorted), files kept as given.
-    Duplicates (the same file reached twice) are dropped.
-    RETURNS: (files, problems) where problems are (argument, one-line message).
+@dataclass(frozen=True)
+class PlanFile:
+    """One file to build and the plan it becomes.
+
+    source: the plan's identity and `source` label (graph/rdf.py derives the named graph
+    `id:doc/{source}` and the plan IRI from it): the file's path relative to the folder given on
+    the command line (`a/方案.txt`), or its bare name for a file given directly or lying directly
+    in the folder given. So two `方案.txt` in different subfolders of one folder are two plans,
+    and building the same folder again replaces each plan by its own new version.
     """
-    files: list[Path] = []
+
+    path: Path
+    source: str
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to build from `paths` (see `expand_plan_files`, which also names each plan)."""
+    plans, problems = expand_plan_files(paths)
+    return [plan.path for plan in plans], problems
+
+
+def expand_plan_files(paths: Iterable[str | Path]) -> tuple[list[PlanFile], list[tuple[str, str]]]:
+    """Files to build from `paths`, each with its plan's `source` (see PlanFile): folders walked
+    recursively (sorted; dotfiles, dot-folders and files without a plan suffix skipped), globs
+    expanded (sorted; sources relative to the pattern's folder part), files kept as given.
+    The same file reached twice is built once. Two files that would become the same plan (e.g.
+    `x/方案.txt` and `y/方案.txt` given as two files) are never merged: the later is refused.
+    RETURNS: (plan files, problems) where problems are (argument or file, one-line message).
+    """
+    plans: list[PlanFile] = []
     problems: list[tuple[str, str]] = []
     seen: set[Path] = set()
+    by_source: dict[str, Path] = {}
 
-    def add(path: Path) -> None:
+    def add(path: Path, source: str) -> None:
         key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            files.append(path)
+        if key in seen:
+            return
+        seen.add(key)
+        source = readable_name(source)
+        if source in by_source:
+            problems.append((readable_name(str(path)), (
+                f"would be the same plan {source!r} as {readable_name(str(by_source[source]))}; "
+                "build the folder that holds both (each plan is then named by its path in it) "
+                "or rename one")))
+            return
+        by_source[source] = path
+        plans.append(PlanFile(path, source))
 
     for arg in paths:
         path = Path(arg)
+        shown = readable_name(str(arg))
         if path.is_dir():
-            found = _walk(path)
-            if not found:
-                problems.append((str(arg), "no plan files in this folder "
+            found = _walk(path, problems)
+            if not found and not _unreadable(path, problems):
+                problems.append((shown, "no plan files in this folder "
                                  f"(looked for {', '.join(sorted(PLAN_SUFFIXES))})"))
             for f in found:
-                add(f)
+                add(f, f.relative_to(path).as_posix())
         elif path.is_file():
-            add(path)
+            add(path, path.name)
         elif _GLOB_CHARS & set(str(arg)):
+            base = _glob_base(str(arg))
             matches = sorted(Path(m) for m in glob.glob(str(arg), recursive=True))
             plan_files = [m for m in matches if m.is_file() and _is_plan_file(m)]
             for m in matches:
                 if m.is_dir():
-                    plan_files.extend(_walk(m))
+                    plan_files.extend(_walk(m, problems))
             if not plan_files:
-                problems.append((str(arg), "no plan files match this pattern"))
+                problems.append((shown, "no plan files match this pattern"))
             for f in plan_files:
-                add(f)
+                add(f, _relative_source(f, base))
         else:
-            problems.append((str(arg), "no such file or folder"))
-    return files, problems
+            problems.append((shown, _missing(path)))
+    return plans, problems
 
 
-def _walk(folder: Path) -> list[Path]:
+def _glob_base(pattern: str) -> Path:
+    """The folder part of a glob pattern before its first wildcard (`data/**/*.txt` -> data)."""
+    parts = Path(pattern).parts
+    fixed = []
+    for part in parts[:-1]:
+        if _GLOB_CHARS & set(part):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _relative_source(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _missing(path: Path) -> str:
+    """Why a path that is neither a file nor a folder cannot be built."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:
+            return "a symlink loop (the link points, through other links, back to itself)"
+        except OSError:
+            return "a broken symlink (its target does not exist)"
+    try:
+        path.stat()
+    except PermissionError:
+        return "permission denied"
+    except OSError:
+        pass
+    return "no such file or folder"
+
+
+def _walk(folder: Path, problems: list[tuple[str, str]]) -> list[Path]:
+    """Plan files under `folder` (symlinked folders are not followed, so no symlink loop);
+    a subfolder that cannot be read is reported in `problems`, never skipped silently."""
     found = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.is_file() and _is_plan_file(path):
-            found.append(path)
-    return found
+
+    def unreadable(error: OSError) -> None:
+        if Path(error.filename or "") != folder:  # the folder itself: see _unreadable
+            problems.append((readable_name(str(error.filename)), _os_problem(error)))
+
+    for root, folders, names in os.walk(folder, onerror=unreadable):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in names:
+            path = Path(root, name)
+            if _is_plan_file(path) and path.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def _unreadable(folder: Path, problems: list[tuple[str, str]]) -> bool:
+    """Report a folder that cannot be listed; RETURNS whether it was one."""
+    try:
+        with os.scandir(folder):
+            return False
+    except OSError as error:
+        problems.append((readable_name(str(folder)), _os_problem(error)))
+        return True
+
+
+def _os_problem(error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return "permission denied (cannot list this folder)"
+    return f"cannot read this folder ({error.strerror or error})"
 
 
 def _is_plan_file(path: Path) -> bool:
     return path.suffix.lower() in PLAN_SUFFIXES and not path.name.startswith(".")
 
 
-def extract_results(files: Iterable[Path]) -> Iterator[Extracted]:
-    """Extract each file in turn; never raises for one bad file (its problem is reported)."""
+def extract_results(files: Iterable[Path | PlanFile]) -> Iterator[Extracted]:
+    """Extract each file in turn (a bare Path is named by its file name); never raises for one
+    bad file (its problem is reported)."""
     from policykg.extract import extract_path
 
-    for path in files:
+    for file in files:
+        path, source = (file.path, file.source) if isinstance(file, PlanFile) else (file, None)
         try:
-            yield Extracted(path, result=extract_path(path))
+            yield Extracted(path, result=extract_path(path, source))
         except UnreadableDocument as e:
             yield Extracted(path, problem=_one_line(e.problem))
         except PolicyKGError as e:
@@ -170,9 +267,8 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     from .writer import BackgroundWriter, DocumentWriter, store_has_documents
 
     report = BuildReport()
-    files, problems = expand_paths(paths)
+    files, problems = expand_plan_files(paths)
     report.failed.extend(problems)
-    report.warnings.extend(_shared_names(files))
     if store.read_only:
         raise PolicyKGError(f"the store at {store.path} is open read-only")
     total = len(files)
@@ -185,10 +281,10 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
         nonlocal done
         done += 1
         if problem is None:
-            report.ingested.append(str(item.path))
+            report.ingested.append(readable_name(str(item.path)))
             report.quads_written += item.quads
         else:
-            report.failed.append((str(item.path), problem))
+            report.failed.append((readable_name(str(item.path)), problem))
         if progress is not None:
             progress(item.path, done, total)
 
@@ -227,17 +323,18 @@ def prepare_document(item: Extracted) -> Prepared:
     return Prepared(item.path, graph.value, data, len(quads))
 
 
-def _prepare_serial(files: list[Path]) -> Iterator[Prepared]:
+def _prepare_serial(files: list[PlanFile]) -> Iterator[Prepared]:
     for item in extract_results(files):
         yield prepare_document(item)
 
 
-def _prepare_chunk(paths: list[str]) -> list[Prepared]:
-    """Runs in a worker process: extract and serialise a few files."""
-    return [prepare_document(item) for item in extract_results([Path(p) for p in paths])]
+def _prepare_chunk(files: list[tuple[str, str]]) -> list[Prepared]:
+    """Runs in a worker process: extract and serialise a few (path, source) files."""
+    plans = [PlanFile(Path(path), source) for path, source in files]
+    return [prepare_document(item) for item in extract_results(plans)]
 
 
-def _prepare_parallel(files: list[Path], workers: int) -> Iterator[Prepared]:
+def _prepare_parallel(files: list[PlanFile], workers: int) -> Iterator[Prepared]:
     """Prepared documents in input order, extracted by `workers` processes with a bounded number
     of chunks in flight. Workers are spawned, not forked: the parent holds the store's threads."""
     import multiprocessing
@@ -249,7 +346,7 @@ def _prepare_parallel(files: list[Path], workers: int) -> Iterator[Prepared]:
     context = multiprocessing.get_context("spawn")
     died = "internal error: an extraction worker died"
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[tuple[list[Path], Future[list[Prepared]]]] = deque()
+        pending: deque[tuple[list[PlanFile], Future[list[Prepared]]]] = deque()
         next_chunk = 0
         broken = False
         try:
@@ -257,7 +354,7 @@ def _prepare_parallel(files: list[Path], workers: int) -> Iterator[Prepared]:
                 while not broken and next_chunk < len(chunks) and len(pending) < window:
                     chunk = chunks[next_chunk]
                     try:
-                        future = pool.submit(_prepare_chunk, [str(p) for p in chunk])
+                        future = pool.submit(_prepare_chunk, [(str(p.path), p.source) for p in chunk])
                     except BrokenProcessPool:
                         broken = True
                         break
@@ -265,34 +362,22 @@ def _prepare_parallel(files: list[Path], workers: int) -> Iterator[Prepared]:
                     next_chunk += 1
                 if not pending:  # the pool broke before the rest could be submitted
                     for chunk in chunks[next_chunk:]:
-                        yield from (Prepared(path, problem=died) for path in chunk)
+                        yield from (Prepared(plan.path, problem=died) for plan in chunk)
                     return
                 chunk, future = pending.popleft()
                 try:
                     prepared = future.result()
                 except BrokenProcessPool:
                     broken = True
-                    prepared = [Prepared(p, problem=died) for p in chunk]
+                    prepared = [Prepared(p.path, problem=died) for p in chunk]
                 except Exception as e:  # pickling or a worker-side failure outside one file
-                    prepared = [Prepared(p, problem=_internal(e)) for p in chunk]
-                for item, path in zip(prepared, chunk):
-                    item.path = path  # the caller's Path object, as given
+                    prepared = [Prepared(p.path, problem=_internal(e)) for p in chunk]
+                for item, plan in zip(prepared, chunk):
+                    item.path = plan.path  # the caller's Path object, as given
                     yield item
         finally:
             for _, future in pending:
                 future.cancel()
-
-
-def _shared_names(files: list[Path]) -> list[str]:
-    """One warning per file name given by two or more files: they map to the same graph."""
-    by_name: dict[str, list[Path]] = {}
-    for path in files:
-        by_name.setdefault(path.name, []).append(path)
-    return [
-        f"{len(same)} inputs share the file name {name!r} and so one graph; only the last is "
-        f"kept: {', '.join(str(p) for p in same)}"
-        for name, same in by_name.items() if len(same) > 1
-    ]
 
 
 def _internal(error: BaseException) -> str:

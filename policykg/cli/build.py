@@ -31,6 +31,7 @@ def build_cli(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from policykg.extract.load import readable_name
     from policykg.graph.build import build
     from policykg.graph.store import Store
 
@@ -47,7 +48,7 @@ def build_cli(
             live.start()
             bar["bar"], bar["task"] = live, live.add_task("", total=total)
         live = bar["bar"]
-        live.update(bar["task"], completed=done, description=path.name)  # type: ignore[attr-defined]
+        live.update(bar["task"], completed=done, description=readable_name(path.name))  # type: ignore[attr-defined]
 
     with Store.open(folder, create=True) as db:
         try:

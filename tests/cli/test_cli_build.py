@@ -92,13 +92,14 @@ def test_cli_build_missing_path_is_one_error_line(tmp_path: Path):
         f"error: {tmp_path / 'gone.txt'}: no such file or folder"]
 
 
-def test_cli_build_warns_about_shared_file_names(tmp_path: Path):
+def test_cli_build_refuses_two_inputs_with_one_plan_name(tmp_path: Path):
     a = write_plan(tmp_path / "a", "plan.txt")
     b = write_plan(tmp_path / "b", "plan.txt", city="青山市")
     result = invoke("build", "--store", tmp_path / "store", a, b)
-    assert result.exit_code == 0
-    warnings = [l for l in result.stderr.splitlines() if l.startswith("warning:")]
-    assert len(warnings) == 1 and "plan.txt" in warnings[0]
+    assert result.exit_code == 1
+    errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
+    assert len(errors) == 1 and "same plan 'plan.txt'" in errors[0] and str(b) in errors[0]
+    assert "built 1 plans (1 failed)" in result.stderr
 
 
 def test_cli_build_store_from_env_and_default(tmp_path: Path, monkeypatch):

@@ -122,10 +122,10 @@ def test_build_extraction_bug_is_one_line_and_does_not_stop_the_others(tmp_path:
     real = extract.extract_path
     paths = write_plans(tmp_path / "plans", 2)
 
-    def buggy(path):
+    def buggy(path, source=None):
         if Path(path).name == "plan_1.txt":
             raise KeyError("no such\nkey")
-        return real(path)
+        return real(path, source)
 
     monkeypatch.setattr(extract, "extract_path", buggy)
     report = build([tmp_path / "plans"], store)
@@ -158,12 +158,12 @@ def test_build_conversion_failure_keeps_the_previous_version(tmp_path: Path, sto
     assert any("高价值专利" in row["title"] for row in measures(store))
 
 
-def test_build_warns_when_two_inputs_share_a_file_name(tmp_path: Path, store: Store):
+def test_build_refuses_the_second_of_two_inputs_with_one_plan_name(tmp_path: Path, store: Store):
     a = write_plan(tmp_path / "a", "plan.txt", city="临江市")
     b = write_plan(tmp_path / "b", "plan.txt", city="青山市")
     report = build([a, b], store)
-    assert report.ok and len(report.warnings) == 1
-    assert "plan.txt" in report.warnings[0] and str(a) in report.warnings[0]
+    assert report.ingested == [str(a)] and [path for path, _ in report.failed] == [str(b)]
+    assert "plan.txt" in report.failed[0][1] and str(a) in report.failed[0][1]
     assert sources(store) == ["plan.txt"]
 
 

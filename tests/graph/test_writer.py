@@ -129,13 +129,13 @@ def test_build_chooses_bulk_only_for_a_store_without_documents(tmp_path: Path, s
     assert build([tmp_path / "plans"], store).bulk is False
 
 
-def test_build_bulk_keeps_the_last_of_two_files_with_one_name(tmp_path: Path, store: Store):
+def test_build_bulk_keeps_the_first_of_two_files_with_one_plan_name(tmp_path: Path, store: Store):
     write_plan(tmp_path / "a", "plan.txt", city="临江市")
     write_plan(tmp_path / "b", "plan.txt", city="青山市")
     report = build([tmp_path / "a", tmp_path / "b"], store, bulk=True)
-    assert report.ok and report.bulk
+    assert report.bulk and [path for path, _ in report.failed] == [str(tmp_path / "b" / "plan.txt")]
     rows = store.run_query(load_query("plans"), {}).as_dicts()
-    assert len(rows) == 1 and "青山市" in rows[0]["title"] and "临江市" not in rows[0]["title"]
+    assert len(rows) == 1 and "临江市" in rows[0]["title"] and "青山市" not in rows[0]["title"]
 
 
 @pytest.mark.parametrize("options", [{"batch": 1}, {"bulk": True}])

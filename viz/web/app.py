@@ -300,7 +300,7 @@ def create_app(store_path: str | Path | None, *, time_limit: float | None = DEFA
         Route("/id/{path:path}", web.entity_by_path, name="id"),
         Route("/plans/", web.plan_list, name="plans"),
         Route("/plans", lambda request: RedirectResponse("/plans/", status_code=301)),
-        Route("/plans/{source}", web.plan, name="plan"),
+        Route("/plans/{source:path}", web.plan, name="plan"),  # a source may be a/方案.txt
         Route("/export", web.export, name="export"),
         Mount("/static", app=StaticFiles(directory=str(STATIC_DIR), follow_symlink=False),
               name="static"),
