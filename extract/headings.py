@@ -19,9 +19,10 @@ from .textutil import Line, cn_to_int
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # a line this long that holds several sentences may be several paragraphs run together
-LONG_LINE = 160
-# where a heading can start inside a flattened line: after a sentence end or a run of spaces
-_INLINE_BREAK = re.compile(r"(?:(?<=[。;；!！?？:：])|(?<=[。;；!！?？:：][\s\u3000])|(?<=\S[\s\u3000]{2}))(?=[\s\u3000]*\S)")
+LONG_LINE = 80
+# where a heading can start inside a flattened line: after a sentence end or a space, and before
+# a (一) / 一、 marker anywhere (sequence rules in extract/outline.py reject what does not continue)
+_INLINE_BREAK = re.compile(r"(?:(?<=[。!！?？])|(?<=[\s\u3000]))(?=\S)|(?=[(（][一二三四五六七八九十]{1,3}[)）])|(?<=[。!！?？\s\u3000])(?=[一二三四五六七八九十]{1,3}、)")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Candidate:
     rank: int
     number: int         # 1-based position the marker prints
     marker: str         # the printed marker: "一", "(一)", "1", "(1)", "专栏1"
+    digits: str         # the number as printed, without brackets or dots: "一", "1"
     rest_start: int     # offset of the text after the marker
     start: int          # offset of the marker
     line_start: int     # offset of the (possibly virtual) line the marker opens
@@ -86,8 +88,8 @@ def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate
     lead = len(line.text) - len(line.text.lstrip(" \u3000\t"))
     positions = [line.start + lead]
     if inline and len(line.text) >= LONG_LINE:
-        positions += [line.start + m.start() for m in _INLINE_BREAK.finditer(line.text)
-                      if m.start() > lead]
+        positions += sorted({line.start + m.start() for m in _INLINE_BREAK.finditer(line.text)
+                             if m.start() > lead})
     for n, pos in enumerate(positions):
         while pos < line.end and text[pos] in " \u3000\t":
             pos += 1
@@ -101,6 +103,7 @@ def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate
         printed = text[pos:m.end()].strip(" \u3000\t、.．﹒:：")
         next_pos = positions[n + 1] if n + 1 < len(positions) else line.end
         found.append(Candidate(style=style.style, rank=style.rank, number=number, marker=printed,
+                               digits=m.group("marker"),
                                rest_start=m.end(), start=pos, line_start=pos if n else line.start,
                                line_end=next_pos if n + 1 < len(positions) else line.end,
                                inline=n > 0, strict=style.strict))

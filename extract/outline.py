@@ -260,16 +260,17 @@ class _Scope:
 
 
 def _sequence_reason(cand: Candidate, scope: _Scope, region_last: dict[str, int],
-                     upcoming: list[Candidate]) -> str | None:
+                     upcoming: list[Candidate], parent_start: int | None = None) -> str | None:
     """Why this candidate continues a plausible sequence, or None when it does not."""
     last = scope.last.get(cand.style, 0)
     glast = region_last.get(cand.style, 0)
     follows = any(c.style == cand.style and c.number == cand.number + 1 for c in upcoming[:60])
     if cand.number == last + 1:
-        if cand.number == 1 and (cand.strict or cand.inline) and not follows:
+        run_in = parent_start is not None and cand.inline and not cand.strict and 0 < cand.start - parent_start <= 40
+        if cand.number == 1 and (cand.strict or cand.inline) and not follows and not run_in:
             return None   # a lone "1…" glued or inside a sentence is not a list
         return "opens a list" if cand.number == 1 else f"follows {cand.number - 1} under the same parent"
-    if last == 0 and glast and cand.number == glast + 1:
+    if last == 0 and glast and cand.number == glast + 1 and not cand.inline:
         return f"continues the numbering of the previous section ({glast})"
     if cand.strict or cand.inline:
         return None
@@ -347,7 +348,8 @@ def parse_outline(text: str) -> Outline:
             if annex is not None and parent is None:
                 parent, scope = annex, scopes[annex.id]
             upcoming = flat[index_of[id(cand)] + 1:]
-            reason = _sequence_reason(cand, scope, region_last, upcoming)
+            reason = _sequence_reason(cand, scope, region_last, upcoming,
+                                      parent.start if parent is not None and not parent.has_children else None)
             if reason is None:
                 out.note(cand.start, cand.line_end, "not-heading",
                          f"'{cand.marker}' ({cand.style}) does not continue a sequence"
@@ -362,6 +364,8 @@ def parse_outline(text: str) -> Outline:
                 parent.has_children = True
             counter += 1
             rest = text[cand.rest_start:cand.line_end]
+            if cand.inline or cand.line_end < line.end:
+                rest = re.split(r"[\s\u3000]", rest.strip(), maxsplit=1)[0]   # a run-in heading ends at a space
             title_text = heading_title(rest)
             tops = [h for h, _ in stack if h.style != "annex"]
             if not tops:
@@ -373,7 +377,7 @@ def parse_outline(text: str) -> Outline:
             if cand.style == "box":
                 kind = "projects"
             printed = text[cand.start:cand.rest_start].strip(" \u3000\t")
-            heading = Heading(id=f"s{counter}", level=cand.rank, marker=printed, number=cand.marker.strip("()（）"),
+            heading = Heading(id=f"s{counter}", level=cand.rank, marker=printed, number=cand.digits,
                               title=title_text, label=f"{printed}{title_text}", kind=kind,
                               parent=parent.id if parent else None, line_start=cand.line_start, start=cand.start,
                               end=len(text), style=cand.style, value=cand.number,

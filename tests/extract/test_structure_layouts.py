@@ -1,0 +1,148 @@
+"""Document structure on layouts real plans use (issue 17), each as a fragment constructed here.
+
+Every case states the class of layout it stands for; none is copied from a seed or a dev plan.
+"""
+from __future__ import annotations
+
+import pytest
+
+from policykg.extract import extract_text
+from policykg.extract.outline import parse_outline
+
+TITLE = "江北市知识产权强市建设工作方案"
+
+
+def measures(body: str, title: str = TITLE):
+    r = extract_text(title + "\n" + body, "t.txt")
+    return [(m.no, m.title) for m in r.measures]
+
+
+def test_structure_item_with_subpoints_and_block_after_last_child_is_the_measure():
+    body = ("一、重点任务\n（一）强化专利创造\n1．培育高价值专利。开展培育。\n2．提升申请质量。开展工作。\n"
+            "（责任单位：市市场监管局、市科技局）\n（二）加强商标品牌建设\n1．培育商标品牌。做好工作。\n"
+            "2．推广地理标志。做好工作。\n（责任单位：市市场监管局）\n")
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [("(一)", "强化专利创造"), ("(二)", "加强商标品牌建设")]
+    first = [x.agency for x in r.responsibilities if x.measure_id == r.measures[0].id]
+    assert first == ["市市场监管局", "市科技局"]
+
+
+def test_structure_children_with_own_blocks_are_the_measures():
+    body = ("一、重点任务\n（一）强化专利创造\n1．培育高价值专利。开展培育。（责任单位：市科技局）\n"
+            "2．提升申请质量。开展工作。（责任单位：市市场监管局）\n")
+    assert measures(body) == [("1", "培育高价值专利"), ("2", "提升申请质量")]
+
+
+def test_structure_subpoints_in_brackets_stay_inside_their_task():
+    body = ("二、主要任务\n（一）完善保护体系。\n（1）健全快速维权机制；\n（2）加强行政执法；\n"
+            "（二）促进成果转化。\n（1）建设运营平台；\n（2）开展质押融资。\n")
+    assert measures(body) == [("(一)", "完善保护体系"), ("(二)", "促进成果转化")]
+
+
+@pytest.mark.parametrize("dot", ["﹒", "．", ".", "、", "\ue010"])
+def test_structure_number_dot_variants(dot):
+    body = f"一、重点任务\n1{dot}加强统筹协调。做好工作。\n2{dot}优化公共服务。做好工作。\n"
+    assert measures(body) == [("1", "加强统筹协调"), ("2", "优化公共服务")]
+
+
+def test_structure_number_glued_to_title_continues_across_sections():
+    body = ("二、主要任务\n（一）实施创新行动\n1突破关键技术。开展攻关。\n2建设创新平台。支持建设。\n"
+            "（二）实施要素行动\n3强化算力保障。加快建设。\n4加强数据支撑。统筹整合。\n")
+    assert measures(body) == [("1", "突破关键技术"), ("2", "建设创新平台"), ("3", "强化算力保障"), ("4", "加强数据支撑")]
+
+
+def test_structure_lone_glued_number_is_not_a_heading():
+    body = "一、重点任务\n（一）做好统筹\n3家企业入选示范名单。继续推进。\n"
+    assert measures(body) == [("(一)", "做好统筹")]
+
+
+def test_structure_numbering_that_restarts_in_each_section():
+    body = ("二、重点任务\n（一）强化创造\n1．培育专利。工作。\n2．培育商标。工作。\n"
+            "（二）加强保护\n1．严格执法。工作。\n2．多元调解。工作。\n")
+    assert measures(body) == [("1", "培育专利"), ("2", "培育商标"), ("1", "严格执法"), ("2", "多元调解")]
+
+
+@pytest.mark.parametrize("title", ["5G专利池建设", "PCT国际专利申请资助", "2025年底前完成数据库建设"])
+def test_structure_titles_starting_with_digits_or_latin_are_their_own_measure(title):
+    body = f"一、重点任务\n1．加强统筹协调。做好工作。（责任单位：市科技局）\n2．{title}。做好工作。（责任单位：市商务局）\n"
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [m.title for m in r.measures] == ["加强统筹协调", title]
+    assert [x.agency for x in r.responsibilities if x.measure_id == r.measures[0].id] == ["市科技局"]
+
+
+def test_structure_yishi_points_directly_under_a_task_part_are_measures():
+    body = ("三、重点工作\n一是健全工作机制。建立联席会议。（责任单位：市市场监管局）\n"
+            "二是强化执法保护。开展专项行动。（责任单位：市公安局）\n")
+    assert [t for _, t in measures(body)] == ["健全工作机制", "强化执法保护"]
+
+
+def test_structure_yishi_inside_a_paragraph_is_not_a_heading():
+    body = "二、重点任务\n（一）完善机制。一是建立制度，二是强化协同。\n（二）强化服务。做好工作。\n"
+    assert measures(body) == [("(一)", "完善机制"), ("(二)", "强化服务")]
+
+
+def test_structure_unnumbered_headed_paragraphs_with_blocks_are_measures():
+    body = ("二、重点任务\n（一）强化知识产权创造\n提升专利质量。实施专利质量提升工程。（责任单位：市市场监管局）\n"
+            "推进商标品牌建设。培育知名品牌。（责任单位：市商务局）\n")
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [("", "提升专利质量"), ("", "推进商标品牌建设")]
+    assert [x.agency for x in r.responsibilities] == ["市市场监管局", "市商务局"]
+
+
+@pytest.mark.parametrize("part", ["基本原则", "考评方式", "先导领域", "发展基础"])
+def test_structure_descriptive_parts_hold_no_measures(part):
+    body = (f"一、{part}\n（一）坚持创新引领。内容说明。\n（二）坚持统筹推进。内容说明。\n"
+            "二、重点任务\n（一）强化创造。做好工作。\n")
+    assert measures(body) == [("(一)", "强化创造")]
+
+
+def test_structure_numbers_outside_any_part_are_not_measures():
+    body = ("为推进工作，制定本方案。\n1、\n一、重点任务\n（一）强化创造。做好工作。\n（二）加强保护。做好工作。\n")
+    assert measures(body) == [("(一)", "强化创造"), ("(二)", "加强保护")]
+
+
+def test_structure_annex_task_list_counts_like_the_body():
+    body = ("一、重点任务\n（一）强化创造。做好工作。（责任单位：市科技局）\n二、保障措施\n（一）加强领导。成立小组。\n"
+            "附件1\n重点任务分工\n1．建设运营中心。完成建设。（牵头单位：市市场监管局）\n"
+            "2．开展质押融资。扩大规模。（牵头单位：市金融局）\n")
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [
+        ("(一)", "强化创造"), ("保障(一)", "加强领导"), ("1", "建设运营中心"), ("2", "开展质押融资")]
+    assert r.measures[2].section.startswith("附件1")
+
+
+def test_structure_annex_without_tasks_yields_no_measures():
+    body = ("一、重点任务\n（一）强化创造。做好工作。\n附件\n领导小组成员名单\n1．张三 市长\n2．李四 副市长\n")
+    assert measures(body) == [("(一)", "强化创造")]
+
+
+def test_structure_box_items_count_as_measures():
+    body = ("二、重点任务\n（一）强化创造。做好工作。（责任单位：市科技局）\n（二）加强保护。做好工作。（责任单位：市公安局）\n"
+            "专栏1 知识产权保护工程\n1．建设保护中心。完成建设。\n2．建设快维中心。完成建设。\n")
+    assert [t for _, t in measures(body)] == ["强化创造", "加强保护", "建设保护中心", "建设快维中心"]
+
+
+def test_structure_flattened_text_is_resegmented_at_markers_that_continue_a_sequence():
+    flat = ("为推进工作，结合实际，制定本方案。一、总体目标 到2025年，专利拥有量达到5000件。二、重点任务 "
+            "（一）强化专利创造。实施培育工程，提升专利质量。（责任单位：市科技局） "
+            "（二）加强行政保护。开展专项执法行动，维护市场秩序。（责任单位：市市场监管局） "
+            "（三）促进成果转化。建设运营平台，开展质押融资。（责任单位：市金融局） 三、保障措施 "
+            "（一）加强组织领导。成立工作领导小组，统筹推进各项工作。")
+    r = extract_text(TITLE + "\n" + flat, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [
+        ("(一)", "强化专利创造"), ("(二)", "加强行政保护"), ("(三)", "促进成果转化"), ("保障(一)", "加强组织领导")]
+    assert [x.agency for x in r.responsibilities] == ["市科技局", "市市场监管局", "市金融局"]
+
+
+def test_structure_markers_inside_a_sentence_that_break_the_sequence_are_ignored():
+    flat = ("一、重点任务 （一）强化创造。对照文件第（三）项要求开展工作，按照通知要求落实到位，"
+            "持续推进各项任务的落实，确保任务按期完成并取得实效，形成一批可复制可推广的经验做法。（二）加强保护。做好工作。")
+    assert measures(flat) == [("(一)", "强化创造"), ("(二)", "加强保护")]
+
+
+def test_structure_explain_records_a_reason_for_every_heading():
+    text = TITLE + "\n一、重点任务\n（一）强化创造。做好工作。\n3家企业入选。\n"
+    outline = parse_outline(text)
+    whats = {d.what for d in outline.decisions}
+    assert {"title", "heading"} <= whats
+    assert all(d.reason for d in outline.decisions)
