@@ -20,6 +20,9 @@ def dump_cli(
 ) -> None:
     """Write every graph of the store (plans and vocabularies) to one N-Quads or TriG file.
 
+    Written under a temporary name, renamed when complete; the last line records
+    the quad count and a SHA-256 that `restore` checks.
+
     Example: policykg dump --store out/store --format nq --out corpus.nq
     """
     import sys
@@ -35,8 +38,8 @@ def dump_cli(
             sys.stdout.buffer.flush()
         else:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
-            dump_store(db, out, chosen)
-            typer.echo(f"dumped {len(db)} quads in {sum(1 for _ in db.raw.named_graphs())} graphs "
+            count = dump_store(db, out, chosen)
+            typer.echo(f"dumped {count} quads in {sum(1 for _ in db.raw.named_graphs())} graphs "
                        f"to {out}", err=True)
 
 
@@ -47,15 +50,22 @@ def restore_cli(
     store: Optional[Path] = StoreOpt,
     format: Optional[str] = typer.Option(None, "--format", "-f", metavar="nq|trig",
                                          help="nq or trig; default: from the file's suffix."),
+    verify: bool = typer.Option(True, "--verify/--no-verify",
+                                help="Check the dump's end line (quad count, SHA-256) first; "
+                                     "--no-verify for N-Quads/TriG not made by `policykg dump`."),
 ) -> None:
     """Rebuild a store from a dump, into a new or empty store (bulk load, not transactional).
 
+    A dump that was cut short or damaged is refused before the store is touched.
+
     Example: policykg restore corpus.nq --store out/store2
     """
-    from policykg.graph.bulk import restore_dump
+    from policykg.graph.bulk import restore_dump, verify_dump
     from policykg.graph.store import Store
 
     folder = store_path(store)
+    # checked before the store is opened: a refused dump leaves no new store folder behind
+    checked = verify_dump(dump) if verify else None
     with Store.open(folder, create=True) as db:
-        count = restore_dump(dump, db, format)
+        count = restore_dump(dump, db, format, verify=verify, checked=checked)
     typer.echo(f"restored {count} quads into {folder}", err=True)
