@@ -1,133 +1,477 @@
 """Responsibility blocks: which units carry each measure, and which of them lead.
 
-Layouts recognised (each a rule name on the Responsibility it produces):
-- `paren_list`   (责任单位:A、B) / (牵头单位:A;配合单位:B、C)
-- `paren_verb`   (A牵头,B、C配合) / (A负责) / (A牵头)
-- `label_line`   lines "牵头单位:A" and "责任单位:B、C" under the measure
-- `sentence`     "由A牵头,B、C配合" in the measure's text, used only when no explicit block exists
-- a document rule such as "排名第一的单位为牵头单位" makes the first unit of every list the lead
+Plans print "who does it" in many wordings, often several in one measure, so this is a small
+grammar rather than a list of layouts tried in turn: every responsibility clause of a measure is
+found, each is split clause by clause, and what every clause says is kept.
+
+- A clause is a bracket `(…)` / `【…】` after a measure's text, a label line or inline label
+  (`牵头单位:A  配合单位:B`, `…。责任单位:A、B`), a `由A牵头,B配合` sentence, or a prose sub-clause
+  `各县区政府按职责分工负责`.
+- Inside a clause, label words (`牵头单位:` -> lead, `责任单位:`/`参加单位:`/`实施主体:` … -> support)
+  open a unit list; role verbs close one (`A、B牵头` -> lead, `C配合` / `D负责` / `E分工负责` -> support);
+  a mark after a unit (`A(牵头)`, `A牵头、B配合`) sets that unit's role.
+- A bracket with neither label nor verb counts only when every item looks like a unit.
+- A stated rule such as `排名第一的单位为牵头单位` / `列第一位者为牵头部门,下同` makes the first unit of
+  every listed block (bracket, label clause, table row) without a lead mark the lead.
+- All clauses of a measure merge in printed order; a unit that leads anywhere in the measure leads.
+- With no clause in the measure's text, a task-division table row describing it is used.
+
+The vocabulary (labels, verbs, marks, unit endings, lead rules, page-number lines) is data:
+extract/patterns/responsibility_labels.json. Each Responsibility records the clause kind that
+produced it in `rule` (`bracket`, `label`, `sentence`, `duty_sentence`, `task_table`, with
+`+first_is_lead` when the stated rule made it lead).
 Writes `doc._.policykg["responsibilities"]` and `doc.spans["policykg_responsibilities"]`.
 
 DOCS: docs/components.md#responsibilities
 """
 from __future__ import annotations
 
+import json
 import re
-
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
 
+from ..gazetteer import find_place, lookup
 from ..result import Measure, Responsibility
-from ..textutil import nfkc_key, split_units
+from ..textutil import nfkc_key
 from .task_tables import TaskRow, find_task_tables
 
-_NEST = r"[^()（）]*(?:[(（][^()（）]*[)）][^()（）]*)*"
-LEAD_LABELS = r"牵头单位|牵头部门|主责单位|主办单位"
-SUPPORT_LABELS = r"责任单位|责任部门|配合单位|配合部门|参与单位|协办单位|协同单位|承办单位|实施单位"
-ANY_LABEL = rf"(?:{LEAD_LABELS}|{SUPPORT_LABELS})"
-_PAREN_LIST = re.compile(rf"[(（]\s*(?P<body>{ANY_LABEL}\s*[:：]{_NEST})[)）]")
-_LABEL_SPLIT = re.compile(rf"(?:^|[;；。,，]\s*)(?P<label>{ANY_LABEL})\s*[:：]\s*")
-_PAREN_ANY = re.compile(rf"[(（](?P<body>{_NEST})[)）]")
-_LABEL_LINE = re.compile(rf"^\s*(?P<label>{ANY_LABEL})\s*[:：]\s*(?P<body>.+?)\s*$", re.M)
-_VERB_LEAD = re.compile(r"^(?P<lead>.+?)(?:牵头负责|牵头)(?:[,，;；]\s*(?P<sup>.+?)(?:配合|参与|协同|协助|按职责分工负责|按职责负责|分别负责|负责)?)?$")
-_VERB_ONLY = re.compile(r"^(?P<units>.+?)(?:按职责分工负责|按职责负责|分别负责|共同负责|负责)$")
-_SENTENCE = re.compile(r"由(?P<lead>[^,，。;；由]{2,40}?)(?:负责)?牵头(?:负责)?(?:[,，]\s*(?P<sup>[^。;；,，]{2,120}?)(?:配合|参与|协同|协助))?")
+PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    return json.loads((PATTERNS / "responsibility_labels.json").read_text(encoding="utf-8"))
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+AGENCY_END = re.compile(rf"(?:{_alternation(vocabulary()['unit_endings'])})(?:\([^()]*\)|（[^（）]*）)?$")
 PLAN_LEVEL = re.compile(r"本(?:工作)?(?:实施)?(?:方案|计划|规划|意见|办法)|牵头(?:负责)?组织实施")
-FIRST_IS_LEAD = re.compile(
-    r"(?:排名|排序|排在|列|位列)?(?:第一|首)(?:位|个|名)?的?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)")
-AGENCY_END = re.compile(
-    r"(?:局|委|办|厅|院|部|会|政府|中心|分局|海关|分行|支行|法院|检察院|公司|集团|学校|大学|学院|所|站|处|室|队|社|联|协会|管委会|办公室|单位|党校)"
-    r"(?:\([^()]*\)|（[^（）]*）)?$")
-_DUTY = re.compile(r"(?P<units>各[^,，。;；各]{1,30}?(?:政府|部门|单位|管委会))(?:要)?(?:按照|按)?(?:职责分工|各自职责|职能分工)(?:负责|抓好落实|抓好|落实|推进)")
-_GENERIC = re.compile(r"^(?:相关|有关|各有关|其他|其它|各级|各类)")
-_TRAILERS = re.compile(r"(?:等有关单位|等相关单位|等单位|等部门|等|按职责分工负责|按职责负责|分别负责|共同负责|负责|配合|参与)$")
+_OPEN, _CLOSE = "(（【[［", ")）】]］"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_SPACE = " \t\u3000\n\r"
 
 
-def _clean_unit(name: str) -> str:
-    name = name.strip(" \u3000\t。.")
-    prev = None
-    while prev != name:
-        prev = name
-        name = _TRAILERS.sub("", name).strip(" \u3000")
-    return name.lstrip("由")
+@lru_cache(maxsize=1)
+def _grammar() -> dict:
+    v = vocabulary()
+    labels = {**{w: "lead" for w in v["lead_labels"]}, **{w: "support" for w in v["support_labels"]},
+              **{w: "other" for w in v["other_labels"]}}
+    verbs = {**{w: "support" for w in v["support_verbs"]}, **{w: "lead" for w in v["lead_verbs"]}}
+    label_alt = _alternation(labels)
+    return {
+        "labels": labels,
+        "verbs": verbs,
+        # a label opens a list after a colon, or as a 【】 box: "牵头单位:" / "【责任单位】"
+        "label": re.compile(rf"(?:【\s*(?P<boxed>{label_alt})\s*】\s*[:：]?|(?P<plain>{label_alt})\s*[:：])"),
+        "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{_alternation(verbs)})$", re.S),
+        "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{_alternation(verbs)})", re.S),
+        "mark": re.compile(rf"^(?P<name>.+?)\s*[(（]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）]$"),
+        "tail": re.compile(rf"(?:{_alternation(v['list_tails'])})$"),
+        "lead_rule": re.compile("|".join(f"(?:{p})" for p in v["lead_rules"])),
+        "noise": re.compile(rf"(?:{_alternation(v['clause_noise'])})"),
+        "not_bare": re.compile(_alternation(v["not_unit_brackets"])),
+        "generic": re.compile(rf"^(?:{_alternation(v['unit_generic_heads'])})"),
+        "page": re.compile(v["page_number_line"], re.M),
+        "label_start": re.compile(rf"^(?:{label_alt})\s*"),
+    }
 
 
-def _is_agency(name: str) -> bool:
-    return bool(name) and len(name) >= 2 and not _GENERIC.match(name) and bool(AGENCY_END.search(name) or name.startswith("各"))
+def first_is_lead_rule(text: str) -> re.Match | None:
+    """A stated rule that the first unit of each list leads ('排名第一的单位为牵头单位')."""
+    return _grammar()["lead_rule"].search(text)
 
 
-def _units(text: str, base: int) -> list[tuple[str, int, int]]:
-    out = []
-    for raw, offset in split_units(text):
-        name = _clean_unit(raw)
-        if name and re.search(r"[\u4e00-\u9fff]", name):
-            start = base + offset + raw.find(name) if name in raw else base + offset
-            out.append((name, start, start + len(name)))
+FIRST_IS_LEAD = _grammar()["lead_rule"]   # kept for callers of the old name
+
+
+@dataclass
+class Unit:
+    name: str
+    start: int
+    end: int
+    role: str | None          # "lead" | "support" | None (not said yet)
+    marked: bool = False      # the role came from a word next to the unit, not from the list
+
+
+@dataclass
+class Clause:
+    kind: str                 # bracket | label | sentence | duty_sentence | task_table
+    units: list[Unit]
+    start: int
+
+
+# ---------------------------------------------------------------- units
+
+def looks_like_unit(name: str) -> bool:
+    """A name that reads as an agency or office: a known ending, or a type in ontology/agency_types.ttl;
+    '各…' collectives ('各县(市、区)', '各区、市政府') too. A bare place name is not a unit."""
+    if not name or len(name) < 2 or len(name) > 40 or not _CJK.search(name):
+        return False
+    if re.search(r"[。；;:：,，\s\d]", name) or lookup(name) is not None:
+        return False
+    if AGENCY_END.search(name):
+        return True
+    if _COLLECTIVE_PLACES.match(name):
+        return True
+    try:
+        from policykg.ontology.vocab import classify_agency
+    except ImportError:   # the vocabulary is not shipped: endings alone decide
+        return False
+    return classify_agency(name) is not None
+
+
+_COLLECTIVE_PLACES = re.compile(r"^各.{0,12}(?:县|市|区|州|盟|旗|乡镇|街道|园区|开发区)(?:[(（][^()（）]*[)）])?$")
+
+
+def _split_top(text: str, seps: str) -> list[tuple[str, int]]:
+    """Split on any of `seps` outside brackets; (piece, offset) pairs, empty pieces dropped."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text + seps[0]):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif (ch in seps and depth == 0) or i == len(text):
+            piece = text[start:i]
+            if piece.strip(_SPACE):
+                lead = len(piece) - len(piece.lstrip(_SPACE))
+                out.append((piece.strip(_SPACE), start + lead))
+            start = i + 1
     return out
 
 
-def _labelled_lists(body: str, base: int) -> list[tuple[str, list[tuple[str, int, int]]]]:
-    """'牵头单位:A;配合单位:B、C' -> [("lead", [...]), ("support", [...])]."""
-    parts = list(_LABEL_SPLIT.finditer(body))
-    out = []
-    for i, m in enumerate(parts):
-        end = parts[i + 1].start() if i + 1 < len(parts) else len(body)
-        chunk = body[m.end():end]
-        chunk = re.split(r"[。]", chunk, maxsplit=1)[0]   # "…。排名第一的单位为牵头单位,下同"
-        role = "lead" if re.fullmatch(LEAD_LABELS, m.group("label")) else "support"
-        out.append((role, _units(chunk, base + m.end())))
+def _strip_item(raw: str) -> tuple[str, int]:
+    """Drop list words around a unit: leading 由/及/label, trailing 等有关部门 and stray punctuation."""
+    g = _grammar()
+    text, shift = raw, 0
+    while True:
+        before = text
+        m = re.match(r"^(?:由|并由|其中|以及|及|和|与|[、,，;；。:：\s])+", text)
+        if m:
+            text, shift = text[m.end():], shift + m.end()
+        m = g["label_start"].match(text)
+        if m and len(text) > m.end() + 1 and looks_like_unit(text[m.end():]):
+            text, shift = text[m.end():], shift + m.end()   # "参加单位省大数据局": the label is not part of the name
+        text = g["tail"].sub("", text).rstrip("。.;；,，:： \t\u3000\n")
+        if text == before:
+            return text, shift
+
+
+def _split_joined(name: str, offset: int) -> list[tuple[str, int]]:
+    """'A及B' / 'A和B' / 'A B' are two units when both sides read as units on their own."""
+    for joiner in (r"\s+", "以及", "及", "和", "与"):
+        parts = re.split(f"({joiner})", name)
+        if len(parts) < 3:
+            continue
+        pieces, pos = [], 0
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                pieces.append((part, offset + pos))
+            pos += len(part)
+        if all(looks_like_unit(p.strip()) and AGENCY_END.search(p.strip()) for p, _ in pieces):
+            return [(p.strip(), o) for p, o in pieces]
+    return [(re.sub(r"\s+", "", name), offset)]
+
+
+def _shared_heads(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """'济南、青岛、烟台市政府' -> three 市政府; '各区、市政府' stays one unit."""
+    out: list[tuple[str, int, int]] = []
+    pending: list[tuple[str, int, int]] = []
+    for name, start, end in items:
+        if (not looks_like_unit(name) or _COLLECTIVE_PLACES.match(name)) and len(name) <= 12:
+            pending.append((name, start, end))   # a place or '各区' waiting for its head
+            continue
+        if pending:
+            place = find_place(name)
+            if place and place[1] == 0 and all(lookup(p) for p, _, _ in pending):
+                head, level = name[place[2]:], name[place[2] - 1]
+                level = level if level in "市省县区州盟旗" else ""
+                for p, s, e in pending:
+                    out.append((p + ("" if p.endswith(level) else level) + head, s, e))
+            elif len(name) <= 4 and all(p.startswith("各") or len(p) <= 3 for p, _, _ in pending):
+                first = pending[0]
+                printed = "、".join(p for p, _, _ in pending) + "、" + name
+                out.append((printed, first[1], end))
+                pending = []
+                continue
+            else:
+                out.extend(pending)
+            pending = []
+        out.append((name, start, end))
+    return out + pending
+
+
+def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list[Unit] | None:
+    """A printed unit list ('A、B(牵头)、C牵头') -> units; None when `strict` and an item is not a unit."""
+    g = _grammar()
+    raw_items: list[tuple[str, int, int, str | None]] = []   # name, start, end, own role
+    for piece, offset in _split_top(text, "、"):
+        name, shift = _strip_item(piece)
+        own = None
+        m = g["mark"].match(name)
+        if m:
+            own = "lead" if m.group("mark") in vocabulary()["lead_marks"] else "support"
+            name = m.group("name")
+        else:
+            v = g["verb_end"].match(name)
+            if v and v.group("units").strip():
+                own, name = g["verbs"][v.group("verb")], v.group("units")
+                name, _ = _strip_item(name)
+        if not name:
+            continue
+        start = base + offset + shift
+        for part, part_start in _split_joined(name, start):
+            raw_items.append((part, part_start, part_start + len(part), own))
+    if not raw_items:
+        return None if strict else []
+    roles = {(s, e): own for _, s, e, own in raw_items}
+    merged = _shared_heads([(n, s, e) for n, s, e, _ in raw_items])
+    units, pending = [], []
+    for name, start, end in merged:
+        if strict and not looks_like_unit(name):
+            return None
+        if not _CJK.search(name) or len(name) < 2:
+            continue
+        own = roles.get((start, end)) or next((o for (s, e), o in roles.items() if start <= s and e <= end and o), None)
+        unit = Unit(name, start, end, own, marked=own is not None)
+        pending.append(unit)
+        if own:   # 'A、B牵头、C': a mark closes the items before it
+            for u in pending:
+                u.role = own
+            pending = []
+        units.append(unit)
+    for u in pending:
+        u.role = role
+    return units
+
+
+def parse_list_clause(text: str, base: int, role: str | None, *, strict: bool) -> tuple[list[Unit], bool, bool]:
+    """Sub-clauses split on ,，;； -> (units, a role word was seen, every sub-clause parsed)."""
+    g = _grammar()
+    units: list[Unit] = []
+    waiting: list[Unit] = []   # verb-less sub-clauses waiting for the next verb (no label)
+    saw_role, all_ok = role is not None, True
+    for piece, offset in _split_top(text, ",，;；。"):
+        piece_clean, shift = _strip_item(piece)
+        if not piece_clean:
+            continue
+        v = g["verb_end"].match(piece_clean)
+        if v and v.group("units").strip():
+            verb_role = g["verbs"][v.group("verb")]
+            items = parse_items(v.group("units"), base + offset + shift, verb_role, strict=strict)
+            if items is None:
+                all_ok = False
+                continue
+            for u in waiting:
+                u.role = verb_role
+            waiting = []
+            saw_role = True
+            units.extend(items)
+            continue
+        items = parse_items(piece_clean, base + offset + shift, role, strict=strict)
+        if items is None:
+            all_ok = False
+            continue
+        saw_role = saw_role or any(u.marked for u in items)
+        if role is None:
+            waiting.extend(u for u in items if u.role is None)
+        units.extend(items)
+    for u in units:
+        if u.role is None:
+            u.role = "support"
+    return units, saw_role, all_ok
+
+
+def parse_labelled(text: str, base: int) -> list[Unit] | None:
+    """'牵头单位:A、B;配合单位:C' (any labels, any separators) -> units; None without a label."""
+    g = _grammar()
+    labels = list(g["label"].finditer(text))
+    if not labels:
+        return None
+    units: list[Unit] = []
+    head = text[:labels[0].start()]
+    if head.strip(_SPACE + "。,，;；"):
+        found, saw_role, _ = parse_list_clause(head, base, None, strict=True)
+        if saw_role:
+            units.extend(found)
+    for i, m in enumerate(labels):
+        label = m.group("boxed") or m.group("plain")
+        role = g["labels"][label]
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
+        chunk = text[m.end():end]
+        chunk = re.split(r"。", chunk, maxsplit=1)[0]    # "…。排名第一的单位为牵头单位,下同"
+        if role == "other":
+            continue
+        found, _, _ = parse_list_clause(chunk, base + m.end(), role, strict=False)
+        units.extend(u for u in found if looks_like_unit(u.name)
+                     or (3 <= len(u.name) <= 20 and not re.search(r"\d|年|月|完成|前$", u.name)))
+    return units
+
+
+# ---------------------------------------------------------------- clauses in a measure
+
+def _blank(text: str, spans) -> str:
+    chars = list(text)
+    for a, b in spans:
+        for i in range(a, b):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _brackets(body: str) -> list[tuple[int, int]]:
+    """Top-level bracket pairs (open index, close index) in a measure's text."""
+    out, stack = [], []
+    for i, ch in enumerate(body):
+        if ch in _OPEN:
+            stack.append(i)
+        elif ch in _CLOSE and stack:
+            start = stack.pop()
+            if not stack:
+                out.append((start, i))
+        if stack and i - stack[0] > 600:   # an unclosed bracket: give up on it
+            stack = []
     return out
 
 
-def find_blocks(measure: Measure, text: str) -> list[tuple[str, list[tuple[str, int, int]], str]]:
-    """All explicit blocks in a measure: (role, units, rule); role "support" lists may be promoted."""
-    body_start, body = measure.start, text[measure.start:measure.end]
-    blocks = []
-    for m in _PAREN_LIST.finditer(body):
-        for role, units in _labelled_lists(m.group("body"), body_start + m.start("body")):
-            blocks.append((role, units, "paren_list"))
-    if not blocks:
-        for m in _LABEL_LINE.finditer(body):
-            role = "lead" if re.fullmatch(LEAD_LABELS, m.group("label")) else "support"
-            blocks.append((role, _units(m.group("body"), body_start + m.start("body")), "label_line"))
-    if not blocks:
-        for m in _PAREN_ANY.finditer(body):
-            inner, base = m.group("body").strip(), body_start + m.start("body")
-            verb = _VERB_LEAD.match(inner)
-            if verb and "牵头" in inner:
-                lead = [u for u in _units(verb.group("lead"), base) if _is_agency(u[0])]
-                sup = [u for u in _units(verb.group("sup") or "", base + (verb.start("sup") if verb.group("sup") else 0))
-                       if _is_agency(u[0])]
-                if lead:
-                    blocks.append(("lead", lead, "paren_verb"))
-                    if sup:
-                        blocks.append(("support", sup, "paren_verb"))
+def _bare_bracket_ok(body: str, start: int, end: int, inner: str) -> bool:
+    """A bracket with no label and no verb: a unit list only at a clause end, not an alias."""
+    g = _grammar()
+    if g["not_bare"].search(inner) or re.search(r"\d", inner):
+        return False
+    before = body[:start].rstrip(" \t\u3000")
+    prefix = re.split(r"[。；;，,:：\n、]", before)[-1]
+    if prefix and AGENCY_END.search(prefix):
+        return False   # 省市场监管局(知识产权局): an alias of the name before it
+    after = body[end + 1:end + 2]
+    return after == "" or after in "。；;，,\n \t\u3000" or after in _OPEN
+
+
+def _bracket_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, int]]]:
+    g = _grammar()
+    clauses, used = [], []
+    for start, end in _brackets(body):
+        inner = body[start + 1:end]
+        if g["label"].fullmatch("【" + inner.strip(_SPACE) + "】") or inner.strip(_SPACE) in g["labels"]:
+            continue   # '【责任单位】A、B': a boxed label, read with the label lines
+        rule = g["lead_rule"].search(inner)
+        cleaned = _blank(inner, [m.span() for m in g["lead_rule"].finditer(inner)]
+                         + [m.span() for m in g["noise"].finditer(inner)])
+        labelled = parse_labelled(cleaned, base + start + 1)
+        if labelled is not None:
+            units = labelled
+        else:
+            units, saw_role, all_ok = parse_list_clause(cleaned, base + start + 1, None, strict=True)
+            if not units:
                 continue
-            only = _VERB_ONLY.match(inner)
-            if only:
-                units = [u for u in _units(only.group("units"), base) if _is_agency(u[0])]
-                if units:
-                    blocks.append(("support", units, "paren_verb"))
-    if not blocks:
-        for m in _SENTENCE.finditer(body):
-            sentence = re.split(r"[。]", body[m.start():], maxsplit=1)[0]
-            if PLAN_LEVEL.search(sentence) or PLAN_LEVEL.search(body[max(0, m.start() - 40):m.start()]):
-                continue   # "本方案…由X负责牵头组织实施" is the plan's lead, not this measure's
-            lead = [u for u in _units(m.group("lead"), body_start + m.start("lead")) if _is_agency(u[0])]
-            if not lead:
+            if not saw_role and not (all_ok and _bare_bracket_ok(body, start, end, cleaned)):
                 continue
-            blocks.append(("lead", lead, "sentence"))
-            if m.group("sup"):
-                sup = [u for u in _units(m.group("sup"), body_start + m.start("sup")) if _is_agency(u[0])]
-                if sup:
-                    blocks.append(("support", sup, "sentence"))
-            break
-    if not blocks:
-        for m in _DUTY.finditer(body):
-            units = _units(m.group("units"), body_start + m.start("units"))
+            if saw_role and not all_ok and not rule:
+                # a bracket of prose with one unit-like phrase: keep only if it ends the clause
+                if not _bare_bracket_ok(body, start, end, "") and body[end + 1:end + 2] not in ("", "。", "\n"):
+                    continue
+        if units:
+            clauses.append(Clause("bracket", units, base + start))
+            used.append((start, end + 1))
+    return clauses, used
+
+
+def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, int]]]:
+    """Label lines and inline labels outside brackets: from the first label to the end of its line."""
+    g = _grammar()
+    clauses, used = [], []
+    pos = 0
+    for line in body.split("\n"):
+        for m in g["label"].finditer(line):
+            before = line[:m.start()].rstrip(" \t\u3000")
+            if before and before[-1] not in "。；;，,:：)）】]" and not m.group("boxed"):
+                continue   # '确定牵头单位:' in prose is not a label
+            units = parse_labelled(line[m.start():], base + pos + m.start()) or []
             if units:
-                blocks.append(("support", units, "duty_sentence"))
-    return blocks
+                clauses.append(Clause("label", units, base + pos + m.start()))
+                used.append((pos + m.start(), pos + len(line)))
+            break
+        pos += len(line) + 1
+    return clauses, used
 
+
+_BY = re.compile(r"(?<![自理缘经因])由(?!于|此|衷|来)")
+
+
+def _sentence_clauses(body: str, base: int) -> list[Clause]:
+    """'由A牵头,B、C配合' / '由A负责' sentences, and prose sub-clauses 'A牵头,B配合' / '各X按职责分工负责'."""
+    g = _grammar()
+    clauses = []
+    taken: list[tuple[int, int]] = []
+    for m in _BY.finditer(body):
+        sentence_end = re.search(r"[。；;\n]|$", body[m.end():]).start() + m.end()
+        sentence = body[m.end():sentence_end]
+        if PLAN_LEVEL.search(sentence) or PLAN_LEVEL.search(body[max(0, m.start() - 40):m.start()]):
+            continue   # "本方案…由X负责牵头组织实施" is the plan's lead, not this measure's
+        units: list[Unit] = []
+        for k, (piece, offset) in enumerate(_split_top(sentence, ",，")):
+            v = g["verb_start"].match(piece)
+            if not v:
+                break
+            verb_role = g["verbs"][v.group("verb")]
+            if k == 0 and verb_role != "lead" and not v.group("verb").startswith("负责"):
+                break
+            items = parse_items(v.group("units"), base + m.end() + offset, verb_role, strict=True)
+            if not items or any(not looks_like_unit(u.name) or _grammar()["generic"].match(u.name)
+                                for u in items if not u.name.startswith("各")):
+                break
+            units.extend(items)
+        if units:
+            clauses.append(Clause("sentence", units, base + m.start()))
+            taken.append((m.start(), sentence_end))
+    # prose sub-clauses that are wholly a unit list closed by a role verb
+    pos = 0
+    for sentence in re.split(r"(?<=[。；;\n])", body):
+        s_start = pos
+        pos += len(sentence)
+        if any(a <= s_start < b for a, b in taken):
+            continue
+        pieces = _split_top(sentence, ",，。；;\n")
+        for piece, offset in pieces:
+            v = g["verb_end"].match(piece.rstrip("。；; "))
+            if not v or not v.group("units").strip():
+                continue
+            verb = v.group("verb")
+            duty = bool(re.search(r"职|分工|分别|各自|共同", verb))
+            whole = all(g["verb_end"].match(p.rstrip("。；; ")) for p, _ in pieces)
+            if not (duty or whole):
+                continue
+            items = parse_items(v.group("units"), base + s_start + offset, g["verbs"][verb], strict=True)
+            if not items:
+                continue
+            if not duty and any(g["generic"].match(u.name) for u in items):
+                continue
+            clauses.append(Clause("duty_sentence" if duty else "sentence", items, base + s_start + offset))
+    return clauses
+
+
+def find_clauses(measure: Measure, text: str) -> list[Clause]:
+    """Every responsibility clause in a measure's text, in printed order."""
+    g = _grammar()
+    body = text[measure.start:measure.end]
+    body = _blank(body, [m.span() for m in g["page"].finditer(body)])   # '— 4 —' inside a list
+    brackets, used = _bracket_clauses(body, measure.start)
+    labels, used_labels = _label_clauses(_blank(body, used), measure.start)
+    prose = _sentence_clauses(_blank(body, used + used_labels), measure.start)
+    if brackets or labels:
+        # with a printed block, '由X牵头,建立…' in the prose says who steers the activity, not who
+        # carries the measure; a duty sentence '各X按职责分工负责' still adds its units
+        prose = [c for c in prose if c.kind == "duty_sentence"]
+    return sorted(brackets + labels + prose, key=lambda c: c.start)
+
+
+# ---------------------------------------------------------------- task tables
 
 def _row_for(measure: Measure, rows: list[TaskRow]) -> TaskRow | None:
     """The table row describing a measure: same span, or its title in the task cell, or same number and a similar task."""
@@ -146,37 +490,52 @@ def _row_for(measure: Measure, rows: list[TaskRow]) -> TaskRow | None:
     return best if best_score >= 0.8 else None
 
 
-def _table_blocks(row: TaskRow) -> list[tuple[str, list[tuple[str, int, int]], str]]:
-    blocks = []
+def _table_clauses(row: TaskRow) -> list[Clause]:
+    clauses = []
     for role in ("lead", "support"):
-        units = [u for cell, offset in getattr(row, role) for u in _units(cell, offset)]
-        if units:
-            blocks.append((role, units, "task_table"))
-    return blocks
+        for cell, offset in getattr(row, role):
+            units, _, _ = parse_list_clause(cell, offset, role, strict=False)
+            if units:
+                clauses.append(Clause("task_table", units, offset))
+    return clauses
+
+
+# ---------------------------------------------------------------- per measure
+
+def _merge(measure: Measure, clauses: list[Clause], first_is_lead: bool) -> list[Responsibility]:
+    rules: dict[str, str] = {}
+    order: list[Unit] = []
+    by_name: dict[str, Unit] = {}
+    table_lead = any(u.role == "lead" for c in clauses if c.kind == "task_table" for u in c.units)
+    for clause in clauses:
+        listed = clause.kind in ("bracket", "label", "task_table")
+        has_lead = any(u.role == "lead" for u in clause.units) or (clause.kind == "task_table" and table_lead)
+        for i, unit in enumerate(clause.units):
+            role, rule = unit.role or "support", clause.kind
+            if first_is_lead and listed and not has_lead and i == 0:
+                role, rule = "lead", f"{clause.kind}+first_is_lead"
+            if unit.name not in by_name:
+                kept = Unit(unit.name, unit.start, unit.end, role)
+                by_name[unit.name] = kept
+                order.append(kept)
+                rules[unit.name] = rule
+            elif role == "lead" and by_name[unit.name].role != "lead":
+                by_name[unit.name].role = "lead"   # leads in one clause, helps in another: the lead
+                rules[unit.name] = rule
+    return [Responsibility(measure_id=measure.id, agency=u.name, role=u.role, rank=i, start=u.start, end=u.end,
+                           rule=rules[u.name]) for i, u in enumerate(order, 1)]
 
 
 def find_responsibilities(measures: list[Measure], text: str) -> list[Responsibility]:
-    first_is_lead = bool(FIRST_IS_LEAD.search(text))
-    rows = find_task_tables(text) if "|" in text or "牵头单位" in text or "责任单位" in text else []
+    first_is_lead = bool(first_is_lead_rule(text))
+    rows = find_task_tables(text)
     out: list[Responsibility] = []
     for measure in measures:
-        blocks = find_blocks(measure, text)
-        if not blocks and rows:
+        clauses = find_clauses(measure, text)
+        if not clauses and rows:
             row = _row_for(measure, rows)
-            blocks = _table_blocks(row) if row else []
-        has_lead = any(role == "lead" for role, _, _ in blocks)
-        rank, seen = 0, set()
-        for role, units, rule in blocks:
-            for i, (name, start, end) in enumerate(units):
-                if name in seen:
-                    continue
-                seen.add(name)
-                rank += 1
-                final = role
-                if first_is_lead and not has_lead and rank == 1:
-                    final, rule = "lead", f"{rule}+first_is_lead"
-                out.append(Responsibility(measure_id=measure.id, agency=name, role=final, rank=rank,
-                                          start=start, end=end, rule=rule))
+            clauses = _table_clauses(row) if row else []
+        out.extend(_merge(measure, clauses, first_is_lead))
     return out
 
 
@@ -184,7 +543,7 @@ def find_plan_leads(text: str) -> list[tuple[str, int, int]]:
     """'由市市场监管局负责牵头组织实施' at plan level (outside measures)."""
     found = []
     for m in re.finditer(r"由(?P<lead>[^,，。;；由]{2,40}?)(?:负责)?牵头(?:负责)?(?:组织实施|组织落实|抓好落实|实施|落实)", text):
-        for name, start, end in _units(m.group("lead"), m.start("lead")):
-            if _is_agency(name):
-                found.append((name, start, end))
+        for unit in parse_items(m.group("lead"), m.start("lead"), "lead", strict=False) or []:
+            if looks_like_unit(unit.name) and not _grammar()["generic"].match(unit.name):
+                found.append((unit.name, unit.start, unit.end))
     return found
