@@ -17,6 +17,7 @@ from spacy.util import load_config
 
 from .components.agencies import resolve_agencies
 from .components.citations import find_citations
+from .components.incentives import find_incentives
 from .components.measures import find_measures
 from .components.people import find_people
 from .components.places import find_places
@@ -159,13 +160,25 @@ class TargetFinder(_Component):
     key, label = "targets", "TARGET"
 
     def find(self, doc, state):
-        targets = find_targets(state["outline"], state["plan"].period_end)
+        targets = find_targets(state["outline"], state["plan"].period_end, state["plan"])
         link_indicators(targets)
         for t in targets:
             for m in state.get("measures", []):
                 if m.start <= t.start < m.end:
                     t.measure_id = m.id
         return targets
+
+
+class IncentiveFinder(_Component):
+    key, label = "incentives", "INCENTIVE"
+
+    def find(self, doc, state):
+        incentives = find_incentives(state["outline"])
+        for item in incentives:
+            for m in state.get("measures", []):
+                if m.start <= item.start < m.end:
+                    item.measure_id = m.id
+        return incentives
 
 
 class PeopleFinder(_Component):
@@ -183,6 +196,7 @@ _FACTORIES = {
     "policykg_responsibilities": (ResponsibilityFinder, ["doc.spans"], ["doc._.policykg"]),
     "policykg_citations": (CitationFinder, ["doc.spans"], ["doc._.policykg"]),
     "policykg_targets": (TargetFinder, ["doc.spans"], ["doc._.policykg"]),
+    "policykg_incentives": (IncentiveFinder, ["doc.spans"], ["doc._.policykg"]),
     "policykg_people": (PeopleFinder, ["doc.spans"], ["doc._.policykg"]),
     "policykg_agencies": (AgencyResolver, ["doc._.policykg"], ["doc._.policykg"]),
 }

@@ -125,6 +125,25 @@ class Target:
     year_inferred: bool = False
     measure_id: str | None = None
     indicator_id: str | None = None   # notation of the indicator concept (ontology/indicators.ttl)
+    annual: bool = False     # stated per year (每年): not comparable with a level or cumulative figure
+
+
+@dataclass
+class Incentive:
+    """Money a plan grants (subsidy, reward, grant, interest subsidy): not a target (issue 19)."""
+    amount: float | None          # the sum granted, in `unit` (the maximum when `cap`)
+    amount_max: float | None      # upper bound of a printed range "10-50万元"
+    rate: float | None            # a percentage "按投资额的5%" (5.0), unit "%" when no amount
+    unit: str | None              # 万元, 亿元, 元, %
+    cap: bool                     # the amount is a ceiling: 最高, 不超过, 封顶
+    kind: str | None              # the printed kind word: 资助, 奖励, 补贴, 补助, 贴息, 扶持 ...
+    beneficiary: str | None       # who receives it: the noun after 对 ... 的
+    condition: str | None         # on which condition: the words before that 的, a prize level
+    text: str                     # the sentence it came from
+    start: int
+    end: int
+    measure_id: str | None = None
+    rule: str = ""                # amount | capped_amount | rate | rate_with_cap
 
 
 @dataclass
@@ -170,6 +189,7 @@ class ExtractionResult:
     agencies: list[Agency] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    incentives: list[Incentive] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -191,7 +211,7 @@ class ExtractionResult:
         kwargs["plan"] = PlanMeta(**plan)
         for name, klass in [("sections", Section), ("measures", Measure),
                             ("responsibilities", Responsibility), ("agencies", Agency),
-                            ("citations", Citation), ("targets", Target), ("people", Person),
+                            ("citations", Citation), ("targets", Target), ("incentives", Incentive), ("people", Person),
                             ("places", PlaceMention)]:
             kwargs[name] = [build(klass, x) for x in data.get(name, [])]
         return cls(**kwargs)

@@ -2,27 +2,41 @@
 
 Two sources:
 - clauses of the plan body: a number with a unit, governed by a target verb (达到, 培育, 新建,
-  年均增长 ...) in the same clause, or continuing a clause that had one ("累计建成A30个,B10个");
-- year-column tables laid out one cell per line (or one row per line): 指标 / 2023年 / 2024年 ...
-The deadline is the nearest "到2025年" / "2025年底前" before the number in the same sentence, else
-in the same paragraph, else in the enclosing headings' lead paragraphs, else the plan's end year
-(marked inferred). Word lists live in extract/patterns/target_words.json.
+  年均增长, 压缩至 ...) in the same clause, or continuing a clause that had one ("累计建成A30个,B10个").
+  A clause that lists several numbers is cut into one segment per number, so each target gets its
+  own indicator: the noun after the number ("引进200名外国专家", "建设100家A、16家以上B") or before it
+  ("培育瞪羚企业400家、独角兽企业3家"); "A、B分别达到x、y" pairs subjects and values in order.
+  Amounts an incentive grants and eligibility thresholds (extract/components/incentives.py) are
+  not targets, nor are figures before the plan's start (baselines) or in background sections.
+- tables: a header row whose cells are classified (indicator, unit, base year, target years, 序号,
+  属性/类型, category) in any order, printed as ' | ' rows, tab-separated rows or one cell per line.
+The deadline is, nearest first: a year before the number in the same sentence ("到2025年",
+"2025年底前", "2022年,…"), "N年内" counted from the stated start, "年底前" in an annual plan, a year in
+the line or in the lead line a list hangs from ("到2025年,实现以下目标:"), the enclosing headings'
+lead paragraphs, else the plan's end year or an annual plan's title year (marked inferred).
+Word lists live in extract/patterns/target_words.json.
 Writes `doc._.policykg["targets"]` and `doc.spans["policykg_targets"]` (label TARGET).
 
 DOCS: docs/components.md#targets
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..outline import Outline
-from ..result import Target
-from ..textutil import CN_NUMERAL, cn_to_int, iter_lines, pipe_cells, to_halfwidth_digits
+from ..result import PlanMeta, Target
+from ..textutil import cn_to_int, iter_lines, pipe_cells, to_halfwidth_digits
+from .incentives import incentive_spans, is_threshold
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
+
+_CN = "零〇○一二两三四五六七八九十百千"
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\s*[.．。]\s*\d+)?|[{_CN}]+)"
 
 
 @lru_cache(maxsize=1)
@@ -37,35 +51,54 @@ def _alt(key: str) -> str:
 @lru_cache(maxsize=1)
 def _patterns():
     w = words()
-    num = rf"(?:\d+(?:\s*[.．。]\s*\d+)?|[{CN_NUMERAL}]+)"
-    unit = _alt("units")
+    scale, base = _alt("scales"), _alt("units")
+    latin = "|".join(sorted(map(re.escape, w["latin_units"]), key=len, reverse=True))
+    # open unit pattern: an optional scale (万, 亿, 万亿 ...) before a known unit, a Latin unit
+    # (EFLOPS, EB ...) not running into more letters, or a bare scale ("3.6亿")
+    unit = rf"(?:(?:{scale})?(?:{base})|(?i:{latin})(?![A-Za-z])|(?:{scale}))"
     number = re.compile(
-        rf"(?P<num>{num})\s*(?P<pct1>%|％)?\s*(?:(?P<sep>-|—|–|~|～|至|到)\s*(?P<num2>{num}))?\s*(?P<unit>{unit})"
-        rf"\s*(?P<post>以上|及以上|以内|以下|左右)?")
+        rf"(?P<num>{_NUM})\s*(?P<pct1>%|％)?\s*(?:(?P<sep>-|—|–|~|～|至|到)\s*(?P<num2>{_NUM}))?\s*"
+        rf"(?P<unit>{unit})\s*(?P<post>以上|及以上|以内|之内|以下|左右)?")
+    bare = re.compile(rf"(?<=超|逾|破|达)(?P<unit>(?:万亿|千亿|百亿|亿|万|千)(?:{base}))"
+                      rf"\s*(?P<post>以上|左右)?")
+    fraction = re.compile(r"(?<![\d/.])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\d/])"
+                          r"|(?P<cb>[一二三四五六七八九十]+)分之(?P<ca>[一二三四五六七八九十]+)")
+    year = r"(?:19|20)\d\d|[〇○零一二三四五六七八九]{4}"
     deadline = re.compile(
-        r"(?:(?:到|至|截至|截止到?|于)\s*(?P<y1>(?:19|20)\d\d|[〇○零一二三四五六七八九]{4})\s*年)"
-        r"|(?P<y2>(?:19|20)\d\d)\s*年\s*(?:\d{1,2}\s*月\s*)?(?:底|末)?\s*(?:前|之前|以前|底|末)")
+        rf"(?:(?P<asof>截至|截止到?)|到|至|于)\s*(?P<y1>{year})\s*年"
+        rf"|(?P<y2>(?:19|20)\d\d)\s*年\s*(?:\d{{1,2}}\s*月\s*)?(?:年?底|年?末)?\s*(?:前|之前|以前|底|末)")
     return {
-        "number": number,
-        "deadline": deadline,
+        "number": number, "bare": bare, "fraction": fraction, "deadline": deadline,
+        "head_year": re.compile(r"[\s\u3000]*(?:力争|争取|确保|计划|预计)?\s*(?:在|于)?\s*(?P<y>(?:19|20)\d\d)\s*年"
+                                r"\s*(?:度|全年)?\s*(?:[,，:：]|(?=[全各我本]))"),
+        "within": re.compile(rf"(?:(?P<from>(?:19|20)\d\d)\s*年(?:起|开始)\s*[,，]?\s*)?(?:用|在)?\s*"
+                             rf"(?P<n>[一二三四五六七八九十两]|\d{{1,2}})\s*年(?:内|时间|左右时间)"),
+        "year_end": re.compile(r"(?:今年|本年度?|当年)?(?<![\d〇○零一二三四五六七八九年])年(?:底|末)(?:前|之前)?|年内"),
         "level_verb": re.compile(rf"(?:{_alt('level_verbs')})\s*$"),
         "count_verb": re.compile(_alt("count_verbs")),
         "growth": re.compile(rf"(?:{_alt('growth_verbs')})\s*(?:{_alt('level_verbs')})?\s*$"),
         "cumulative": re.compile(_alt("cumulative")),
         "strip_head": re.compile(rf"^(?:{_alt('strip_prefixes')})+"),
         "strip_tail": re.compile(rf"(?:{_alt('strip_suffixes')})+$"),
+        "object_tail": re.compile(rf"(?:{_alt('object_tail_words')})$"),
         "ge": re.compile(rf"(?:{_alt('ge_verbs')})\s*$"),
         "le": re.compile(rf"(?:{_alt('le_verbs')})\s*$"),
+        "time_limit": re.compile(rf"(?:{_alt('time_limit_verbs')})\s*$"),
+        "annual": re.compile(r"每年|每一年|逐年|每年度"),
         "soft": w["soft_prefixes"],
     }
 
 
-_SENTENCE_END = re.compile(r"(?<!\d)[。！？!?](?!\d)|\n")
+_SENTENCE_END = re.compile(r"[！？!?]|(?<!\d)。|。(?!\d)|\n")   # 。 between digits is a decimal point
 _CLAUSE_END = re.compile(r"[,，;；:：]")
+_LIST_SEP = re.compile(r"以及|及|和|与|、")
+_LIST_ITEM = re.compile(r"^\s*(?:[—–\-－·•▪●○◆]+|[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.、．]|[①-⑳]|[一二三四五六七八九十]+是)")
+_ANNUAL_TITLE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?\s*度?\s*(?:[^0-9\-—–~至到]{0,30}?)"
+                           r"(?:工作要点|要点|工作计划|行动计划|实施计划|工作方案|实施方案|行动方案|推进计划|计划|方案)")
 
 
 def _value(raw: str) -> float | None:
-    raw = to_halfwidth_digits(re.sub(r"\s+", "", raw)).replace("。", ".").replace("．", ".")
+    raw = to_halfwidth_digits(re.sub(r"\s+", "", raw)).replace("。", ".").replace("．", ".").replace(",", "")
     if re.fullmatch(r"\d+(?:\.\d+)?", raw):
         return float(raw)
     n = cn_to_int(raw)
@@ -82,7 +115,7 @@ def _year(m: re.Match) -> int | None:
 
 def _clean_indicator(text: str) -> str:
     p = _patterns()
-    text = re.sub(r"^\s*(?:到|至|截至)?\s*(?:(?:19|20)\d\d\s*年\s*(?:\d{1,2}\s*月)?\s*(?:底|末)?\s*(?:前)?)", "", text)
+    text = re.sub(r"^\s*(?:力争|争取)?\s*(?:到|至|截至|于|在)?\s*(?:(?:19|20)\d\d\s*年\s*(?:\d{1,2}\s*月)?\s*(?:年?底|年?末)?\s*(?:前)?)", "", text)
     text = text.strip(" \u3000,，、;；:：—-")
     prev = None
     while prev != text:
@@ -97,7 +130,8 @@ def _clean_indicator(text: str) -> str:
 def _object_after(post: str) -> str:
     obj = re.split(r"[,，;；。]", post, maxsplit=1)[0]
     obj = re.sub(r"^(?:以上|及以上|左右)?的?", "", obj)
-    return obj.strip()
+    obj = _patterns()["object_tail"].sub("", obj.strip())
+    return obj.strip(" \u3000、")
 
 
 def _core(obj: str) -> str:
@@ -109,30 +143,118 @@ def _core(obj: str) -> str:
     return obj
 
 
+@dataclass
+class _Num:
+    """One quantity found in a clause: absolute offsets, value(s), unit and trailing word."""
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str | None
+    post: str | None
+    pct_pair: bool = False     # "5%-10%": the first number carries its own %
+    fraction: bool = False
+
+
 class _Context:
-    def __init__(self, outline: Outline, period_end: int | None):
+    def __init__(self, outline: Outline, period_end: int | None, plan: PlanMeta | None = None):
         self.outline = outline
         self.text = outline.text
-        self.period_end = period_end
         self.p = _patterns()
+        self.lines = list(iter_lines(self.text))
+        self.line_starts = [ln.start for ln in self.lines]
+        title = (plan.title if plan else None) or outline.title or ""
+        period_start = plan.period_start if plan else None
+        annual = _ANNUAL_TITLE.search(title)
+        ranged = re.search(r"(?:19|20)\d\d\s*年?\s*[-—–~至到]+\s*(?:19|20)\d\d", title)
+        self.annual_year = (int(annual.group("y")) if annual and not ranged else None)
+        if self.annual_year is None and period_end and period_start == period_end:
+            self.annual_year = period_end
+        issued = plan.issued if plan else None
+        issued_year = int(issued[:4]) if issued and re.match(r"\d{4}", issued) else None
+        self.period_end = period_end or self.annual_year
+        self.start_year = period_start or self.annual_year or issued_year
+        self.issued_year = issued_year
 
-    def deadline_before(self, start: int, end: int) -> int | None:
-        found = None
+    def deadline_before(self, start: int, end: int) -> tuple[int | None, bool]:
+        """(year, as_of) of the last deadline phrase in text[start:end]."""
+        found, as_of = None, False
         for m in self.p["deadline"].finditer(self.text, start, end):
-            found = _year(m) or found
-        return found
+            year = _year(m)
+            if year:
+                found, as_of = year, bool(m.group("asof"))
+        return found, as_of
 
-    def year_for(self, pos: int, sentence_start: int, line_start: int) -> tuple[int | None, bool]:
-        year = self.deadline_before(sentence_start, pos) or self.deadline_before(line_start, pos)
+    def head_year(self, start: int, end: int) -> int | None:
+        m = self.p["head_year"].match(self.text, start, end)
+        return int(m.group("y")) if m else None
+
+    def within_years(self, start: int, end: int) -> int | None:
+        m = None
+        for m in self.p["within"].finditer(self.text, start, end):
+            pass
+        if not m:
+            return None
+        n = int(m.group("n")) if m.group("n").isdigit() else cn_to_int(m.group("n"))
+        begin = int(m.group("from")) if m.group("from") else self.start_year
+        if not (begin and n):
+            return None
+        # counted from the stated start (or issue); never past the plan's own horizon
+        return min(begin + n - 1, self.period_end) if self.period_end and begin <= self.period_end else begin + n - 1
+
+    def lead_line_year(self, line_start: int) -> int | None:
+        """'到2025年,实现以下目标:' followed by list lines: the year of that lead line."""
+        i = bisect.bisect_left(self.line_starts, line_start)
+        j = i - 1
+        steps = 0
+        while j >= 0 and steps < 40:
+            line = self.lines[j].text.strip()
+            steps += 1
+            if not line:
+                j -= 1
+                continue
+            if line.endswith((":", "：")):
+                ln = self.lines[j]
+                return self.deadline_before(ln.start, ln.end)[0] or self.head_year(ln.start, ln.end)
+            if not _LIST_ITEM.match(line) or any(h.line_start == self.lines[j].start for h in self.outline.headings
+                                                  if h.level <= 2):
+                return None
+            j -= 1
+        return None
+
+    def year_for(self, pos: int, sentence_start: int, line_start: int) -> tuple[int | None, bool, bool]:
+        """(year, inferred, stated_as_past) for a number at `pos`; stated_as_past when the year
+        is printed as a state ("截至2020年底", "2020年,全市…") rather than a deadline."""
+        year, as_of = self.deadline_before(sentence_start, pos)
         if year:
-            return year, False
+            return year, False, as_of
+        year = self.head_year(sentence_start, pos)
+        if year:
+            return year, False, True
+        year = self.within_years(sentence_start, pos)
+        if year:
+            return year, False, False
+        if self.p["year_end"].search(self.text, sentence_start, pos) and (self.annual_year or self.issued_year):
+            return self.annual_year or self.issued_year, False, False
+        year, as_of = self.deadline_before(line_start, pos)
+        if year:
+            return year, False, as_of
+        year = self.head_year(line_start, pos)
+        if year:
+            return year, False, True
+        year = self.within_years(line_start, pos) or self.lead_line_year(line_start)
+        if year:
+            return year, False, False
         for h in reversed(self.outline.enclosing(pos)):
             first_child = min((c.start for c in self.outline.headings if c.parent == h.id), default=h.end)
             lead_end = min(first_child, pos)
-            year = self.deadline_before(h.start, lead_end)
+            year, _ = self.deadline_before(h.start, lead_end)
             if year:
-                return year, False
-        return self.period_end, True
+                return year, False, False
+        return self.period_end, True, False
+
+    def in_background(self, pos: int) -> bool:
+        return any(getattr(h, "kind", "") == "background" for h in self.outline.enclosing(pos))
 
 
 def link_indicators(targets: list[Target]) -> None:
@@ -146,8 +268,8 @@ def link_indicators(targets: list[Target]) -> None:
         target.indicator_id = found["notation"] if found else None
 
 
-def find_targets(outline: Outline, period_end: int | None) -> list[Target]:
-    ctx = _Context(outline, period_end)
+def find_targets(outline: Outline, period_end: int | None, plan: PlanMeta | None = None) -> list[Target]:
+    ctx = _Context(outline, period_end, plan)
     tables, covered = find_table_targets(outline, period_end)
     clause_targets = _clause_targets(ctx, covered)
     return sorted(tables + clause_targets, key=lambda t: t.start)
@@ -160,11 +282,11 @@ def _in_quotes(text: str, start: int, end: int) -> bool:
 
 
 def _clause_targets(ctx: _Context, covered: list[tuple[int, int]]) -> list[Target]:
-    text, p = ctx.text, ctx.p
+    text = ctx.text
     out: list[Target] = []
     start = ctx.outline.header_end
     end = ctx.outline.body_end
-    lines = [ln for ln in iter_lines(text) if ln.end > start and ln.start < end]
+    lines = [ln for ln in ctx.lines if ln.end > start and ln.start < end]
     for line in lines:
         if any(a <= line.start < b for a, b in covered):
             continue
@@ -178,193 +300,372 @@ def _clause_targets(ctx: _Context, covered: list[tuple[int, int]]) -> list[Targe
     return out
 
 
+def _numbers(ctx: _Context, c_start: int, c_end: int) -> list[_Num]:
+    text, p = ctx.text, ctx.p
+    found: list[_Num] = []
+    for m in p["number"].finditer(text, c_start, c_end):
+        value = _value(m.group("num"))
+        if value is None:
+            continue
+        value_max = _value(m.group("num2")) if m.group("num2") else None
+        unit = m.group("unit").replace("％", "%")
+        found.append(_Num(m.start(), m.end(), value, value_max, unit, m.group("post"),
+                          pct_pair=bool(m.group("pct1"))))
+        found[-1].raw = m  # type: ignore[attr-defined]
+    for m in p["bare"].finditer(text, c_start, c_end):
+        if not any(n.start <= m.start() < n.end for n in found):
+            n = _Num(m.start(), m.end(), 1.0, None, m.group("unit"), m.group("post"))
+            n.raw = None  # type: ignore[attr-defined]
+            found.append(n)
+    for m in p["fraction"].finditer(text, c_start, c_end):
+        if any(n.start <= m.start() < n.end for n in found):
+            continue
+        a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("ca"), m.group("cb"))
+        num, den = _value(a), _value(b)
+        if not num or not den or num >= den:
+            continue
+        n = _Num(m.start(), m.end(), round(num / den, 10), None, None, None, fraction=True)
+        n.raw = None  # type: ignore[attr-defined]
+        found.append(n)
+    return sorted(found, key=lambda n: n.start)
+
+
+def _skip_number(ctx: _Context, n: _Num, c_start: int) -> bool:
+    text = ctx.text
+    before = text[c_start:n.start]
+    raw = n.raw.group("num") if getattr(n, "raw", None) is not None else ""
+    if before.endswith(("第", "〔", "[", "（", "(", "·", "每")) or text[n.end:n.end + 1] in ("·",):
+        return True
+    if re.search(r"每[\u4e00-\u9fff]{1,3}$", before) and not re.search(r"每(?:年|天|月|季度?|周)[\u4e00-\u9fff]{0,3}$", before):
+        return True   # 每认定1家, 每新增1件: the unit an incentive counts by
+    if re.match(r"次性", text[n.end - 1:n.end + 2]):
+        return True
+    if _in_quotes(text, n.start, n.end):
+        return True
+    if raw and re.fullmatch(rf"[{_CN}]+", raw) and (len(raw) > 4 or re.fullmatch(r"[零〇○]+", raw)):
+        return True   # Chinese numerals: only small counts like 一个 / 两家, never 零部件
+    if raw and re.match(r"\d", raw) and re.search(r"[A-Za-z]$", before):
+        return True   # G60, PCT...
+    unit_and_after = text[n.end - len(n.unit or ""):n.end + 2]
+    if raw and re.fullmatch(r"[一两]", raw) and re.match(r"(?:批|些|系列|流|体|站|支|套|张|条|份|本|部|门)", unit_and_after):
+        return True   # 一支队伍, 一套制度: an article, not a count
+    if re.match(r".?一体", text[n.end - 1:n.end + 2]):
+        return True   # 三位一体
+    opened = before.rfind("（"), before.rfind("(")
+    if max(opened) > max(before.rfind("）"), before.rfind(")")) and re.search(r"[A-Za-z0-9%]\s*$", before[:max(opened)]):
+        return True   # an explanation of the figure before: "14EFlops（每秒百亿亿次浮点运算）"
+    return False
+
+
+def _segments(text: str, nums: list[_Num], c_start: int, c_end: int) -> list[tuple[int, int]]:
+    """One (start, end) per number: a listed pair 'N个A、M个B' or 'A N个、B M个' is cut at the
+    separator that belongs between them (right after a number when the noun comes first)."""
+    starts, ends = [c_start], []
+    for a, b in zip(nums, nums[1:]):
+        between = text[a.end:b.start]
+        lead = len(between) - len(re.sub(r"^(?:以上|及以上|左右|以内|以下)+", "", between))
+        first = _LIST_SEP.match(between, lead)
+        if first:
+            cut = (a.end + first.start(), a.end + first.end())
+        else:
+            last = None
+            for last in _LIST_SEP.finditer(between):
+                pass
+            if not last:   # no separator: one phrase ("营业收入1亿元以上企业覆盖率达到70%")
+                ends.append(b.start)
+                starts.append(starts[-1])
+                continue
+            cut = (a.end + last.start(), a.end + last.end())
+        ends.append(cut[0])
+        starts.append(cut[1])
+    ends.append(c_end)
+    return list(zip(starts, ends))
+
+
+def _respectively(text: str, nums: list[_Num], c_start: int) -> list[str] | None:
+    """'A、B分别达到x、y': the subjects, one per number, or None."""
+    head = text[c_start:nums[0].start]
+    m = re.search(r"分别", head)
+    if not m or len(nums) < 2:
+        return None
+    subjects = [_clean_indicator(s) for s in re.split(r"以及|、|和|及|与", head[:m.start()])]
+    subjects = [s for s in subjects if s]
+    return subjects if len(subjects) == len(nums) else None
+
+
+def _shared_head(indicators: list[str]) -> list[str]:
+    """'90名国家级、150名省级科技人才': a bare modifier ('国家级') borrows the last item's head noun."""
+    if len(indicators) < 2:
+        return indicators
+    last = indicators[-1]
+    m = re.match(r"^(.{0,6}?(?:级|类|型))(.{2,})$", last)
+    if not m:
+        return indicators
+    return [x + m.group(2) if re.fullmatch(r".{1,5}(?:级|类|型)", x) else x for x in indicators]
+
+
+def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_first: bool) -> str:
+    p = ctx.p
+    if growth:
+        return _clean_indicator(seg_pre[:growth.start()])
+    if lvl:
+        return _clean_indicator(seg_pre[:lvl.start()])
+    obj = _object_after(seg_post)
+    if number_first:
+        passed = re.match(r"^(?P<who>[^通]{1,12}?)(?P<what>通过.{2,})$", obj)
+        if passed:   # "30%的县(市、区)通过X认定": the share of 县 that pass
+            return _clean_indicator(f"{passed.group('what')}的{passed.group('who')}比例")
+        return _clean_indicator(obj)
+    verb = p["count_verb"].search(seg_pre)
+    if verb:
+        subject = _clean_indicator(seg_pre[:verb.start()])
+        rest = seg_pre[verb.end():]
+        while (more := p["count_verb"].match(rest)) and len(rest) > more.end():
+            rest = rest[more.end():]   # 遴选建设, 组织实施: a chain of verbs
+        between = _clean_indicator(rest)
+        if obj and re.search(r"[\u4e00-\u9fff]{2}", obj):
+            return between + _core(obj) if between else _core(obj)
+        return between or subject
+    before = _clean_indicator(seg_pre)
+    core = _core(obj) if obj and re.search(r"[\u4e00-\u9fff]{2}", obj) else ""
+    return before + core if before else core
+
+
 def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, out: list[Target]) -> None:
     text, p = ctx.text, ctx.p
-    clause_start = s_start
-    governing = None       # (kind, comparator) of the last clause with a target verb in this sentence
+    sentence = text[s_start:s_end]
+    granted = [(s_start + a, s_start + b) for a, b in incentive_spans(sentence)]
+    governing = None       # (kind, comparator) of the last clause with a target in this sentence
     bounds = [m.end() for m in _CLAUSE_END.finditer(text, s_start, s_end)]
     clauses, prev = [], s_start
     for b in bounds + [s_end]:
         clauses.append((prev, b))
         prev = b
     for c_start, c_end in clauses:
-        clause = text[c_start:c_end]
-        for m in p["number"].finditer(clause):
-            n_start, n_end = c_start + m.start(), c_start + m.end()
-            pre, post = clause[:m.start()], clause[m.end():]
-            raw_num = m.group("num")
-            if _skip_number(clause, m, text, n_start, n_end):
+        nums = [n for n in _numbers(ctx, c_start, c_end)
+                if not _skip_number(ctx, n, c_start)
+                and not any(a <= n.start < b for a, b in granted)
+                and not is_threshold(sentence, n.start - s_start, n.end - s_start)]
+        nums = [n for n in nums if not (n.pct_pair and n.value_max is None)]
+        if not nums:
+            continue
+        subjects = _respectively(text, nums, c_start)
+        segments = _segments(text, nums, c_start, c_end)
+        produced: list[tuple[_Num, Target]] = []
+        for i, n in enumerate(nums):
+            seg_a, seg_b = segments[i]
+            pre_clause = text[c_start:n.start]
+            seg_pre, seg_post = text[seg_a:n.start], text[n.end:seg_b]
+            growth = p["growth"].search(seg_pre)
+            lvl = p["level_verb"].search(seg_pre)
+            count = p["count_verb"].search(pre_clause)
+            cumulative = bool(p["cumulative"].search(pre_clause)) or (
+                governing and governing[0] == "cumulative" and not (lvl or count or growth))
+            number_first = i == 0 and not seg_pre.strip(" \u3000，,、“”") and (
+                n.unit == "%" or n.post in ("以上", "及以上"))
+            if subjects:
+                lvl = lvl or p["level_verb"].search(text[c_start:nums[0].start])
+            soft = re.search(rf"(?:{'|'.join(map(re.escape, p['soft']))})使?\s*$", seg_pre)
+            number_first = number_first or bool(soft and (n.unit == "%" or n.post in ("以上", "及以上")))
+            if not (growth or lvl or count or governing or number_first or subjects or n.fraction and lvl):
                 continue
-            value = _value(raw_num)
-            if value is None:
+            if n.fraction and not (lvl or growth):
                 continue
-            unit = m.group("unit").replace("％", "%")
-            if m.group("pct1") and not m.group("num2"):
-                continue
-            value_max = _value(m.group("num2")) if m.group("num2") else None
-            growth = p["growth"].search(pre)
-            lvl = p["level_verb"].search(pre)
-            count = p["count_verb"].search(pre)
-            cumulative = bool(p["cumulative"].search(pre)) or (governing and governing[0] == "cumulative" and not (lvl or count or growth))
-            number_first = not pre.strip(" \u3000，,、“”") and (unit == "%" or m.group("post") in ("以上", "及以上"))
-            if not (growth or lvl or count or governing or number_first):
-                continue
-            # indicator
-            if growth:
-                indicator = _clean_indicator(pre[:growth.start()])
-            elif lvl:
-                indicator = _clean_indicator(pre[:lvl.start()])
-            elif count:
-                subject = _clean_indicator(pre[:count.start()])
-                between = _clean_indicator(pre[count.end():])
-                obj = _object_after(post)
-                if between and len(pre) - count.end() > 0 and not obj:
-                    indicator = between
-                elif not between and subject and not obj:
-                    indicator = subject
-                else:
-                    indicator = (between + _core(obj)) if between else _core(obj) or subject
-            elif number_first:
-                indicator = _clean_indicator(_object_after(post))
-            else:
-                before = _clean_indicator(pre)
-                indicator = before + _core(_object_after(post)) if before else _core(_object_after(post))
+            indicator = subjects[i] if subjects else _indicator(ctx, seg_pre, seg_post, growth, lvl, number_first)
             indicator = indicator.strip(" \u3000,，、;；")
             if len(indicator) < 2 or not re.search(r"[\u4e00-\u9fff]", indicator):
                 continue
-            # kind and comparator
+            unit = n.unit
             if growth:
                 kind = "growth"
             elif cumulative:
                 kind = "cumulative"
-            elif unit in ("%", "个百分点") and not growth:
+            elif unit in ("%", "个百分点", "百分点") or n.fraction:
                 kind = "ratio"
-            elif count and not lvl:
+            elif (count or subjects and not lvl) and not lvl:
                 kind = "count"
             else:
                 kind = governing[0] if governing and not (lvl or count) else "level"
-            if value_max is not None:
+            ahead = text[c_start:n.start]
+            ge_m, le_m = p["ge"].search(seg_pre), p["le"].search(seg_pre)
+            if ge_m and le_m:   # the longer word decides: 不少于 is not 少于, 不超过 is not 超过
+                ge_m, le_m = (ge_m, None) if ge_m.start() <= le_m.start() else (None, le_m)
+            if n.value_max is not None:
                 comparator = "range"
-            elif m.group("post") in ("以内", "以下") or p["le"].search(pre):
+            elif n.post in ("以内", "之内", "以下") or le_m or p["time_limit"].search(seg_pre):
                 comparator = "<="
-            elif m.group("post") in ("以上", "及以上") or p["ge"].search(pre) or lvl:
+            elif n.post in ("以上", "及以上") or ge_m or re.search(r"至少|不少于|不低于", ahead) or lvl:
                 comparator = ">="
             else:
                 comparator = "="
-            year, inferred = ctx.year_for(n_start, s_start, line_start)
-            evidence_start = c_start + len(clause) - len(clause.lstrip(" \u3000,，;；"))
-            out.append(Target(indicator=indicator, value=value, value_max=value_max, unit=unit, year=year,
-                              kind=kind, comparator=comparator,
-                              text=text[evidence_start:c_end].rstrip(",，;；。 "),
-                              start=evidence_start, end=n_end, year_inferred=inferred))
+            year, inferred, as_state = ctx.year_for(n.start, s_start, line_start)
+            if as_state and year and ctx.start_year and year < ctx.start_year:
+                continue   # a baseline: "2020年,全市专利授权量达到5000件" in a 2021-2025 plan
+            if ctx.in_background(n.start):
+                continue
+            evidence_start = seg_a if i and seg_a > c_start else c_start
+            evidence_start += len(text[evidence_start:n.start]) - len(text[evidence_start:n.start].lstrip(" \u3000,，;；、"))
+            target = Target(indicator=indicator, value=n.value, value_max=n.value_max, unit=unit, year=year,
+                            kind=kind, comparator=comparator,
+                            text=text[c_start + len(text[c_start:c_end]) - len(text[c_start:c_end].lstrip(" \u3000,，;；")):c_end].rstrip(",，;；。 "),
+                            start=evidence_start, end=n.end, year_inferred=inferred)
+            target.annual = bool(p["annual"].search(text, s_start, n.start)) and kind != "growth"
+            produced.append((n, target))
             governing = (kind, comparator)
-
-
-def _skip_number(clause: str, m: re.Match, text: str, n_start: int, n_end: int) -> bool:
-    before = clause[:m.start()]
-    raw = m.group("num")
-    if before.endswith(("第", "〔", "[", "（", "(", "·", "每")) or clause[m.end(): m.end() + 1] in ("·",):
-        return True
-    if _in_quotes(text, n_start, n_end):
-        return True
-    if re.fullmatch(r"[{}]+".format(CN_NUMERAL), raw):
-        # Chinese numerals: only small counts like 一个 / 两家, never inside words like 一批 / 一站式
-        if len(raw) > 4:
-            return True
-    if re.match(r"\d", raw) and re.search(r"[A-Za-z]$", before):
-        return True   # G60, PCT...
-    return False
+        if not subjects and len(produced) > 1:
+            heads = _shared_head([t.indicator for _, t in produced])
+            for (_, t), ind in zip(produced, heads):
+                t.indicator = ind
+        out.extend(t for _, t in produced)
 
 
 # ------------------------------------------------------------------ tables
-_YEAR_CELL = re.compile(r"^\s*((?:19|20)\d\d)\s*年?\s*(?:目标值?|预期值?)?\s*$")
-_NUM_CELL = re.compile(r"^\s*(\d+(?:[.．]\d+)?)\s*(%|％)?\s*$")
-_HEADER_CELL = re.compile(r"^\s*(?:指\s*标|指标名称|主要指标|序\s*号|单\s*位)\s*$")
+_YEAR_HEAD = re.compile(r"^\s*(?P<y>(?:19|20)\d\d)\s*年?\s*(?:底|末)?\s*[(（]?\s*(?P<tag>基期|基准年?|现状|现值|实际|完成|目标值?|预期值?|规划值|目标|预期)?"
+                        r"\s*(?:值|数)?\s*[)）]?\s*(?:目标值?|预期值?)?\s*$")
+_BASE_WORDS = re.compile(r"基期|基准|现状|现值|实际|完成")
+_HEADER_ROLES = [
+    ("no", re.compile(r"^(?:序\s*号|编\s*号|序)$")),
+    ("unit", re.compile(r"^(?:单\s*位|计量单位|指标单位)$")),
+    ("kind", re.compile(r"^(?:指标)?(?:属\s*性|类\s*型|性\s*质)$")),
+    ("category", re.compile(r"^(?:类\s*别|领\s*域|分\s*类|一级指标|维\s*度|板\s*块|方\s*面)$")),
+    ("indicator", re.compile(r"^(?:指\s*标|指标名称|主要指标|具体指标|二级指标|指标内容|名\s*称|项\s*目|目标任务|内\s*容)$")),
+    ("base", re.compile(r"^(?:基期值?|基准值|现状值?|现值|基数)$")),
+    ("note", re.compile(r"^(?:备\s*注|说\s*明|责任单位|牵头单位|数据来源)$")),
+]
+_VALUE_CELL = re.compile(r"^\s*(?P<cmp>≥|>=|＞|>|≤|<=|<|＜|不低于|不少于|超过|达到)?\s*(?P<num>\d+(?:[.．]\d+)?)\s*"
+                         r"(?:(?:-|—|–|~|～)\s*(?P<num2>\d+(?:[.．]\d+)?))?\s*(?P<pct>%|％)?\s*(?P<post>以上|以下|左右|以内)?\s*$")
 _UNIT_IN_NAME = re.compile(r"^(?P<name>.+?)\s*[(（](?P<unit>[^()（）]{1,6})[)）]\s*$")
+_EMPTY_CELL = re.compile(r"^\s*(?:[-—–/／]+|无|暂无)?\s*$")
 
 
-_BASE_YEAR = re.compile(r"基期|基准|现状|现值|实际")
-_UNIT_HEADER = re.compile(r"^\s*(?:单\s*位|计量单位)\s*$")
+def _header_role(cell: str) -> tuple[str, int | None] | None:
+    cell = cell.strip()
+    m = _YEAR_HEAD.match(cell)
+    if m:
+        return ("base" if m.group("tag") and _BASE_WORDS.search(m.group("tag")) else "target"), int(m.group("y"))
+    for role, pattern in _HEADER_ROLES:
+        if pattern.match(cell):
+            return role, None
+    return None
 
 
-def _pipe_table(lines, i: int, out: list[Target]) -> int:
-    """'指标 | 单位 | 2023年 | 2024年' then '发明专利拥有量 | 件 | 10 | 11' rows; returns the next line index."""
-    header = [c for c, _ in pipe_cells(lines[i])]
-    if not header or not _HEADER_CELL.match(header[0]):
+def _header(cells: list[str]) -> list[tuple[str, int | None]] | None:
+    """Roles of a header row, or None when the row is not a target table's header."""
+    roles = [_header_role(c) for c in cells]
+    if any(r is None for r in roles):
+        return None
+    names = [r[0] for r in roles]
+    if "indicator" not in names or "target" not in names:
+        return None
+    return roles  # type: ignore[return-value]
+
+
+def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target]) -> bool:
+    """Targets of one data row; False when the row does not fit the header."""
+    if len(cells) != len(roles):
+        return False
+    names = [r[0] for r in roles]
+    name, name_at = cells[names.index("indicator")]
+    if not re.search(r"[\u4e00-\u9fff]", name) or _VALUE_CELL.match(name):
+        return False
+    values = [(k, cells[k]) for k, r in enumerate(roles) if r[0] == "target"]
+    if not all(_VALUE_CELL.match(c) or _EMPTY_CELL.match(c) for _, (c, _) in values):
+        return False
+    um = _UNIT_IN_NAME.match(name)
+    indicator, unit = (um.group("name"), um.group("unit")) if um else (name, None)
+    if "unit" in names and cells[names.index("unit")][0].strip():
+        unit = cells[names.index("unit")][0].strip()
+    for k, (cell, at) in values:
+        vm = _VALUE_CELL.match(cell)
+        if not vm:
+            continue
+        unit_here = "%" if vm.group("pct") else unit
+        kind = ("ratio" if unit_here in ("%", "个百分点") else "cumulative" if "累计" in indicator
+                else "count" if unit_here in ("个", "项") else "level")
+        cmp_word, post = vm.group("cmp") or "", vm.group("post") or ""
+        comparator = ("range" if vm.group("num2") else ">=" if cmp_word in ("≥", ">=", "＞", ">", "不低于", "不少于", "超过", "达到") or post == "以上"
+                      else "<=" if cmp_word in ("≤", "<=", "<", "＜") or post in ("以下", "以内") else "=")
+        year = roles[k][1]
+        out.append(Target(indicator=indicator.strip(), value=float(vm.group("num").replace("．", ".")),
+                          value_max=float(vm.group("num2").replace("．", ".")) if vm.group("num2") else None,
+                          unit=unit_here, year=year, kind=kind, comparator=comparator,
+                          text=f"{name} {year}年:{cell.strip()}", start=name_at, end=at + len(cell)))
+    return True
+
+
+def _split_cells(line) -> list[tuple[str, int]] | None:
+    """A row printed with ' | ' or tabs -> [(cell, offset)], else None."""
+    if "|" in line.text:
+        return pipe_cells(line)
+    if "\t" in line.text:
+        out, pos = [], 0
+        for part in line.text.split("\t"):
+            stripped = part.strip()
+            out.append((stripped, line.start + pos + (part.index(stripped) if stripped else 0)))
+            pos += len(part) + 1
+        return out
+    return None
+
+
+def _spaced_cells(line) -> list[tuple[str, int]]:
+    return [(m.group(0), line.start + m.start()) for m in re.finditer(r"\S+", line.text)]
+
+
+def _row_table(lines, i: int, out: list[Target]) -> int:
+    """Header and rows on one line each, cells split by ' | ' or tabs; returns the next line index."""
+    cells = _split_cells(lines[i])
+    roles = _header([c for c, _ in cells]) if cells else None
+    if not roles:
         return i
-    years = {k: int(m.group(1)) for k, c in enumerate(header)
-             if (m := re.match(r"^\s*((?:19|20)\d\d)\s*年?", c)) and not _BASE_YEAR.search(c)}
-    if not years:
-        return i
-    unit_col = next((k for k, c in enumerate(header) if _UNIT_HEADER.match(c)), None)
     j = i + 1
-    while j < len(lines) and "|" in lines[j].text:
-        cells = pipe_cells(lines[j])
-        if len(cells) != len(header):
+    while j < len(lines):
+        row = _split_cells(lines[j])
+        if row is None or not _row_targets(roles, row, out):
             break
-        name, name_at = cells[0]
-        um = _UNIT_IN_NAME.match(name)
-        indicator, unit = (um.group("name"), um.group("unit")) if um else (name, None)
-        if unit_col is not None and cells[unit_col][0]:
-            unit = cells[unit_col][0]
-        for k, year in years.items():
-            vm = _NUM_CELL.match(cells[k][0])
-            if not vm:
-                continue
-            unit_here = "%" if vm.group(2) else unit
-            kind = "ratio" if unit_here == "%" else ("count" if unit_here in ("个", "项") else "level")
-            out.append(Target(indicator=indicator.strip(), value=float(vm.group(1).replace("．", ".")), value_max=None,
-                              unit=unit_here, year=year, kind=kind, comparator="=",
-                              text=f"{name} {year}年:{vm.group(1)}", start=name_at, end=cells[k][1] + len(cells[k][0])))
         j += 1
     return j
 
 
+def _cell_table(lines, i: int, out: list[Target]) -> int:
+    """Header cells one per line ('指标' / '单位' / '2024年' ...), then rows one cell per line or
+    one row per line (cells split by spaces); returns the next line index."""
+    roles, j = [], i
+    while j < len(lines) and (role := _header_role(lines[j].text)) is not None and lines[j].text.strip():
+        roles.append(role)
+        j += 1
+    names = [r[0] for r in roles]
+    if "indicator" not in names or "target" not in names:
+        return i
+    width = len(roles)
+    while j < len(lines):
+        row = [(ln.text.strip(), ln.start + len(ln.text) - len(ln.text.lstrip())) for ln in lines[j:j + width]]
+        if len(row) == width and _row_targets(roles, row, out):
+            j += width
+            continue
+        spaced = _spaced_cells(lines[j])
+        if len(spaced) == width and _row_targets(roles, spaced, out):
+            j += 1
+            continue
+        if len(spaced) == width - 1 and names[0] == "no" and _row_targets(roles[1:], spaced, out):
+            j += 1
+            continue
+        break
+    return j
+
+
 def find_table_targets(outline: Outline, period_end: int | None) -> tuple[list[Target], list[tuple[int, int]]]:
-    """Year-column tables laid out one cell per line, one row per line, or as ' | ' rows."""
-    lines = [ln for ln in iter_lines(outline.text) if outline.header_end <= ln.start < outline.body_end]
+    """Target tables anywhere after the title (annexes included): ' | ' rows, tab rows, one cell
+    per line or one row per line; the header's cells are classified in any order."""
+    lines = [ln for ln in iter_lines(outline.text) if outline.header_end <= ln.start]
     out, covered = [], []
     i = 0
     while i < len(lines):
-        if "|" in lines[i].text:
-            j = _pipe_table(lines, i, out)
-            if j > i:
-                covered.append((lines[i].start, lines[j - 1].end))
-                i = j
-                continue
-        if not _HEADER_CELL.match(lines[i].text):
+        j = _row_table(lines, i, out)
+        if j == i:
+            j = _cell_table(lines, i, out)
+        if j > i:
+            covered.append((lines[i].start, lines[j - 1].end))
+            i = j
+        else:
             i += 1
-            continue
-        j = i + 1
-        years = []
-        while j < len(lines) and _YEAR_CELL.match(lines[j].text):
-            years.append(int(_YEAR_CELL.match(lines[j].text).group(1)))
-            j += 1
-        if not years:
-            i += 1
-            continue
-        table_start = lines[i].start
-        while j < len(lines):
-            name_line = lines[j]
-            cells = lines[j + 1:j + 1 + len(years)]
-            inline = re.split(r"\s{1,}", name_line.text.strip())
-            if len(cells) == len(years) and all(_NUM_CELL.match(c.text) for c in cells) and not _NUM_CELL.match(name_line.text):
-                values = [(c, _NUM_CELL.match(c.text)) for c in cells]
-                j += 1 + len(years)
-            elif len(inline) == len(years) + 1 and all(_NUM_CELL.match(x) for x in inline[1:]):
-                values = [(name_line, _NUM_CELL.match(x)) for x in inline[1:]]
-                j += 1
-            else:
-                break
-            name = inline[0] if len(inline) == len(years) + 1 and values[0][0] is name_line else name_line.text.strip()
-            um = _UNIT_IN_NAME.match(name)
-            indicator, unit = (um.group("name"), um.group("unit")) if um else (name, None)
-            for year, (cell, vm) in zip(years, values):
-                unit_here = "%" if vm.group(2) else unit
-                kind = "ratio" if unit_here == "%" else ("count" if unit_here in ("个", "项") else "level")
-                out.append(Target(indicator=indicator.strip(), value=float(vm.group(1).replace("．", ".")),
-                                  value_max=None, unit=unit_here, year=year, kind=kind, comparator="=",
-                                  text=f"{name} {year}年:{vm.group(1)}", start=name_line.start, end=cell.end))
-        covered.append((table_start, lines[j - 1].end if j > 0 else table_start))
-        i = j
     return out, covered

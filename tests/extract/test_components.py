@@ -251,7 +251,7 @@ def test_pipeline_registrations_and_analysis():
 
     nlp = make_nlp()
     assert nlp.pipe_names == ["outline", "plan_meta", "measures", "places", "responsibilities", "citations",
-                              "targets", "people", "agencies"]
+                              "targets", "incentives", "people", "agencies"]
     assert nlp.analyze_pipes()["problems"] == {name: [] for name in nlp.pipe_names}
     doc = nlp(plan("一、重点任务\n1.甲。内容。（责任单位：市科技局）"))
     assert [s.text for s in doc.spans["policykg_responsibilities"]] == ["市科技局"]

@@ -1,0 +1,237 @@
+"""Incentives: the money a plan promises (subsidies, rewards, grants, interest subsidies) as facts.
+
+Why a class of its own: "给予最高50万元扶持" or "按实际投资额的5%给予补助" are not goals the plan
+commits to reach, yet a number with a unit looks like a target. Researchers compare them across
+cities (how generous, for what, on which condition), so they are read here and targets.py leaves
+them alone (it asks `incentive_spans` / `is_threshold` which numbers are not targets).
+
+An incentive is a money amount (元, 万元, 亿元 ...) or a rate (x%) in a clause that grants something:
+the clause has a grant verb (给予, 予以) or a kind word (资助, 奖励, 补贴, 补助, 贴息, 扶持 ...), or it
+states a cap (最高, 不超过) in a sentence that grants. Amounts that only set the eligibility
+("年销售收入首次达到2000万元的企业", "超过10家的") are thresholds: they go into `condition`.
+The beneficiary is the noun phrase after 对/对于 (the words after its last 的; what precedes is
+the condition). Word lists: extract/patterns/incentive_words.json.
+Writes `doc._.policykg["incentives"]` and `doc.spans["policykg_incentives"]` (label INCENTIVE).
+
+DOCS: docs/components.md#incentives
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..outline import Outline
+from ..result import Incentive
+from ..textutil import cn_to_int, to_halfwidth_digits
+
+PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
+
+_SENTENCE_END = re.compile(r"(?<!\d)[。！？!?；;](?!\d)|\n")
+_CLAUSE_END = re.compile(r"[,，;；:：]")
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.．]\d+)?|[零〇一二两三四五六七八九十百千]+)"
+
+
+@lru_cache(maxsize=1)
+def words() -> dict:
+    return json.loads((PATTERNS / "incentive_words.json").read_text(encoding="utf-8"))
+
+
+def _alt(key: str) -> str:
+    return "|".join(sorted(map(re.escape, words()[key]), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    return {
+        "amount": re.compile(
+            rf"(?P<num>{_NUM})\s*(?:(?:-|—|–|~|～|至|到)\s*(?P<num2>{_NUM})\s*)?"
+            rf"(?:(?P<unit>{_alt('money_units')})|(?P<pct>%|％))"),
+        "kind": re.compile(_alt("kinds")),
+        "grant": re.compile(_alt("grant_verbs")),
+        "cap": re.compile(rf"(?:{_alt('cap_words')})"),
+        "threshold_before": re.compile(rf"(?:{_alt('threshold_verbs')})\s*$"),
+        "threshold_after": re.compile(r"^\s*(?:以上|以下|及以上|及以下|以内)?\s*(?:、[^，,；;。]*?)?的"),
+        "opener": re.compile(rf"(?:^|[，,；;。\s])(?:{_alt('beneficiary_openers')})(?=[^，,；;。]{{2}})"),
+    }
+
+
+def _number(raw: str | None) -> float | None:
+    if not raw:
+        return None
+    raw = to_halfwidth_digits(raw).replace(",", "").replace("．", ".")
+    if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+        return float(raw)
+    n = cn_to_int(raw)
+    return float(n) if n is not None else None
+
+
+def is_threshold(sentence: str, start: int, end: int) -> bool:
+    """The amount at sentence[start:end] only sets who is eligible: 'X首次达到2000万元的企业',
+    '营业收入5000万元以上的', '超过10家的'."""
+    p = _patterns()
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
+    before = sentence[clause_start:start]
+    after = sentence[end:end + 40]
+    if p["threshold_after"].match(after):
+        return bool(p["threshold_before"].search(before) or re.search(r"(?:收入|营收|产值|销售额|投资额|规模|金额|额)\s*$", before)
+                    or re.search(r"(?:以上|以下)", after[:4]))
+    return False
+
+
+def _grants(text: str) -> bool:
+    p = _patterns()
+    return bool(p["grant"].search(text) and p["kind"].search(text)) or bool(
+        re.search(r"(?:奖励|补助|补贴|资助|贴息|奖补)", text))
+
+
+def incentive_spans(sentence: str) -> list[tuple[int, int]]:
+    """Offsets (within `sentence`) of the amounts and rates an incentive sentence grants, and of
+    its eligibility thresholds: none of them is a target."""
+    return [(s, e) for s, e, _ in _amounts(sentence)]
+
+
+def _amounts(sentence: str) -> list[tuple[int, int, str]]:
+    """(start, end, role) of every money amount or rate in a granting sentence; role is
+    'amount', 'rate' or 'threshold'."""
+    p = _patterns()
+    if not _grants(sentence):
+        return []
+    out = []
+    clauses = []
+    prev = 0
+    for m in list(_CLAUSE_END.finditer(sentence)) + [None]:
+        end = m.end() if m else len(sentence)
+        clauses.append((prev, end))
+        prev = end
+    for m in p["amount"].finditer(sentence):
+        if is_threshold(sentence, m.start(), m.end()):
+            out.append((m.start(), m.end(), "threshold"))
+            continue
+        c_start, c_end = next((a, b) for a, b in clauses if a <= m.start() < b)
+        clause = sentence[c_start:c_end]
+        granting = p["grant"].search(clause) or p["kind"].search(clause) or p["cap"].search(clause)
+        if not granting:
+            continue
+        if m.group("pct"):
+            out.append((m.start(), m.end(), "rate"))
+        else:
+            out.append((m.start(), m.end(), "amount"))
+    return out
+
+
+def _beneficiary_and_condition(sentence: str, first_amount: int) -> tuple[str | None, str | None]:
+    p = _patterns()
+    head = sentence[:first_amount]
+    grant = None
+    for m in p["grant"].finditer(head):
+        grant = m
+    cut = grant.start() if grant else len(head)
+    head = head[:cut]
+    opener = None
+    for m in p["opener"].finditer(head):
+        opener = m
+    if opener:
+        phrase = head[opener.end():]
+    else:
+        # "年销售收入首次达到2000万元的，分别给予..." : the clause(s) before the grant
+        phrase = head
+        clause_starts = [m.end() for m in _CLAUSE_END.finditer(head)]
+        if clause_starts and not head[clause_starts[-1]:].strip():
+            clause_starts = clause_starts[:-1]
+        if len(clause_starts) >= 2:
+            phrase = head[clause_starts[-2]:]
+    per = re.search(rf"(?:每(?:家|个|项|人|户|件|所|次)|分别|一次性|最高(?=[\d零一二两三四五六七八九十百千不])|按照?"
+                    rf"|(?:{_alt('kinds')})(?!计划|政策|体系|方式))", phrase)
+    if per:
+        phrase = phrase[:per.start()]
+    phrase = phrase.strip(" \u3000,，;；:：")
+    if not phrase:
+        return None, None
+    if not opener:   # no "对X": the words before the grant say when, not who
+        return None, phrase
+    if "的" in phrase:
+        condition, _, tail = phrase.rpartition("的")
+        tail, _, rest = tail.replace("，", ",").partition(",")
+        tail, rest = tail.strip(" ,，"), rest.strip(" ,，")
+        condition = ";".join(x for x in (condition.strip(" ,，"), rest) if x)
+        return (tail or None), (condition or None)
+    return phrase, None
+
+
+def _kind(sentence: str, start: int, end: int) -> str | None:
+    p = _patterns()
+    clause_end = next((m.start() for m in _CLAUSE_END.finditer(sentence, end)), len(sentence))
+    after = p["kind"].search(sentence, end, clause_end)
+    if after:
+        return after.group(0)
+    before = list(p["kind"].finditer(sentence, 0, start))
+    if before:
+        return before[-1].group(0)
+    later = p["kind"].search(sentence, end)
+    return later.group(0) if later else None
+
+
+def _cap(sentence: str, start: int) -> bool:
+    p = _patterns()
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
+    before = sentence[clause_start:start]
+    # "最高50万元、100万元、200万元": a cap word before the first amount of a list covers all
+    before = re.sub(r"[\d.,．]+(?:万亿元|亿元|万元|千元|元|%|％)、", "", before)
+    return bool(re.search(rf"(?:{_alt('cap_words')})[^，,；;。]{{0,12}}$", before)) or \
+        bool(re.match(r"\s*(?:以内|封顶)", sentence[start:]))
+
+
+def find_incentives(outline: Outline) -> list[Incentive]:
+    """Every incentive amount or rate in the body, in document order."""
+    text = outline.text
+    out: list[Incentive] = []
+    start, end = outline.header_end, len(text)
+    pos = start
+    for m in list(_SENTENCE_END.finditer(text, start, end)) + [None]:
+        s_end = m.start() if m else end
+        sentence = text[pos:s_end]
+        if sentence.strip():
+            out.extend(_sentence_incentives(sentence, pos))
+        if m is None:
+            break
+        pos = m.end()
+    return out
+
+
+def _sentence_incentives(sentence: str, offset: int) -> list[Incentive]:
+    p = _patterns()
+    found = _amounts(sentence)
+    granted = [(s, e, role) for s, e, role in found if role != "threshold"]
+    if not granted:
+        return []
+    beneficiary, condition = _beneficiary_and_condition(sentence, granted[0][0])
+    items: list[Incentive] = []
+    rate_item: Incentive | None = None
+    for s, e, role in granted:
+        m = p["amount"].match(sentence, s)
+        value, value_max = _number(m.group("num")), _number(m.group("num2"))
+        if value is None:
+            continue
+        cap = _cap(sentence, s)
+        label = re.search(r"(?:^|[、，,])\s*([\u4e00-\u9fff]{2,6}?)\s*$", sentence[max(0, s - 8):s])
+        item_condition = condition
+        if label and label.group(1) and re.search(r"等奖|类|级|档", label.group(1)):
+            item_condition = (condition + ";" if condition else "") + p["grant"].sub("", label.group(1))
+        if role == "rate":
+            rate_item = Incentive(amount=None, amount_max=None, rate=value, unit="%", cap=cap,
+                                  kind=_kind(sentence, s, e), beneficiary=beneficiary, condition=item_condition,
+                                  text=sentence.strip(), start=offset + s, end=offset + e, rule="rate")
+            items.append(rate_item)
+            continue
+        if rate_item is not None and cap and rate_item.amount is None:
+            # "按投资额的5%给予补助,最高不超过50万元": one incentive, a rate capped at an amount
+            rate_item.amount, rate_item.amount_max, rate_item.unit = value, value_max, m.group("unit")
+            rate_item.cap, rate_item.end, rate_item.rule = True, offset + e, "rate_with_cap"
+            continue
+        items.append(Incentive(amount=value, amount_max=value_max, rate=None, unit=m.group("unit"), cap=cap,
+                               kind=_kind(sentence, s, e), beneficiary=beneficiary, condition=item_condition,
+                               text=sentence.strip(), start=offset + s, end=offset + e,
+                               rule="capped_amount" if cap else "amount"))
+    return items
