@@ -68,6 +68,18 @@ _SENTENCE_END = re.compile("[。；]")
 _WESTERN_CODECS = frozenset({"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"})
 _MIN_MAIN_CJK = 20  # a candidate block with less Chinese text than this is not the article
 _LAYOUT_CELL_BLOCKS = 3  # a cell holding this many paragraphs or more makes its table a layout table
+# Nesting: deeper pages are flattened (libxml2 caps depth; _render recurses once per level).
+MAX_DEPTH = 200
+_ANY_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^>]*>")
+_FLAT_KEEP = frozenset({"html", "head", "body", "title", "meta", "br", "table", "thead", "tbody",
+                        "tfoot", "tr", "td", "th", "caption", "pre", *_DROP_TAGS})
+# what the parser keeps no text of: comments, the head, dropped elements
+_VOID_DROP_TAGS = frozenset({"input", "source", "link", "base", "area", "embed"})  # no closing tag
+_INVISIBLE = re.compile(r"<!--.*?-->|<(head|" + "|".join(t for t in _DROP_TAGS if t not in _VOID_DROP_TAGS)
+                        + r")\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_LINE_BREAKS = re.compile(r"(?:<br>\s*){2,}")
+_LOSS_MIN_CHARS = 100  # pages with less Chinese text than this are judged by has_chinese alone
+_LOSS_MIN_SHARE = 0.5
 
 
 def load_html(data: bytes, where: str) -> tuple[str, str, list[str]]:
@@ -114,15 +126,20 @@ def html_to_text(markup: str, where: str = "<html>") -> str:
     markup = _CONTROL.sub("", _XML_DECLARATION.sub("", markup, count=1))
     if not markup.strip():
         raise UnreadableDocument(where, "empty file")
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
-    try:
-        root = lxml.html.document_fromstring(markup, parser=parser)
-    except (lxml.etree.ParserError, ValueError) as error:
-        raise UnreadableDocument(where, f"not a readable HTML page ({one_line(str(error))[:80]})") from None
+    root = _parse(markup, where)
+    depth = _depth(root)
+    if depth > MAX_DEPTH:  # libxml2 drops what lies deeper than its cap; _render recurses
+        flat = _flatten(markup)
+        root = _parse(flat, where)
+        depth = _depth(root)
+        if depth > MAX_DEPTH:
+            raise UnreadableDocument(where, f"HTML nested more than {MAX_DEPTH} levels deep, even "
+                                     "without its layout tags: save the page as text or PDF")
     try:
         fields = _head_meta(root)
         lxml.etree.strip_elements(root, "head", *_DROP_TAGS, with_tail=False)
         lxml.etree.strip_elements(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction, with_tail=False)
+        _check_nothing_lost(markup, root, where)
         for key, value in _labelled_fields(root).items():
             fields.setdefault(key, value)
         _remove_furniture(root)
@@ -132,6 +149,56 @@ def html_to_text(markup: str, where: str = "<html>") -> str:
     except RecursionError:
         raise UnreadableDocument(where, "HTML nested too deeply to read") from None
     return "\n".join(lines) + "\n"
+
+
+def _parse(markup: str, where: str):
+    import lxml.etree
+    import lxml.html
+
+    # huge_tree lifts libxml2's nesting cap from 256 to about 2,048 levels (measured); deeper
+    # pages are flattened first (see html_to_text), so no text is dropped silently
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
+    try:
+        return lxml.html.document_fromstring(markup, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise UnreadableDocument(where, f"not a readable HTML page ({one_line(str(error))[:80]})") from None
+
+
+def _depth(root) -> int:
+    """The deepest element's nesting level, in one pass (no recursion)."""
+    import lxml.etree
+
+    depth = deepest = 0
+    for event, _ in lxml.etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _flatten(markup: str) -> str:
+    """The markup without its nesting: every tag except tables, line breaks, the document's frame
+    and what is dropped unread goes; a block tag becomes a line break, an inline tag nothing.
+    Only for pages nested deeper than MAX_DEPTH, where the structure is junk anyway."""
+    def replace(match: re.Match) -> str:
+        name = match.group(1).lower()
+        if name in _FLAT_KEEP:
+            return match.group()
+        return "<br>" if name in _BLOCK_TAGS else ""
+
+    return _LINE_BREAKS.sub("<br>", _ANY_TAG.sub(replace, markup))
+
+
+def _check_nothing_lost(markup: str, root, where: str) -> None:
+    """Refuse a page whose parse holds far less Chinese text than its markup (text lost by the
+    parser must never become a plan of 14 characters)."""
+    visible = _INVISIBLE.sub(" ", markup)
+    expected = len(_CJK_CHAR.findall(_ANY_TAG.sub(" ", visible)))
+    if expected < _LOSS_MIN_CHARS:
+        return
+    found = len(_CJK_CHAR.findall(root.text_content()))
+    if found < _LOSS_MIN_SHARE * expected:
+        raise UnreadableDocument(where, f"the HTML parser kept only {found} of {expected} Chinese "
+                                 "characters (malformed markup): save the page as text or PDF")
 
 
 # ---------------------------------------------------------------------------------------------

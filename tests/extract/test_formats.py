@@ -165,3 +165,27 @@ def test_formats_docx_merged_cells_keep_the_grid():
     out = io.BytesIO()
     document.save(out)
     assert load_bytes(out.getvalue(), "t.docx").text.splitlines() == ["任务分工", "序号 | 任务 | 牵头单位", "专利导航 |  | 市科技局"]
+
+
+# -- deep nesting (issue #20): libxml2 drops what lies below ~255 levels; nothing may be lost -----
+
+
+def nested_page(depth: int, tag: str) -> bytes:
+    plan = "".join(f"<p>{line}</p>" for line in PLAN.splitlines())
+    return (f"<html><head><meta charset='utf-8'><title>方案</title></head><body>{f'<{tag}>' * depth}"
+            f"{plan}{f'</{tag}>' * depth}<p>附件：联系人名单</p></body></html>").encode("utf-8")
+
+
+@pytest.mark.parametrize("tag", ["div", "font", "span"])
+@pytest.mark.parametrize("depth", [50, 254, 256, 300, 2100, 10_000])
+def test_formats_html_deeply_nested_page_is_read_whole(depth: int, tag: str):
+    loaded = load_bytes(nested_page(depth, tag), "deep.html")
+    for line in PLAN.splitlines():
+        assert line in loaded.text
+    assert "附件：联系人名单" in loaded.text  # the text after the nesting as well
+
+
+def test_formats_html_nested_tables_too_deep_are_refused_with_a_reason():
+    cells = "<table><tr><td>" * 400 + PLAN + "</td></tr></table>" * 400
+    with pytest.raises(UnreadableDocument, match="nested more than 200 levels"):
+        load_bytes(f"<html><body>{cells}</body></html>".encode("utf-8"), "tables.html")
