@@ -1,23 +1,27 @@
-"""Task-division tables (任务分工表): rows of 序号 / 任务 / 牵头单位 / 责任单位 (or 配合单位).
+"""Task-division tables (任务分工表): rows of 序号 / 任务 / 牵头单位 / 配合单位 / 完成时限, in any order.
 
-Two text layouts reach the extractors: one row per line with cells joined by " | " (how
-extract/formats renders HTML and DOCX tables), and one cell per line (how text copied from a web
-page or PDF often arrives). The header row says which column is the task, which the lead units and
-which the supporting ones. Used by measures.py (a plan whose tasks exist only as a table) and
-responsibility_blocks.py (units for measures whose text carries no block).
+Text layouts that reach the extractors: one row per line with cells joined by " | " (how
+extract/formats renders HTML and DOCX tables) or by tabs (text copied from a spreadsheet or a web
+page), and one cell per line (text copied from a PDF). The header row says which column is the
+task, which the lead units and which the supporting ones; its words are data
+(extract/patterns/responsibility_labels.json, "task_table_headers"). A task printed over several
+rows (a merged task cell, or a row that only continues the cells above it) is one row: a row
+with no number and no task of its own adds its text and units to the row above.
+Used by measures.py (a plan whose tasks exist only as a table) and responsibility_blocks.py
+(units for measures whose text carries no block).
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-from ..textutil import iter_lines, pipe_cells
+from ..textutil import Line, iter_lines
 
-_NO = re.compile(r"^(?:序\s*号|编\s*号|序)$")
-_TASK = re.compile(r"^(?:重点|主要|工作|具体)?(?:任务|工作|措施|举措|内容)(?:内容|措施|名称|事项)?$|^任务(?:分工|事项)$")
-_LEAD = re.compile(r"^(?:牵头(?:单位|部门)|主责(?:单位|部门)|责任主体)$")
-_SUPPORT = re.compile(r"^(?:责任(?:单位|部门)|配合(?:单位|部门)|参与(?:单位|部门)|协办(?:单位|部门)|协同(?:单位|部门))$")
-_OTHER = re.compile(r"^(?:完成时(?:限|间)|时间(?:节点|安排)?|进度安排|备注|预期成果|工作目标)$")
+PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
+_NUMBER = re.compile(r"^[(（]?\d{1,3}[)）.．、]?$|^[一二三四五六七八九十]{1,3}[、.．]?$")
 
 
 @dataclass
@@ -30,10 +34,18 @@ class TaskRow:
     support: list[tuple[str, int]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1)
+def _header_words() -> dict[str, set[str]]:
+    data = json.loads((PATTERNS / "responsibility_labels.json").read_text(encoding="utf-8"))
+    return {kind: set(words) for kind, words in data["task_table_headers"].items()}
+
+
 def _column_kind(cell: str) -> str | None:
-    cell = re.sub(r"\s+", "", cell)
-    for kind, pattern in (("no", _NO), ("lead", _LEAD), ("support", _SUPPORT), ("task", _TASK), ("other", _OTHER)):
-        if pattern.match(cell):
+    """'牵头单位' -> lead, '重点任务' -> task, '完成时限' -> other; brackets and spaces ignored."""
+    key = re.sub(r"[\s\u3000]+", "", cell)
+    key = re.sub(r"[(（][^()（）]*[)）]", "", key)   # '牵头单位（部门）'
+    for kind in ("no", "lead", "support", "task", "other"):
+        if key in _header_words()[kind]:
             return kind
     return None
 
@@ -43,6 +55,21 @@ def _header(cells: list[str]) -> list[str | None] | None:
     if "task" in kinds and ("lead" in kinds or "support" in kinds):
         return kinds
     return None
+
+
+def _cells(line: Line, separator: str) -> list[tuple[str, int]]:
+    """A row split on its separator -> [(cell, offset of the cell in the text)]."""
+    out, pos = [], 0
+    for part in re.split(separator, line.text):
+        stripped = part.strip(" \t\u3000")
+        out.append((stripped, line.start + pos + (part.index(stripped) if stripped else 0)))
+        pos += len(part)
+        sep = re.match(separator, line.text[pos:])
+        pos += sep.end() if sep else 0
+    return out
+
+
+_SEPARATORS = (r"\|", r"\t+", r"[ \u3000]{2,}")
 
 
 def _row(kinds: list[str | None], cells: list[tuple[str, int]]) -> TaskRow | None:
@@ -57,42 +84,93 @@ def _row(kinds: list[str | None], cells: list[tuple[str, int]]) -> TaskRow | Non
     return row
 
 
+def _continues(kinds: list[str | None], cells: list[tuple[str, int]], previous: TaskRow | None) -> bool:
+    """A row with no number (where the table numbers its rows) or no task: part of the row above."""
+    if previous is None:
+        return False
+    by_kind = {k: c for k, (c, _) in zip(kinds, cells) if k}
+    if "no" in kinds and previous.no:
+        return not by_kind.get("no")
+    return not by_kind.get("task")
+
+
+def _extend(row: TaskRow, kinds: list[str | None], cells: list[tuple[str, int]]) -> None:
+    for k, (c, o) in zip(kinds, cells):
+        if not c:
+            continue
+        if k == "task":
+            row.task = row.task + c
+        elif k in ("lead", "support"):
+            getattr(row, k).append((c, o))
+
+
+def _delimited_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] | None:
+    """A header line whose cells are joined by '|', tabs or wide spaces, then rows in that layout."""
+    line = lines[i]
+    for separator in _SEPARATORS:
+        if not re.search(separator, line.text.strip(" \t\u3000")):
+            continue
+        kinds = _header([c for c, _ in _cells(line, separator)])
+        if not kinds:
+            continue
+        rows: list[TaskRow] = []
+        j = i + 1
+        while j < len(lines):
+            text = lines[j].text
+            if not text.strip():
+                j += 1
+                continue
+            if not re.search(separator, text.strip(" \t\u3000")) and separator != r"\|":
+                break
+            if separator == r"\|" and "|" not in text:
+                break
+            cells = _cells(lines[j], separator)
+            if len(cells) < len(kinds):
+                # a row whose leading merged cells were left out: align it to the right
+                cells = [("", lines[j].start)] * (len(kinds) - len(cells)) + cells
+            cells = cells[:len(kinds)]
+            if _continues(kinds, cells, rows[-1] if rows else None):
+                _extend(rows[-1], kinds, cells)
+            else:
+                row = _row(kinds, cells)
+                if row:
+                    rows.append(row)
+            j += 1
+        return rows, j
+    return None
+
+
+def _cell_per_line_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] | None:
+    """A run of header cells one per line, then groups of the same size."""
+    kinds: list[str | None] = []
+    j = i
+    while j < len(lines) and _column_kind(lines[j].text.strip()) and len(kinds) < 8:
+        kinds.append(_column_kind(lines[j].text.strip()))
+        j += 1
+    if len(kinds) < 3 or "task" not in kinds or not ("lead" in kinds or "support" in kinds):
+        return None
+    n = len(kinds)
+    rows: list[TaskRow] = []
+    while j + n <= len(lines):
+        group = lines[j:j + n]
+        if "no" in kinds and not _NUMBER.match(group[kinds.index("no")].text.strip()):
+            break
+        row = _row(kinds, [(g.text.strip(), g.start + len(g.text) - len(g.text.lstrip())) for g in group])
+        if row:
+            rows.append(row)
+        j += n
+    return rows, j
+
+
 def find_task_tables(text: str, start: int = 0, end: int | None = None) -> list[TaskRow]:
     lines = [ln for ln in iter_lines(text) if ln.start >= start and (end is None or ln.start < end)]
     rows: list[TaskRow] = []
     i = 0
     while i < len(lines):
-        line = lines[i]
-        if "|" in line.text:
-            cells = pipe_cells(line)
-            kinds = _header([c for c, _ in cells])
-            if kinds:
-                i += 1
-                while i < len(lines) and "|" in lines[i].text:
-                    cells = pipe_cells(lines[i])
-                    if len(cells) == len(kinds):
-                        row = _row(kinds, cells)
-                        if row:
-                            rows.append(row)
-                    i += 1
-                continue
-        # one cell per line: a run of header cells, then groups of the same size
-        kinds: list[str | None] = []
-        j = i
-        while j < len(lines) and _column_kind(lines[j].text.strip()) and len(kinds) < 8:
-            kinds.append(_column_kind(lines[j].text.strip()))
-            j += 1
-        if len(kinds) >= 3 and "task" in kinds and ("lead" in kinds or "support" in kinds):
-            n = len(kinds)
-            while j + n <= len(lines):
-                group = lines[j:j + n]
-                if "no" in kinds and not re.fullmatch(r"\d{1,3}", group[kinds.index("no")].text.strip()):
-                    break
-                row = _row(kinds, [(g.text.strip(), g.start + len(g.text) - len(g.text.lstrip())) for g in group])
-                if row:
-                    rows.append(row)
-                j += n
-            i = j
+        found = _delimited_rows(lines, i) or _cell_per_line_rows(lines, i)
+        if found:
+            table, i = found
+            rows.extend(table)
             continue
         i += 1
     return rows

@@ -119,3 +119,27 @@ def test_responsibility_layouts_several_brackets_in_one_measure_merge_and_lead_w
     body = ("1.甲任务。做好A类事项（责任单位：市科技局、市财政局）；"
             "做好B类事项（市财政局牵头，市商务局配合）。\n")
     assert units_of(body) == [("市科技局", S), ("市财政局", L), ("市商务局", S)]
+
+
+BODY = "1.加强工作统筹。建立工作机制。\n2.培育高价值专利。做好培育。\n附件\n任务分工表\n"
+
+
+@pytest.mark.parametrize("table", [
+    # tab-separated, columns in the usual order
+    "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n1\t加强工作统筹\t市市场监管局\t市财政局\t2025年\n"
+    "2\t培育高价值专利\t市科技局\t市教育局、市人社局\t2026年\n",
+    # columns in another order, pipes
+    "牵头单位 | 配合单位 | 序号 | 主要任务\n市市场监管局 | 市财政局 | 1 | 加强工作统筹\n"
+    "市科技局 | 市教育局、市人社局 | 2 | 培育高价值专利\n",
+    # one task over two rows: the second row has no number and only adds units
+    "序号 | 重点任务 | 牵头单位 | 配合单位\n1 | 加强工作统筹 | 市市场监管局 | 市财政局\n"
+    "2 | 培育高价值专利 | 市科技局 | 市教育局\n |  |  | 市人社局\n",
+    # cells separated by wide spaces
+    "序号  工作任务  牵头部门  责任部门\n1  加强工作统筹  市市场监管局  市财政局\n2  培育高价值专利  市科技局  市教育局、市人社局\n",
+])
+def test_responsibility_layouts_task_tables(table):
+    r = extract_text(HEAD + BODY + table, "t.txt")
+    by_measure = {m.id: m.no for m in r.measures}
+    got = [(by_measure[x.measure_id], x.agency, x.role) for x in r.responsibilities]
+    assert got == [("1", "市市场监管局", L), ("1", "市财政局", S),
+                   ("2", "市科技局", L), ("2", "市教育局", S), ("2", "市人社局", S)]
