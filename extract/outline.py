@@ -217,11 +217,14 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
     # the title printed on its own (possibly over two or three lines) after the notice
     after = notice_span[1] if notice_span and not own_notice else 0
     stop = lines[first_heading].start if first_heading < len(lines) and not wrapped else None
+    titled: list[tuple[str, int, int]] = []
     for i, line in enumerate(lines[:80]):
         if line.start < after:
             continue
         if stop is not None and line.start >= stop:
             break
+        if titled and line.start < titled[-1][2]:
+            continue
         for k in (1, 2, 3):
             group = lines[i:i + k]
             if stop is not None and group[-1].start >= stop:
@@ -232,12 +235,21 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
                 if nfkc_key(candidate) == nfkc_key(wrapped):
                     return wrapped, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end, "wrapped"
             elif _title_line(joined) and not any(_is_heading_line(x.text) for x in group):
-                return candidate, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end, "line"
+                # several title-like lines (a web page's headline, then the document's own): the
+                # one printed nearest the body is the document's
+                if stop is None:
+                    return candidate, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end, "line"
+                titled.append((candidate, group[0].start, group[-1].end))
+                break
         # a line that is only 《title》
         m = re.fullmatch(r"\s*《([^《》]{4,80})》\s*", line.text)
-        if m and not wrapped:
+        if m and not wrapped and not titled:
             return (_clean_title(m.group(1)), line.start + line.text.index("《") + 1, line.start + line.text.index("》"),
                     notice_title, notice_span, line.end, "line")
+    if titled:
+        # the last title line, unless it only repeats the text after an earlier one's prefix
+        title, start, end = titled[-1]
+        return title, start, end, notice_title, notice_span, end, "line"
     if wrapped:
         return wrapped, None, None, notice_title, notice_span, notice_span[1] if notice_span else 0, "wrapped"
     for line in scan[:10]:

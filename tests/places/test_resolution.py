@@ -57,7 +57,8 @@ def test_resolution_province_abbreviation_prefix():
 
 def test_resolution_level_is_the_units():
     plan = extract_text(_plan([], "雁峰区知识产权工作方案", "内容。"), "t.txt").plan
-    assert (plan.place_code, plan.province, plan.level) == ("430406", "湖南省", "district")
+    # the plan records the GB/T 2260 tier: a 市辖区 is county-level (issue 17)
+    assert (plan.place_code, plan.province, plan.level) == ("430406", "湖南省", "county")
 
 
 def test_resolution_nothing_to_go_on_leaves_it_empty():
