@@ -2,7 +2,8 @@
 
 Decoding: BOM, then BOM-less UTF-16 (NUL bytes), then strict UTF-8, then GB18030 or the Big5
 family, ranked by how much the result looks like Chinese (cleaning.plausibility), with
-charset-normalizer's guess breaking ties.
+charset-normalizer's guess breaking ties; a file mixing UTF-8 lines with GBK or Big5 lines is
+decoded line by line (`_decode_mixed`).
 The format comes from the content (extract/formats: %PDF-, a ZIP holding word/, an HTML start),
 the name only breaking ties; each format's loader yields raw text for the same clean_text.
 Cleaning and the offset map: extract/cleaning.py. Errors: policykg.errors.UnreadableDocument.
@@ -185,6 +186,7 @@ def _decode(data: bytes, where: str) -> tuple[str, str, list[str]]:
     if not data:
         raise UnreadableDocument(where, "empty file")
     decoded = None
+    warnings: list[str] = []
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             decoded = _decode_with(data, codec, name)
@@ -197,10 +199,14 @@ def _decode(data: bytes, where: str) -> tuple[str, str, list[str]]:
         try:
             decoded = data.decode("utf-8"), "utf-8", False
         except UnicodeDecodeError:
-            decoded = _decode_cjk(data)
+            mixed = _decode_mixed(data)
+            if mixed is None:
+                decoded = _decode_cjk(data)
+            else:
+                decoded, note = mixed
+                warnings.append(note)
     text, encoding, lossy = decoded
     _validate(text, where)
-    warnings = []
     if lossy:
         replaced = text.count("\ufffd")
         warnings.append(f"replaced {replaced} undecodable byte sequence{'' if replaced == 1 else 's'} ({encoding})")
@@ -254,6 +260,52 @@ def _decode_cjk(data: bytes) -> tuple[str, str, bool]:
         ranked.append((-round(plausibility(decoded), 2), lossy, order, codec))
     *_, codec = min(ranked)
     return _decode_with(data, codec, codec)
+
+
+def _decode_mixed(data: bytes) -> tuple[tuple[str, str, bool], str] | None:
+    """A file whose lines are partly UTF-8 and partly GBK or Big5 (text pasted together from two
+    sources), decoded line by line: a line that is valid UTF-8 and reads at least as well as
+    Chinese in UTF-8 as in the other codec is UTF-8, any other line is in the codec chosen for
+    the lines that are not UTF-8. Splitting at \n is safe: no GBK, Big5 or UTF-8 multi-byte
+    sequence contains the byte 0x0A.
+    RETURNS ((text, "utf-8+codec", lossy), warning), or None when the file is in one encoding
+    (no line reads better as UTF-8, or none is UTF-8 at all)."""
+    lines = data.split(b"\n")
+    utf8: dict[int, str] = {}
+    foreign: list[bytes] = []
+    for index, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            utf8[index] = line.decode("utf-8")
+        except UnicodeDecodeError:
+            foreign.append(line)
+    if not utf8 or not foreign:
+        return None
+    _, codec, _ = _decode_cjk(b"\n".join(foreign))
+    if codec == "utf-8":  # UTF-8 with a few broken bytes, not a second encoding
+        return None
+    pieces: list[str] = []
+    utf8_lines = other_lines = 0
+    lossy = False
+    for index, line in enumerate(lines):
+        if line.isascii():
+            pieces.append(line.decode("ascii"))
+            continue
+        as_codec, _, line_lossy = _decode_with(line, codec, codec)
+        as_utf8 = utf8.get(index)
+        if as_utf8 is not None and (line_lossy or plausibility(as_utf8) >= plausibility(as_codec)):
+            pieces.append(as_utf8)
+            utf8_lines += 1
+        else:
+            pieces.append(as_codec)
+            other_lines += 1
+            lossy = lossy or line_lossy
+    if not utf8_lines:
+        return None
+    note = (f"mixed encodings, decoded line by line: {utf8_lines} lines UTF-8, "
+            f"{other_lines} lines {codec}")
+    return ("\n".join(pieces), f"utf-8+{codec}", lossy), note
 
 
 def _proposed_codecs(sample: bytes) -> list[str]:

@@ -170,3 +170,28 @@ def test_load_every_seed(seed):
     assert "扫一扫" not in loaded.text and "当前位置" not in loaded.text
     assert loaded.offsets == sorted(loaded.offsets)
     assert loaded.text.split("\n")[0].strip() == loaded.text.split("\n")[0]
+
+
+# -- mixed encodings (issue #20): decoded line by line, never wholly as one codec ----------------
+
+
+@pytest.mark.parametrize("codec, name", [("gbk", "gb18030"), ("gb18030", "gb18030")])
+@pytest.mark.parametrize("pattern", ["UUGG", "UGUG", "GUUU", "UGGG"])
+def test_load_mixed_utf8_and_gbk_lines_are_decoded_line_by_line(codec: str, name: str, pattern: str):
+    lines = SIMPLIFIED.splitlines() * 3
+    data = b"\n".join(line.encode("utf-8" if pattern[i % 4] == "U" else codec) for i, line in enumerate(lines))
+    loaded = load_bytes(data, "mixed.txt")
+    assert loaded.text.splitlines() == lines  # no line is mojibake
+    assert loaded.encoding == f"utf-8+{name}"
+    assert any(w.startswith("mixed encodings, decoded line by line") for w in loaded.warnings)
+
+
+@pytest.mark.parametrize("data, encoding", [
+    (SIMPLIFIED.encode("gb18030"), "gb18030"),
+    (SIMPLIFIED.encode("utf-8"), "utf-8"),
+    (SIMPLIFIED.encode("utf-8")[:-20] + b"\xff" + SIMPLIFIED.encode("utf-8")[-20:], "utf-8"),  # a broken byte
+])
+def test_load_one_encoding_is_not_reported_as_mixed(data: bytes, encoding: str):
+    loaded = load_bytes(data, "one.txt")
+    assert loaded.encoding == encoding
+    assert not any("mixed" in w for w in loaded.warnings)
