@@ -232,8 +232,9 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
             joined = "".join(x.text.strip() for x in group)
             candidate = _clean_title(joined)
             if wrapped:
-                if nfkc_key(candidate) == nfkc_key(wrapped):
-                    return wrapped, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end, "wrapped"
+                # a notice may issue several documents (印发《A》和《B》的通知): the first printed is the plan
+                if nfkc_key(candidate) in {nfkc_key(w) for w in _issued_documents(wrapped)}:
+                    return candidate, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end, "wrapped"
             elif _title_line(joined) and not any(_is_heading_line(x.text) for x in group):
                 # several title-like lines (a web page's headline, then the document's own): the
                 # one printed nearest the body is the document's
@@ -251,7 +252,8 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
         title, start, end = titled[-1]
         return title, start, end, notice_title, notice_span, end, "line"
     if wrapped:
-        return wrapped, None, None, notice_title, notice_span, notice_span[1] if notice_span else 0, "wrapped"
+        return (_issued_documents(wrapped)[0], None, None, notice_title, notice_span,
+                notice_span[1] if notice_span else 0, "wrapped")
     for line in scan[:10]:
         m = _title_patterns()["web"].search(line.text)
         if m:
@@ -262,6 +264,12 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
         start = line.start + line.text.find(title[:2]) if title[:2] in line.text else line.start
         return title, start, start + len(title), notice_title, notice_span, line.end, "notice"
     return None, None, None, notice_title, notice_span, 0, None
+
+
+def _issued_documents(wrapped: str) -> list[str]:
+    """`A》和《B` (a notice issuing two documents) -> [A, B]; a single title -> [title]."""
+    parts = [p.strip("《》〈〉 ") for p in re.split(r"》\s*(?:和|及|与|、|,|，)\s*《", wrapped)]
+    return [p for p in parts if p] or [wrapped]
 
 
 class _Scope:

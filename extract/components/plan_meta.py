@@ -221,6 +221,10 @@ def _portal_fields(lines) -> dict[str, tuple[str, int, int]]:
 _TITLE_END = re.compile(r"(?:通\s*知|意见|方案|计划|规划|办法|决定|措施|要点|批复)(?=[\u3400-\u9fff]{1,8}\s*[〔\[［【(（]\s*(?:19|20)\d\d)")
 
 
+_GLUED_IN_LINE = re.compile(
+    rf"(?:通\s*知|意见|方案|计划|规划|办法|决定|措施|要点)(?![》〉])\s*[(（]?\s*(?P<no>[{CJK}]{{1,10}}\s*[〔\[［【]\s*(?:19|20)\d\d\s*[〕\]］】]\s*第?\s*\d{{1,4}}\s*号)")
+
+
 def _doc_number_in_line(text: str) -> tuple[str, int, int] | None:
     """A 发文字号 printed alone (also in brackets) or glued to the end of a title line:
     (number, start, end) within `text`."""
@@ -270,6 +274,12 @@ def find_plan_meta(outline: Outline) -> PlanMeta:
             number, s, e = hit
             found.set("doc_number", number, line.start + s, line.start + e,
                       "a 发文字号 printed on its own line or at the end of the title line")
+            break
+    if not meta.doc_number:
+        # line breaks lost: a 发文字号 right after the notice or plan title inside a line
+        for m in _GLUED_IN_LINE.finditer(text, 0, header_stop):
+            found.set("doc_number", re.sub(r"\s+", "", m.group("no")), m.start("no"), m.end("no"),
+                      "a 发文字号 right after the title inside a line")
             break
     if "doc_number" in portal and DOC_NUMBER.search(portal["doc_number"][0]):
         value, s, e = portal["doc_number"]
