@@ -184,8 +184,9 @@ def _date(text: str | None) -> Literal | None:
     return Literal(text)
 
 
-_SCALES = [("千万", Decimal(10) ** 7), ("百万", Decimal(10) ** 6), ("亿", Decimal(10) ** 8),
-           ("万", Decimal(10) ** 4)]
+_SCALES = [("万亿", Decimal(10) ** 12), ("千亿", Decimal(10) ** 11), ("百亿", Decimal(10) ** 10),
+           ("千万", Decimal(10) ** 7), ("百万", Decimal(10) ** 6), ("亿", Decimal(10) ** 8),
+           ("万", Decimal(10) ** 4)]   # longest first: 万亿元 is 10^12 元, not 10^4 亿元
 
 
 def base_value(value, unit: str | None) -> tuple[str | None, str | None]:

@@ -29,7 +29,7 @@ from ..textutil import cn_to_int, to_halfwidth_digits
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 
 _SENTENCE_END = re.compile(r"(?<!\d)[。！？!?；;](?!\d)|\n")
-_CLAUSE_END = re.compile(r"[,，;；:：]")
+_CLAUSE_END = re.compile(r"[，;；:：]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.．]\d+)?|[零〇一二两三四五六七八九十百千]+)"
 
 
@@ -46,7 +46,7 @@ def _alt(key: str) -> str:
 def _patterns() -> dict:
     return {
         "amount": re.compile(
-            rf"(?P<num>{_NUM})\s*(?:(?:-|—|–|~|～|至|到)\s*(?P<num2>{_NUM})\s*)?"
+            rf"(?P<num>{_NUM})\s*(?:(?:{_alt('money_units')}|%|％)?\s*(?:-|—|–|~|～|至|到)\s*(?P<num2>{_NUM})\s*)?"
             rf"(?:(?P<unit>{_alt('money_units')})|(?P<pct>%|％))"),
         "kind": re.compile(_alt("kinds")),
         "grant": re.compile(_alt("grant_verbs")),

@@ -57,7 +57,7 @@ def _patterns():
     # (EFLOPS, EB ...) not running into more letters, or a bare scale ("3.6亿")
     unit = rf"(?:(?:{scale})?(?:{base})|(?i:{latin})(?![A-Za-z])|(?:{scale}))"
     number = re.compile(
-        rf"(?P<num>{_NUM})\s*(?P<pct1>%|％)?\s*(?:(?P<sep>-|—|–|~|～|至|到)\s*(?P<num2>{_NUM}))?\s*"
+        rf"(?P<num>{_NUM})\s*(?P<pct1>%|％)?\s*(?:(?P<sep>-|—|–|~|～|至|到)\s*(?P<num2>{_NUM}))?\s*(?:余|多)?"
         rf"(?P<unit>{unit})\s*(?P<post>以上|及以上|以内|之内|以下|左右)?")
     bare = re.compile(rf"(?<=超|逾|破|达)(?P<unit>(?:万亿|千亿|百亿|亿|万|千)(?:{base}))"
                       rf"\s*(?P<post>以上|左右)?")
@@ -90,7 +90,7 @@ def _patterns():
 
 
 _SENTENCE_END = re.compile(r"[！？!?]|(?<!\d)。|。(?!\d)|\n")   # 。 between digits is a decimal point
-_CLAUSE_END = re.compile(r"[,，;；:：]")
+_CLAUSE_END = re.compile(r"[，;；:：]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000
 _LIST_SEP = re.compile(r"以及|及|和|与|、")
 _LIST_ITEM = re.compile(r"^\s*(?:[—–\-－·•▪●○◆]+|[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.、．]|[①-⑳]|[一二三四五六七八九十]+是)")
 _ANNUAL_TITLE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?\s*度?\s*(?:[^0-9\-—–~至到]{0,30}?)"
@@ -420,8 +420,8 @@ def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_f
     if verb:
         subject = _clean_indicator(seg_pre[:verb.start()])
         rest = seg_pre[verb.end():]
-        while (more := p["count_verb"].match(rest)) and len(rest) > more.end():
-            rest = rest[more.end():]   # 遴选建设, 组织实施: a chain of verbs
+        while (more := p["count_verb"].match(rest)) and (len(rest) > more.end() or obj):
+            rest = rest[more.end():]   # 遴选建设, 推动建设: a chain of verbs
         between = _clean_indicator(rest)
         if obj and re.search(r"[\u4e00-\u9fff]{2}", obj):
             return between + _core(obj) if between else _core(obj)

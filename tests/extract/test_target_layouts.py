@@ -1,0 +1,166 @@
+"""Target layouts real plans use (issue 19), each from a fragment written for the class: where the
+year comes from, target tables in any header order, listed pairs, the number before the noun,
+units and scales, time limits, and figures that are not targets (incentives, thresholds, baselines)."""
+from __future__ import annotations
+
+import pytest
+
+from policykg.extract import extract_text
+
+PLAN = "湘潭市知识产权强市建设工作方案（2023—2027年）"
+
+
+def targets(body: str, title: str = PLAN):
+    return extract_text(f"{title}\n{body}", "t.txt").targets
+
+
+def one(body: str, title: str = PLAN):
+    found = targets(body, title)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# ------------------------------------------------------------------ year attachment
+@pytest.mark.parametrize("body, title, year, inferred", [
+    ("一、重点任务\n（一）培育人才。2025年，全市技术经纪人达到5000人以上。", PLAN, 2025, False),
+    ("一、重点任务\n（一）培育人才。建设工作站。2024年底前，新建工作站5个。", PLAN, 2024, False),
+    ("一、重点任务\n（一）培育人才。各单位于2024年年底前配备到位，各园区至少配备1名专员。", PLAN, 2024, False),
+    ("一、重点任务\n（一）培育人才。三年内建成海外孵化器8家。", PLAN, 2025, False),
+    ("一、重点任务\n（一）培育人才。2024年起3年内建成海外孵化器8家。", PLAN, 2026, False),
+    ("一、重点任务\n（一）培育人才。年底前，完成专利导航项目3个。", "湘潭市2023年知识产权工作要点", 2023, False),
+    ("一、重点任务\n（一）培育人才。完成专利导航项目3个。", "湘潭市2023年知识产权工作要点", 2023, True),
+    ("一、重点任务\n（一）培育人才。新建工作站5个。", PLAN, 2027, True),
+])
+def test_target_layouts_year_attachment(body, title, year, inferred):
+    t = one(body, title)
+    assert (t.year, t.year_inferred) == (year, inferred)
+
+
+@pytest.mark.parametrize("items", [
+    "——专利质押融资金额达到3亿元；\n——新建工作站5个。",
+    "1.专利质押融资金额达到3亿元；\n2.新建工作站5个。",
+    "·专利质押融资金额达到3亿元；\n·新建工作站5个。",
+])
+def test_target_layouts_year_from_the_lead_line_of_a_list(items):
+    body = f"一、总体要求\n主要目标如下。\n到2025年，实现以下目标：\n{items}\n二、重点任务\n（一）甲。内容。"
+    assert [(t.value, t.year, t.year_inferred) for t in targets(body)] == [(3, 2025, False), (5, 2025, False)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "2022年，全市专利授权量达到5000件。",
+    "截至2022年底，全市有效发明专利达到3000件。",
+])
+def test_target_layouts_baseline_before_the_plan_is_not_a_target(sentence):
+    assert targets(f"一、重点任务\n（一）甲。{sentence}") == []
+
+
+# ------------------------------------------------------------------ tables
+TABLE_ROWS = [("序号", "指标名称", "单位", "2022年（基期）", "2025年", "2027年", "属性"),
+              ("1", "发明专利拥有量", "件", "100", "150", "200", "预期性"),
+              ("2", "专利密集型产业增加值占比", "%", "8", "9.5", "≥11", "预期性")]
+TABLE_EXPECTED = [("发明专利拥有量", 150, "件", 2025, "="), ("发明专利拥有量", 200, "件", 2027, "="),
+                  ("专利密集型产业增加值占比", 9.5, "%", 2025, "="),
+                  ("专利密集型产业增加值占比", 11, "%", 2027, ">=")]
+
+
+def _table(rows, layout: str) -> str:
+    if layout == "pipe":
+        return "\n".join(" | ".join(r) for r in rows)
+    if layout == "tab":
+        return "\n".join("\t".join(r) for r in rows)
+    return "\n".join(cell for r in rows for cell in r)   # one cell per line
+
+
+@pytest.mark.parametrize("layout", ["pipe", "tab", "cells"])
+@pytest.mark.parametrize("order", [None, (1, 3, 4, 5, 2, 6, 0), (0, 1, 4, 5, 2, 3, 6)])
+def test_target_layouts_tables_any_header_order(layout, order):
+    rows = [tuple(r[k] for k in order) for r in TABLE_ROWS] if order else TABLE_ROWS
+    body = f"一、总体要求\n主要指标：\n{_table(rows, layout)}\n二、重点任务\n（一）甲。内容。"
+    found = targets(body)
+    assert sorted((t.indicator, t.value, t.unit, t.year, t.comparator) for t in found) == sorted(TABLE_EXPECTED)
+
+
+def test_target_layouts_table_in_an_annex():
+    body = "一、重点任务\n（一）甲。内容。\n附件\n主要指标表\n" + _table(TABLE_ROWS, "pipe")
+    assert len(targets(body)) == 4
+
+
+# ------------------------------------------------------------------ lists
+@pytest.mark.parametrize("sentence, expected", [
+    ("建设100家示范企业、16家以上优势企业。", [("示范企业", 100, "="), ("优势企业", 16, ">=")]),
+    ("引进5名院士、20名领军人才和100名青年人才。", [("院士", 5, "="), ("领军人才", 20, "="), ("青年人才", 100, "=")]),
+    ("专利授权量、商标注册量分别达到5000件、8000件。", [("专利授权量", 5000, ">="), ("商标注册量", 8000, ">=")]),
+    ("培育瞪羚企业40家、独角兽企业3家左右。", [("瞪羚企业", 40, "="), ("独角兽企业", 3, "=")]),
+    ("新认定60名国家级、150名省级专利代理师。", [("国家级专利代理师", 60, "="), ("省级专利代理师", 150, "=")]),
+])
+def test_target_layouts_lists_one_target_per_pair(sentence, expected):
+    found = targets(f"一、重点任务\n（一）甲。到2025年，{sentence}")
+    assert [(t.indicator, t.value, t.comparator) for t in found] == expected
+    assert all(t.year == 2025 for t in found)
+
+
+# ------------------------------------------------------------------ number before the noun
+@pytest.mark.parametrize("sentence, indicator, value, unit, annual", [
+    ("引进200名高端外国专家。", "高端外国专家", 200, "名", False),
+    ("推动74项事项落地。", "事项", 74, "项", False),
+    ("每年培训1万名知识产权人才。", "知识产权人才", 1, "万名", True),
+    ("到2025年底推动建设30个专利导航服务基地。", "专利导航服务基地", 30, "个", False),
+])
+def test_target_layouts_number_before_the_noun(sentence, indicator, value, unit, annual):
+    t = one(f"一、重点任务\n（一）甲。{sentence}")
+    assert (t.indicator, t.value, t.unit, t.annual) == (indicator, value, unit, annual)
+
+
+# ------------------------------------------------------------------ units and scale
+@pytest.mark.parametrize("sentence, value, unit, kind", [
+    ("全市算力规模达到12EFLOPS。", 12, "EFLOPS", "level"),
+    ("数据存储总量达到10EB。", 10, "EB", "level"),
+    ("带动相关产业规模达到2.2万亿元。", 2.2, "万亿元", "level"),
+    ("带动相关产业规模超万亿元。", 1, "万亿元", "level"),
+    ("专利许可金额达到12,000万元。", 12000, "万元", "level"),
+    ("培育千家专精特新企业。", 1000, "家", "count"),
+    ("每个乡镇至少建成一所公办中心幼儿园。", 1, "所", "count"),
+    ("应用型高校科技成果转化率超过1/3。", 0.3333333333, None, "ratio"),
+    ("每年开展培训不少于40课时。", 40, "课时", "level"),
+    ("专利代理机构达到120余家。", 120, "家", "level"),
+])
+def test_target_layouts_units_and_scale(sentence, value, unit, kind):
+    t = one(f"一、重点任务\n（一）甲。{sentence}")
+    assert (t.value, t.unit, t.kind) == (pytest.approx(value), unit, kind)
+
+
+def test_target_layouts_scaled_value_in_base_units():
+    from policykg.graph.rdf import base_value
+
+    assert base_value(2.2, "万亿元") == ("2200000000000", "元")
+    assert base_value(3.6, "亿元") == ("360000000", "元")
+
+
+# ------------------------------------------------------------------ time limits
+@pytest.mark.parametrize("sentence, value, unit", [
+    ("专利侵权纠纷办案周期压缩至48小时以内。", 48, "小时"),
+    ("商标注册审查周期缩短至4个工作日。", 4, "个工作日"),
+    ("企业开办时间压缩到1天。", 1, "天"),
+])
+def test_target_layouts_time_limits_are_at_most(sentence, value, unit):
+    t = one(f"一、重点任务\n（一）甲。{sentence}")
+    assert (t.value, t.unit, t.comparator) == (value, unit, "<=")
+
+
+# ------------------------------------------------------------------ not targets
+@pytest.mark.parametrize("sentence", [
+    "对首次认定的高新技术企业给予最高50万元奖励。",
+    "按不超过实际投资额的5%给予补助。",
+    "对年度新增高新技术企业超过10家的园区给予奖励。",
+    "对年销售收入首次达到2000万元的企业，给予一次性奖励。",
+    "对新认定的孵化器，每认定1家给予10万元扶持。",
+    "给予贷款贴息50%，单个企业每年不超过100万元。",
+])
+def test_target_layouts_incentives_and_thresholds_are_not_targets(sentence):
+    assert targets(f"一、重点任务\n（一）甲。{sentence}") == []
+
+
+def test_target_layouts_threshold_inside_a_target_keeps_the_target():
+    found = targets("一、重点任务\n（一）甲。新培育营业收入首次突破100亿元的企业15家、首次突破500亿元的企业5家。")
+    assert [(t.value, t.unit) for t in found] == [(15, "家"), (5, "家")]
+    assert "100亿元" in found[0].indicator and "500亿元" in found[1].indicator
