@@ -149,8 +149,17 @@ def decode_bytes(data: bytes, *, path: str = "") -> tuple[str, str]:
 
 def _check_size(size: int, where: str) -> None:
     if size > MAX_BYTES:
-        shown = f"{size / _MB:.1f}".removesuffix(".0")
-        raise UnreadableDocument(where, f"file too large ({shown} MB, limit {MAX_BYTES // _MB} MB)")
+        raise UnreadableDocument(where, f"file too large ({size_text(size)}; the limit is "
+                                 f"{MAX_BYTES // _MB} MiB)")
+
+
+def size_text(size: int) -> str:
+    """A size just over the limit as "50 MiB + 1 byte" (rounding would show the limit itself),
+    any other as "51.3 MiB"."""
+    over = size - MAX_BYTES
+    if 0 < over < _MB // 10:
+        return f"{MAX_BYTES // _MB} MiB + {over:,} byte{'' if over == 1 else 's'}"
+    return f"{size / _MB:.1f} MiB"
 
 
 def _load_txt(data: bytes, where: str) -> tuple[str, str, list[str]]:

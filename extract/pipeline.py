@@ -24,6 +24,7 @@ from .components.places import find_places
 from .components.plan_meta import find_plan_meta
 from .components.responsibility_blocks import find_plan_leads, find_responsibilities
 from .components.targets import find_targets, link_indicators
+from .load import MAX_BYTES
 from .outline import parse_outline
 
 CONFIG = Path(__file__).resolve().parent / "config.cfg"
@@ -218,4 +219,5 @@ def make_nlp() -> Language:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "policykg.char_tokenizer.v1"}}})
     for name in config["pipeline"]["components"]:
         nlp.add_pipe(name, name=name.removeprefix("policykg_"))
+    nlp.max_length = MAX_BYTES  # spaCy's default 1,000,000 chars refused long plans (E088, issue 20)
     return nlp

@@ -75,7 +75,7 @@ def test_hostile_file_over_the_size_limit_is_refused_unread(tmp_path, store):
         handle.truncate(51 * 1024 * 1024)
     before = _snapshot(store)
     report = build([path], store, vocabulary=False)
-    assert report.failed == [(str(path), "file too large (51 MB, limit 50 MB)")]
+    assert report.failed == [(str(path), "file too large (51.0 MiB; the limit is 50 MiB)")]
     assert _snapshot(store) == before
 
 

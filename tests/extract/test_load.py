@@ -116,7 +116,19 @@ def test_load_refuses_too_large_file_without_reading_it(tmp_path):
         handle.truncate(51 * 1024 * 1024)
     with pytest.raises(UnreadableDocument) as caught:
         load_path(path)
-    assert str(caught.value) == f"{path}: file too large (51 MB, limit 50 MB)"
+    assert str(caught.value) == f"{path}: file too large (51.0 MiB; the limit is 50 MiB)"
+
+
+@pytest.mark.parametrize("over, shown", [(1, "50 MiB + 1 byte"), (4096, "50 MiB + 4,096 bytes"),
+                                         (300 * 1024, "50.3 MiB")])
+def test_load_too_large_says_how_much_too_large(tmp_path, over, shown):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024 + over)
+    with pytest.raises(UnreadableDocument) as caught:
+        load_path(path)
+    assert caught.value.problem == f"file too large ({shown}; the limit is 50 MiB)"
+
 
 
 @pytest.mark.parametrize("suffix", ["html", "htm", "pdf", "docx", "PDF"])
