@@ -1,11 +1,15 @@
-"""People: members of a plan's leading group (领导小组), with role, name and post.
+"""People: members of a plan's leading group (领导小组, 联席会议, 工作专班 …), with role, name and post.
 
-A member list starts after a line naming a 领导小组 (usually an annex "X工作领导小组名单"); each
-line is "ROLE: NAME POST", "NAME POST" or "POST" (a post printed without a name), the role
-carried down from the last role label. Role labels spaced out in tables ("组  长", "成  员") and
-labels whose first characters were lost ("人:" for 召集人) are matched against the role list in
-extract/patterns/group_roles.json. Sentences such as "黄瑾兼任办公室主任" and
-"办公室主任由市市场监管局局长兼任" add office holders.
+A member list starts after a line naming a body (usually an annex "X工作领导小组名单"), after a
+heading such as "组成人员", or at a role label ("组 长:", "召 集 人:") once the text has named a
+body. Each line is "ROLE: NAME POST", "NAME POST", "NAME(POST)", "NAME,POST" or "POST" (a post
+printed without a name), the role carried down from the last role label; a line that only
+continues the post above (after a trailing 、) is joined to it; table rows (cells joined by "|" or
+tabs) are read cell by cell. Role labels spaced out ("组  长", "成  员"), labels whose first
+characters were lost ("人:" for 召集人) and two-character names padded with a space ("郝 远") are
+normal. Sentences add office holders: "黄瑾兼任办公室主任", "办公室主任由省发展改革委副主任汪尚学同志
+担任", "组长由市长张三担任" (a vague holder such as 相关领导 is not a person).
+Vocabulary: extract/patterns/group_roles.json (roles, bodies, post starts and titles).
 Writes `doc._.policykg["people"]` and `doc.spans["policykg_people"]` (label PERSON).
 
 DOCS: docs/components.md#people
@@ -24,16 +28,37 @@ from ..textutil import iter_lines
 from .responsibility_blocks import AGENCY_END
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
-_GROUP_LINE = re.compile(r"领导小组|工作小组|联席会议|委员会名单|专班")
 _LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){0,5}?)\s*[:：]\s*(?P<rest>.*)$")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
-_CONCURRENT = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4}?)(?:同志)?兼任(?P<role>(?:领导小组)?办公室(?:副)?主任|联络员|秘书长)")
-_POST_HOLDS = re.compile(r"(?P<role>(?:领导小组)?办公室(?:副)?主任)由(?P<post>[^,，。;；]{2,40}?)(?:同志)?兼任")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[条章]|附\s*件)")
+_PAD = r"[^\S\n]"   # any space but a line break (plans pad with U+2002, U+3000, NBSP …)
 
 
 @lru_cache(maxsize=1)
 def roles() -> dict:
     return json.loads((PATTERNS / "group_roles.json").read_text(encoding="utf-8"))
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict:
+    r = roles()
+    role_alt = _alternation(r["roles"])
+    holder = r"(?P<holders>[^,，。;；:：由]{2,80}?)"
+    return {
+        "body": re.compile(_alternation(r["bodies"])),
+        # a title line ends with the body: '…工作领导小组名单', '…联席会议成员名单', '…工作专班组成人员'
+        "title": re.compile(rf"(?:{_alternation(r['bodies'])})(?:成员|组成人员|人员)?(?:名单|组成)?\s*$"),
+        "list_heading": re.compile(rf"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])?\s*(?:{_alternation(r['list_headings'])})\s*$"),
+        # '组长由市长张三担任' / '由副市长李四任副组长' / '黄瑾兼任办公室主任'
+        "role_by": re.compile(rf"(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))由{holder}(?:同志)?(?:担任|兼任|出任)"),
+        "by_role": re.compile(rf"由{holder}(?:同志)?(?:任|担任|兼任)(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))"),
+        "concurrent": re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:同志)?兼任(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:副)?(?:主任|联络员|秘书长))"),
+        "vague": re.compile(_alternation(r["vague_posts"])),
+    }
 
 
 @lru_cache(maxsize=1)
@@ -64,16 +89,31 @@ def _starts_post(text: str) -> bool:
     return False
 
 
+def _is_name(text: str) -> bool:
+    return bool(_NAME_CHARS.match(text)) and not _starts_post(text) and not AGENCY_END.search(text)
+
+
 def split_name_post(rest: str) -> tuple[str | None, str | None]:
-    rest = rest.strip(" \u3000")
+    """'张三 市长' / '郝 远 省政协副主席' / '张三(市长)' / '张三,市长' / '王小五市科技局局长' / '市长'."""
+    rest = rest.strip()
     if not rest:
         return None, None
-    parts = re.split(r"\s+", rest)
+    m = re.match(r"^(?P<name>[\u4e00-\u9fff·](?:" + _PAD + r"?[\u4e00-\u9fff·]){1,3}?)" + _PAD + r"*[(（](?P<post>.+)[)）]$", rest)
+    if m and _is_name(re.sub(_PAD, "", m.group("name"))):
+        return re.sub(_PAD, "", m.group("name")), m.group("post").strip()
+    m = re.match(r"^(?P<name>[\u4e00-\u9fff·]{2,4})" + _PAD + r"*[,，:：]" + _PAD + r"*(?P<post>.+)$", rest)
+    if m and _is_name(m.group("name")):
+        return m.group("name"), m.group("post").strip()
+    parts = re.split(_PAD + "+", rest)
     if len(parts) >= 2:
-        post = parts[-1]
-        name = "".join(parts[:-1])
-        if _NAME_CHARS.match(name) and not _starts_post(name):
+        # a two-character name padded to the width of three: '郝 远 省政协副主席', '王　伟　市长'
+        if len(parts) >= 3 and len(parts[0]) == 1 and len(parts[1]) in (1, 2) and _is_name(parts[0] + parts[1]):
+            return parts[0] + parts[1], "".join(parts[2:])
+        name, post = parts[0], "".join(parts[1:])
+        if _is_name(name):
             return name, post
+        if len(parts) == 2 and len(parts[0]) == 1 and len(parts[1]) in (1, 2) and _is_name(parts[0] + parts[1]):
+            return parts[0] + parts[1], None
         return None, "".join(parts)
     text = parts[0]
     if _starts_post(text):
@@ -88,8 +128,7 @@ def split_name_post(rest: str) -> tuple[str | None, str | None]:
 
 @lru_cache(maxsize=1)
 def _title_re() -> re.Pattern:
-    titles = sorted(roles()["post_titles"], key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, titles)))
+    return re.compile(_alternation(roles()["post_titles"]))
 
 
 def split_post(post: str | None) -> tuple[str | None, str | None]:
@@ -106,8 +145,74 @@ def split_post(post: str | None) -> tuple[str | None, str | None]:
     return best if best else (None, post)
 
 
+def split_holder(holder: str) -> tuple[str | None, str | None]:
+    """'省发展改革委副主任汪尚学' -> ('汪尚学', '省发展改革委副主任'); '市市场监管局局长' -> (None, …)."""
+    holder = re.sub(r"(?:同志|等)$", "", holder.strip(" \u3000"))
+    if _is_name(holder):
+        return holder, None
+    ends = [m.end() for m in _title_re().finditer(holder)]
+    for end in reversed(ends):
+        name = holder[end:]
+        if not name:
+            return None, holder
+        if _is_name(name):
+            return name, holder[:end]
+    return None, None
+
+
+def _group_before(text: str, position: int) -> str | None:
+    """The body a member list belongs to: its fullest name printed before the list
+    ('省政府决定成立丝绸之路…建设工作领导小组' -> '丝绸之路…建设工作领导小组')."""
+    best = None
+    for m in _patterns()["body"].finditer(text, 0, position):
+        run = re.search(r"[\u4e00-\u9fff()（）]*$", text[max(0, m.start() - 40):m.start()]).group(0)
+        run = re.split(r"成立|建立|组建|设立|调整|关于|简称|下称", run)[-1]
+        name = run + m.group(0)
+        if best is None or len(name) > len(best):
+            best = name
+    return best
+
+
+def _title_group(title: str, text: str, position: int) -> str | None:
+    """A title line '一、领导小组组成人员' / '…工作领导小组名单' -> the body's name."""
+    name = re.sub(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|附\s*件\s*\d*)\s*", "", title)
+    name = re.sub(r"(?:成员|组成人员|人员)?(?:名单|组成)?$", "", name)
+    if _patterns()["body"].fullmatch(name) or not name:
+        return _group_before(text, position) or name or None
+    return name
+
+
+def _row_cells(raw: str) -> list[str] | None:
+    if "|" in raw:
+        return [c.strip() for c in raw.split("|")]
+    if "\t" in raw:
+        return [c.strip() for c in raw.split("\t")]
+    return None
+
+
+def _from_cells(cells: list[str], role: str | None) -> tuple[str | None, str | None, str | None] | None:
+    """A member table row: (role, name, post); None for a header row."""
+    headers = set(roles()["table_headers"])
+    cells = [c for c in cells if c]
+    if not cells or any(re.sub(r"\s+", "", c) in headers for c in cells):
+        return None
+    name, post_parts = None, []
+    for cell in cells:
+        compact = re.sub(_PAD, "", cell)
+        if re.fullmatch(r"[(（]?\d{1,3}[)）.．、]?", compact):
+            continue
+        if _role_for(compact) and len(compact) <= 6:
+            role = _role_for(compact)
+        elif name is None and _is_name(compact):
+            name = compact
+        else:
+            post_parts.append(compact)
+    return role, name, "".join(post_parts) or None
+
+
 def find_people(outline: Outline) -> list[Person]:
     text = outline.text
+    pats = _patterns()
     out: list[Person] = []
     group, role, active = None, None, False
     previous = ""
@@ -115,43 +220,91 @@ def find_people(outline: Outline) -> list[Person]:
         raw = line.text.strip()
         if not raw:
             continue
-        if _GROUP_LINE.search(raw) and len(raw) <= 40 and not re.search(r"[,，。;；:：]", raw):
+        titled = pats["title"].search(raw) and len(raw) <= 40 and not re.search(r"[,，。;；:：]", raw)
+        if titled and not _spaced_roles().match(raw):
             # a group title wrapped over two lines: "X市…建设" / "试点城市工作领导小组名单"
             head = previous if previous and len(previous) <= 30 and not re.search(r"[,，。;；:：\d]|^附\s*件", previous) else ""
-            group, role, active = re.sub(r"(?:成员)?名单$", "", head + raw), None, True
+            group, role, active = _title_group(head + raw, text, line.start), None, True
+            previous = raw
+            continue
+        if pats["list_heading"].match(raw) and pats["body"].search(text, 0, line.start):
+            group, role, active = _group_before(text, line.start), None, True
             previous = raw
             continue
         previous = raw
-        if not active:
-            continue
         m = _spaced_roles().match(raw)
         label_role = _role_for(m.group("label")) if m else None
         if label_role is None:
             m = _LABEL.match(raw)
             label_role = _role_for(m.group("label")) if m else None
+        if not active:
+            # a role label opens a list once the text has named a body
+            if not (label_role in roles()["head_roles"] and pats["body"].search(text, 0, line.start)):
+                continue
+            group, active = _group_before(text, line.start), True
+        cells = _row_cells(raw)
+        if cells:
+            found = _from_cells(cells, role)
+            if found and (found[1] or found[2]) and found[0]:
+                role, name, post = found
+                out.append(Person(name=name, role=role, post=post, group=group, start=line.start, end=line.end))
+            continue
         if label_role:
             role = label_role
             rest = m.group("rest")
         elif role is None:
             continue
-        elif re.search(r"[,，。;；]", raw) or len(raw) > 60:
-            active = False if "。" in raw else active
+        elif "。" in raw or len(raw) > 80 or _HEADING.match(raw):
+            active = False
             continue
         else:
             rest = raw
-        name, post = split_name_post(rest)
-        if name is None and post is None:
+        if out and rest and not label_role and (rest[:1] in "、,，" or (out[-1].post or "").endswith(("、", "，", ","))) \
+                and out[-1].role == role:
+            out[-1].post = (out[-1].post or "") + rest.lstrip("、,，")   # a post continued on the next line
+            out[-1].end = line.end
             continue
-        offset = line.start + line.text.find(rest.strip()[:1]) if rest.strip() else line.start
-        out.append(Person(name=name, role=role, post=post, group=group, start=offset, end=line.end))
-    posts = {p.name: p.post for p in out if p.name}
-    for m in _CONCURRENT.finditer(text):
-        name = re.sub(r"^(?:由|并|,|，)", "", m.group("name"))
-        out.append(Person(name=name, role=m.group("role").replace("领导小组", ""), post=posts.get(name),
-                          group=group, start=m.start(), end=m.end()))
-    for m in _POST_HOLDS.finditer(text):
-        out.append(Person(name=None, role=m.group("role").replace("领导小组", ""), post=m.group("post"),
-                          group=group, start=m.start(), end=m.end()))
+        for part in re.split(r"[;；]", rest):
+            name, post = split_name_post(part)
+            if name is None and (post is None or not _title_re().search(post)):
+                continue   # a line that is neither a name nor a post
+            offset = line.start + max(0, line.text.find(part.strip()[:1])) if part.strip() else line.start
+            out.append(Person(name=name, role=role, post=post, group=group, start=offset, end=line.end))
+    out.extend(_prose_holders(text, out, group))
     for person in out:
+        if person.post:
+            person.post = person.post.rstrip("、,，;；。")
         person.post_agency, person.post_title = split_post(person.post)
     return out
+
+
+def _prose_holders(text: str, listed: list[Person], group: str | None) -> list[Person]:
+    """Office holders named in sentences: 'X兼任办公室主任', '组长由<post><name>担任'."""
+    pats = _patterns()
+    posts = {p.name: p.post for p in listed if p.name}
+    seen = {(p.role, p.name or p.post) for p in listed}
+    found: list[Person] = []
+
+    def add(role: str, name: str | None, post: str | None, start: int, end: int) -> None:
+        role = re.sub(rf"^(?:{_alternation(roles()['bodies'])})", "", role)
+        if not name and (not post or pats["vague"].search(post) or not _title_re().search(post)):
+            return   # '由市政府相关领导任组长': no person to record
+        if name and not post:
+            post = posts.get(name)
+        key = (role, name or post)
+        if key in seen:
+            return
+        seen.add(key)
+        found.append(Person(name=name, role=role, post=post, group=group or _group_before(text, start),
+                            start=start, end=end))
+
+    for m in pats["concurrent"].finditer(text):
+        name = re.sub(r"^(?:由|并|,|，)", "", m.group("name"))
+        add(m.group("role"), name, None, m.start(), m.end())
+    for key in ("role_by", "by_role"):
+        for m in pats[key].finditer(text):
+            for holder in re.split(r"[、和]", m.group("holders")):
+                name, post = split_holder(holder)
+                if name or post:
+                    add(m.group("role"), name, post, m.start(), m.end())
+    return found

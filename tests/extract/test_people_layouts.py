@@ -1,0 +1,71 @@
+"""Leading-group member lists over constructed fragments, one per layout class real plans print.
+
+Each fragment is a short notice; the assertion is the (role, name, post) list extracted.
+"""
+from __future__ import annotations
+
+import pytest
+
+from policykg.extract import extract_text
+
+HEAD = "关于成立某市知识产权保护工作{body}的通知\n各县区人民政府，市政府各部门：\n为加强组织领导，市政府决定成立某市知识产权保护工作{body}。现将有关事项通知如下。\n"
+
+
+def people_of(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(p.role, p.name, p.post) for p in extract_text(text, "t.txt").people]
+
+
+@pytest.mark.parametrize("body", ["领导小组", "工作组", "专项工作组", "工作专班", "联席会议", "委员会"])
+def test_people_layouts_list_under_any_body_after_a_heading(body):
+    text = HEAD.format(body=body) + "一、组成人员\n组　长：钱一鸣　市长\n副组长：孙二强　副市长\n成　员：周三立　市科技局局长\n吴四海　市财政局局长\n二、主要职责\n负责统筹协调。"
+    assert people_of(text) == [("组长", "钱一鸣", "市长"), ("副组长", "孙二强", "副市长"),
+                               ("成员", "周三立", "市科技局局长"), ("成员", "吴四海", "市财政局局长")]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("成　员：周三立（市科技局局长）", ("成员", "周三立", "市科技局局长")),
+    ("成　员：周三立，市科技局局长", ("成员", "周三立", "市科技局局长")),
+    ("成　员：周三立 市科技局局长", ("成员", "周三立", "市科技局局长")),
+    ("成　员：郑　伟　市科技局局长", ("成员", "郑伟", "市科技局局长")),
+    ("成　员：郑 伟 市科技局局长", ("成员", "郑伟", "市科技局局长")),
+    ("成　员：周三立市科技局局长", ("成员", "周三立", "市科技局局长")),
+    ("成　员：市科技局局长", ("成员", None, "市科技局局长")),
+    ("召 集 人：周三立 市科技局局长", ("召集人", "周三立", "市科技局局长")),
+])
+def test_people_layouts_name_and_post_forms(line, expected):
+    text = "附件\n某市知识产权工作领导小组名单\n" + line + "\n"
+    assert people_of(text) == [expected]
+
+
+def test_people_layouts_post_continued_on_the_next_line():
+    text = ("附件\n某市知识产权工作联席会议成员名单\n召集人：钱一鸣　市长\n成　员：周三立　市委宣传部副部长、\n市新闻出版局局长\n"
+            "吴四海　市财政局局长\n")
+    assert people_of(text) == [("召集人", "钱一鸣", "市长"), ("成员", "周三立", "市委宣传部副部长、市新闻出版局局长"),
+                               ("成员", "吴四海", "市财政局局长")]
+
+
+@pytest.mark.parametrize("sep", [" | ", "\t"])
+def test_people_layouts_member_table(sep):
+    rows = [["职务", "姓名", "单位及职务"], ["组长", "钱一鸣", "市长"], ["副组长", "孙二强", "副市长"],
+            ["成员", "周三立", "市科技局局长"], ["", "吴四海", "市财政局局长"]]
+    text = "附件\n某市知识产权工作领导小组名单\n" + "\n".join(sep.join(r) for r in rows) + "\n"
+    assert people_of(text) == [("组长", "钱一鸣", "市长"), ("副组长", "孙二强", "副市长"),
+                               ("成员", "周三立", "市科技局局长"), ("成员", "吴四海", "市财政局局长")]
+
+
+def test_people_layouts_prose_roles():
+    text = HEAD.format(body="领导小组") + (
+        "领导小组组长由市长钱一鸣担任，副组长由副市长孙二强担任。"
+        "领导小组办公室设在市市场监管局，办公室主任由市市场监管局局长吴四海同志兼任。\n")
+    assert people_of(text) == [("组长", "钱一鸣", "市长"), ("副组长", "孙二强", "副市长"),
+                               ("办公室主任", "吴四海", "市市场监管局局长")]
+
+
+def test_people_layouts_vague_holder_is_not_a_person():
+    text = "1.加强组织领导。成立由市政府相关领导任组长，相关部门为成员单位的工作专班。\n"
+    assert people_of(text) == []
+
+
+def test_people_layouts_a_role_word_in_prose_does_not_open_a_list():
+    text = "某市知识产权工作方案\n一、重点任务\n1.甲。主任：要加强统筹。\n"
+    assert people_of(text) == []
