@@ -536,8 +536,32 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
         g.add(node, _pk("comparator"), _str(target.comparator))
         g.add(node, _pk("text"), _zh(target.text))
         g.add(node, _pk("inMeasure"), measure_nodes.get(target.measure_id) if target.measure_id else None)
+        g.add(node, _pk("annual"), _bool(True) if target.annual else None)
         g.add(node, _pk("order"), _int(order))
         g.evidence(node, target.start, target.end)
+
+    # ---- incentives: money the plan grants (extract/components/incentives.py), not targets
+    for order, incentive in enumerate(result.incentives, 1):
+        node = NamedNode(f"{plan.value}/incentive/{order}")
+        g.types(node, _pk("Incentive"))
+        g.add(node, _pk("plan"), plan)
+        g.add(node, LABEL, _zh(" ".join(x for x in (incentive.kind, incentive.beneficiary) if x) or incentive.kind))
+        g.add(node, _pk("amount"), _dec(incentive.amount))
+        g.add(node, _pk("amountMax"), _dec(incentive.amount_max))
+        g.add(node, _pk("rate"), _dec(incentive.rate))
+        g.add(node, _pk("unit"), _str(incentive.unit))
+        if incentive.amount is not None and incentive.unit != "%":
+            scaled, unit = base_value(incentive.amount, incentive.unit)
+            g.add(node, _pk("baseValue"), None if scaled is None else Literal(scaled, datatype=XSD_DECIMAL))
+            g.add(node, _pk("baseUnit"), _str(unit))
+        g.add(node, _pk("cap"), _bool(incentive.cap))
+        g.add(node, _pk("incentiveKind"), _zh(incentive.kind))
+        g.add(node, _pk("beneficiary"), _zh(incentive.beneficiary))
+        g.add(node, _pk("condition"), _zh(incentive.condition))
+        g.add(node, _pk("text"), _zh(incentive.text))
+        g.add(node, _pk("inMeasure"), measure_nodes.get(incentive.measure_id) if incentive.measure_id else None)
+        g.add(node, _pk("order"), _int(order))
+        g.evidence(node, incentive.start, incentive.end)
 
     # ---- leading groups and their members
     groups: dict[str, NamedNode] = {}

@@ -149,8 +149,9 @@ def _beneficiary_and_condition(sentence: str, first_amount: int) -> tuple[str | 
     phrase = phrase.strip(" \u3000,，;；:：")
     if not phrase:
         return None, None
-    if not opener:   # no "对X": the words before the grant say when, not who
-        return None, phrase
+    if not opener:   # no "对X": "…的企业，给予" still names who; otherwise the words say when
+        m = re.fullmatch(r"(?P<cond>.{2,}?)的(?P<who>[\u4e00-\u9fff]{1,6})", phrase)
+        return (m.group("who"), m.group("cond")) if m else (None, phrase)
     if "的" in phrase:
         condition, _, tail = phrase.rpartition("的")
         tail, _, rest = tail.replace("，", ",").partition(",")
