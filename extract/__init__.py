@@ -9,6 +9,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from .coverage import find_uncovered
 from .result import EXTRACTOR_VERSION, ExtractionResult, Section
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -31,7 +32,7 @@ def extract_text(text: str, source: str = "<text>", *, path: str = "", sha256: s
             start=h.start, end=h.end)
         for h in outline.headings
     ]
-    return ExtractionResult(
+    result = ExtractionResult(
         source=source, path=path or source,
         sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
         encoding=encoding, format=format, text=text, plan=state["plan"], sections=sections,
@@ -39,7 +40,10 @@ def extract_text(text: str, source: str = "<text>", *, path: str = "", sha256: s
         agencies=state["agencies"], citations=state["citations"], targets=state["targets"],
         incentives=state.get("incentives", []),
         people=state["people"], places=state.get("places", []), warnings=list(warnings or []),
+        decisions=list(outline.decisions),
     )
+    result.uncovered = find_uncovered(result, outline.header_end)
+    return result
 
 
 def extract_path(path: str | Path, source: str | None = None) -> ExtractionResult:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .headings import Candidate, candidates_in_line
+from .result import Decision
 from .textutil import CJK, LP, RP, Line, iter_lines, nfkc_key
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
@@ -84,16 +85,6 @@ class Heading:
     style: str = ""      # marker style (extract/patterns/heading_markers.jsonl), "annex" for 附件
     value: int = 0       # the number as an integer
     annex: str | None = None   # id of the annex heading it lies in
-
-
-@dataclass
-class Decision:
-    """Why a span became (or did not become) part of the structure: shown by `extract --explain`."""
-
-    start: int
-    end: int
-    what: str            # "heading", "not-heading", "annex", "title", "measure", "not-measure", "meta:<field>" ...
-    reason: str
 
 
 @dataclass

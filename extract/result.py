@@ -175,6 +175,30 @@ class PlaceMention:
 
 
 @dataclass
+class Decision:
+    """Why a span became (or did not become) a heading, measure or metadata field: the trail that
+    `policykg extract FILE --explain` shows (extract/outline.py, components/measures.py, plan_meta.py)."""
+
+    start: int
+    end: int
+    what: str                # "heading", "not-heading", "annex", "title", "measure", "not-measure", "meta:<field>" ...
+    reason: str
+
+
+@dataclass
+class UncoveredCue:
+    """A line that carries a cue (a responsibility label, a number with a unit, 附件, a 发文字号)
+    but produced nothing of that kind: where to look on a plan the rules do not yet read
+    (extract/coverage.py; cues in extract/patterns/cues.json)."""
+
+    kind: str                # "responsibility" | "quantity" | "annex" | "doc_number"
+    line: int                # 1-based line number in the cleaned text
+    start: int
+    end: int
+    text: str                # the line, cut to 120 characters
+
+
+@dataclass
 class ExtractionResult:
     source: str              # the file's name (the `source` column of every query)
     path: str                # where it was read from
@@ -193,6 +217,8 @@ class ExtractionResult:
     people: list[Person] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    uncovered: list[UncoveredCue] = field(default_factory=list)
     extractor_version: str = EXTRACTOR_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -212,6 +238,6 @@ class ExtractionResult:
         for name, klass in [("sections", Section), ("measures", Measure),
                             ("responsibilities", Responsibility), ("agencies", Agency),
                             ("citations", Citation), ("targets", Target), ("incentives", Incentive), ("people", Person),
-                            ("places", PlaceMention)]:
+                            ("places", PlaceMention), ("decisions", Decision), ("uncovered", UncoveredCue)]:
             kwargs[name] = [build(klass, x) for x in data.get(name, [])]
         return cls(**kwargs)

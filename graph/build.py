@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +50,7 @@ class BuildReport:
     ingested: list[str] = field(default_factory=list)              # paths written to the store
     failed: list[tuple[str, str]] = field(default_factory=list)    # (path, one-line problem)
     warnings: list[str] = field(default_factory=list)              # one line each
+    coverage: list[str] = field(default_factory=list)              # per plan: cues that produced nothing
     quads_written: int = 0  # quads of the documents written (not counted by len(store): at 10k plans that is ~10 s)
     bulk: bool = False  # whether the documents went through the bulk loader (graph/writer.py)
 
@@ -283,6 +284,10 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
         if problem is None:
             report.ingested.append(readable_name(str(item.path)))
             report.quads_written += item.quads
+            if item.uncovered:
+                kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(item.uncovered).items()))
+                report.coverage.append(f"{readable_name(str(item.path))}: {len(item.uncovered)} lines with cues "
+                                       f"produced nothing ({kinds}); see policykg extract FILE --explain")
         else:
             report.failed.append((readable_name(str(item.path)), problem))
         if progress is not None:
@@ -320,7 +325,8 @@ def prepare_document(item: Extracted) -> Prepared:
         return Prepared(item.path, problem=_one_line(str(e)))
     except Exception as e:  # a bug in rdf.py must not stop the other files
         return Prepared(item.path, problem=_internal(e))
-    return Prepared(item.path, graph.value, data, len(quads))
+    return Prepared(item.path, graph.value, data, len(quads),
+                    uncovered=tuple(u.kind for u in item.result.uncovered))
 
 
 def _prepare_serial(files: list[PlanFile]) -> Iterator[Prepared]:

@@ -285,6 +285,7 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
     g.add(graph, _n(PROV, "wasGeneratedBy"), activity)
     g.add(graph, _n(PROV, "wasDerivedFrom"), source_file)
     g.add_all(graph, _pk("warning"), (_str(w) for w in result.warnings))
+    g.add_all(graph, _pk("uncoveredCue"), (_str(f"{u.kind} L{u.line}: {u.text}") for u in result.uncovered))
     g.types(source_file, _pk("SourceFile"), _n(PROV, "Entity"))
     g.add(source_file, D_TITLE, _str(result.source))
     g.add(source_file, _pk("sha256"), _str(result.sha256))

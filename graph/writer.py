@@ -53,6 +53,7 @@ class Prepared:
     nquads: bytes = b""      # every quad of the document, all in `graph`
     quads: int = 0
     problem: str | None = None
+    uncovered: tuple[str, ...] = ()   # kinds of the lines whose cues produced nothing (extract/coverage.py)
 
 
 # done(item, problem): called once per item, in input order; problem is None when it was written.

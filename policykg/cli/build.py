@@ -60,6 +60,8 @@ def build_cli(
 
     for message in report.warnings:
         warn(message)
+    for message in report.coverage:
+        typer.echo(f"check: {message}", err=True)
     for path, problem in report.failed:
         fail(f"{path}: {problem}")
     summary = ", ".join(f"{counts[k]} {label}" for k, label in [

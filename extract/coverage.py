@@ -1,0 +1,71 @@
+"""Coverage: lines that carry a cue but produced nothing, so misses show on plans nobody has seen.
+
+Input: a finished ExtractionResult. Output: `UncoveredCue`s, one per line and cue kind:
+- responsibility: a unit label or a (…牵头/负责/配合) bracket in a line no responsibility points into;
+- quantity: a number with a unit in a goals/tasks part where no target or incentive was found;
+- annex: a 附件 line after the body with no measure after it (only when the annex title reads as a
+  task list, target table or member list);
+- doc_number: a 发文字号 pattern in the header that is neither the plan's nor a citation's.
+Cues are data (extract/patterns/cues.json). `policykg build` reports the counts per plan, the
+`coverage` named query lists plans that look under-extracted, `policykg extract FILE --explain`
+shows the lines.
+"""
+from __future__ import annotations
+
+import re
+
+from .result import ExtractionResult, UncoveredCue
+from .textutil import iter_lines
+
+_QUANTITY_PARTS = {"goals", "tasks", "projects", "other", "annex", "safeguards"}
+_ANNEX_CONTENT = re.compile(r"任务|分工|清单|指标|目标|名单|成员|责任")
+
+
+def _cues() -> dict[str, re.Pattern]:
+    from .components.measures import cues
+
+    return cues()
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[UncoveredCue]:
+    cues = _cues()
+    text = result.text
+    resp_spans = [(r.start, r.end) for r in result.responsibilities]
+    quantity_spans = [(t.start, t.end) for t in result.targets]
+    quantity_spans += [(i.start, i.end) for i in getattr(result, "incentives", [])]
+    doc_spans = [(c.start, c.end + 40) for c in result.citations]
+    if "doc_number" in result.plan.evidence:
+        ev = result.plan.evidence["doc_number"]
+        doc_spans.append((ev.start, ev.end))
+    kinds = [(s.start, s.end, s.kind) for s in result.sections if s.level <= 1]
+    measure_starts = [m.start for m in result.measures]
+    out: list[UncoveredCue] = []
+    for number, line in enumerate(iter_lines(text), 1):
+        raw = line.text.strip()
+        if not raw:
+            continue
+
+        def add(kind: str) -> None:
+            out.append(UncoveredCue(kind=kind, line=number, start=line.start, end=line.end, text=raw[:120]))
+
+        if cues["responsibility"].search(line.text) and not _covered(resp_spans, line.start, line.end) \
+                and line.start >= header_end:
+            add("responsibility")
+        part = next((k for s, e, k in kinds if s <= line.start < e), None)
+        if part in _QUANTITY_PARTS and cues["quantity"].search(line.text) and \
+                not _covered(quantity_spans, line.start, line.end) and re.search(r"到|达|超|以上|不少于|力争|新增|累计|突破|培育|建成|建设", line.text):
+            add("quantity")
+        if cues["annex"].match(line.text) and len(raw) <= 60 and line.start >= header_end and result.measures \
+                and _ANNEX_CONTENT.search(text[line.start:line.start + 80]) \
+                and not any(s > line.start for s in measure_starts) and not result.people and not result.targets:
+            add("annex")
+        numbers = {re.sub(r"\s+", "", m.group(0)) for m in cues["doc_number"].finditer(line.text)}
+        known = {result.plan.doc_number} | {c.doc_number for c in result.citations}
+        if numbers and line.start < max(header_end, 1) and not numbers <= known and \
+                not _covered(doc_spans, line.start, line.end):
+            add("doc_number")
+    return out
