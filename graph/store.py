@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from policykg.errors import PolicyKGError, QueryFailed, StoreLocked, StoreNotFound
+from policykg.errors import PolicyKGError, QueryFailed, StoreDamaged, StoreLocked, StoreNotFound
 
 if TYPE_CHECKING:  # only for type hints: queries/ imports nothing from here either
     from policykg.queries import NamedQuery
@@ -127,7 +127,11 @@ class Store:
         except OSError as e:
             if "lock" in str(e).lower():
                 raise StoreLocked(str(folder)) from None
-            raise PolicyKGError(f"cannot open the store at {folder}: {e}") from None
+            if isinstance(e, PermissionError) or "permission denied" in str(e).lower():
+                raise PolicyKGError(f"cannot open the store at {folder}: permission denied") from None
+            raise PolicyKGError(f"cannot open the store at {folder}: {_one_line(e)}") from None
+        except RuntimeError as e:  # RocksDB's "Corruption: ..." (a damaged file, a copy cut short)
+            raise StoreDamaged(str(folder), _first_sentence(e)) from None
         return cls(raw, folder, read_only=read_only)
 
     @classmethod
@@ -420,6 +424,11 @@ def _detached(error: PolicyKGError) -> PolicyKGError:
 
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
+
+
+def _first_sentence(error: BaseException) -> str:
+    """RocksDB's message up to its first sentence ("Corruption: CURRENT file corrupted")."""
+    return _one_line(str(error).split("  ")[0])[:200]
 
 
 def _last_segment(iri: str) -> str:

@@ -48,7 +48,17 @@ class StoreNotFound(PolicyKGError):
 
 class StoreLocked(PolicyKGError):
     def __init__(self, path: str):
-        super().__init__(f"the store at {path} is in use by another process (a running `policykg serve`?)")
+        super().__init__(f"the store at {path} is locked by another policykg process that has it open for "
+                         "writing (a build, restore, query or other command still running; `policykg serve` "
+                         "opens stores read-only and never takes this lock): wait for it to finish")
+
+
+class StoreDamaged(PolicyKGError):
+    """The database files of a store cannot be read (a disk fault, a copy cut short)."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"the store at {path} is damaged ({problem}); rebuild it with "
+                         f"`policykg build --store NEW PLANS` or `policykg restore DUMP --store NEW`")
 
 
 class QueryFailed(PolicyKGError):

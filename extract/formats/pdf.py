@@ -72,10 +72,22 @@ def _read_pages(PdfReader, data: bytes, where: str, warnings: list[str]) -> list
     except RecursionError:
         raise UnreadableDocument(where, "damaged PDF (nested too deeply)") from None
     except Exception as error:  # noqa: BLE001 - pypdf's errors on damaged input are not typed
+        if _ENCRYPTED.search(data[-_TRAILER_BYTES:]) or type(error).__name__ in _ENCRYPTION_ERRORS:
+            # e.g. AES-256 (R6): pypdf checks even the empty password with AES, which needs an
+            # optional crypto library; either way the text cannot be read without the password
+            raise UnreadableDocument(where, "encrypted PDF: remove the password first") from None
         raise UnreadableDocument(where, f"damaged or truncated PDF ({_short(error)})") from None
     if not pages:
         raise UnreadableDocument(where, "damaged or truncated PDF (no pages)")
+    if reader.is_encrypted and not any(pages) and len(warnings) >= min(len(pages), 10):
+        raise UnreadableDocument(where, "encrypted PDF: remove the password first")  # no page decrypted
     return pages
+
+
+# An /Encrypt entry in the trailer (or the cross-reference stream dictionary, near the end).
+_ENCRYPTED = re.compile(rb"/Encrypt\s*(?:<<|\d+\s+\d+\s+R)")
+_TRAILER_BYTES = 64 * 1024
+_ENCRYPTION_ERRORS = frozenset({"DependencyError", "FileNotDecryptedError", "WrongPasswordError"})
 
 
 def _opens_without_password(reader) -> bool:

@@ -58,6 +58,13 @@ def handle_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except PolicyKGError as e:
             message, code = str(e), 1
+        except (RuntimeError, OSError) as e:
+            if "Corruption" not in str(e):  # not the store's database: a bug, keep its traceback
+                raise
+            # RocksDB found a damaged file after the store opened (Store.open catches the rest)
+            message = (f"the store is damaged ({' '.join(str(e).split('  ')[0].split())[:200]}); "
+                       "rebuild it with `policykg build --store NEW PLANS` or `policykg restore DUMP --store NEW`")
+            code = 1
         except KeyboardInterrupt:
             message, code = "interrupted", 130
         # Raised outside the except block on purpose: the error and its traceback (whose frames

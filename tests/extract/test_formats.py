@@ -189,3 +189,25 @@ def test_formats_html_nested_tables_too_deep_are_refused_with_a_reason():
     cells = "<table><tr><td>" * 400 + PLAN + "</td></tr></table>" * 400
     with pytest.raises(UnreadableDocument, match="nested more than 200 levels"):
         load_bytes(f"<html><body>{cells}</body></html>".encode("utf-8"), "tables.html")
+
+
+def with_encryption(pdf: bytes, revision: int) -> bytes:
+    """`pdf` with a Standard security handler entry in its trailer (random keys: no password
+    opens it). R6 is AES-256, whose password check itself needs AES (issue #20)."""
+    v, cfm, length = {4: (4, b"/AESV2", 16), 6: (5, b"/AESV3", 32)}[revision]
+    size = 48 if revision == 6 else 32
+    entry = (b"/Encrypt << /Filter /Standard /V %d /R %d /Length %d /P -1028 /O <" % (v, revision, length * 8)
+             + b"11" * size + b"> /U <" + b"22" * size + b"> /OE <" + b"33" * 32 + b"> /UE <" + b"44" * 32
+             + b"> /Perms <" + b"55" * 16 + b"> /CF << /StdCF << /CFM " + cfm
+             + b" /AuthEvent /DocOpen /Length %d >> >> /StmF /StdCF /StrF /StdCF >>\n" % length)
+    at = pdf.index(b"<<", pdf.rfind(b"trailer")) + 2
+    return pdf[:at] + entry + pdf[at:]
+
+
+@pytest.mark.parametrize("revision", [4, 6], ids=["AES-128", "AES-256"])
+def test_formats_pdf_encrypted_says_remove_the_password(revision: int):
+    pytest.importorskip("reportlab")
+    data = with_encryption(to_pdf(PLAN), revision)
+    with pytest.raises(UnreadableDocument) as caught:
+        load_bytes(data, "locked.pdf")
+    assert caught.value.problem == "encrypted PDF: remove the password first"

@@ -69,7 +69,7 @@ def test_store_open_locked_by_another_process(tmp_path: Path):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "open"
-        with pytest.raises(StoreLocked, match="in use by another process"):
+        with pytest.raises(StoreLocked, match="locked by another policykg process"):
             Store.open(folder)
     finally:
         holder.communicate("")
