@@ -60,3 +60,24 @@ def test_incentives_round_trip_and_do_not_become_targets():
     assert r.targets == [] and len(r.incentives) == 1
     again = ExtractionResult.from_dict(json.loads(json.dumps(r.to_dict(), ensure_ascii=False)))
     assert again == r
+
+
+def test_incentives_reach_the_graph_the_named_query_and_the_plan_page():
+    import pyoxigraph as ox
+
+    from policykg.graph.rdf import result_to_quads
+    from policykg.queries import run_query
+    from policykg.viz.web.plan_text import plan_page
+
+    text = f"{PLAN}\n一、支持措施\n（一）加大支持。对新认定的<示范>企业，按投资额的5%给予补助，最高不超过20万元。"
+    r = extract_text(text, "t.txt")
+    store = ox.Store()
+    store.extend(result_to_quads(r)[1])
+    columns, rows = run_query(store, "incentives", {})
+    row = dict(zip(columns, rows[0]))
+    assert (row["kind"], row["rate"], row["amount"], row["unit"], row["cap"], row["base_value"]) == \
+        ("补助", "5", "20", "万元", "true", "200000")
+    assert (row["beneficiary"], row["condition"], row["measure_no"]) == ("<示范>企业", "新认定", "(一)")
+    page = plan_page(store, "t.txt")
+    assert page.counts.get("incentive") == 1 and 'class="hl hl-incentive"' in page.html
+    assert "<示范>" not in page.html and "&lt;示范&gt;" in page.html

@@ -235,7 +235,7 @@ class WebApp:
             names = ", ".join(d.source or "?" for d in self.store.documents())
             raise WebError(404, "No such plan", f"no plan with source {source!r}; plans: {names}")
         exports = {name: f"/queries/{name}.csv?" + urlencode({"source": source})
-                   for name in ("measures", "responsibilities", "citations", "targets", "people")}
+                   for name in ("measures", "responsibilities", "citations", "targets", "incentives", "people")}
         return self.render("plan.html", page=page, exports=exports,
                            subgraph_exports=export_links("plan", source),
                            plan_view="/viz/plan?" + urlencode({"source": source}))

@@ -1,5 +1,5 @@
 """The plan page's text: a plan's whole cleaned text with its measures, agencies (through their
-assignments), citations and targets highlighted from their evidence spans and linked.
+assignments), citations, targets and incentives highlighted from their evidence spans and linked.
 
 `plan_page(raw, source)` finds the document graph by its `dcterms:source`, reads the spans with
 one SPARQL query (the graph bound by substitution, never spliced) and returns escaped HTML
@@ -21,7 +21,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 # item class -> css kind; measures wrap the others
 KINDS = {PK + "Measure": "measure", PK + "Assignment": "agency", PK + "Citation": "citation",
-         PK + "Target": "target"}
+         PK + "Target": "target", PK + "Incentive": "incentive"}
 
 _SPANS = """
 PREFIX pk: <https://w3id.org/policykg/ns#>
@@ -30,7 +30,7 @@ SELECT ?g ?item ?type ?start ?end ?agency ?no WHERE {
   GRAPH ?g {
     ?item pk:evidence ?sel ; a ?type .
     ?sel oa:start ?start ; oa:end ?end .
-    VALUES ?type { pk:Measure pk:Assignment pk:Citation pk:Target }
+    VALUES ?type { pk:Measure pk:Assignment pk:Citation pk:Target pk:Incentive }
     OPTIONAL { ?item pk:agency ?agency }
     OPTIONAL { ?item pk:measureNo ?no }
   }
