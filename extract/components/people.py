@@ -56,6 +56,8 @@ def _patterns() -> dict:
         # '组长由市长张三担任' / '由副市长李四任副组长' / '黄瑾兼任办公室主任'
         "role_by": re.compile(rf"(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))由{holder}(?:同志)?(?:担任|兼任|出任)"),
         "by_role": re.compile(rf"由{holder}(?:同志)?(?:任|担任|兼任)(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))"),
+        # '…，副市长孙二强任副组长': a named holder at the start of a clause
+        "clause_role": re.compile(rf"(?:^|(?<=[,，;；。\n]))(?P<holders>[^,，。;；:：\n由]{{2,40}}?)(?:同志)?(?:任|担任|兼任)(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))", re.M),
         "concurrent": re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:同志)?兼任(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:副)?(?:主任|联络员|秘书长))"),
         "vague": re.compile(_alternation(r["vague_posts"])),
     }
@@ -70,6 +72,7 @@ def _spaced_roles() -> re.Pattern:
 
 def _role_for(label: str) -> str | None:
     label = re.sub(r"\s+", "", label)
+    label = re.sub(rf"^(?:{_alternation(roles()['bodies'])})(?=.)", "", label)   # '专班组长' -> 组长
     known = roles()["roles"]
     if label in known:
         return label
@@ -112,6 +115,8 @@ def split_name_post(rest: str) -> tuple[str | None, str | None]:
         name, post = parts[0], "".join(parts[1:])
         if _is_name(name):
             return name, post
+        if _is_name(parts[-1]) and _title_re().search("".join(parts[:-1])):
+            return parts[-1], "".join(parts[:-1])   # 'POST NAME': '市政府市长  钱一鸣'
         if len(parts) == 2 and len(parts[0]) == 1 and len(parts[1]) in (1, 2) and _is_name(parts[0] + parts[1]):
             return parts[0] + parts[1], None
         return None, "".join(parts)
@@ -301,10 +306,12 @@ def _prose_holders(text: str, listed: list[Person], group: str | None) -> list[P
     for m in pats["concurrent"].finditer(text):
         name = re.sub(r"^(?:由|并|,|，)", "", m.group("name"))
         add(m.group("role"), name, None, m.start(), m.end())
-    for key in ("role_by", "by_role"):
+    for key in ("role_by", "by_role", "clause_role"):
         for m in pats[key].finditer(text):
             for holder in re.split(r"[、和]", m.group("holders")):
                 name, post = split_holder(holder)
+                if key == "clause_role" and not (name and post and _starts_post(post)):
+                    continue   # without 由, only '<post><name>任…' is trusted
                 if name or post:
                     add(m.group("role"), name, post, m.start(), m.end())
     return found

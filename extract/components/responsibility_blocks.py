@@ -78,7 +78,9 @@ def _grammar() -> dict:
         "not_bare": re.compile(_alternation(v["not_unit_brackets"])),
         "generic": re.compile(rf"^(?:{_alternation(v['unit_generic_heads'])})"),
         "page": re.compile(v["page_number_line"], re.M),
+        "not_in_name": re.compile(_alternation(v["not_in_unit_names"])),
         "label_start": re.compile(rf"^(?:{label_alt})\s*"),
+        "label_spaced": re.compile(rf"^[ \t\u3000]*(?:【\s*)?(?P<label>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=\S)"),
     }
 
 
@@ -113,12 +115,12 @@ def looks_like_unit(name: str) -> bool:
     '各…' collectives ('各县(市、区)', '各区、市政府') too. A bare place name is not a unit."""
     if not name or len(name) < 2 or len(name) > 40 or not _CJK.search(name):
         return False
-    if re.search(r"[。；;:：,，\s\d]", name) or lookup(name) is not None:
+    if re.search(r"[。；;:：,，\s\d]", name) or _grammar()["not_in_name"].search(name) or lookup(name) is not None:
         return False
     if AGENCY_END.search(name):
         return True
-    if _COLLECTIVE_PLACES.match(name):
-        return True
+    if name.startswith("各"):   # a collective: its head must say what it is
+        return bool(_COLLECTIVE_PLACES.match(name))
     try:
         from policykg.ontology.vocab import classify_agency
     except ImportError:   # the vocabulary is not shipped: endings alone decide
@@ -386,18 +388,32 @@ def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, 
     """Label lines and inline labels outside brackets: from the first label to the end of its line."""
     g = _grammar()
     clauses, used = [], []
-    pos = 0
-    for line in body.split("\n"):
+    lines = body.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    k = 0
+    while k < len(lines):
+        line, pos = lines[k], starts[k]
+        spaced = g["label_spaced"].match(line)
+        if spaced:   # '责任单位  市科技局': a label at the line start followed by spaces
+            line = line[:spaced.end("label")] + ":" + line[spaced.end("label") + 1:]
         for m in g["label"].finditer(line):
             before = line[:m.start()].rstrip(" \t\u3000")
             if before and before[-1] not in "。；;，,:：)）】]" and not m.group("boxed"):
                 continue   # '确定牵头单位:' in prose is not a label
-            units = parse_labelled(line[m.start():], base + pos + m.start()) or []
+            # a list ending in 、 or , goes on on the next line
+            last = k
+            while last + 1 < len(lines) and re.search(r"[、,，]\s*$", lines[last]) and lines[last + 1].strip():
+                last += 1
+            clause = "\n".join([line] + lines[k + 1:last + 1])[m.start():]
+            units = parse_labelled(clause, base + pos + m.start()) or []
             if units:
                 clauses.append(Clause("label", units, base + pos + m.start()))
-                used.append((pos + m.start(), pos + len(line)))
+                used.append((pos + m.start(), starts[last] + len(lines[last])))
+                k = last
             break
-        pos += len(line) + 1
+        k += 1
     return clauses, used
 
 
@@ -435,7 +451,7 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
     for sentence in re.split(r"(?<=[。；;\n])", body):
         s_start = pos
         pos += len(sentence)
-        if any(a <= s_start < b for a, b in taken):
+        if any(a <= s_start < b for a, b in taken) or PLAN_LEVEL.search(sentence):
             continue
         pieces = _split_top(sentence, ",，。；;\n")
         for piece, offset in pieces:

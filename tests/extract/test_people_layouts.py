@@ -69,3 +69,23 @@ def test_people_layouts_vague_holder_is_not_a_person():
 def test_people_layouts_a_role_word_in_prose_does_not_open_a_list():
     text = "某市知识产权工作方案\n一、重点任务\n1.甲。主任：要加强统筹。\n"
     assert people_of(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # post before name
+    ("附件\n某市知识产权工作领导小组名单\n组　长：市政府市长　钱一鸣\n",
+     [("组长", "钱一鸣", "市政府市长")]),
+    # roles alone on their line, members below
+    ("附件\n某市知识产权工作领导小组名单\n组长：\n钱一鸣 市长\n成员：\n周三立 市科技局局长\n",
+     [("组长", "钱一鸣", "市长"), ("成员", "周三立", "市科技局局长")]),
+    # a role label prefixed with the body's name
+    ("某县知识产权工作专班\n专班组长：钱一鸣　县长\n", [("组长", "钱一鸣", "县长")]),
+    # holders named in clauses with and without 由
+    ("成立某市知识产权工作领导小组，由市长钱一鸣任组长，副市长孙二强任副组长。\n",
+     [("组长", "钱一鸣", "市长"), ("副组长", "孙二强", "副市长")]),
+    # a member table with the role in the last column
+    ("附件\n某市知识产权工作领导小组名单\n序号 | 姓名 | 单位 | 职务 | 小组职务\n1 | 钱一鸣 | 市政府 | 市长 | 组长\n"
+     "2 | 周三立 | 市科技局 | 局长 | 成员\n", [("组长", "钱一鸣", "市政府市长"), ("成员", "周三立", "市科技局局长")]),
+])
+def test_people_layouts_more_forms(text, expected):
+    assert people_of(text) == expected

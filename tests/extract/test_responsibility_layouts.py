@@ -63,6 +63,14 @@ L, S = "lead", "support"
      [("市科技局", S), ("市财政局", S), ("甲区政府", S), ("乙区政府", S), ("市农科院", S)]),
     # inline label after the text on the same line
     ("做好服务。责任单位：市税务局、市商务局", [("市税务局", S), ("市商务局", S)]),
+    # a label at the line start followed by spaces, no colon
+    ("\n责任单位　市税务局、市商务局", [("市税务局", S), ("市商务局", S)]),
+    # a label list that goes on on the next line after a trailing 、
+    ("\n牵头单位：市税务局\n配合单位：市商务局、\n市外办", [("市税务局", L), ("市商务局", S), ("市外办", S)]),
+    # a collective with a verb glued to it is not a unit name
+    ("（市发改委、市财政局按职责分工负责；各县区政府落实）", [("市发改委", S), ("市财政局", S), ("各县区政府", S)]),
+    # a lead mark inside a list without a label
+    ("（市水利局（牵头）、市林业局）", [("市水利局", L), ("市林业局", S)]),
 ])
 def test_responsibility_layouts_bracket_and_label_clauses(block, expected):
     assert units_of(f"1.做好某项工作。推进相关事项落实。{block}\n") == expected
