@@ -292,6 +292,23 @@ def _sequence_reason(cand: Candidate, scope: _Scope, region_last: dict[str, int]
     return None
 
 
+def _width(line: str) -> int:
+    """Display width: CJK and full-width characters count two."""
+    return len(line) + sum(1 for ch in line if ord(ch) > 0x2e80)
+
+
+def hard_wrap_width(lines: list[Line]) -> int | None:
+    """The width at which the text was hard-wrapped (a copy of a PDF's lines), or None: most long
+    lines end within a few columns of one width."""
+    widths = [_width(ln.text.strip()) for ln in lines if len(ln.text.strip()) >= 8]
+    if len(widths) < 12:
+        return None
+    widths.sort()
+    top = widths[int(0.9 * (len(widths) - 1))]
+    near = sum(1 for w in widths if top - 4 <= w <= top + 2)
+    return top - 4 if top >= 24 and near >= 0.4 * len(widths) else None
+
+
 def parse_outline(text: str) -> Outline:
     lines = list(iter_lines(text))
     title, t_start, t_end, notice_title, notice_span, header_end, title_from = find_title(lines)
@@ -301,6 +318,7 @@ def parse_outline(text: str) -> Outline:
     if title:
         out.note(t_start if t_start is not None else 0, t_end if t_end is not None else header_end, "title",
                  f"plan title from the {title_from}")
+    wrap_width = hard_wrap_width(lines)
     body_lines = [ln for ln in lines if ln.end > header_end]
     # every candidate first, so a list's opener can look ahead for its "2"
     per_line: list[tuple[Line, list[Candidate]]] = []
@@ -334,6 +352,8 @@ def parse_outline(text: str) -> Outline:
                 nxt = next((ln for ln, _ in per_line if ln.start > line.start and ln.text.strip()), None)
                 title_text = nxt.text.strip()[:60] if nxt else ""
             kind = classify_section(title_text)
+            if kind == "other" and _title_line(re.sub(r"\s+", "", title_text)):
+                kind = "plan"   # the attachment is a plan of its own: its parts are read like a body
             counter += 1
             annex = Heading(id=f"s{counter}", level=0, marker=f"附件{m_annex.group('no')}", number=m_annex.group("no"),
                             title=title_text, label=stripped, kind="annex" if kind == "other" else kind, parent=None,
@@ -377,6 +397,11 @@ def parse_outline(text: str) -> Outline:
             rest = text[cand.rest_start:cand.line_end]
             if cand.inline or cand.line_end < line.end:
                 rest = re.split(r"[\s\u3000]", rest.strip(), maxsplit=1)[0]   # a run-in heading ends at a space
+            elif wrap_width and _width(line.text.strip()) >= wrap_width and not re.search(r"[。!！?？]", rest):
+                # a hard-wrapped line (text copied from a PDF): the heading goes on on the next line
+                nxt = text[line.end + 1:text.find("\n", line.end + 1) if "\n" in text[line.end + 1:] else len(text)]
+                if nxt.strip() and not candidates_in_line(text, Line(nxt, line.end + 1), inline=False):
+                    rest = rest.rstrip() + nxt.strip()
             title_text = heading_title(rest)
             tops = [h for h, _ in stack if h.style != "annex"]
             if not tops:

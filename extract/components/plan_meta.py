@@ -117,12 +117,30 @@ def _most_specific(chain: list[list[Place]], evidence: list[str | None]) -> Plac
             # a later name of the chain may settle it (通州区江苏省…: the province named after)
             later = [p for rest in chain[chain.index(cands) + 1:] for p in rest]
             within = [p for p in inside if any(q.contains(p) for q in later)]
-            pick = within[0] if len(within) == 1 else choose_by_evidence(inside, *evidence)
+            pick = within[0] if len(within) == 1 else (choose_by_evidence(inside, *evidence[:2])
+                                                       or _by_parent_mentions(inside, evidence))
         if pick is None:
             return chosen
         if chosen is None or chosen.contains(pick):
             chosen = pick
     return chosen
+
+
+def _by_parent_mentions(candidates: list[Place], texts: list[str | None]) -> Place | None:
+    """Units of the same name (鼓楼区 in 南京, 福州, 徐州, 开封): the one whose prefecture or
+    province the texts name most, when one clearly leads."""
+    def score(p: Place) -> int:
+        total = 0
+        for parent in (parent_of(p), province_of(p)):
+            if parent is not None and parent != p:
+                for text in texts:
+                    if text:
+                        total += text.count(parent.name) + (text.count(parent.short) if len(parent.short) >= 2 else 0)
+        return total
+    ranked = sorted(((score(p), p) for p in candidates), key=lambda item: -item[0])
+    if ranked and ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        return ranked[0][1]
+    return None
 
 
 def _scope_level(text: str) -> str | None:

@@ -167,3 +167,9 @@ def test_plan_meta_notice_issuing_two_documents_takes_the_first_printed():
     p = meta(text)
     assert p.title == "怀化市知识产权强市建设工作方案"
     assert p.issued == "2023-01-09"
+
+
+def test_plan_meta_ambiguous_district_settled_by_its_city_named_in_the_text():
+    text = "鼓楼区知识产权强区建设工作方案\n为贯彻福州市知识产权工作部署，结合福州实际，制定本方案。\n一、重点任务\n（一）强化创造。做好。\n"
+    p = meta(text)
+    assert (p.jurisdiction, p.province) == ("福州市鼓楼区", "福建省")

@@ -146,3 +146,26 @@ def test_structure_explain_records_a_reason_for_every_heading():
     whats = {d.what for d in outline.decisions}
     assert {"title", "heading"} <= whats
     assert all(d.reason for d in outline.decisions)
+
+
+def test_structure_hard_wrapped_heading_goes_on_on_the_next_line():
+    import textwrap
+
+    paragraphs = ["一、重点任务"] + [
+        f"（{n}）加强知识产权{t}工作体系和能力建设。持续完善相关制度，强化部门协同，推动各项工作落地见效，形成长效机制。（责任单位：市科技局）"
+        for n, t in zip("一二三四五", ["创造", "运用", "保护", "管理", "服务"])]
+    wrapped = "\n".join(line for p in paragraphs for line in textwrap.wrap(p, 16))
+    r = extract_text(TITLE + "\n" + wrapped, "t.txt")
+    assert [m.title for m in r.measures] == [f"加强知识产权{t}工作体系和能力建设" for t in ["创造", "运用", "保护", "管理", "服务"]]
+
+
+def test_structure_heading_and_body_on_separate_lines_keep_the_short_title():
+    body = "三、保障措施\n（一）加强组织领导\n成立领导小组，统筹推进工作。\n（二）强化经费保障\n安排专项经费。\n"
+    assert measures(body) == [("保障(一)", "加强组织领导"), ("保障(二)", "强化经费保障")]
+
+
+def test_structure_plan_attached_to_a_notice_with_its_own_headings_is_read():
+    text = ("江北市人民政府关于加强知识产权工作的通知\n各区县人民政府：\n一、提高认识\n做好工作。\n二、加强领导\n落实责任。\n"
+            "附件\n江北市知识产权强市建设工作方案\n一、重点任务\n（一）强化专利创造。做好工作。\n（二）加强行政保护。做好工作。\n")
+    r = extract_text(text, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [("(一)", "强化专利创造"), ("(二)", "加强行政保护")]
