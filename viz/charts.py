@@ -115,10 +115,26 @@ def _as_float(text: str | None) -> float | None:
         return None
 
 
+_BASIS = {"level": "水平 level", "cumulative": "累计 cumulative", "per-year": "每年 per year",
+          "growth": "年均增长 growth rate"}
+
+
+def target_axis(row: dict[str, str | None]) -> tuple[str, str]:
+    """(basis, base unit) of a target row: only rows with the same pair may share an axis. A
+    cumulative figure, a per-year figure, a growth rate and a level are different quantities,
+    and so are values in different base units (件 and 家, 元 and %)."""
+    kind = row.get("kind") or ""
+    basis = ("growth" if kind == "growth" else "cumulative" if kind == "cumulative"
+             else "per-year" if (row.get("annual") or "").lower() == "true" else "level")
+    return basis, row.get("base_unit") or row.get("unit") or ""
+
+
 def indicator_chart(store: Store, out_dir: Path, indicator: str | None = None) -> list[Path]:
-    """One indicator's target values by deadline year, one series per city. With no indicator,
-    the one set by the most cities (then most targets). Targets in another unit than the
-    indicator's commonest are left out (the title says how many)."""
+    """One indicator's target values by deadline year, one series per city, and one panel per
+    axis (target_axis): a cumulative and a per-year target, or values in different units, never
+    share an axis; each panel's y label names its basis and unit. Within a panel values in one
+    printed unit are drawn as printed, mixed scales (万件 and 件) in base units. With no
+    indicator, the one set by the most cities (then most targets)."""
     rows = [r for r in target_rows(store, indicator) if r["year"] and _as_float(r["value"]) is not None]
     if not rows:
         raise NothingToShow("targets with a value and a year for indicator", indicator or "(any)", [])
@@ -131,27 +147,37 @@ def indicator_chart(store: Store, out_dir: Path, indicator: str | None = None) -
         rows = [r for r in rows if r["indicator"] == indicator]
     else:
         indicator = rows[0]["indicator"] or indicator
-    unit = Counter(r["unit"] or "" for r in rows).most_common(1)[0][0]
-    dropped = sum((r["unit"] or "") != unit for r in rows)
-    series: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    panels: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in rows:
-        if (r["unit"] or "") == unit:
-            series[r["city"] or r["source"]].append((int(r["year"]), float(r["value"])))
+        panels[target_axis(r)].append(r)
+    order = sorted(panels, key=lambda axis: (-len(panels[axis]), axis))
     plt = _pyplot(cjk_font())
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    for city in sorted(series):
-        points = sorted(series[city])
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=city)
-        for year, value in points:
-            ax.annotate(f"{value:g}", (year, value), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    years = sorted({year for points in series.values() for year, _ in points})
-    ax.set_xticks(years, [str(y) for y in years])
-    ax.set_xlabel("目标年份 deadline year")
-    ax.set_ylabel(f"目标值 target ({unit})" if unit else "目标值 target")
-    note = f"(另有 {dropped} 个其他单位的目标未画出)" if dropped else ""
-    ax.set_title(f"{indicator}{note}")
-    ax.grid(alpha=0.3)
-    ax.legend(title="城市 city", fontsize=8)
+    fig, axes = plt.subplots(len(order), 1, figsize=(7.5, 3.2 + 2.6 * len(order)), squeeze=False)
+    for ax, axis in zip(axes[:, 0], order):
+        basis, base_unit = axis
+        group = panels[axis]
+        printed_units = {r["unit"] or "" for r in group}
+        as_printed = len(printed_units) == 1
+        unit = next(iter(printed_units)) if as_printed else base_unit
+        series: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for r in group:
+            value = _as_float(r["value"]) if as_printed else _as_float(r.get("base_value"))
+            if value is not None:
+                series[r["city"] or r["source"]].append((int(r["year"]), value))
+        for city in sorted(series):
+            points = sorted(series[city])
+            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=city)
+            for year, value in points:
+                ax.annotate(f"{value:g}", (year, value), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        years = sorted({year for points in series.values() for year, _ in points})
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.set_xlabel("目标年份 deadline year")
+        ax.set_ylabel(f"{_BASIS[basis]}" + (f" ({unit})" if unit else ""))
+        ax.grid(alpha=0.3)
+        ax.legend(title="城市 city", fontsize=8)
+    note = f"(分 {len(order)} 个坐标轴:口径或单位不同 · {len(order)} axes: different basis or unit)" if len(order) > 1 else ""
+    axes[0, 0].set_title(f"{indicator}{note}")
+    fig.tight_layout()
     paths = _save(fig, out_dir, "indicator_targets")
     plt.close(fig)
     return paths

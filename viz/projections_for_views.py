@@ -343,7 +343,7 @@ def agency_graph(store: Store, agency: str) -> tuple[nx.Graph, list[str]]:
 
 _TARGETS = """
 SELECT ?source ?plan ?title ?city ?target ?indicator ?printed ?value ?value_max ?unit ?year
-       ?comparator ?text
+       ?comparator ?text ?kind ?annual ?base_value ?base_unit
 WHERE {
   GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
     ?target a pk:Target ; pk:indicatorLabel ?printed .
@@ -351,9 +351,13 @@ WHERE {
     OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
     OPTIONAL { ?target pk:value ?value } OPTIONAL { ?target pk:valueMax ?value_max }
     OPTIONAL { ?target pk:unit ?unit } OPTIONAL { ?target pk:deadlineYear ?year }
-    OPTIONAL { ?target pk:comparator ?comparator } OPTIONAL { ?target pk:text ?text } }
-  # the indicator vocabulary's name when the target is linked to one, else the printed name
-  OPTIONAL { ?canonical skos:prefLabel ?canonical_label FILTER(LANG(?canonical_label) = "zh") }
+    OPTIONAL { ?target pk:comparator ?comparator } OPTIONAL { ?target pk:text ?text }
+    OPTIONAL { ?target pk:targetKind ?kind } OPTIONAL { ?target pk:annual ?annual }
+    OPTIONAL { ?target pk:baseValue ?base_value } OPTIONAL { ?target pk:baseUnit ?base_unit } }
+  # the indicator vocabulary's name when the target is linked to one, else the printed name;
+  # pk:none names no concept (an unbound ?canonical would match every prefLabel of the store)
+  BIND(COALESCE(?canonical, pk:none) AS ?canonical_key)
+  OPTIONAL { ?canonical_key skos:prefLabel ?canonical_label FILTER(LANG(?canonical_label) = "zh") }
   BIND(STR(COALESCE(?canonical_label, ?printed)) AS ?indicator) }
 """
 _COMPARATOR = {">=": "≥", "<=": "≤", "=": "", "range": ""}
