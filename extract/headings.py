@@ -56,6 +56,14 @@ def marker_styles() -> tuple[MarkerStyle, ...]:
                  for r in rows)
 
 
+@lru_cache(maxsize=1)
+def part_styles() -> frozenset[str]:
+    """Styles that print a plan's parts (第一部分, 一、): what measures are grouped under."""
+    rows = [json.loads(x) for x in (PATTERNS / "heading_markers.jsonl").read_text(encoding="utf-8").splitlines()
+            if x.strip()]
+    return frozenset(r["style"] for r in rows if r.get("part"))
+
+
 def marker_number(marker: str) -> int | None:
     if marker.isdigit():
         return int(marker)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .headings import Candidate, candidates_in_line
+from .headings import Candidate, candidates_in_line, part_styles
 from .result import Decision
 from .textutil import CJK, LP, RP, Line, iter_lines, nfkc_key
 
@@ -404,12 +404,15 @@ def parse_outline(text: str) -> Outline:
                     rest = rest.rstrip() + nxt.strip()
             title_text = heading_title(rest)
             tops = [h for h, _ in stack if h.style != "annex"]
+            parts = [h for h in tops if h.style in part_styles()]
             if not tops:
                 kind = classify_section(title_text)
                 if annex is not None and kind == "other":
                     kind = annex.kind
             else:
-                kind = tops[0].kind
+                kind = parts[-1].kind if parts else tops[0].kind
+                if cand.style in part_styles() and kind == "other":
+                    kind = classify_section(title_text)   # 一、 under a 第一部分 of no particular kind
             if cand.style == "box":
                 kind = "projects"
             printed = text[cand.start:cand.rest_start].strip(" \u3000\t")

@@ -25,6 +25,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..headings import part_styles
 from ..outline import Heading, Outline, heading_title
 from ..result import Measure
 from ..textutil import iter_lines
@@ -83,14 +84,14 @@ class _Chooser:
         regions = [(None, [h for h in self.kids.get(None, []) if h.style != "annex"])]
         regions += [(a, self.kids.get(a.id, [])) for a in self.outline.headings if a.style == "annex"]
         for annex, tops in regions:
-            sectioned = any(h.style == "cn_dun" for h in tops)
+            sectioned = any(h.style in part_styles() for h in tops)
             for h in tops:
                 kind = h.kind
                 if kind in NOT_MEASURES or (annex is not None and kind == "annex" and not has_block(self.text[h.start:h.end])):
                     self.outline.note(h.start, h.start + len(h.label), "not-measure",
                                       f"part of kind '{kind}' holds no tasks")
                     continue
-                if h.style == "cn_dun":
+                if h.style in part_styles():
                     self.part(h)
                 elif sectioned and annex is None:
                     self.outline.note(h.start, h.start + len(h.label), "not-measure",
@@ -103,7 +104,14 @@ class _Chooser:
         kids = self.kids.get(part.id, [])
         if kids:
             for kid in kids:
-                self.item(kid, part)
+                if kid.style in part_styles():
+                    if kid.kind in NOT_MEASURES:
+                        self.outline.note(kid.start, kid.start + len(kid.label), "not-measure",
+                                          f"part of kind '{kid.kind}' holds no tasks")
+                    else:
+                        self.part(kid)
+                else:
+                    self.item(kid, part)
             return
         if self.paragraphs(part, part.start, part.end, part):
             return

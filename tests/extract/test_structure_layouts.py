@@ -169,3 +169,17 @@ def test_structure_plan_attached_to_a_notice_with_its_own_headings_is_read():
             "附件\n江北市知识产权强市建设工作方案\n一、重点任务\n（一）强化专利创造。做好工作。\n（二）加强行政保护。做好工作。\n")
     r = extract_text(text, "t.txt")
     assert [(m.no, m.title) for m in r.measures] == [("(一)", "强化专利创造"), ("(二)", "加强行政保护")]
+
+
+def test_structure_parts_printed_as_di_yi_bu_fen_hold_their_sections():
+    body = ("第一部分 总体要求\n一、指导思想\n坚持创新。\n第二部分 重点任务\n一、强化知识产权创造\n（一）培育高价值专利。做好工作。\n"
+            "（二）加强商标品牌建设。做好工作。\n二、加强知识产权保护\n（一）严格行政执法。做好工作。\n")
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [(m.no, m.title, m.section) for m in r.measures] == [
+        ("(一)", "培育高价值专利", "一、强化知识产权创造"), ("(二)", "加强商标品牌建设", "一、强化知识产权创造"),
+        ("(一)", "严格行政执法", "二、加强知识产权保护")]
+
+
+def test_structure_number_followed_by_a_full_stop_as_its_dot():
+    body = "一、重点任务\n1。加强统筹协调。做好工作。\n2。优化公共服务。做好工作。\n"
+    assert measures(body) == [("1", "加强统筹协调"), ("2", "优化公共服务")]
