@@ -436,6 +436,7 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
     sentence = text[s_start:s_end]
     granted = [(s_start + a, s_start + b) for a, b in incentive_spans(sentence)]
     governing = None       # (kind, comparator) of the last clause with a target in this sentence
+    governing_annual = False
     bounds = [m.end() for m in _CLAUSE_END.finditer(text, s_start, s_end)]
     clauses, prev = [], s_start
     for b in bounds + [s_end]:
@@ -509,9 +510,11 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                             kind=kind, comparator=comparator,
                             text=text[c_start + len(text[c_start:c_end]) - len(text[c_start:c_end].lstrip(" \u3000,，;；")):c_end].rstrip(",，;；。 "),
                             start=evidence_start, end=n.end, year_inferred=inferred)
-            target.annual = bool(p["annual"].search(text, s_start, n.start)) and kind != "growth"
+            own_verb = bool(lvl or p["count_verb"].search(text, c_start, n.start) or growth)
+            target.annual = kind != "growth" and bool(
+                p["annual"].search(text, c_start, n.start) or (governing_annual and not own_verb))
             produced.append((n, target))
-            governing = (kind, comparator)
+            governing, governing_annual = (kind, comparator), target.annual
         if not subjects and len(produced) > 1:
             heads = _shared_head([t.indicator for _, t in produced])
             for (_, t), ind in zip(produced, heads):
