@@ -62,15 +62,16 @@ def _grammar() -> dict:
     v = vocabulary()
     labels = {**{w: "lead" for w in v["lead_labels"]}, **{w: "support" for w in v["support_labels"]},
               **{w: "other" for w in v["other_labels"]}}
-    verbs = {**{w: "support" for w in v["support_verbs"]}, **{w: "lead" for w in v["lead_verbs"]}}
+    # a role verb: optional manner words ('按职责分工', '分别') and a core verb ('配合', '牵头负责')
+    verb = rf"(?:{_alternation(v['verb_manners'])})*(?:{_alternation(v['lead_verbs'] + v['support_verbs'])})"
     label_alt = _alternation(labels)
     return {
         "labels": labels,
-        "verbs": verbs,
+        "lead_verb": re.compile(_alternation(v["lead_verbs"])),
         # a label opens a list after a colon, or as a 【】 box: "牵头单位:" / "【责任单位】"
         "label": re.compile(rf"(?:【\s*(?P<boxed>{label_alt})\s*】\s*[:：]?|(?P<plain>{label_alt})\s*[:：])"),
-        "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{_alternation(verbs)})$", re.S),
-        "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{_alternation(verbs)})", re.S),
+        "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{verb})$", re.S),
+        "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),
         "mark": re.compile(rf"^(?P<name>.+?)\s*[(（]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）]$"),
         "tail": re.compile(rf"(?:{_alternation(v['list_tails'])})$"),
         "lead_rule": re.compile("|".join(f"(?:{p})" for p in v["lead_rules"])),
@@ -90,6 +91,11 @@ def first_is_lead_rule(text: str) -> re.Match | None:
 
 
 FIRST_IS_LEAD = _grammar()["lead_rule"]   # kept for callers of the old name
+
+
+def role_of_verb(verb: str) -> str:
+    """'牵头负责' / '负责牵头' -> lead; '按职责分工配合' / '分别负责' -> support (负责 alone never leads)."""
+    return "lead" if _grammar()["lead_verb"].search(verb) else "support"
 
 
 @dataclass
@@ -167,7 +173,7 @@ def _strip_item(raw: str) -> tuple[str, int]:
 
 def _split_joined(name: str, offset: int) -> list[tuple[str, int]]:
     """'A及B' / 'A和B' / 'A B' are two units when both sides read as units on their own."""
-    for joiner in (r"\s+", "以及", "及", "和", "与"):
+    for joiner in [r"\s+", *map(re.escape, sorted(vocabulary()["unit_joiners"], key=len, reverse=True))]:
         parts = re.split(f"({joiner})", name)
         if len(parts) < 3:
             continue
@@ -203,7 +209,13 @@ def _shared_heads(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int
                 pending = []
                 continue
             else:
-                out.extend(pending)
+                # '市高新区、经开区管委会': each item takes the head of the last one
+                head = next((h for h in sorted(vocabulary()["shared_heads"], key=len, reverse=True)
+                             if name.endswith(h) and len(name) > len(h)), None)
+                if head and all(looks_like_unit(p + head) for p, _, _ in pending):
+                    out.extend((p + head, s, e) for p, s, e in pending)
+                else:
+                    out.extend(pending)
             pending = []
         out.append((name, start, end))
     return out + pending
@@ -223,7 +235,7 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
         else:
             v = g["verb_end"].match(name)
             if v and v.group("units").strip():
-                own, name = g["verbs"][v.group("verb")], v.group("units")
+                own, name = role_of_verb(v.group("verb")), v.group("units")
                 name, _ = _strip_item(name)
         if not name:
             continue
@@ -265,7 +277,7 @@ def parse_list_clause(text: str, base: int, role: str | None, *, strict: bool) -
             continue
         v = g["verb_end"].match(piece_clean)
         if v and v.group("units").strip():
-            verb_role = g["verbs"][v.group("verb")]
+            verb_role = role_of_verb(v.group("verb"))
             items = parse_items(v.group("units"), base + offset + shift, verb_role, strict=strict)
             if items is None:
                 all_ok = False
@@ -435,7 +447,7 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
             v = g["verb_start"].match(piece)
             if not v:
                 break
-            verb_role = g["verbs"][v.group("verb")]
+            verb_role = role_of_verb(v.group("verb"))
             if k == 0 and verb_role != "lead" and not v.group("verb").startswith("负责"):
                 break
             items = parse_items(v.group("units"), base + m.end() + offset, verb_role, strict=True)
@@ -463,7 +475,7 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
             whole = all(g["verb_end"].match(p.rstrip("。；; ")) for p, _ in pieces)
             if not (duty or whole):
                 continue
-            items = parse_items(v.group("units"), base + s_start + offset, g["verbs"][verb], strict=True)
+            items = parse_items(v.group("units"), base + s_start + offset, role_of_verb(verb), strict=True)
             if not items:
                 continue
             if not duty and any(g["generic"].match(u.name) for u in items):

@@ -69,6 +69,11 @@ L, S = "lead", "support"
     ("\n牵头单位：市税务局\n配合单位：市商务局、\n市外办", [("市税务局", L), ("市商务局", S), ("市外办", S)]),
     # a collective with a verb glued to it is not a unit name
     ("（市发改委、市财政局按职责分工负责；各县区政府落实）", [("市发改委", S), ("市财政局", S), ("各县区政府", S)]),
+    # manner words before the verb, 会同 between two units
+    ("（市农业局、市林业局按职责分别负责）", [("市农业局", S), ("市林业局", S)]),
+    ("（市版权局会同市公安局负责）", [("市版权局", S), ("市公安局", S)]),
+    # a shared head that is not a place: each item takes the head of the last one
+    ("（参与单位：市高新区、市经开区管委会）", [("市高新区管委会", S), ("市经开区管委会", S)]),
     # a lead mark inside a list without a label
     ("（市水利局（牵头）、市林业局）", [("市水利局", L), ("市林业局", S)]),
 ])
