@@ -292,6 +292,15 @@ def _sequence_reason(cand: Candidate, scope: _Scope, region_last: dict[str, int]
     return None
 
 
+def _breaks_off(line: str) -> bool:
+    """A long paragraph whose last character leaves the sentence open (a page or chunk boundary
+    cut it): a number printed at the next line start is not a list item."""
+    if len(line) < 60 or not re.search(r"[\u3400-\u9fff,，、]$", line):
+        return False
+    # a list of units (责任单位:…, or a line ending in a unit's name) ends without a full stop
+    return not re.search(r"(?:单位|部门)\s*[:：]|(?:政府|局|委|办|院|会|中心|部|厅|室|队|所|站|处|公司|集团|行|社)$", line)
+
+
 def _width(line: str) -> int:
     """Display width: CJK and full-width characters count two."""
     return len(line) + sum(1 for ch in line if ord(ch) > 0x2e80)
@@ -340,8 +349,12 @@ def parse_outline(text: str) -> Outline:
         while stack and stack[-1][0].level >= upto_rank:
             stack.pop()[0].end = pos
 
+    previous = ""
     for line, cands in per_line:
         stripped = line.text.strip()
+        broken_off = _breaks_off(previous)
+        if stripped:
+            previous = stripped
         m_annex = _ANNEX.match(stripped)
         if m_annex and out.headings and len(stripped) <= 60 and not re.search(r"[。;；]", stripped):
             # an annex: its own numbering scope; its kind comes from its title (this line or the next)
@@ -381,6 +394,10 @@ def parse_outline(text: str) -> Outline:
             upcoming = flat[index_of[id(cand)] + 1:]
             reason = _sequence_reason(cand, scope, region_last, upcoming,
                                       parent.start if parent is not None and not parent.has_children else None)
+            if reason is not None and broken_off and not cand.inline and cand.rank >= 3:
+                out.note(cand.start, cand.line_end, "not-heading",
+                         f"'{cand.marker}' follows a paragraph that breaks off mid-sentence: a page-chunk marker")
+                continue
             if reason is None:
                 out.note(cand.start, cand.line_end, "not-heading",
                          f"'{cand.marker}' ({cand.style}) does not continue a sequence"

@@ -183,3 +183,12 @@ def test_structure_parts_printed_as_di_yi_bu_fen_hold_their_sections():
 def test_structure_number_followed_by_a_full_stop_as_its_dot():
     body = "一、重点任务\n1。加强统筹协调。做好工作。\n2。优化公共服务。做好工作。\n"
     assert measures(body) == [("1", "加强统筹协调"), ("2", "优化公共服务")]
+
+
+def test_structure_page_chunk_numbers_after_a_broken_off_paragraph_are_not_headings():
+    body = ("一、重点任务\n（一）强化专利创造。实施专利质量提升工程，培育一批高价值专利组合，推动重点产业专利布局，"
+            "支持企业开展海外专利布局，建设专利导航服务基地，提升\n2、产业创新能力。（责任单位：市科技局）\n"
+            "（二）加强行政保护。开展执法。（责任单位：市公安局）\n")
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [("(一)", "强化专利创造"), ("(二)", "加强行政保护")]
+    assert [x.agency for x in r.responsibilities] == ["市科技局", "市公安局"]
