@@ -49,6 +49,7 @@ def _patterns() -> dict:
             rf"(?P<num>{_NUM})\s*(?:(?:{_alt('money_units')}|%|％)?\s*(?:-|—|–|~|～|至|到)\s*(?P<num2>{_NUM})\s*)?"
             rf"(?:(?P<unit>{_alt('money_units')})|(?P<pct>%|％))"),
         "kind": re.compile(_alt("kinds")),
+        "goal_before": re.compile(rf"(?:{_alt('goal_verbs')})\s*$"),
         "grant": re.compile(_alt("grant_verbs")),
         "cap": re.compile(rf"(?:{_alt('cap_words')})"),
         "threshold_before": re.compile(rf"(?:{_alt('threshold_verbs')})\s*$"),
@@ -114,6 +115,9 @@ def _amounts(sentence: str) -> list[tuple[int, int, str]]:
         granting = p["grant"].search(clause) or p["kind"].search(clause) or p["cap"].search(clause)
         if not granting:
             continue
+        before = sentence[c_start:m.start()]
+        if p["goal_before"].search(before) and not p["cap"].search(before[-8:]):
+            continue   # "补助资金年均增长10%", "奖补资金达到1亿元": a goal about the money, a target
         if m.group("pct"):
             out.append((m.start(), m.end(), "rate"))
         else:

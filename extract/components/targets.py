@@ -69,10 +69,13 @@ def _patterns():
         rf"|(?P<y2>(?:19|20)\d\d)\s*年\s*(?:\d{{1,2}}\s*月\s*)?(?:年?底|年?末)?\s*(?:前|之前|以前|底|末)")
     return {
         "number": number, "bare": bare, "fraction": fraction, "deadline": deadline,
-        "head_year": re.compile(r"[\s\u3000]*(?:力争|争取|确保|计划|预计)?\s*(?:在|于)?\s*(?P<y>(?:19|20)\d\d)\s*年"
+        "head_year": re.compile(r"[\s\u3000]*(?:力争|争取|确保|计划|预计)?\s*(?:在|于)?\s*(?:(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*)?"
+                                r"(?P<y>(?:19|20)\d\d)\s*年"
                                 r"\s*(?:度|全年)?\s*(?:[,，:：]|(?=[全各我本]))"),
         "within": re.compile(rf"(?:(?P<from>(?:19|20)\d\d)\s*年(?:起|开始)\s*[,，]?\s*)?(?:用|在)?\s*"
                              rf"(?P<n>[一二三四五六七八九十两]|\d{{1,2}})\s*年(?:内|时间|左右时间)"),
+        "five_year_end": re.compile(r"“?十(?P<n>[一二三四五六七八九])五”?\s*(?:时期|期间)?\s*(?:末|期末|结束时)"),
+        "heading_year": re.compile(r"(?:(?:19|20)\d\d\s*年?\s*(?:\d{1,2}\s*月)?\s*[-—–~至到]\s*)?(?P<y>(?:19|20)\d\d)\s*年"),
         "year_end": re.compile(r"(?:今年|本年度?|当年)?(?<![\d〇○零一二三四五六七八九年])年(?:底|末)(?:前|之前)?|年内"),
         "level_verb": re.compile(rf"(?:{_alt('level_verbs')})\s*$"),
         "count_verb": re.compile(_alt("count_verbs")),
@@ -92,6 +95,7 @@ def _patterns():
 _SENTENCE_END = re.compile(r"[！？!?]|(?<!\d)。|。(?!\d)|\n")   # 。 between digits is a decimal point
 _CLAUSE_END = re.compile(r"[，;；:：]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000
 _LIST_SEP = re.compile(r"以及|及|和|与|、")
+_GENERIC = re.compile(r"(?:总数|总量|数量|规模|总规模|总额|占比|比重|比例)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[—–\-－·•▪●○◆]+|[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.、．]|[①-⑳]|[一二三四五六七八九十]+是)")
 _ANNUAL_TITLE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?\s*度?\s*(?:[^0-9\-—–~至到]{0,30}?)"
                            r"(?:工作要点|要点|工作计划|行动计划|实施计划|工作方案|实施方案|行动方案|推进计划|计划|方案)")
@@ -122,6 +126,8 @@ def _clean_indicator(text: str) -> str:
         prev = text
         text = p["strip_head"].sub("", text).strip(" \u3000,，、")
         text = p["strip_tail"].sub("", text).strip(" \u3000,，、")
+    # "由2020年的8.5件提高到", "由20个工作日压缩至", "比2020年增长": the baseline is not the indicator
+    text = re.sub(r"(?:由|从|比|较)\s*(?:(?:19|20)\d\d\s*年(?:底|末)?|[\d.]+\s*\S{0,4}$).*$", "", text).strip(" ,，")
     if text.count("”") > text.count("“"):
         text = "“" + text
     return text.strip(" \u3000,，、;；:：。")
@@ -185,6 +191,14 @@ class _Context:
                 found, as_of = year, bool(m.group("asof"))
         return found, as_of
 
+    def five_year_end(self, start: int, end: int) -> int | None:
+        """'到“十四五”末' -> 2025: the last year of that five-year plan period."""
+        m = None
+        for m in self.p["five_year_end"].finditer(self.text, start, end):
+            pass
+        n = cn_to_int(m.group("n")) if m else None
+        return 1955 + 5 * (10 + n) if n else None   # 十四五 (the 14th) ends in 2025
+
     def head_year(self, start: int, end: int) -> int | None:
         m = self.p["head_year"].match(self.text, start, end)
         return int(m.group("y")) if m else None
@@ -231,7 +245,7 @@ class _Context:
         year = self.head_year(sentence_start, pos)
         if year:
             return year, False, True
-        year = self.within_years(sentence_start, pos)
+        year = self.five_year_end(sentence_start, pos) or self.within_years(sentence_start, pos)
         if year:
             return year, False, False
         if self.p["year_end"].search(self.text, sentence_start, pos) and (self.annual_year or self.issued_year):
@@ -251,6 +265,11 @@ class _Context:
             year, _ = self.deadline_before(h.start, lead_end)
             if year:
                 return year, False, False
+            titled = self.p["heading_year"].search(h.title or "")   # "（二）2024年：…", "第一阶段（2023年1月—2024年6月）"
+            if titled and not re.search(r"以来|以前|之前", h.title[titled.end():titled.end() + 3]):
+                year = int(titled.group("y"))
+                if not self.start_year or year >= self.start_year:
+                    return year, False, False
         return self.period_end, True, False
 
     def in_background(self, pos: int) -> bool:
@@ -270,7 +289,7 @@ def link_indicators(targets: list[Target]) -> None:
 
 def find_targets(outline: Outline, period_end: int | None, plan: PlanMeta | None = None) -> list[Target]:
     ctx = _Context(outline, period_end, plan)
-    tables, covered = find_table_targets(outline, period_end)
+    tables, covered = find_table_targets(outline, period_end, ctx.start_year)
     clause_targets = _clause_targets(ctx, covered)
     return sorted(tables + clause_targets, key=lambda t: t.start)
 
@@ -515,6 +534,9 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 p["annual"].search(text, c_start, n.start) or (governing_annual and not own_verb))
             produced.append((n, target))
             governing, governing_annual = (kind, comparator), target.annual
+        for _, t in produced:
+            if _GENERIC.fullmatch(t.indicator) and out and out[-1].start >= s_start:
+                t.indicator = _GENERIC.sub("", out[-1].indicator) + t.indicator   # "…企业200家,总数达到1000家"
         if not subjects and len(produced) > 1:
             heads = _shared_head([t.indicator for _, t in produced])
             for (_, t), ind in zip(produced, heads):
@@ -523,6 +545,7 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
 
 
 # ------------------------------------------------------------------ tables
+_YEAR_HEAD_AFTER = re.compile(r"^\s*(?:目标值?|预期值?|规划值|预期目标)\s*[(（]\s*(?P<y>(?:19|20)\d\d)\s*年?\s*[)）]\s*$")
 _YEAR_HEAD = re.compile(r"^\s*(?P<y>(?:19|20)\d\d)\s*年?\s*(?:底|末)?\s*[(（]?\s*(?P<tag>基期|基准年?|现状|现值|实际|完成|目标值?|预期值?|规划值|目标|预期)?"
                         r"\s*(?:值|数)?\s*[)）]?\s*(?:目标值?|预期值?)?\s*$")
 _BASE_WORDS = re.compile(r"基期|基准|现状|现值|实际|完成")
@@ -531,32 +554,46 @@ _HEADER_ROLES = [
     ("unit", re.compile(r"^(?:单\s*位|计量单位|指标单位)$")),
     ("kind", re.compile(r"^(?:指标)?(?:属\s*性|类\s*型|性\s*质)$")),
     ("category", re.compile(r"^(?:类\s*别|领\s*域|分\s*类|一级指标|维\s*度|板\s*块|方\s*面)$")),
-    ("indicator", re.compile(r"^(?:指\s*标|指标名称|主要指标|具体指标|二级指标|指标内容|名\s*称|项\s*目|目标任务|内\s*容)$")),
+    ("indicator", re.compile(r"^(?:指\s*标|指标名称|主要指标|具体指标|二级指标|指标内容|名\s*称|项\s*目|目标任务|内\s*容)"
+                             r"\s*(?:[(（]\s*(?:单\s*位|计量单位)\s*[)）])?$")),
+    ("growth", re.compile(r"^(?:年均增速|年均增长|年均增长率|增速|增幅|年均增幅)\s*(?:[(（][^()（）]{0,6}[)）])?$")),
     ("base", re.compile(r"^(?:基期值?|基准值|现状值?|现值|基数)$")),
     ("note", re.compile(r"^(?:备\s*注|说\s*明|责任单位|牵头单位|数据来源)$")),
 ]
 _VALUE_CELL = re.compile(r"^\s*(?P<cmp>≥|>=|＞|>|≤|<=|<|＜|不低于|不少于|超过|达到)?\s*(?P<num>\d+(?:[.．]\d+)?)\s*"
-                         r"(?:(?:-|—|–|~|～)\s*(?P<num2>\d+(?:[.．]\d+)?))?\s*(?P<pct>%|％)?\s*(?P<post>以上|以下|左右|以内)?\s*$")
+                         r"(?:(?:-|—|–|~|～)\s*(?P<num2>\d+(?:[.．]\d+)?))?\s*(?P<pct>%|％)?\s*(?P<scale>万亿|亿|万)?\s*"
+                         r"(?P<post>以上|以下|左右|以内)?\s*$")
 _UNIT_IN_NAME = re.compile(r"^(?P<name>.+?)\s*[(（](?P<unit>[^()（）]{1,6})[)）]\s*$")
 _EMPTY_CELL = re.compile(r"^\s*(?:[-—–/／]+|无|暂无)?\s*$")
 
 
 def _header_role(cell: str) -> tuple[str, int | None] | None:
     cell = cell.strip()
-    m = _YEAR_HEAD.match(cell)
+    m = _YEAR_HEAD.match(cell) or _YEAR_HEAD_AFTER.match(cell)
     if m:
-        return ("base" if m.group("tag") and _BASE_WORDS.search(m.group("tag")) else "target"), int(m.group("y"))
+        tag = m.groupdict().get("tag")
+        return ("base" if tag and _BASE_WORDS.search(tag) else "target"), int(m.group("y"))
     for role, pattern in _HEADER_ROLES:
         if pattern.match(cell):
             return role, None
     return None
 
 
-def _header(cells: list[str]) -> list[tuple[str, int | None]] | None:
+def _based(role, start_year: int | None):
+    """A target-year column before the plan's start is a base year."""
+    if role and role[0] == "target" and start_year and role[1] < start_year:
+        return "base", role[1]
+    return role
+
+
+def _header(cells: list[str], start_year: int | None = None) -> list[tuple[str, int | None]] | None:
     """Roles of a header row, or None when the row is not a target table's header."""
-    roles = [_header_role(c) for c in cells]
-    if any(r is None for r in roles):
+    roles = [_based(_header_role(c), start_year) for c in cells]
+    unknown = [c for c, r in zip(cells, roles) if r is None]
+    # a header may carry one column we do not read ("数据来源", "牵头部门"), never a figure
+    if len(unknown) > 1 or any(re.search(r"\d", c) or len(c.strip()) > 8 for c in unknown):
         return None
+    roles = [r or ("other", None) for r in roles]
     names = [r[0] for r in roles]
     if "indicator" not in names or "target" not in names:
         return None
@@ -583,6 +620,8 @@ def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target]) -> bool
         if not vm:
             continue
         unit_here = "%" if vm.group("pct") else unit
+        if vm.group("scale"):   # "1.2万" under 单位 件 -> 1.2 万件
+            unit_here = vm.group("scale") + (unit_here or "")
         kind = ("ratio" if unit_here in ("%", "个百分点") else "cumulative" if "累计" in indicator
                 else "count" if unit_here in ("个", "项") else "level")
         cmp_word, post = vm.group("cmp") or "", vm.group("post") or ""
@@ -614,10 +653,10 @@ def _spaced_cells(line) -> list[tuple[str, int]]:
     return [(m.group(0), line.start + m.start()) for m in re.finditer(r"\S+", line.text)]
 
 
-def _row_table(lines, i: int, out: list[Target]) -> int:
+def _row_table(lines, i: int, out: list[Target], start_year: int | None = None) -> int:
     """Header and rows on one line each, cells split by ' | ' or tabs; returns the next line index."""
     cells = _split_cells(lines[i])
-    roles = _header([c for c, _ in cells]) if cells else None
+    roles = _header([c for c, _ in cells], start_year) if cells else None
     if not roles:
         return i
     j = i + 1
@@ -629,11 +668,11 @@ def _row_table(lines, i: int, out: list[Target]) -> int:
     return j
 
 
-def _cell_table(lines, i: int, out: list[Target]) -> int:
+def _cell_table(lines, i: int, out: list[Target], start_year: int | None = None) -> int:
     """Header cells one per line ('指标' / '单位' / '2024年' ...), then rows one cell per line or
     one row per line (cells split by spaces); returns the next line index."""
     roles, j = [], i
-    while j < len(lines) and (role := _header_role(lines[j].text)) is not None and lines[j].text.strip():
+    while j < len(lines) and (role := _based(_header_role(lines[j].text), start_year)) is not None and lines[j].text.strip():
         roles.append(role)
         j += 1
     names = [r[0] for r in roles]
@@ -656,16 +695,18 @@ def _cell_table(lines, i: int, out: list[Target]) -> int:
     return j
 
 
-def find_table_targets(outline: Outline, period_end: int | None) -> tuple[list[Target], list[tuple[int, int]]]:
+def find_table_targets(outline: Outline, period_end: int | None,
+                       start_year: int | None = None) -> tuple[list[Target], list[tuple[int, int]]]:
     """Target tables anywhere after the title (annexes included): ' | ' rows, tab rows, one cell
-    per line or one row per line; the header's cells are classified in any order."""
+    per line or one row per line; the header's cells are classified in any order. A year column
+    before the plan's start is a base year even when the header does not say so."""
     lines = [ln for ln in iter_lines(outline.text) if outline.header_end <= ln.start]
     out, covered = [], []
     i = 0
     while i < len(lines):
-        j = _row_table(lines, i, out)
+        j = _row_table(lines, i, out, start_year)
         if j == i:
-            j = _cell_table(lines, i, out)
+            j = _cell_table(lines, i, out, start_year)
         if j > i:
             covered.append((lines[i].start, lines[j - 1].end))
             i = j

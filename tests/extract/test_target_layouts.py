@@ -164,3 +164,44 @@ def test_target_layouts_threshold_inside_a_target_keeps_the_target():
     found = targets("一、重点任务\n（一）甲。新培育营业收入首次突破100亿元的企业15家、首次突破500亿元的企业5家。")
     assert [(t.value, t.unit) for t in found] == [(15, "家"), (5, "家")]
     assert "100亿元" in found[0].indicator and "500亿元" in found[1].indicator
+
+
+# ------------------------------------------------------------------ more year and indicator forms
+@pytest.mark.parametrize("body, title, year", [
+    ("一、重点任务\n（一）甲。到“十四五”末，专利代理机构达到50家。", "湘潭市知识产权规划", 2025),
+    ("一、重点任务\n（一）甲。2023—2025年，每年培育示范企业10家。", "湘潭市知识产权规划", 2025),
+    ("一、实施步骤\n（一）第一阶段（2023年1月—2024年6月）\n完成专利导航项目3个。", PLAN, 2024),
+])
+def test_target_layouts_year_from_plan_periods_ranges_and_stage_headings(body, title, year):
+    t = one(body, title)
+    assert (t.year, t.year_inferred) == (year, False)
+
+
+@pytest.mark.parametrize("sentence, indicator, value", [
+    ("万人发明专利拥有量由2022年的8.5件提高到15件。", "万人发明专利拥有量", 15),
+    ("专利侵权纠纷办理时限由20个工作日压缩至5个工作日。", "专利侵权纠纷办理时限", 5),
+])
+def test_target_layouts_baseline_in_the_sentence_is_not_the_indicator(sentence, indicator, value):
+    t = one(f"一、重点任务\n（一）甲。{sentence}")
+    assert (t.indicator, t.value) == (indicator, value)
+
+
+def test_target_layouts_generic_indicator_borrows_the_previous_target():
+    found = targets("一、重点任务\n（一）甲。力争新增国家高新技术企业200家，总数达到1000家。")
+    assert [(t.indicator, t.value) for t in found] == [("国家高新技术企业", 200), ("国家高新技术企业总数", 1000)]
+
+
+@pytest.mark.parametrize("table, expected", [
+    ("指标名称 | 单位 | 2022年 | 2025年目标值 | 年均增速\n发明专利拥有量 | 件 | 1000 | 1.2万 | 5%",
+     [("发明专利拥有量", 1.2, "万件", 2025)]),
+    ("指标 | 目标值（2025年） | 数据来源\n商标注册量（件） | 5000 | 市场监管局", [("商标注册量", 5000, "件", 2025)]),
+])
+def test_target_layouts_table_headers_with_unread_columns_and_years_before_the_start(table, expected):
+    found = targets(f"一、主要目标\n{table}\n二、重点任务\n（一）甲。乙。")
+    assert [(t.indicator, t.value, t.unit, t.year) for t in found] == expected
+
+
+def test_target_layouts_money_goal_in_a_granting_sentence_stays_a_target():
+    r = extract_text(f"{PLAN}\n一、支持措施\n（一）甲。市级财政奖补资金年均增长10%，对新认定的企业给予10万元奖励。", "t.txt")
+    assert [(t.indicator, t.value, t.kind) for t in r.targets] == [("市级财政奖补资金", 10, "growth")]
+    assert [(i.amount, i.unit) for i in r.incentives] == [(10, "万元")]
