@@ -35,6 +35,7 @@ _DATE = re.compile(r"((?:19|20)\d\d)\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1
 _TITLE_YEARS = re.compile(rf"{LP}\s*((?:19|20)\d\d)\s*年?\s*[-—–~至到]+\s*((?:19|20)\d\d)\s*年?\s*{RP}")
 _BARE_YEARS = re.compile(r"((?:19|20)\d\d)\s*[-—–~至到]\s*((?:19|20)\d\d)\s*年")
 _ANNUAL = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:度)?[^\d]{0,30}?(?:工作要点|工作计划|行动计划|实施方案|工作方案|行动方案|推进计划|重点工作|任务清单|工作任务)$")
+_ANNUAL_BRACKET = re.compile(rf"(?:{LP}\s*((?:19|20)\d\d)\s*年?\s*(?:度)?\s*{RP}$|((?:19|20)\d\d)\s*年度)")
 _TERM = re.compile(r"(?:建设|实施|执行|规划|试点)?(?:期限|期|周期)\s*(?:为|是|:|：)?\s*((?:19|20)\d\d)\s*年(?:\s*\d{1,2}\s*月)?\s*(?:至|到|—|-|~)\s*((?:19|20)\d\d)\s*年")
 _FROM_N_YEARS = re.compile(r"((?:19|20)\d\d)\s*年\s*起\s*[,，]?\s*(?:用)?\s*([一二三四五六七八九十两\d]{1,2})\s*年(?:时间|内|左右)?")
 _DEADLINE = re.compile(r"(?:到|至|截至)\s*((?:19|20)\d\d)\s*年")
@@ -312,8 +313,11 @@ def find_plan_meta(outline: Outline) -> PlanMeta:
             issuer = (m.group("issuer") or "").strip()
             if issuer and not pats["issuer_line"].match(re.sub(r"^(?:抄送|印发)[:：]?", "", issuer).strip()):
                 issuer = ""
-            if not issuer and i > 0 and pats["issuer_line"].match(block[i - 1].text.strip()):
-                prev = block[i - 1]
+            above = i - 1
+            if above > 0 and re.fullmatch(r"[(（][^()（）]{2,30}[)）]", block[above].text.strip()):
+                above -= 1   # "(X代章)" printed between the issuer and the date
+            if not issuer and above >= 0 and pats["issuer_line"].match(block[above].text.strip()):
+                prev = block[above]
                 found.set("issuer", re.sub(r"\s+", "", prev.text.strip()), prev.start, prev.end,
                           f"the issuer line above the date in the {where}")
             elif issuer:
@@ -406,9 +410,9 @@ def _find_period(meta: PlanMeta, outline: Outline, found: _Found) -> None:
             found.set("period_start", start, span.start, span.end, f"“{name}” in the title")
             found.set("period_end", end, span.start, span.end, f"“{name}” in the title")
             return
-    annual = _ANNUAL.search(title)
+    annual = _ANNUAL.search(title) or _ANNUAL_BRACKET.search(title)
     if annual:
-        year = int(annual.group(1))
+        year = int(next(g for g in annual.groups() if g))
         found.set("period_start", year, span.start, span.end, "an annual plan: the year in its title")
         found.set("period_end", year, span.start, span.end, "an annual plan: the year in its title")
         return

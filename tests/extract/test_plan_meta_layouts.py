@@ -173,3 +173,16 @@ def test_plan_meta_ambiguous_district_settled_by_its_city_named_in_the_text():
     text = "鼓楼区知识产权强区建设工作方案\n为贯彻福州市知识产权工作部署，结合福州实际，制定本方案。\n一、重点任务\n（一）强化创造。做好。\n"
     p = meta(text)
     assert (p.jurisdiction, p.province) == ("福州市鼓楼区", "福建省")
+
+
+def test_plan_meta_issuer_above_a_seal_line_and_the_date():
+    text = ("关于印发湘潭市知识产权工作要点的通知\n各单位：\n现印发给你们。\n湘潭市知识产权工作领导小组办公室\n（湘潭市市场监督管理局代章）\n"
+            "2023年2月8日\n湘潭市知识产权工作要点\n" + BODY)
+    p = meta(text)
+    assert (p.issuer, p.issued) == ("湘潭市知识产权工作领导小组办公室", "2023-02-08")
+
+
+@pytest.mark.parametrize("title", ["湘潭市知识产权工作指引\n（2024）", "湘潭市2024年度知识产权工作任务清单"])
+def test_plan_meta_annual_plan_year_in_brackets_or_as_niandu(title):
+    p = meta(title + "\n" + BODY)
+    assert (p.period_start, p.period_end) == (2024, 2024)

@@ -192,3 +192,10 @@ def test_structure_page_chunk_numbers_after_a_broken_off_paragraph_are_not_headi
     r = extract_text(TITLE + "\n" + body, "t.txt")
     assert [(m.no, m.title) for m in r.measures] == [("(一)", "强化专利创造"), ("(二)", "加强行政保护")]
     assert [x.agency for x in r.responsibilities] == ["市科技局", "市公安局"]
+
+
+@pytest.mark.parametrize("part", ["序言", "前言"])
+def test_structure_numbered_paragraphs_of_a_preface_are_not_measures(part):
+    body = (f"一、{part}\n1．知识产权制度是基本制度。\n2．改革开放以来事业迅速发展。\n二、战略重点\n"
+            "（一）提升创造能力\n3．鼓励企业创造。做好工作。\n4．支持高校创造。做好工作。\n")
+    assert measures(body) == [("3", "鼓励企业创造"), ("4", "支持高校创造")]
