@@ -29,7 +29,10 @@ from .responsibility_blocks import AGENCY_END
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 _LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){0,5}?)\s*[:：]\s*(?P<rest>.*)$")
-_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+# a Han name of 2-4 characters, or a transcribed one with a middle dot ('买买提·艾力')
+_NAME_CHARS = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}[·・•][\u4e00-\u9fff]{1,8})$")
+_ORDER_NOTE = re.compile(r"[(（][^()（）]*(?:排序|为序|排列|排名)[^()（）]*[)）]")   # '（按姓氏笔画排序）'
+_NAME_POST_ITEM = re.compile(r"[\u4e00-\u9fff·]{2,8}\s*[(（][^()（）]+[)）]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[条章]|附\s*件)")
 _PAD = r"[^\S\n]"   # any space but a line break (plans pad with U+2002, U+3000, NBSP …)
 
@@ -58,6 +61,8 @@ def _patterns() -> dict:
         "by_role": re.compile(rf"由{holder}(?:同志)?(?:任|担任|兼任)(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))"),
         # '…，副市长孙二强任副组长': a named holder at the start of a clause
         "clause_role": re.compile(rf"(?:^|(?<=[,，;；。\n]))(?P<holders>[^,，。;；:：\n由]{{2,40}}?)(?:同志)?(?:任|担任|兼任)(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))", re.M),
+        # '以市长张三为组长': only with a name
+        "with_role": re.compile(rf"以(?P<holders>[^,，。;；:：由以]{{2,40}}?)为(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))"),
         "concurrent": re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:同志)?兼任(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:副)?(?:主任|联络员|秘书长))"),
         "vague": re.compile(_alternation(r["vague_posts"])),
     }
@@ -222,7 +227,8 @@ def find_people(outline: Outline) -> list[Person]:
     group, role, active = None, None, False
     previous = ""
     for line in iter_lines(text):
-        raw = line.text.strip()
+        raw = _ORDER_NOTE.sub("", line.text).strip()
+        raw = re.sub(r"(?<=[\u4e00-\u9fff])同志(?=\s|[(（,，]|$)", "", raw)   # '张三同志 市长'
         if not raw:
             continue
         titled = pats["title"].search(raw) and len(raw) <= 40 and not re.search(r"[,，。;；:：]", raw)
@@ -254,6 +260,9 @@ def find_people(outline: Outline) -> list[Person]:
                 role, name, post = found
                 out.append(Person(name=name, role=role, post=post, group=group, start=line.start, end=line.end))
             continue
+        if label_role is None and _role_for(raw) and len(re.sub(r"\s+", "", raw)) <= 6 and re.sub(r"\s+", "", raw) in roles()["roles"]:
+            role = _role_for(raw)   # a role alone on its line (a table printed one cell per line)
+            continue
         if label_role:
             role = label_role
             rest = m.group("rest")
@@ -269,7 +278,16 @@ def find_people(outline: Outline) -> list[Person]:
             out[-1].post = (out[-1].post or "") + rest.lstrip("、,，")   # a post continued on the next line
             out[-1].end = line.end
             continue
-        for part in re.split(r"[;；]", rest):
+        if out and not label_role and out[-1].role == role and out[-1].name and not out[-1].post:
+            name, post = split_name_post(rest)
+            if name is None and post and _title_re().search(post):
+                out[-1].post, out[-1].end = post, line.end   # 'NAME' then 'POST' on the next line
+                continue
+        parts = re.split(r"[;；]", rest)
+        items = _NAME_POST_ITEM.findall(rest)
+        if len(items) >= 2 and re.fullmatch(r"(?:\s*" + _NAME_POST_ITEM.pattern + r"\s*[、,，;；]?)+", rest):
+            parts = items   # '张三（副市长）、李四（市政府秘书长）'
+        for part in parts:
             name, post = split_name_post(part)
             if name is None and (post is None or not _title_re().search(post)):
                 continue   # a line that is neither a name nor a post
@@ -306,11 +324,11 @@ def _prose_holders(text: str, listed: list[Person], group: str | None) -> list[P
     for m in pats["concurrent"].finditer(text):
         name = re.sub(r"^(?:由|并|,|，)", "", m.group("name"))
         add(m.group("role"), name, None, m.start(), m.end())
-    for key in ("role_by", "by_role", "clause_role"):
+    for key in ("role_by", "by_role", "clause_role", "with_role"):
         for m in pats[key].finditer(text):
             for holder in re.split(r"[、和]", m.group("holders")):
                 name, post = split_holder(holder)
-                if key == "clause_role" and not (name and post and _starts_post(post)):
+                if key in ("clause_role", "with_role") and not (name and post and _starts_post(post)):
                     continue   # without 由, only '<post><name>任…' is trusted
                 if name or post:
                     add(m.group("role"), name, post, m.start(), m.end())

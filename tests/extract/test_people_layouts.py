@@ -86,6 +86,17 @@ def test_people_layouts_a_role_word_in_prose_does_not_open_a_list():
     # a member table with the role in the last column
     ("附件\n某市知识产权工作领导小组名单\n序号 | 姓名 | 单位 | 职务 | 小组职务\n1 | 钱一鸣 | 市政府 | 市长 | 组长\n"
      "2 | 周三立 | 市科技局 | 局长 | 成员\n", [("组长", "钱一鸣", "市政府市长"), ("成员", "周三立", "市科技局局长")]),
+    # a table printed one cell per line
+    ("附件\n某市知识产权工作领导小组名单\n组长\n钱一鸣\n市长\n副组长\n孙二强\n副市长\n",
+     [("组长", "钱一鸣", "市长"), ("副组长", "孙二强", "副市长")]),
+    # two members on one line, an ordering note, 同志 after the name, a transcribed name
+    ("附件\n某市知识产权工作领导小组名单\n副组长：孙二强（副市长）、李四海（市政府秘书长）\n",
+     [("副组长", "孙二强", "副市长"), ("副组长", "李四海", "市政府秘书长")]),
+    ("附件\n某市知识产权工作领导小组名单（按姓氏笔画排序）\n组长：钱一鸣同志 市长\n成员（按姓氏笔画排序）：周三立 市科技局局长\n",
+     [("组长", "钱一鸣", "市长"), ("成员", "周三立", "市科技局局长")]),
+    ("附件\n某州知识产权工作领导小组名单\n组长：买买提·艾力 州长\n", [("组长", "买买提·艾力", "州长")]),
+    # '以<post><name>为组长' only with a name
+    ("成立以市长钱一鸣为组长的领导小组。以分管副市长为召集人。\n", [("组长", "钱一鸣", "市长")]),
 ])
 def test_people_layouts_more_forms(text, expected):
     assert people_of(text) == expected
