@@ -115,7 +115,7 @@ def _most_specific(chain: list[list[Place]], evidence: list[str | None]) -> Plac
             break
         pick = inside[0] if len(inside) == 1 else None
         if pick is None and inside:
-            # a later name of the chain may settle it (通州区江苏省…: the province named after)
+            # a later name of the chain may settle it (鼓楼区福建省…: the province named after)
             later = [p for rest in chain[chain.index(cands) + 1:] for p in rest]
             within = [p for p in inside if any(q.contains(p) for q in later)]
             pick = within[0] if len(within) == 1 else (choose_by_evidence(inside, *evidence[:2])
@@ -194,7 +194,7 @@ def _most_named_unit(text: str, level: str | None = None) -> Place | None:
 
 def jurisdiction_label(place: Place) -> str:
     """A county-level unit whose name is not unique in the country is printed with its prefecture
-    (南通市通州区), as Chinese texts do; every other unit by its own name."""
+    (福州市鼓楼区), as Chinese texts do; every other unit by its own name."""
     if place.level == "county" and len(places_named(place.name)) > 1:
         parent = parent_of(place)
         if parent is not None and parent.level == "city":

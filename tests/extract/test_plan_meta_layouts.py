@@ -129,22 +129,22 @@ def test_plan_meta_ambiguous_district_settled_by_the_issuer():
 
 
 def test_plan_meta_ambiguous_district_settled_by_a_province_in_the_title():
-    p = meta("通州区江苏省知识产权保护示范区建设工作方案\n" + BODY)
-    assert (p.jurisdiction, p.province) == ("南通市通州区", "江苏省")
+    p = meta("鼓楼区福建省知识产权强区建设方案\n" + BODY)
+    assert (p.jurisdiction, p.province) == ("福州市鼓楼区", "福建省")
 
 
 def test_plan_meta_provincial_plan_does_not_take_a_city_from_its_body():
-    text = ("甘政办发〔2018〕43号\n各市、自治州人民政府，省政府有关部门：\n为推进全省知识产权工作，省政府决定成立领导小组。\n"
-            "一、领导小组组成人员\n组长：张三 省长\n成员：李四 兰州市市长\n王五 兰州市副市长\n二、工作职责\n全省统筹。\n")
+    text = ("陕政办发〔2020〕12号\n各设区市人民政府，省人民政府各工作部门：\n为推进全省知识产权工作，省政府决定成立工作专班。\n"
+            "一、工作专班组成人员\n组长：张三 省长\n成员：李四 西安市市长\n王五 西安市副市长\n二、工作职责\n全省统筹。\n")
     p = meta(text)
-    assert (p.jurisdiction, p.level, p.doc_number) == ("甘肃省", "province", "甘政办发〔2018〕43号")
+    assert (p.jurisdiction, p.level, p.doc_number) == ("陕西省", "province", "陕政办发〔2020〕12号")
 
 
 def test_plan_meta_provincial_plan_without_a_title_from_its_scope_words():
-    text = ("为加快全省人工智能产业发展，制定本行动计划。\n一、主要目标\n到2027年，全省算力规模明显提升，山东省产业集群初具规模。\n"
+    text = ("为加快全省数字经济发展，制定本行动计划。\n一、主要目标\n到2026年，全省数字产业规模明显提升，浙江省产业集群初具规模。\n"
             "二、重点任务\n（一）强化创新。全省各市做好工作。\n")
     p = meta(text)
-    assert (p.jurisdiction, p.level) == ("山东省", "province")
+    assert (p.jurisdiction, p.level) == ("浙江省", "province")
 
 
 def test_plan_meta_flattened_header_dates_and_issuers_inside_sentences():

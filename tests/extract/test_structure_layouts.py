@@ -46,9 +46,9 @@ def test_structure_number_dot_variants(dot):
 
 
 def test_structure_number_glued_to_title_continues_across_sections():
-    body = ("二、主要任务\n（一）实施创新行动\n1突破关键技术。开展攻关。\n2建设创新平台。支持建设。\n"
-            "（二）实施要素行动\n3强化算力保障。加快建设。\n4加强数据支撑。统筹整合。\n")
-    assert measures(body) == [("1", "突破关键技术"), ("2", "建设创新平台"), ("3", "强化算力保障"), ("4", "加强数据支撑")]
+    body = ("二、主要任务\n（一）夯实创造基础\n1提升专利质量。开展培育。\n2培育商标品牌。支持培育。\n"
+            "（二）健全保护体系\n3完善快速维权。加快建设。\n4强化行政执法。统筹推进。\n")
+    assert measures(body) == [("1", "提升专利质量"), ("2", "培育商标品牌"), ("3", "完善快速维权"), ("4", "强化行政执法")]
 
 
 def test_structure_lone_glued_number_is_not_a_heading():
