@@ -58,7 +58,7 @@ def _patterns():
     unit = rf"(?:(?:{scale})?(?:{base})|(?i:{latin})(?![A-Za-z])|(?:{scale}))"
     number = re.compile(
         rf"(?P<num>{_NUM})\s*(?P<pct1>%|％)?\s*(?:(?P<sep>-|—|–|~|～|至|到)\s*(?P<num2>{_NUM}))?\s*(?:余|多)?"
-        rf"(?P<unit>{unit})\s*(?P<post>以上|及以上|以内|之内|以下|左右)?")
+        rf"(?P<unit>{unit})\s*(?P<post>以上|及以上|以内|之内|以下|左右|内(?![\u4e00-\u9fff]{{0,1}}[容部外涵]))?")
     bare = re.compile(rf"(?<=超|逾|破|达)(?P<unit>(?:万亿|千亿|百亿|亿|万|千)(?:{base}))"
                       rf"\s*(?P<post>以上|左右)?")
     fraction = re.compile(r"(?<![\d/.])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\d/])"
@@ -88,6 +88,7 @@ def _patterns():
         "le": re.compile(rf"(?:{_alt('le_verbs')})\s*$"),
         "time_limit": re.compile(rf"(?:{_alt('time_limit_verbs')})\s*$"),
         "annual": re.compile(r"每年|每一年|逐年|每年度"),
+        "baseline": re.compile(_alt("baseline_words")),
         "soft": w["soft_prefixes"],
     }
 
@@ -227,7 +228,7 @@ class _Context:
             if not line:
                 j -= 1
                 continue
-            if line.endswith((":", "：")):
+            if line.endswith((":", "：")) or re.search(r"(?:以下|如下|下列)[^。]{0,8}。?$", line):
                 ln = self.lines[j]
                 return self.deadline_before(ln.start, ln.end)[0] or self.head_year(ln.start, ln.end)
             if not _LIST_ITEM.match(line) or any(h.line_start == self.lines[j].start for h in self.outline.headings
@@ -409,7 +410,13 @@ def _respectively(text: str, nums: list[_Num], c_start: int) -> list[str] | None
         return None
     subjects = [_clean_indicator(s) for s in re.split(r"以及|、|和|及|与", head[:m.start()])]
     subjects = [s for s in subjects if s]
-    return subjects if len(subjects) == len(nums) else None
+    if len(subjects) != len(nums):
+        return None
+    short = {len(s) for s in subjects[:-1]}
+    if len(short) == 1 and (k := short.pop()) <= 3 and len(subjects[-1]) > k + 1:
+        # "专利、商标、版权登记量": the short items share the last one's head (登记量)
+        subjects = [s + subjects[-1][k:] for s in subjects[:-1]] + subjects[-1:]
+    return subjects
 
 
 def _shared_head(indicators: list[str]) -> list[str]:
@@ -483,8 +490,10 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 governing and governing[0] == "cumulative" and not (lvl or count or growth))
             number_first = i == 0 and not seg_pre.strip(" \u3000，,、“”") and (
                 n.unit == "%" or n.post in ("以上", "及以上"))
-            if subjects:
-                lvl = lvl or p["level_verb"].search(text[c_start:nums[0].start])
+            if subjects:   # "A、B分别增长x、y": the verb before the first value governs them all
+                head = text[c_start:nums[0].start]
+                growth = growth or p["growth"].search(head)
+                lvl = lvl or (None if growth else p["level_verb"].search(head))
             soft = re.search(rf"(?:{'|'.join(map(re.escape, p['soft']))})使?\s*$", seg_pre)
             number_first = number_first or bool(soft and (n.unit == "%" or n.post in ("以上", "及以上")))
             if not (growth or lvl or count or governing or number_first or subjects or n.fraction and lvl):
@@ -512,7 +521,7 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 ge_m, le_m = (ge_m, None) if ge_m.start() <= le_m.start() else (None, le_m)
             if n.value_max is not None:
                 comparator = "range"
-            elif n.post in ("以内", "之内", "以下") or le_m or p["time_limit"].search(seg_pre):
+            elif n.post in ("以内", "之内", "以下", "内") or le_m or p["time_limit"].search(seg_pre):
                 comparator = "<="
             elif n.post in ("以上", "及以上") or ge_m or re.search(r"至少|不少于|不低于", ahead) or lvl:
                 comparator = ">="
@@ -521,8 +530,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
             year, inferred, as_state = ctx.year_for(n.start, s_start, line_start)
             if as_state and year and ctx.start_year and year < ctx.start_year:
                 continue   # a baseline: "2020年,全市专利授权量达到5000件" in a 2021-2025 plan
-            if ctx.in_background(n.start):
-                continue
+            if ctx.in_background(n.start) or p["baseline"].search(text, s_start, n.start):
+                continue   # "2021年以来,全市累计培育…", "目前已建成…": what was done, not a goal
             evidence_start = seg_a if i and seg_a > c_start else c_start
             evidence_start += len(text[evidence_start:n.start]) - len(text[evidence_start:n.start].lstrip(" \u3000,，;；、"))
             target = Target(indicator=indicator, value=n.value, value_max=n.value_max, unit=unit, year=year,

@@ -205,3 +205,27 @@ def test_target_layouts_money_goal_in_a_granting_sentence_stays_a_target():
     r = extract_text(f"{PLAN}\n一、支持措施\n（一）甲。市级财政奖补资金年均增长10%，对新认定的企业给予10万元奖励。", "t.txt")
     assert [(t.indicator, t.value, t.kind) for t in r.targets] == [("市级财政奖补资金", 10, "growth")]
     assert [(i.amount, i.unit) for i in r.incentives] == [(10, "万元")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "2021年以来，全市累计培育示范企业50家。",
+    "目前全市已建成工作站12个。",
+])
+def test_target_layouts_what_was_done_is_not_a_target(sentence):
+    assert targets(f"一、重点任务\n（一）甲。{sentence}") == []
+
+
+def test_target_layouts_respectively_with_a_shared_head_and_a_growth_verb():
+    found = targets("一、重点任务\n（一）甲。专利、商标、版权登记量分别增长10%、15%、20%。")
+    assert [(t.indicator, t.value, t.kind) for t in found] == [
+        ("专利登记量", 10, "growth"), ("商标登记量", 15, "growth"), ("版权登记量", 20, "growth")]
+
+
+def test_target_layouts_lead_sentence_ending_in_a_full_stop():
+    body = "一、总体要求\n到2025年，力争实现以下目标。\n——发明专利拥有量达到5000件；\n——新建工作站5个。\n二、重点任务\n（一）甲。乙。"
+    assert [(t.value, t.year, t.year_inferred) for t in targets(body)] == [(5000, 2025, False), (5, 2025, False)]
+
+
+def test_target_layouts_time_limit_with_nei():
+    t = one("一、重点任务\n（一）甲。商标注册审查压缩至3个工作日内。")
+    assert (t.value, t.unit, t.comparator) == (3, "个工作日", "<=")
