@@ -88,7 +88,7 @@ def _patterns():
         "le": re.compile(rf"(?:{_alt('le_verbs')})\s*$"),
         "time_limit": re.compile(rf"(?:{_alt('time_limit_verbs')})\s*$"),
         "annual": re.compile(r"每年|每一年|逐年|每年度"),
-        "baseline": re.compile(_alt("baseline_words")),
+        "baseline": re.compile(rf"(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),   # not 在现有基础上
         "soft": w["soft_prefixes"],
     }
 

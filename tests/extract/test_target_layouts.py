@@ -229,3 +229,8 @@ def test_target_layouts_lead_sentence_ending_in_a_full_stop():
 def test_target_layouts_time_limit_with_nei():
     t = one("一、重点任务\n（一）甲。商标注册审查压缩至3个工作日内。")
     assert (t.value, t.unit, t.comparator) == (3, "个工作日", "<=")
+
+
+@pytest.mark.parametrize("sentence, value", [("在现有基础上，新增工作站5个。", 5), ("在目前基础上，专利授权量增长10%。", 10)])
+def test_target_layouts_on_the_present_basis_is_still_a_target(sentence, value):
+    assert one(f"一、重点任务\n（一）甲。{sentence}").value == value
