@@ -75,6 +75,9 @@ def is_threshold(sentence: str, start: int, end: int) -> bool:
     clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
     before = sentence[clause_start:start]
     after = sentence[end:end + 40]
+    if p["grant"].search(before) and not p["threshold_before"].search(before[-6:]) or \
+            re.search(r"(?:给予|予以)\s*(?:每[家个项人户件]\s*)?(?:最高|最多)?\s*(?:不超过|不高于)?\s*$", before):
+        return False   # "给予最高不超过50万元的一次性奖励": the grant, not who is eligible
     if p["threshold_after"].match(after):
         return bool(p["threshold_before"].search(before) or re.search(r"(?:收入|营收|产值|销售额|投资额|规模|金额|额)\s*$", before)
                     or re.search(r"(?:以上|以下)", after[:4]))

@@ -81,3 +81,13 @@ def test_incentives_reach_the_graph_the_named_query_and_the_plan_page():
     page = plan_page(store, "t.txt")
     assert page.counts.get("incentive") == 1 and 'class="hl hl-incentive"' in page.html
     assert "<示范>" not in page.html and "&lt;示范&gt;" in page.html
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("对认定的示范企业，给予最高不超过50万元的一次性奖励。", (50, None, "万元", True, "capped_amount")),
+    ("资助金额不超过项目总投资的30%，最高500万元。", (500, 30, "万元", True, "rate_with_cap")),
+    ("补助标准为每件1000元。", (1000, None, "元", False, "amount")),
+])
+def test_incentives_ceilings_and_rates_in_other_word_orders(sentence, expected):
+    found = incentives(sentence)
+    assert [(i.amount, i.rate, i.unit, i.cap, i.rule) for i in found] == [expected]
