@@ -19,7 +19,7 @@ from .textutil import Line, cn_to_int
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # a line this long that holds several sentences may be several paragraphs run together
-LONG_LINE = 80
+LONG_LINE = 40
 # where a heading can start inside a flattened line: after a sentence end or a space, and before
 # a (一) / 一、 marker anywhere (sequence rules in extract/outline.py reject what does not continue)
 _INLINE_BREAK = re.compile(r"(?:(?<=[。!！?？])|(?<=[\s\u3000]))(?=\S)|(?=[(（][一二三四五六七八九十]{1,3}[)）])|(?<=[。!！?？\s\u3000])(?=[一二三四五六七八九十]{1,3}、)")

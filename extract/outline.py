@@ -181,10 +181,10 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
     # a notice title may wrap over up to three short lines
     for i, line in enumerate(scan):
         for k in (1, 2, 3):
-            chunk = "".join(x.text for x in scan[i:i + k])
+            chunk = "".join(x.text for x in scan[i:i + k])[:150]   # a flattened header: its first sentence
             m = _WRAPPED_NOTICE.search(chunk)
             inside_citation = m and chunk[:m.start()].count("《") > chunk[:m.start()].count("》")
-            if m and not inside_citation and len(chunk) < 120 and m.start() < len(line.text):
+            if m and not inside_citation and len(chunk) <= 150 and m.start() < len(line.text):
                 notice_title = re.sub(r"^名称[:：]", "", re.sub(r"\s+", "", chunk))
                 notice_span = (line.start, scan[min(i + k, len(scan)) - 1].end)
                 wrapped = _clean_title(m.group("title"))
@@ -284,6 +284,10 @@ def _sequence_reason(cand: Candidate, scope: _Scope, region_last: dict[str, int]
     follows = any(c.style == cand.style and c.number == cand.number + 1 for c in upcoming[:60])
     if cand.number == last + 1:
         run_in = parent_start is not None and cand.inline and not cand.strict and 0 < cand.start - parent_start <= 40
+        # 一、X （一）… inside a line: a part that opens with its own first item
+        nxt = upcoming[0] if upcoming else None
+        run_in = run_in or (cand.inline and not cand.strict and nxt is not None and nxt.rank > cand.rank
+                            and nxt.number == 1 and 0 < nxt.start - cand.start <= 60)
         if cand.number == 1 and (cand.strict or cand.inline) and not follows and not run_in:
             return None   # a lone "1…" glued or inside a sentence is not a list
         return "opens a list" if cand.number == 1 else f"follows {cand.number - 1} under the same parent"

@@ -157,7 +157,9 @@ def test_plan_meta_flattened_header_dates_and_issuers_inside_sentences():
 def test_plan_meta_flattened_header_doc_number_after_the_notice_title():
     text = ("永州市人民政府办公室关于印发永州市知识产权强市建设工作方案的通知 永政办发〔2022〕14号 各县区人民政府：现将方案印发给你们。"
             "永州市知识产权强市建设工作方案 为推进工作，制定本方案。一、重点任务 （一）强化创造。做好工作。")
-    assert meta(text).doc_number == "永政办发〔2022〕14号"
+    p = meta(text)
+    assert p.doc_number == "永政办发〔2022〕14号"
+    assert p.title == "永州市知识产权强市建设工作方案"
 
 
 def test_plan_meta_notice_issuing_two_documents_takes_the_first_printed():

@@ -199,3 +199,10 @@ def test_structure_numbered_paragraphs_of_a_preface_are_not_measures(part):
     body = (f"一、{part}\n1．知识产权制度是基本制度。\n2．改革开放以来事业迅速发展。\n二、战略重点\n"
             "（一）提升创造能力\n3．鼓励企业创造。做好工作。\n4．支持高校创造。做好工作。\n")
     assert measures(body) == [("3", "鼓励企业创造"), ("4", "支持高校创造")]
+
+
+def test_structure_flattened_plan_with_a_single_part():
+    flat = "为推进工作，制定本方案。一、重点任务 （一）强化创造。做好工作。（责任单位：市科技局） （二）加强保护。做好工作。（责任单位：市公安局）"
+    r = extract_text(TITLE + "\n" + flat, "t.txt")
+    assert [(m.no, m.title, m.section) for m in r.measures] == [
+        ("(一)", "强化创造", "一、重点任务"), ("(二)", "加强保护", "一、重点任务")]
