@@ -24,7 +24,7 @@ from pathlib import Path
 from ..gazetteer import lookup
 from ..outline import Outline
 from ..result import Person
-from ..textutil import iter_lines
+from ..textutil import Line, iter_lines
 from .responsibility_blocks import AGENCY_END
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -32,7 +32,7 @@ _LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){0,5}?)\s*
 # a Han name of 2-4 characters, or a transcribed one with a middle dot ('买买提·艾力')
 _NAME_CHARS = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}[·・•][\u4e00-\u9fff]{1,8})$")
 _ORDER_NOTE = re.compile(r"[(（][^()（）]*(?:排序|为序|排列|排名)[^()（）]*[)）]")   # '（按姓氏笔画排序）'
-_NAME_POST_ITEM = re.compile(r"[\u4e00-\u9fff·]{2,8}\s*[(（][^()（）]+[)）]")
+_NAME_POST_ITEM = re.compile(r"[\u4e00-\u9fff·](?:[^\S\n]?[\u4e00-\u9fff·]){1,7}\s*[(（][^()（）]+[)）]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百]+[条章]|附\s*件)")
 _PAD = r"[^\S\n]"   # any space but a line break (plans pad with U+2002, U+3000, NBSP …)
 
@@ -128,12 +128,86 @@ def split_name_post(rest: str) -> tuple[str | None, str | None]:
     text = parts[0]
     if _starts_post(text):
         return None, text
-    for n in (2, 3):   # a name glued to its post: 2 or 3 characters
-        if len(text) > n and _starts_post(text[n:]) and _NAME_CHARS.match(text[:n]):
-            return text[:n], text[n:]
+    glued = split_glued(text)
+    if glued:
+        return glued
     if _NAME_CHARS.match(text):
         return text, None
     return None, text
+
+
+def _post_like(text: str) -> bool:
+    return bool(text) and not _is_name(text) and bool(_title_re().search(text) or _starts_post(text))
+
+
+def _names_a_unit(text: str) -> bool:
+    """'知识产权局副局长' starts with a unit type printed in full (not '识产权局…')."""
+    try:
+        from policykg.ontology.vocab import classify_agency
+    except ImportError:
+        return False
+    title = _title_re().search(text)
+    head = text[:title.start()] if title else text
+    found = classify_agency(head) if len(head) >= 2 else None
+    return bool(found) and (found.get("matched_suffix") == head or head in [found["pref_zh"], *found["alt_zh"]])
+
+
+def has_surname(name: str) -> bool:
+    """The name starts with a common surname (group_roles.json): the evidence that splits glued text."""
+    return name[:2] in roles()["compound_surnames"] or name[:1] in roles()["surnames"]
+
+
+def split_glued(text: str) -> tuple[str, str] | None:
+    """A name glued to its post: '王小五市科技局局长', '吴仪国务院副总理', '张勤知识产权局副局长';
+    not '兴庆海关副关长' (a unit named after a place, no surname)."""
+    best, best_score = None, -1
+    for n in (2, 3, 4):
+        name, post = text[:n], text[n:]
+        if len(text) <= n or not _NAME_CHARS.match(name) or _starts_post(name) or not _post_like(post):
+            continue
+        if n == 4 and name[:2] not in roles()["compound_surnames"]:
+            continue
+        score = (2 if post[:1] in "市省县区州旗副" else 1.5 if _starts_post(post)
+                 else 1 if _names_a_unit(post) else 0)
+        if score < 2 and not has_surname(name):
+            continue   # without a 市/省… post start, only a known surname says where the name ends
+        # equal evidence: a post start decides for the shorter name, otherwise most names have three characters
+        if score > best_score or (score == best_score and score < 2 and n == 3):
+            best, best_score = (name, post), score
+    return best
+
+
+def split_members(rest: str) -> list[tuple[str | None, str | None]] | None:
+    """Several members on one line, separated by spaces: '杨远习市政府副秘书长 孔 平市知识产权局局长'."""
+    tokens = [t for t in re.split(_PAD + "+", rest.strip()) if t]
+    members: list[tuple[str | None, str | None]] = []
+    i = 0
+    while i < len(tokens):
+        token, following = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+        if len(token) == 1 and following:
+            if len(following) == 1 and _is_name(token + following):
+                after = tokens[i + 2] if i + 2 < len(tokens) else ""
+                if _post_like(after):
+                    members.append((token + following, after))
+                    i += 3
+                    continue
+                break
+            if _is_name(token + following[0]) and _post_like(following[1:]):
+                members.append((token + following[0], following[1:]))   # '孔 平市知识产权局局长'
+                i += 2
+                continue
+            break
+        if _is_name(token) and _post_like(following):
+            members.append((token, following))
+            i += 2
+            continue
+        glued = split_glued(token)
+        if glued:
+            members.append(glued)
+            i += 1
+            continue
+        break   # the list ends: '… 办公会议下设办公室。'
+    return members if len(members) >= 2 else None
 
 
 @lru_cache(maxsize=1)
@@ -220,13 +294,32 @@ def _from_cells(cells: list[str], role: str | None) -> tuple[str | None, str | N
     return role, name, "".join(post_parts) or None
 
 
+@lru_cache(maxsize=1)
+def _inline_role() -> re.Pattern:
+    """A second role label inside a line: '主持人: A … 成 员: B …' (a list flattened by a web page)."""
+    alts = [r"\s*".join(map(re.escape, r)) for r in sorted(roles()["roles"], key=len, reverse=True)]
+    return re.compile(rf"(?<=\s)(?:{'|'.join(alts)})\s*[:：]")
+
+
+def _member_lines(text: str):
+    """The text's lines, a line that carries several role labels split before each label."""
+    for line in iter_lines(text):
+        cuts = [m.start() for m in _inline_role().finditer(line.text)] if len(line.text) >= 20 else []
+        if not cuts or (len(cuts) < 2 and not _spaced_roles().match(line.text.strip())):
+            yield line
+            continue
+        bounds = [0, *cuts, len(line.text)]
+        for a, b in zip(bounds, bounds[1:]):
+            yield Line(line.text[a:b], line.start + a)
+
+
 def find_people(outline: Outline) -> list[Person]:
     text = outline.text
     pats = _patterns()
     out: list[Person] = []
     group, role, active = None, None, False
     previous = ""
-    for line in iter_lines(text):
+    for line in _member_lines(text):
         raw = _ORDER_NOTE.sub("", line.text).strip()
         raw = re.sub(r"(?<=[\u4e00-\u9fff])同志(?=\s|[(（,，]|$)", "", raw)   # '张三同志 市长'
         if not raw:
@@ -283,16 +376,17 @@ def find_people(outline: Outline) -> list[Person]:
             if name is None and post and _title_re().search(post):
                 out[-1].post, out[-1].end = post, line.end   # 'NAME' then 'POST' on the next line
                 continue
+        rest = rest.rstrip("。.")
         parts = re.split(r"[;；]", rest)
         items = _NAME_POST_ITEM.findall(rest)
         if len(items) >= 2 and re.fullmatch(r"(?:\s*" + _NAME_POST_ITEM.pattern + r"\s*[、,，;；]?)+", rest):
             parts = items   # '张三（副市长）、李四（市政府秘书长）'
         for part in parts:
-            name, post = split_name_post(part)
-            if name is None and (post is None or not _title_re().search(post)):
-                continue   # a line that is neither a name nor a post
             offset = line.start + max(0, line.text.find(part.strip()[:1])) if part.strip() else line.start
-            out.append(Person(name=name, role=role, post=post, group=group, start=offset, end=line.end))
+            for name, post in split_members(part) or [split_name_post(part)]:
+                if name is None and (post is None or not _title_re().search(post)):
+                    continue   # a line that is neither a name nor a post
+                out.append(Person(name=name, role=role, post=post, group=group, start=offset, end=line.end))
     out.extend(_prose_holders(text, out, group))
     for person in out:
         if person.post:

@@ -100,3 +100,31 @@ def test_people_layouts_a_role_word_in_prose_does_not_open_a_list():
 ])
 def test_people_layouts_more_forms(text, expected):
     assert people_of(text) == expected
+
+
+def test_people_layouts_names_glued_to_national_posts():
+    text = ("为加强知识产权保护，决定成立某市知识产权保护工作组。现将组成人员通知如下：\n组长：钱一鸣市人民政府市长\n"
+            "副组长：孙二强国务院副秘书长\n成员：周三立中宣部副部长\n郑和知识产权局副局长\n工作组办公室设在市商务局。\n")
+    assert people_of(text) == [("组长", "钱一鸣", "市人民政府市长"), ("副组长", "孙二强", "国务院副秘书长"),
+                               ("成员", "周三立", "中宣部副部长"), ("成员", "郑和", "知识产权局副局长")]
+
+
+def test_people_layouts_a_unit_named_after_a_place_is_not_a_name():
+    text = "附件\n某市知识产权工作领导小组名单\n成员：河东海关副关长\n"
+    assert people_of(text) == [("成员", None, "河东海关副关长")]
+
+
+def test_people_layouts_list_flattened_onto_one_line():
+    text = ("决定建立市知识产权办公会议制度。具体组成人员如下： 主持人： 钱一鸣市人民政府副市长 成 员： "
+            "孙二强市人民政府副秘书长 孔 平市知识产权局局长 陈 琴市检察院副检察长 办公会议下设办公室。\n")
+    assert people_of(text) == [("主持人", "钱一鸣", "市人民政府副市长"), ("成员", "孙二强", "市人民政府副秘书长"),
+                               ("成员", "孔平", "市知识产权局局长"), ("成员", "陈琴", "市检察院副检察长")]
+
+
+def test_people_layouts_name_post_items_in_a_sentence_list():
+    text = ("决定成立某市专项行动领导小组。\n二、领导小组的组成\n组 长：钱一鸣 市长\n"
+            "副组长：孙二强（市商务局局长）、周三立（市政府副秘书长）。\n成 员：郑 和（市委宣传部副部长）、冯五一（市发展改革委副主任）。\n"
+            "三、领导小组办事机构\n")
+    assert people_of(text) == [("组长", "钱一鸣", "市长"), ("副组长", "孙二强", "市商务局局长"),
+                               ("副组长", "周三立", "市政府副秘书长"), ("成员", "郑和", "市委宣传部副部长"),
+                               ("成员", "冯五一", "市发展改革委副主任")]
