@@ -53,7 +53,7 @@ def _patterns() -> dict:
         "grant": re.compile(_alt("grant_verbs")),
         "cap": re.compile(rf"(?:{_alt('cap_words')})"),
         "threshold_before": re.compile(rf"(?:{_alt('threshold_verbs')})\s*$"),
-        "threshold_after": re.compile(r"^\s*(?:以上|以下|及以上|及以下|以内)?\s*(?:、[^，,；;。]*?)?的"),
+        "threshold_after": re.compile(r"^\s*(?:以上|以下|及以上|及以下|以内)?\s*(?:规模|级别|水平|标准)?\s*(?:、[^，,；;。]*?)?的"),
         "opener": re.compile(rf"(?:^|[，,；;。\s])(?:{_alt('beneficiary_openers')})(?=[^，,；;。]{{2}})"),
     }
 

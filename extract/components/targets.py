@@ -324,6 +324,8 @@ def _numbers(ctx: _Context, c_start: int, c_end: int) -> list[_Num]:
     text, p = ctx.text, ctx.p
     found: list[_Num] = []
     for m in p["number"].finditer(text, c_start, c_end):
+        if text.startswith("分之", m.end() - 1):
+            continue   # 三分之一 is a fraction, not 3 分
         value = _value(m.group("num"))
         if value is None:
             continue
@@ -451,6 +453,8 @@ def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_f
         between = _clean_indicator(rest)
         if obj and re.search(r"[\u4e00-\u9fff]{2}", obj):
             return between + _core(obj) if between else _core(obj)
+        if len(between) == 1:   # the verb was part of a noun: "培训班20期"
+            return _clean_indicator(seg_pre[verb.start():])
         return between or subject
     before = _clean_indicator(seg_pre)
     core = _core(obj) if obj and re.search(r"[\u4e00-\u9fff]{2}", obj) else ""
@@ -502,6 +506,9 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 continue
             indicator = subjects[i] if subjects else _indicator(ctx, seg_pre, seg_post, growth, lvl, number_first)
             indicator = indicator.strip(" \u3000,，、;；")
+            if not indicator and (growth or lvl) and out and out[-1].start >= s_start \
+                    and not text[n.end:c_end].strip(" \u3000，,;；。"):
+                indicator = out[-1].indicator   # "…融资额达到20亿元，年均增长15%以上": the same indicator
             if len(indicator) < 2 or not re.search(r"[\u4e00-\u9fff]", indicator):
                 continue
             unit = n.unit

@@ -121,6 +121,8 @@ def test_target_layouts_number_before_the_noun(sentence, indicator, value, unit,
     ("培育千家专精特新企业。", 1000, "家", "count"),
     ("每个乡镇至少建成一所公办中心幼儿园。", 1, "所", "count"),
     ("应用型高校科技成果转化率超过1/3。", 0.3333333333, None, "ratio"),
+    ("应用型高校科技成果转化率超过三分之一。", 0.3333333333, None, "ratio"),
+    ("知识产权保护社会满意度保持在85分以上。", 85, "分", "level"),
     ("每年开展培训不少于40课时。", 40, "课时", "level"),
     ("专利代理机构达到120余家。", 120, "家", "level"),
 ])
@@ -153,6 +155,7 @@ def test_target_layouts_time_limits_are_at_most(sentence, value, unit):
     "按不超过实际投资额的5%给予补助。",
     "对年度新增高新技术企业超过10家的园区给予奖励。",
     "对年销售收入首次达到2000万元的企业，给予一次性奖励。",
+    "超过1000人规模的学校必须配备专职教师。",
     "对新认定的孵化器，每认定1家给予10万元扶持。",
     "给予贷款贴息50%，单个企业每年不超过100万元。",
 ])
@@ -234,3 +237,9 @@ def test_target_layouts_time_limit_with_nei():
 @pytest.mark.parametrize("sentence, value", [("在现有基础上，新增工作站5个。", 5), ("在目前基础上，专利授权量增长10%。", 10)])
 def test_target_layouts_on_the_present_basis_is_still_a_target(sentence, value):
     assert one(f"一、重点任务\n（一）甲。{sentence}").value == value
+
+
+def test_target_layouts_a_clause_without_subject_continues_the_previous_indicator():
+    found = targets("一、重点任务\n（一）甲。知识产权质押融资额达到20亿元，年均增长15%以上；组织培训班20期。")
+    assert [(t.indicator, t.value, t.kind) for t in found][:2] == [
+        ("知识产权质押融资额", 20, "level"), ("知识产权质押融资额", 15, "growth")]
