@@ -114,6 +114,7 @@ def test_responsibility_layouts_sentences(body, expected):
 
 @pytest.mark.parametrize("rule", [
     "列第一位者为牵头部门，下同", "排名第一的单位为牵头单位", "第一个单位为牵头单位", "排在首位的为牵头单位",
+    "牵头单位列第一位", "第一责任单位为牵头单位", "列在首位的单位牵头",
 ])
 def test_responsibility_layouts_first_unit_lead_rule_in_any_wording(rule):
     body = (f"1.甲任务。内容。（市科技局、市财政局负责，{rule}）\n"
@@ -156,3 +157,10 @@ def test_responsibility_layouts_task_tables(table):
     got = [(by_measure[x.measure_id], x.agency, x.role) for x in r.responsibilities]
     assert got == [("1", "市市场监管局", L), ("1", "市财政局", S),
                    ("2", "市科技局", L), ("2", "市教育局", S), ("2", "市人社局", S)]
+
+
+def test_responsibility_layouts_lead_rule_stated_before_the_tasks():
+    text = ("某市知识产权工作方案\n各项任务所列单位中排名第一的为牵头单位。\n一、重点任务\n"
+            "1.甲任务。内容。（责任单位：市科技局、市财政局）\n")
+    r = extract_text(text, "t.txt")
+    assert [(x.agency, x.role) for x in r.responsibilities] == [("市科技局", L), ("市财政局", S)]
