@@ -616,8 +616,9 @@ def _header(cells: list[str], start_year: int | None = None) -> list[tuple[str, 
     return roles  # type: ignore[return-value]
 
 
-def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target]) -> bool:
-    """Targets of one data row; False when the row does not fit the header."""
+def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target], loose: bool = False) -> bool:
+    """Targets of one data row; False when the row does not fit the header. `loose` (rows
+    delimited by the layout itself): a target cell may hold words ("全覆盖"), which give nothing."""
     if len(cells) != len(roles):
         return False
     names = [r[0] for r in roles]
@@ -625,7 +626,9 @@ def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target]) -> bool
     if not re.search(r"[\u4e00-\u9fff]", name) or _VALUE_CELL.match(name):
         return False
     values = [(k, cells[k]) for k, r in enumerate(roles) if r[0] == "target"]
-    if not all(_VALUE_CELL.match(c) or _EMPTY_CELL.match(c) for _, (c, _) in values):
+    fits = [bool(_VALUE_CELL.match(c) or _EMPTY_CELL.match(c)) for _, (c, _) in values]
+    if not all(fits) and not (loose and all(ok or (len(c) <= 10 and not re.search(r"\d", c))
+                                            for ok, (_, (c, _)) in zip(fits, values))):
         return False
     um = _UNIT_IN_NAME.match(name)
     indicator, unit = (um.group("name"), um.group("unit")) if um else (name, None)
@@ -673,12 +676,20 @@ def _row_table(lines, i: int, out: list[Target], start_year: int | None = None) 
     """Header and rows on one line each, cells split by ' | ' or tabs; returns the next line index."""
     cells = _split_cells(lines[i])
     roles = _header([c for c, _ in cells], start_year) if cells else None
+    j = i + 1
+    if not roles and cells and i + 1 < len(lines):
+        # a two-row header: "指标 | 单位 | 目标值 | 目标值" over " |  | 2024年 | 2025年"
+        below = _split_cells(lines[i + 1])
+        if below and len(below) == len(cells):
+            merged = [b if _header_role(b) and _header_role(b)[0] in ("target", "base") else a
+                      for (a, _), (b, _) in zip(cells, below)]
+            roles = _header(merged, start_year)
+            j = i + 2
     if not roles:
         return i
-    j = i + 1
     while j < len(lines):
         row = _split_cells(lines[j])
-        if row is None or not _row_targets(roles, row, out):
+        if row is None or not _row_targets(roles, row, out, loose=True):
             break
         j += 1
     return j

@@ -243,3 +243,11 @@ def test_target_layouts_a_clause_without_subject_continues_the_previous_indicato
     found = targets("一、重点任务\n（一）甲。知识产权质押融资额达到20亿元，年均增长15%以上；组织培训班20期。")
     assert [(t.indicator, t.value, t.kind) for t in found][:2] == [
         ("知识产权质押融资额", 20, "level"), ("知识产权质押融资额", 15, "growth")]
+
+
+def test_target_layouts_two_row_header_and_worded_cells():
+    table = ("指标 | 单位 | 目标值 | 目标值\n |  | 2024年 | 2025年\n"
+             "高新技术企业专利覆盖率 | % | 全覆盖 | 100\n发明专利拥有量 | 件 | 800 | 1000")
+    found = targets(f"一、主要目标\n{table}\n二、重点任务\n（一）甲。乙。")
+    assert [(t.indicator, t.value, t.year) for t in found] == [
+        ("高新技术企业专利覆盖率", 100, 2025), ("发明专利拥有量", 800, 2024), ("发明专利拥有量", 1000, 2025)]
