@@ -416,7 +416,9 @@ def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, 
                 continue   # '确定牵头单位:' in prose is not a label
             # a list ending in 、 or , goes on on the next line
             last = k
-            while last + 1 < len(lines) and re.search(r"[、,，]\s*$", lines[last]) and lines[last + 1].strip():
+            while last + 1 < len(lines) and lines[last + 1].strip() and (
+                    re.search(r"[、,，]\s*$", lines[last])
+                    or (last == k and not line[m.end():].strip())):   # '责任单位：' alone, the list below
                 last += 1
             clause = "\n".join([line] + lines[k + 1:last + 1])[m.start():]
             units = parse_labelled(clause, base + pos + m.start()) or []
