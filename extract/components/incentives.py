@@ -28,7 +28,7 @@ from ..textutil import cn_to_int, to_halfwidth_digits
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 
-_SENTENCE_END = re.compile(r"(?<!\d)[。！？!?；;](?!\d)|\n")
+_SENTENCE_END = re.compile(r"[！？!?；;]|(?<!\d)。|。(?!\d)|\n")   # 。 between digits is a decimal point
 _CLAUSE_END = re.compile(r"[，;；:：]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.．]\d+)?|[零〇一二两三四五六七八九十百千]+)"
 
@@ -48,13 +48,14 @@ def _patterns() -> dict:
         "amount": re.compile(
             rf"(?P<num>{_NUM})\s*(?:(?:{_alt('money_units')}|%|％)?\s*(?:-|—|–|~|～|至|到)\s*(?P<num2>{_NUM})\s*)?"
             rf"(?:(?P<unit>{_alt('money_units')})|(?P<pct>%|％))"),
-        "kind": re.compile(_alt("kinds")),
+        "kind": re.compile(rf"(?:{_alt('kinds')})(?!性|机制|政策|办法|制度)"),   # not 奖励性绩效
         "goal_before": re.compile(rf"(?:{_alt('goal_verbs')})\s*$"),
         "grant": re.compile(_alt("grant_verbs")),
         "cap": re.compile(rf"(?:{_alt('cap_words')})"),
         "threshold_before": re.compile(rf"(?:{_alt('threshold_verbs')})\s*$"),
         "threshold_after": re.compile(r"^\s*(?:以上|以下|及以上|及以下|以内)?\s*(?:规模|级别|水平|标准)?\s*(?:、[^，,；;。]*?)?的"),
-        "opener": re.compile(rf"(?:^|[，,；;。\s])(?:{_alt('beneficiary_openers')})(?=[^，,；;。]{{2}})"),
+        "opener": re.compile(rf"(?:^|[，,；;。\s]|^\s*(?:\d{{1,2}}\s*[.、．]|[(（][一二三四五六七八九十\d]{{1,3}}[)）]))"
+                             rf"(?:{_alt('beneficiary_openers')})(?=[^，,；;。]{{2}})"),
     }
 
 
@@ -87,7 +88,7 @@ def is_threshold(sentence: str, start: int, end: int) -> bool:
 def _grants(text: str) -> bool:
     p = _patterns()
     return bool(p["grant"].search(text) and p["kind"].search(text)) or bool(
-        re.search(r"(?:奖励|补助|补贴|资助|贴息|奖补)", text))
+        re.search(r"(?:奖励|补助|补贴|资助|贴息|奖补)(?!性|机制|政策|办法|制度)", text))
 
 
 def incentive_spans(sentence: str) -> list[tuple[int, int]]:
@@ -168,6 +169,20 @@ def _beneficiary_and_condition(sentence: str, first_amount: int) -> tuple[str | 
     return phrase, None
 
 
+def _respectively(head: str, beneficiary: str | None, condition: str | None,
+                  count: int) -> list[tuple[str | None, str | None]] | None:
+    """'对A、B分别给予30万元、20万元': one (beneficiary, condition) per amount, in order."""
+    if "分别" not in head or count < 2:
+        return None
+    for text, is_beneficiary in ((beneficiary, True), (condition, False)):
+        parts = [x for x in re.split(r"、|和|及", text or "") if x]
+        if len(parts) == count:
+            if is_beneficiary:
+                return [(x, condition) for x in parts]
+            return [(beneficiary, f"{condition};{x}") for x in parts]
+    return None
+
+
 def _kind(sentence: str, start: int, end: int) -> str | None:
     p = _patterns()
     clause_end = next((m.start() for m in _CLAUSE_END.finditer(sentence, end)), len(sentence))
@@ -215,6 +230,7 @@ def _sentence_incentives(sentence: str, offset: int) -> list[Incentive]:
     if not granted:
         return []
     beneficiary, condition = _beneficiary_and_condition(sentence, granted[0][0])
+    per_item = _respectively(sentence[:granted[0][0]], beneficiary, condition, len(granted))
     items: list[Incentive] = []
     rate_item: Incentive | None = None
     for s, e, role in granted:
@@ -224,12 +240,13 @@ def _sentence_incentives(sentence: str, offset: int) -> list[Incentive]:
             continue
         cap = _cap(sentence, s)
         label = re.search(r"(?:^|[、，,])\s*([\u4e00-\u9fff]{2,6}?)\s*$", sentence[max(0, s - 8):s])
-        item_condition = condition
+        item_beneficiary, item_condition = per_item[len(items)] if per_item and len(items) < len(per_item) \
+            else (beneficiary, condition)
         if label and label.group(1) and re.search(r"等奖|类|级|档", label.group(1)):
-            item_condition = (condition + ";" if condition else "") + p["grant"].sub("", label.group(1))
+            item_condition = (item_condition + ";" if item_condition else "") + p["grant"].sub("", label.group(1))
         if role == "rate":
             rate_item = Incentive(amount=None, amount_max=None, rate=value, unit="%", cap=cap,
-                                  kind=_kind(sentence, s, e), beneficiary=beneficiary, condition=item_condition,
+                                  kind=_kind(sentence, s, e), beneficiary=item_beneficiary, condition=item_condition,
                                   text=sentence.strip(), start=offset + s, end=offset + e, rule="rate")
             items.append(rate_item)
             continue
@@ -239,7 +256,7 @@ def _sentence_incentives(sentence: str, offset: int) -> list[Incentive]:
             rate_item.cap, rate_item.end, rate_item.rule = True, offset + e, "rate_with_cap"
             continue
         items.append(Incentive(amount=value, amount_max=value_max, rate=None, unit=m.group("unit"), cap=cap,
-                               kind=_kind(sentence, s, e), beneficiary=beneficiary, condition=item_condition,
+                               kind=_kind(sentence, s, e), beneficiary=item_beneficiary, condition=item_condition,
                                text=sentence.strip(), start=offset + s, end=offset + e,
                                rule="capped_amount" if cap else "amount"))
     return items

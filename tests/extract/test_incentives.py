@@ -24,8 +24,8 @@ def incentives(sentence: str):
     ("对开展知识产权质押融资的企业，按贷款利息的40%给予贴息。",
      [(None, None, 40, "%", False, "贴息", "企业", "开展知识产权质押融资")]),
     ("对获得中国专利金奖、银奖的单位，分别给予30万元、20万元奖励。",
-     [(30, None, None, "万元", False, "奖励", "单位", "获得中国专利金奖、银奖"),
-      (20, None, None, "万元", False, "奖励", "单位", "获得中国专利金奖、银奖")]),
+     [(30, None, None, "万元", False, "奖励", "单位", "获得中国专利金奖、银奖;获得中国专利金奖"),
+      (20, None, None, "万元", False, "奖励", "单位", "获得中国专利金奖、银奖;银奖")]),
     ("对年度专利授权量超过100件的企业，给予5万元至10万元资助。",
      [(5, 10, None, "万元", False, "资助", "企业", "年度专利授权量超过100件")]),
 ])
@@ -91,3 +91,17 @@ def test_incentives_reach_the_graph_the_named_query_and_the_plan_page():
 def test_incentives_ceilings_and_rates_in_other_word_orders(sentence, expected):
     found = incentives(sentence)
     assert [(i.amount, i.rate, i.unit, i.cap, i.rule) for i in found] == [expected]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("1.对新认定的国家知识产权示范企业、优势企业，分别给予30万元、20万元一次性奖励。",
+     [(30, "国家知识产权示范企业", "新认定"), (20, "优势企业", "新认定")]),
+    ("（2）对获得中国专利金奖、银奖的单位，分别奖励50万元、30万元。",
+     [(50, "单位", "获得中国专利金奖、银奖;获得中国专利金奖"), (30, "单位", "获得中国专利金奖、银奖;银奖")]),
+])
+def test_incentives_numbered_items_and_respective_amounts(sentence, expected):
+    assert [(i.amount, i.beneficiary, i.condition) for i in incentives(sentence)] == expected
+
+
+def test_incentives_a_ratio_named_after_a_reward_is_not_an_incentive():
+    assert incentives("奖励性绩效占比不低于绩效工资总量的70%。") == []
