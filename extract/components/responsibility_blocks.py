@@ -453,9 +453,8 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
             if k == 0 and verb_role != "lead" and not v.group("verb").startswith("负责"):
                 break
             items = parse_items(v.group("units"), base + m.end() + offset, verb_role, strict=True)
-            if not items or any(not looks_like_unit(u.name) or _grammar()["generic"].match(u.name)
-                                for u in items if not u.name.startswith("各")):
-                break
+            if not items or (k == 0 and any(g["generic"].match(u.name) for u in items)):
+                break   # '由有关部门负责' names nobody; '由A牵头,有关部门配合' keeps 有关部门 like a bracket would
             units.extend(items)
         if units:
             clauses.append(Clause("sentence", units, base + m.start()))
@@ -467,22 +466,24 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
         pos += len(sentence)
         if any(a <= s_start < b for a, b in taken) or PLAN_LEVEL.search(sentence):
             continue
-        pieces = _split_top(sentence, ",，。；;\n")
-        for piece, offset in pieces:
+        pieces = []
+        for piece, offset in _split_top(sentence, ",，。；;\n"):
             v = g["verb_end"].match(piece.rstrip("。；; "))
-            if not v or not v.group("units").strip():
-                continue
-            verb = v.group("verb")
-            duty = bool(re.search(r"职|分工|分别|各自|共同", verb))
-            whole = all(g["verb_end"].match(p.rstrip("。；; ")) for p, _ in pieces)
-            if not (duty or whole):
-                continue
-            items = parse_items(v.group("units"), base + s_start + offset, role_of_verb(verb), strict=True)
-            if not items:
-                continue
-            if not duty and any(g["generic"].match(u.name) for u in items):
-                continue
-            clauses.append(Clause("duty_sentence" if duty else "sentence", items, base + s_start + offset))
+            items = None
+            if v and v.group("units").strip():
+                items = parse_items(v.group("units"), base + s_start + offset, role_of_verb(v.group("verb")), strict=True)
+            pieces.append((v.group("verb") if v else "", items or None, base + s_start + offset))
+        if pieces and all(items for _, items, _ in pieces):
+            # the whole sentence is unit lists closed by role verbs: 'A牵头,B、有关部门配合。'
+            units = [u for _, items, _ in pieces for u in items]
+            if any(not g["generic"].match(u.name) and not u.name.startswith("各") for u in units) or \
+                    all(re.search(r"职|分工|分别|各自|共同", verb) for verb, _, _ in pieces):
+                kind = "duty_sentence" if all(re.search(r"职|分工|分别|各自|共同", verb) for verb, _, _ in pieces) else "sentence"
+                clauses.append(Clause(kind, units, pieces[0][2]))
+            continue
+        for verb, items, start in pieces:
+            if items and re.search(r"职|分工|分别|各自|共同", verb):   # '…,各县区政府按职责分工负责'
+                clauses.append(Clause("duty_sentence", items, start))
     return clauses
 
 

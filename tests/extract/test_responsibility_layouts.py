@@ -107,6 +107,10 @@ def test_responsibility_layouts_alias_bracket_is_not_a_list():
     ("1.建立机制。建立工作机制，各县（市、区）政府按职责分工负责。", [("各县（市、区）政府", S)]),
     # a duty sentence trailing after a bracket adds its units
     ("1.建立机制。建立工作机制（市商务局牵头）。各县区政府按职责分工负责。", [("市商务局", L), ("各县区政府", S)]),
+    # a generic unit after a specific lead is kept in sentences as in brackets; alone it names nobody
+    ("1.建立机制。由市商务局牵头，有关部门配合，建立工作机制。", [("市商务局", L), ("有关部门", S)]),
+    ("1.建立机制。建立工作机制。市商务局牵头，有关部门配合。", [("市商务局", L), ("有关部门", S)]),
+    ("1.建立机制。建立工作机制，由有关部门负责。", []),
     # prose that only sounds like a clause
     ("1.建立机制。推行由相关部门牵头组织的模式，各部门要密切配合。", []),
 ])
