@@ -41,6 +41,10 @@ BULK_MIN_FILES = 32
 CHUNK_FILES = 4
 IN_FLIGHT_PER_WORKER = 2
 
+# Loader warnings that the build report repeats (all are kept in the plan's graph as pk:warning):
+# those that mean the text may differ from what the author wrote.
+REPORTED_WARNINGS = ("mixed encodings", "replaced ")
+
 # progress(path, done, total): called after each file, whatever happened to it.
 Progress = Callable[[Path, int, int], None]
 
@@ -284,6 +288,7 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
         if problem is None:
             report.ingested.append(readable_name(str(item.path)))
             report.quads_written += item.quads
+            report.warnings.extend(f"{readable_name(str(item.path))}: {w}" for w in item.warnings)
             if item.uncovered:
                 kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(item.uncovered).items()))
                 report.coverage.append(f"{readable_name(str(item.path))}: {len(item.uncovered)} lines with cues "
@@ -325,7 +330,8 @@ def prepare_document(item: Extracted) -> Prepared:
         return Prepared(item.path, problem=_one_line(str(e)))
     except Exception as e:  # a bug in rdf.py must not stop the other files
         return Prepared(item.path, problem=_internal(e))
-    return Prepared(item.path, graph.value, data, len(quads),
+    shown = [w for w in item.result.warnings if w.startswith(REPORTED_WARNINGS)]
+    return Prepared(item.path, graph.value, data, len(quads), warnings=shown,
                     uncovered=tuple(u.kind for u in item.result.uncovered))
 
 

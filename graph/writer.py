@@ -26,7 +26,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -53,6 +53,7 @@ class Prepared:
     nquads: bytes = b""      # every quad of the document, all in `graph`
     quads: int = 0
     problem: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what the build report shows for this document
     uncovered: tuple[str, ...] = ()   # kinds of the lines whose cues produced nothing (extract/coverage.py)
 
 

@@ -172,3 +172,15 @@ def test_build_missing_path_is_a_failure(tmp_path: Path, store: Store):
     report = build([path, tmp_path / "gone.txt"], store)
     assert report.ingested == [str(path)]
     assert report.failed == [(str(tmp_path / "gone.txt"), "no such file or folder")]
+
+
+def test_build_report_repeats_loader_warnings_that_mean_the_text_may_differ(tmp_path: Path, store: Store):
+    from fixtures import plan_text
+
+    lines = plan_text().splitlines()
+    path = tmp_path / "mixed.txt"  # UTF-8 and GBK lines pasted together (issue #20)
+    path.write_bytes(b"\n".join(line.encode("utf-8" if i % 3 else "gbk") for i, line in enumerate(lines)))
+    report = build([path], store, workers=1)
+    assert report.ok
+    assert [w.split(": ", 1)[0] for w in report.warnings] == [str(path)]
+    assert "mixed encodings, decoded line by line" in report.warnings[0]
