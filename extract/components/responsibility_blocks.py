@@ -69,7 +69,9 @@ def _grammar() -> dict:
         "labels": labels,
         "lead_verb": re.compile(_alternation(v["lead_verbs"])),
         # a label opens a list after a colon, or as a 【】 box: "牵头单位:" / "【责任单位】"
-        "label": re.compile(rf"(?:【\s*(?P<boxed>{label_alt})\s*】\s*[:：]?|(?P<plain>{label_alt})\s*[:：])"),
+        # '牵头单位:' / '【责任单位】' / '牵头单位　A' (a space instead of the colon, not inside a word)
+        "label": re.compile(rf"(?:【\s*(?P<boxed>{label_alt})\s*】\s*[:：]?|(?P<plain>{label_alt})\s*[:：]"
+                            rf"|(?<![\u4e00-\u9fff])(?P<spaced>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=[\u4e00-\u9fff]))"),
         "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{verb})$", re.S),
         "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),
         "mark": re.compile(rf"^(?P<name>.+?)\s*[(（]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）]$"),
@@ -80,6 +82,8 @@ def _grammar() -> dict:
         "generic": re.compile(rf"^(?:{_alternation(v['unit_generic_heads'])})"),
         "page": re.compile(v["page_number_line"], re.M),
         "not_in_name": re.compile(_alternation(v["not_in_unit_names"])),
+        # 'A牵头 B配合': a space after a role verb separates two sub-clauses
+        "verb_space": re.compile(rf"(?<={'|'.join(sorted({w[-2:] for w in v['lead_verbs'] + v['support_verbs']}))})[ \t\u3000]+(?=\S)"),
         "label_start": re.compile(rf"^(?:{label_alt})\s*"),
         "label_spaced": re.compile(rf"^[ \t\u3000]*(?:【\s*)?(?P<label>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=\S)"),
     }
@@ -271,6 +275,7 @@ def parse_list_clause(text: str, base: int, role: str | None, *, strict: bool) -
     units: list[Unit] = []
     waiting: list[Unit] = []   # verb-less sub-clauses waiting for the next verb (no label)
     saw_role, all_ok = role is not None, True
+    text = g["verb_space"].sub(lambda m: "，" + m.group(0)[1:], text)   # same length: offsets stay
     for piece, offset in _split_top(text, ",，;；。"):
         piece_clean, shift = _strip_item(piece)
         if not piece_clean:
@@ -315,7 +320,7 @@ def parse_labelled(text: str, base: int) -> list[Unit] | None:
         if saw_role:
             units.extend(found)
     for i, m in enumerate(labels):
-        label = m.group("boxed") or m.group("plain")
+        label = m.group("boxed") or m.group("plain") or m.group("spaced")
         role = g["labels"][label]
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         chunk = text[m.end():end]
