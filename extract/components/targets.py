@@ -94,7 +94,7 @@ def _patterns():
 
 
 _SENTENCE_END = re.compile(r"[！？!?]|(?<!\d)。|。(?!\d)|\n")   # 。 between digits is a decimal point
-_CLAUSE_END = re.compile(r"[，;；:：]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000
+_CLAUSE_END = re.compile(r"[，;；:：|\t]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000; table cells end clauses
 _LIST_SEP = re.compile(r"以及|及|和|与|、")
 _GENERIC = re.compile(r"(?:总数|总量|数量|规模|总规模|总额|占比|比重|比例)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[—–\-－·•▪●○◆]+|[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.、．]|[①-⑳]|[一二三四五六七八九十]+是)")
@@ -292,7 +292,13 @@ def find_targets(outline: Outline, period_end: int | None, plan: PlanMeta | None
     ctx = _Context(outline, period_end, plan)
     tables, covered = find_table_targets(outline, period_end, ctx.start_year)
     clause_targets = _clause_targets(ctx, covered)
-    return sorted(tables + clause_targets, key=lambda t: t.start)
+    found = sorted(tables + clause_targets, key=lambda t: t.start)
+    annex = getattr(outline, "annex_start", None)
+    if annex is None:
+        return found
+    # an annex that restates the body (a task breakdown table) repeats its targets: keep the body's
+    seen = {(t.indicator, t.value, t.unit, t.year) for t in found if t.start < annex}
+    return [t for t in found if t.start < annex or (t.indicator, t.value, t.unit, t.year) not in seen]
 
 
 def _in_quotes(text: str, start: int, end: int) -> bool:

@@ -251,3 +251,9 @@ def test_target_layouts_two_row_header_and_worded_cells():
     found = targets(f"一、主要目标\n{table}\n二、重点任务\n（一）甲。乙。")
     assert [(t.indicator, t.value, t.year) for t in found] == [
         ("高新技术企业专利覆盖率", 100, 2025), ("发明专利拥有量", 800, 2024), ("发明专利拥有量", 1000, 2025)]
+
+
+def test_target_layouts_annex_restating_the_body_adds_no_duplicate():
+    body = ("一、重点任务\n（一）培育主体。到2025年，培育示范企业10家。\n附件\n重点任务分工表\n"
+            "序号 | 重点任务 | 责任单位\n1 | 到2025年，培育示范企业10家 | 市科技局\n2 | 到2025年，新建工作站5个 | 市市场监管局")
+    assert [(t.indicator, t.value) for t in targets(body)] == [("示范企业", 10), ("工作站", 5)]
