@@ -40,6 +40,8 @@ def hostile_store() -> Path:
     measure text; the title and measure titles are then set to hostile strings too (extraction
     may pick another title line), so every place a view shows document text is covered."""
     from policykg.extract import extract_text
+    from policykg.extract.components.agencies import resolve_agencies
+    from policykg.extract.result import Responsibility
     from policykg.graph.rdf import result_to_quads
     from policykg.graph.store import Store
 
@@ -48,6 +50,13 @@ def hostile_store() -> Path:
         (f"推动{IMG}质押融资", ["市金融办", f"市{SCRIPT}办"]),
     ])
     result = extract_text(plan_text(spec), source=HOSTILE_SOURCE)
+    # the unit names are set like the titles: the unit-list grammar may refuse markup inside a
+    # name, and what is tested here is that views escape whatever the graph holds
+    result.responsibilities = [
+        Responsibility(measure_id=m.id, agency=unit, role="support", rank=rank, start=m.start, end=m.end,
+                       rule="hostile fixture")
+        for m, (_, units) in zip(result.measures, spec.measures) for rank, unit in enumerate(units, 1)]
+    result.agencies = resolve_agencies(result.responsibilities, result.plan, [])
     result.plan = replace(result.plan, title=f"临江市{SCRIPT}{IMG}工作方案")
     result.measures = [replace(m, title=f"{SCRIPT}{m.title}{IMG}") for m in result.measures]
     graph, quads = result_to_quads(result)
