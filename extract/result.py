@@ -78,7 +78,7 @@ class Responsibility:
     rank: int                # 1-based position in the printed list
     start: int
     end: int
-    rule: str = ""           # which layout produced it: "paren_list", "lead_line", "first_is_lead", ...
+    rule: str = ""           # which clause produced it: "bracket", "label", "sentence", "duty_sentence", "task_table", "+first_is_lead"
 
 
 @dataclass
