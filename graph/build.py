@@ -332,6 +332,7 @@ def prepare_document(item: Extracted) -> Prepared:
         return Prepared(item.path, problem=_internal(e))
     shown = [w for w in item.result.warnings if w.startswith(REPORTED_WARNINGS)]
     return Prepared(item.path, graph.value, data, len(quads), warnings=shown,
+                    sha256=item.result.sha256, title=item.result.plan.title or "",
                     uncovered=tuple(u.kind for u in item.result.uncovered))
 
 

@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -54,6 +55,8 @@ class Prepared:
     quads: int = 0
     problem: str | None = None
     warnings: list[str] = field(default_factory=list)  # what the build report shows for this document
+    sha256: str = ""         # of the file, and the plan's title: to tell an edit from another document
+    title: str = ""
     uncovered: tuple[str, ...] = ()   # kinds of the lines whose cues produced nothing (extract/coverage.py)
 
 
@@ -92,6 +95,8 @@ class DocumentWriter:
             return
         if item.graph in self._written or (not self.bulk and self._exists(item.graph)):
             self.flush()
+            if item.graph not in self._written:
+                self._note_another_document(item)
             self.done(item, self._replace(item))
             return
         self._written.add(item.graph)
@@ -145,6 +150,25 @@ class DocumentWriter:
         except Exception as e:
             return f"internal error: {type(e).__name__}: {_one_line(e)}"
         return None
+
+    def _note_another_document(self, item: Prepared) -> None:
+        """Warn when a plan is replaced by a document with other bytes AND another title: most
+        likely a different plan of the same name built from another folder (its identity is its
+        path relative to the folder given, graph/build.py), not a new version of the same one."""
+        graph = ox.NamedNode(item.graph)
+        rows = self.store.raw.query(
+            f"SELECT ?sha ?title WHERE {{ GRAPH {graph} {{ {graph} <https://w3id.org/policykg/ns#sha256> ?sha . "
+            "OPTIONAL { ?plan a <https://w3id.org/policykg/ns#Plan> ; <http://data.europa.eu/eli/ontology#title> ?title } } }")
+        for row in rows:
+            sha, title = row["sha"], row["title"]
+            if (sha is not None and item.sha256 and sha.value != item.sha256 and title is not None
+                    and item.title and _plain(title.value) != _plain(item.title)):
+                name = unquote(item.graph.removeprefix(DOCUMENT_GRAPH_PREFIX))
+                item.warnings.append(
+                    f"replaced the plan {name!r} built earlier from another document "
+                    f"(《{title.value}》, now 《{item.title}》); if both are plans, build the folder "
+                    "that holds both, so that each is named by its path in it")
+            return
 
     def _replace(self, item: Prepared) -> str | None:
         """Replace an existing graph: one update, all or nothing."""
@@ -205,6 +229,10 @@ class BackgroundWriter:
         if self._error is not None:
             error, self._error = self._error, None
             raise error
+
+
+def _plain(title: str) -> str:
+    return "".join(title.split())
 
 
 def _one_line(message: object) -> str:

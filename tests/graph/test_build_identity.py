@@ -103,3 +103,16 @@ def test_build_identity_non_utf8_file_name_is_ingested_under_its_best_decoding(t
     assert report.ok, report.failed
     assert [d.source for d in store.documents()] == ["知识产权方案.txt"]
     assert report.ingested == [str(folder / "知识产权方案.txt")]
+
+
+def test_build_identity_replacing_a_plan_by_another_document_warns(tmp_path: Path, store: Store):
+    # built folder by folder, a/方案.txt and b/方案.txt are both "方案.txt": the second replaces
+    # the first, which the report says (an edit of the same plan does not warn)
+    first, second = two_plans_named_alike(tmp_path)
+    assert build([first.parent], store, workers=1).warnings == []
+    first.write_text(first.read_text(encoding="utf-8") + "\n附件：联系人名单\n", encoding="utf-8")
+    assert build([first.parent], store, workers=1).warnings == []  # a new version: silent
+    report = build([second.parent], store, workers=1)
+    assert report.ok and len(report.warnings) == 1
+    assert "replaced the plan '方案.txt' built earlier from another document" in report.warnings[0]
+    assert "build the folder that holds both" in report.warnings[0]
