@@ -74,6 +74,8 @@ def _patterns():
                                 r"\s*(?:度|全年)?\s*(?:[,，:：]|(?=[全各我本]))"),
         "within": re.compile(rf"(?:(?P<from>(?:19|20)\d\d)\s*年(?:起|开始)\s*[,，]?\s*)?(?:用|在)?\s*"
                              rf"(?P<n>[一二三四五六七八九十两]|\d{{1,2}})\s*年(?:内|时间|左右时间)"),
+        "bare_year": re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?:底|末)?(?!\s*(?:以来|以前|之前|起|开始|度?的|[-—–~至到]\s*(?:19|20)\d\d))"),
+        "year_after": re.compile(r"\s*[(（]\s*(?:到|至|于)?\s*(?P<y>(?:19|20)\d\d)\s*年\s*(?:底|末)?\s*(?:前)?\s*[)）]"),
         "five_year_end": re.compile(r"“?十(?P<n>[一二三四五六七八九])五”?\s*(?:时期|期间)?\s*(?:末|期末|结束时)"),
         "heading_year": re.compile(r"(?:(?:19|20)\d\d\s*年?\s*(?:\d{1,2}\s*月)?\s*[-—–~至到]\s*)?(?P<y>(?:19|20)\d\d)\s*年"),
         "year_end": re.compile(r"(?:今年|本年度?|当年)?(?<![\d〇○零一二三四五六七八九年])年(?:底|末)(?:前|之前)?|年内"),
@@ -127,6 +129,7 @@ def _clean_indicator(text: str) -> str:
         prev = text
         text = p["strip_head"].sub("", text).strip(" \u3000,，、")
         text = p["strip_tail"].sub("", text).strip(" \u3000,，、")
+    text = re.sub(r"\s*(?:到|至|于|在)?\s*(?:19|20)\d\d\s*年\s*(?:年?底|年?末)?\s*(?:前)?\s*$", "", text)   # "拥有量2024年达到"
     # "由2020年的8.5件提高到", "由20个工作日压缩至", "比2020年增长": the baseline is not the indicator
     text = re.sub(r"(?:由|从|比|较)\s*(?:(?:19|20)\d\d\s*年(?:底|末)?|[\d.]+\s*\S{0,4}$).*$", "", text).strip(" ,，")
     if text.count("”") > text.count("“"):
@@ -200,6 +203,17 @@ class _Context:
         n = cn_to_int(m.group("n")) if m else None
         return 1955 + 5 * (10 + n) if n else None   # 十四五 (the 14th) ends in 2025
 
+    def bare_year(self, start: int, end: int) -> int | None:
+        """The last 'YYYY年' before `end` in the sentence ("2024年达到4000件"), outside 《》 titles;
+        a state like a sentence-head year (a baseline when before the plan's start)."""
+        found = None
+        for m in self.p["bare_year"].finditer(self.text, start, end):
+            before = self.text[start:m.start()]
+            if before.count("《") > before.count("》"):
+                continue
+            found = int(m.group("y"))
+        return found
+
     def head_year(self, start: int, end: int) -> int | None:
         m = self.p["head_year"].match(self.text, start, end)
         return int(m.group("y")) if m else None
@@ -243,7 +257,7 @@ class _Context:
         year, as_of = self.deadline_before(sentence_start, pos)
         if year:
             return year, False, as_of
-        year = self.head_year(sentence_start, pos)
+        year = self.head_year(sentence_start, pos) or self.bare_year(sentence_start, pos)
         if year:
             return year, False, True
         year = self.five_year_end(sentence_start, pos) or self.within_years(sentence_start, pos)
@@ -540,7 +554,11 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 comparator = ">="
             else:
                 comparator = "="
-            year, inferred, as_state = ctx.year_for(n.start, s_start, line_start)
+            after = p["year_after"].match(text, n.end)
+            if after:
+                year, inferred, as_state = int(after.group("y")), False, False
+            else:
+                year, inferred, as_state = ctx.year_for(n.start, s_start, line_start)
             if as_state and year and ctx.start_year and year < ctx.start_year:
                 continue   # a baseline: "2020年,全市专利授权量达到5000件" in a 2021-2025 plan
             if ctx.in_background(n.start) or p["baseline"].search(text, s_start, n.start):

@@ -257,3 +257,14 @@ def test_target_layouts_annex_restating_the_body_adds_no_duplicate():
     body = ("一、重点任务\n（一）培育主体。到2025年，培育示范企业10家。\n附件\n重点任务分工表\n"
             "序号 | 重点任务 | 责任单位\n1 | 到2025年，培育示范企业10家 | 市科技局\n2 | 到2025年，新建工作站5个 | 市市场监管局")
     assert [(t.indicator, t.value) for t in targets(body)] == [("示范企业", 10), ("工作站", 5)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("发明专利拥有量2024年达到4000件，2025年达到5000件。",
+     [("发明专利拥有量", 4000, 2024, False), ("发明专利拥有量", 5000, 2025, False)]),
+    ("专利质押融资额达到10亿元以上（到2025年）。", [("专利质押融资额", 10, 2025, False)]),
+    ("落实《知识产权强国建设纲要（2021—2035年）》，培育示范企业10家。", [("示范企业", 10, 2027, True)]),
+])
+def test_target_layouts_year_inside_the_clause_after_the_number_or_in_a_title(sentence, expected):
+    found = targets(f"一、重点任务\n（一）甲。{sentence}")
+    assert [(t.indicator, t.value, t.year, t.year_inferred) for t in found] == expected
