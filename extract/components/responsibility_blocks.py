@@ -70,7 +70,7 @@ def _grammar() -> dict:
         "lead_verb": re.compile(_alternation(v["lead_verbs"])),
         # a label opens a list after a colon, or as a 【】 box: "牵头单位:" / "【责任单位】"
         # '牵头单位:' / '【责任单位】' / '牵头单位　A' (a space instead of the colon, not inside a word)
-        "label": re.compile(rf"(?:【\s*(?P<boxed>{label_alt})\s*】\s*[:：]?|(?P<plain>{label_alt})\s*[:：]"
+        "label": re.compile(rf"(?:【\s*(?P<boxed>{label_alt})\s*】\s*[:：]?|(?P<plain>{label_alt})\s*(?:[(（][^()（）]{{1,6}}[)）])?\s*[:：]"
                             rf"|(?<![\u4e00-\u9fff])(?P<spaced>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=[\u4e00-\u9fff]))"),
         "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{verb})$", re.S),
         "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),

@@ -67,6 +67,9 @@ L, S = "lead", "support"
     ("\n责任单位　市税务局、市商务局", [("市税务局", S), ("市商务局", S)]),
     # a label list that goes on on the next line after a trailing 、
     ("\n牵头单位：市税务局\n配合单位：市商务局、\n市外办", [("市税务局", L), ("市商务局", S), ("市外办", S)]),
+    # a label with a bracketed note, a time-limit label closing the list
+    ("（责任单位（部门）：市税务局、市商务局）", [("市税务局", S), ("市商务局", S)]),
+    ("\n牵头单位：市税务局 配合单位：市商务局 完成时限：2025年底", [("市税务局", L), ("市商务局", S)]),
     # spaces instead of colons and commas
     ("（牵头单位　市税务局；配合单位　市商务局）", [("市税务局", L), ("市商务局", S)]),
     ("（市税务局牵头 市商务局配合）", [("市税务局", L), ("市商务局", S)]),
