@@ -68,8 +68,7 @@ def _grammar() -> dict:
     return {
         "labels": labels,
         "lead_verb": re.compile(_alternation(v["lead_verbs"])),
-        # a label opens a list after a colon, or as a 【】 box: "牵头单位:" / "【责任单位】"
-        # '牵头单位:' / '【责任单位】' / '牵头单位　A' (a space instead of the colon, not inside a word)
+        # a label opens a list: '牵头单位:' / '【责任单位】' / '牵头单位　A' (a space instead of the colon, not inside a word)
         "label": re.compile(rf"(?:【\s*(?P<boxed>{label_alt})\s*】\s*[:：]?|(?P<plain>{label_alt})\s*(?:[(（][^()（）]{{1,6}}[)）])?\s*[:：]"
                             rf"|(?<![\u4e00-\u9fff])(?P<spaced>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=[\u4e00-\u9fff]))"),
         "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{verb})$", re.S),
@@ -92,9 +91,6 @@ def _grammar() -> dict:
 def first_is_lead_rule(text: str) -> re.Match | None:
     """A stated rule that the first unit of each list leads ('排名第一的单位为牵头单位')."""
     return _grammar()["lead_rule"].search(text)
-
-
-FIRST_IS_LEAD = _grammar()["lead_rule"]   # kept for callers of the old name
 
 
 def role_of_verb(verb: str) -> str:
