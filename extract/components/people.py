@@ -341,16 +341,18 @@ def find_people(outline: Outline) -> list[Person]:
         if label_role is None:
             m = _LABEL.match(raw)
             label_role = _role_for(m.group("label")) if m else None
+        cells = _row_cells(raw)
+        found = _from_cells(cells, role) if cells else None
         if not active:
-            # a role label opens a list once the text has named a body
-            if not (label_role in roles()["head_roles"] and pats["body"].search(text, 0, line.start)):
+            # a role label (or a table row with one) opens a list once the text has named a body
+            opening = label_role or (found[0] if found else None)
+            if not (opening in roles()["head_roles"] and pats["body"].search(text, 0, line.start)):
                 continue
             group, active = _group_before(text, line.start), True
-        cells = _row_cells(raw)
         if cells:
-            found = _from_cells(cells, role)
-            if found and (found[1] or found[2]) and found[0]:
-                role, name, post = found
+            if found and (found[1] or (found[2] and _title_re().search(found[2]))):
+                # a member table without a role column lists members
+                role, name, post = found[0] or "成员", found[1], found[2]
                 out.append(Person(name=name, role=role, post=post, group=group, start=line.start, end=line.end))
             continue
         if label_role is None and _role_for(raw) and len(re.sub(r"\s+", "", raw)) <= 6 and re.sub(r"\s+", "", raw) in roles()["roles"]:

@@ -128,3 +128,19 @@ def test_people_layouts_name_post_items_in_a_sentence_list():
     assert people_of(text) == [("组长", "钱一鸣", "市长"), ("副组长", "孙二强", "市商务局局长"),
                                ("副组长", "周三立", "市政府副秘书长"), ("成员", "郑和", "市委宣传部副部长"),
                                ("成员", "冯五一", "市发展改革委副主任")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a table whose first row is numbered opens the list by its role cell
+    ("为加强领导，成立某市知识产权工作领导小组，组成人员如下：\n序号 | 职务 | 姓名 | 工作单位及职务\n"
+     "1 | 组长 | 钱一鸣 | 市长\n2 | 成员 | 周三立 | 市科技局局长\n",
+     [("组长", "钱一鸣", "市长"), ("成员", "周三立", "市科技局局长")]),
+    # a member table without a role column
+    ("附件\n某市知识产权工作联席会议成员名单\n姓名 | 单位及职务\n钱一鸣 | 市政府副市长\n周三立 | 市科技局局长\n",
+     [("成员", "钱一鸣", "市政府副市长"), ("成员", "周三立", "市科技局局长")]),
+    # a task table after a member list is not members
+    ("附件\n某市知识产权工作领导小组名单\n组长 | 钱一鸣 | 市长\n序号 | 重点任务 | 牵头单位\n1 | 加强工作统筹 | 市市场监管局\n",
+     [("组长", "钱一鸣", "市长")]),
+])
+def test_people_layouts_member_tables_without_title_or_role_column(text, expected):
+    assert people_of(text) == expected
