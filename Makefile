@@ -1,20 +1,28 @@
 # The README's two commands: `make demo` and `make test`. Both create .venv and install the
-# project on a fresh machine; nothing else needs to be set up by hand.
+# project on a fresh machine; nothing else needs to be set up by hand. `make test` also installs
+# the Debian packages the browser tests drive (chromium, chromium-driver, a CJK font for
+# screenshots) when they are missing and we may, or stops at once with the command to run
+# (scripts/ensure_debian_packages.sh). Charts need no system font: one comes from PyPI.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STORE  ?= .policykg/store
 DATA   ?= data/seeds
 SHARED ?= ../shared
+ENSURE := sh scripts/ensure_debian_packages.sh
+# pip's and setuptools' chatter goes to a log, shown only when the install fails
+PIPLOG := $(VENV)/install.log
 
-.PHONY: demo test venv score bench clean api-docs
+.PHONY: demo test venv system-deps score bench clean api-docs
 
 $(BIN)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -m pip install -q -e ".[test]" 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -c "import policykg.extract, policykg.graph.store, pyoxigraph, spacy"
-	touch $@
+	@echo "setting up $(VENV) and installing policykg with its test extra (about 1-2 min the first time)"
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || $(ENSURE) python3-venv=/nonexistent-python3-venv
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77" wheel >$(PIPLOG) 2>&1 || { cat $(PIPLOG); exit 1; }
+	@$(BIN)/python -m pip install -q -e ".[test]" >>$(PIPLOG) 2>&1 || { cat $(PIPLOG); exit 1; }
+	@$(BIN)/python -c "import policykg.extract, policykg.graph.store, pyoxigraph, spacy"
+	@touch $@
 
 venv: $(BIN)/.installed
 
@@ -32,7 +40,11 @@ demo: venv
 	@$(BIN)/policykg viz indicator --store $(STORE) --out out/indicator.html
 	@$(BIN)/policykg viz charts --store $(STORE) --out out/charts
 
-test: venv
+system-deps:
+	@$(ENSURE) chromium=/usr/bin/chromium chromium-driver=/usr/bin/chromedriver \
+		fonts-wqy-microhei=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
+test: venv system-deps
 	$(BIN)/python -m pytest
 
 # HTML API reference for the notebook API and the export registry, from docstrings (pdoc, offline).

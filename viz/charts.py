@@ -32,20 +32,57 @@ SELECT ?source ?city ?type ?agency WHERE {
 
 
 def cjk_font() -> str:
-    """The family name of an installed CJK font matplotlib can use. RAISES: NoCJKFont."""
+    """The family name of a CJK font matplotlib can use: a system font when there is one (the
+    Debian packages in _CJK_FILES, or any font whose name says CJK), else the Noto Sans CJK
+    collection shipped by the `noto-cjk-sans-otc` package, registered at run time, so charts draw
+    Chinese on a machine with no CJK font installed. RAISES: NoCJKFont."""
     from matplotlib import font_manager
 
     for path in _CJK_FILES:  # a font installed after matplotlib built its cache
         if Path(path).exists() and not any(f.fname == path for f in font_manager.fontManager.ttflist):
             font_manager.fontManager.addfont(path)
-    names = {f.name for f in font_manager.fontManager.ttflist}
+    found = _known_cjk_font({f.name for f in font_manager.fontManager.ttflist})
+    if found:
+        return found
+    packaged = packaged_font_path()
+    if packaged is not None:
+        font_manager.fontManager.addfont(packaged)
+        found = _known_cjk_font({f.name for f in font_manager.fontManager.ttflist})
+        if found:
+            return found
+    raise NoCJKFont()
+
+
+def _known_cjk_font(names: set[str]) -> str | None:
     for name in CJK_FONTS:
         if name in names:
             return name
     for name in sorted(names):
         if any(word in name for word in ("CJK", " SC", "Hei", "Han Sans")):
             return name
-    raise NoCJKFont()
+    return None
+
+
+def packaged_font_path() -> str | None:
+    """The CJK font file of the `noto-cjk-sans-otc` package (a dependency), or None without it."""
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return None
+    path = Path(str(noto_cjk_sans_otc.FONT_PATH))
+    return str(path) if path.exists() else None
+
+
+def use_cjk_font() -> str:
+    """Make matplotlib draw Chinese in every later figure (notebooks, pandas plots): puts the CJK
+    font first in `font.sans-serif`. RETURNS (str): the font's family name. RAISES: NoCJKFont."""
+    import matplotlib
+
+    name = cjk_font()
+    matplotlib.rcParams["font.sans-serif"] = [name] + [
+        f for f in matplotlib.rcParams["font.sans-serif"] if f != name]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return name
 
 
 def _pyplot(font: str):

@@ -33,5 +33,5 @@ class NothingToShow(PolicyKGError):
 
 class NoCJKFont(PolicyKGError):
     def __init__(self) -> None:
-        super().__init__("no CJK font found for the charts: install one (Debian: "
-                         "apt-get install fonts-wqy-microhei), then delete matplotlib's font cache")
+        super().__init__("no CJK font found for the charts: reinstall policykg (its dependency "
+                         "noto-cjk-sans-otc ships one) or install one (Debian: apt-get install fonts-wqy-microhei)")

@@ -131,7 +131,6 @@ def test_cli_viz_map_bad_column_is_one_line(tmp_path):
                                      "year, period_start, period_end, level, province")
 
 
-@pytest.mark.skipif(not chromium.available(), reason="needs /usr/bin/chromium and /usr/bin/chromedriver")
 def test_map_in_headless_chromium(seed, hostile_store, tmp_path):
     page, hostile = tmp_path / "map.html", tmp_path / "hostile.html"
     page.write_text(render_map(seed, {"color_by": "measures"}), encoding="utf-8")

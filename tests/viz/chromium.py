@@ -19,8 +19,18 @@ def available() -> bool:
     return Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()
 
 
+def require() -> None:
+    """Browser tests are never skipped (issue 22): without Chromium they fail with the fix."""
+    if not available():
+        import pytest
+
+        pytest.fail("Debian's chromium and chromium-driver are missing: `make test` installs them "
+                    "(or: sudo apt-get install -y chromium chromium-driver)", pytrace=False)
+
+
 def start(width: int = 1280, height: int = 900):
     """A headless Chromium with a fresh profile; the profile folder is removed on driver.quit()."""
+    require()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

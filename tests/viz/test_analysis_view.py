@@ -141,8 +141,6 @@ def test_analysis_view_web_route(analyzed):
             assert client.get("/viz/network?city=北京市").status_code == 404
 
 
-@pytest.mark.skipif(not chromium.available(),
-                    reason="needs /usr/bin/chromium and /usr/bin/chromedriver (.ci/run installs them)")
 def test_analysis_view_browser_draws_community_colours_offline(analyzed, tmp_path):
     path, _ = analyzed
     with Store.open(path, read_only=True) as store:

@@ -17,8 +17,15 @@ from policykg.graph.store import Store  # noqa: E402
 from policykg.viz import charts  # noqa: E402
 from policykg.viz.errors import NoCJKFont, NothingToShow  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    not any(Path(p).exists() for p in charts._CJK_FILES), reason="needs fonts-wqy-microhei (.ci/run installs it)")
+
+def _hide_system_cjk_fonts(monkeypatch):
+    """matplotlib as on a machine without any CJK font installed (issue 22)."""
+    from matplotlib import font_manager
+
+    latin = [f for f in font_manager.fontManager.ttflist
+             if not any(w in f.name for w in ("CJK", " SC", "Hei", "Han Sans", "WenQuanYi"))]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", latin)
+    monkeypatch.setattr(charts, "_CJK_FILES", ())
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +38,38 @@ def test_charts_find_a_cjk_font():
     assert charts.cjk_font() in charts.CJK_FONTS
 
 
-def test_charts_without_a_cjk_font_fail_with_one_line(monkeypatch):
+def test_charts_without_a_system_cjk_font_use_the_packaged_one(monkeypatch, tmp_path):
+    _hide_system_cjk_fonts(monkeypatch)
+    name = charts.cjk_font()
+    assert "CJK" in name
     from matplotlib import font_manager
 
-    latin = [f for f in font_manager.fontManager.ttflist
-             if not any(w in f.name for w in ("CJK", " SC", "Hei", "Han Sans", "WenQuanYi"))]
-    monkeypatch.setattr(font_manager.fontManager, "ttflist", latin)
-    monkeypatch.setattr(charts, "_CJK_FILES", ())
-    with pytest.raises(NoCJKFont, match="fonts-wqy-microhei"):
+    chosen = [f.fname for f in font_manager.fontManager.ttflist if f.name == name]
+    assert chosen and all(path == charts.packaged_font_path() for path in chosen)
+    # and it draws Chinese: no missing-glyph warning for a Chinese label
+    plt = charts._pyplot(name)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax = plt.subplots()
+        ax.set_title("知识产权强市建设")
+        fig.savefig(tmp_path / "t.png")
+        plt.close(fig)
+    assert not [w for w in caught if "missing from" in str(w.message)]
+
+
+def test_charts_without_any_cjk_font_fail_with_one_line(monkeypatch):
+    _hide_system_cjk_fonts(monkeypatch)
+    monkeypatch.setattr(charts, "packaged_font_path", lambda: None)
+    with pytest.raises(NoCJKFont, match="noto-cjk-sans-otc"):
         charts.cjk_font()
+
+
+def test_charts_use_cjk_font_sets_matplotlib_defaults(monkeypatch):
+    import matplotlib
+
+    monkeypatch.setitem(matplotlib.rcParams, "font.sans-serif", ["DejaVu Sans"])
+    name = charts.use_cjk_font()
+    assert matplotlib.rcParams["font.sans-serif"][0] == name
 
 
 def test_charts_agency_type_counts_match_the_graph(seed):

@@ -16,8 +16,6 @@ import stores  # noqa: E402
 from policykg.graph.store import Store  # noqa: E402
 from policykg.viz.views import render  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not chromium.available(),
-                                reason="needs /usr/bin/chromium and /usr/bin/chromedriver (.ci/run installs them)")
 
 FIRST_SEED = sorted(p.name for p in stores.SEEDS.iterdir())[0]
 DRAWN_PIXELS = """
