@@ -304,7 +304,7 @@ def link_indicators(targets: list[Target]) -> None:
 
 def find_targets(outline: Outline, period_end: int | None, plan: PlanMeta | None = None) -> list[Target]:
     ctx = _Context(outline, period_end, plan)
-    tables, covered = find_table_targets(outline, period_end, ctx.start_year)
+    tables, covered = find_table_targets(outline, ctx.period_end, ctx.start_year)
     clause_targets = _clause_targets(ctx, covered)
     found = sorted(tables + clause_targets, key=lambda t: t.start)
     annex = getattr(outline, "annex_start", None)
@@ -571,7 +571,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                             start=evidence_start, end=n.end, year_inferred=inferred)
             own_verb = bool(lvl or p["count_verb"].search(text, c_start, n.start) or growth)
             target.annual = kind != "growth" and bool(
-                p["annual"].search(text, c_start, n.start) or (governing_annual and not own_verb))
+                p["annual"].search(text, c_start, n.start) or (governing_annual and not own_verb)
+                or re.match(r"\s*/\s*年", text[n.end:n.end + 3]))   # "100件/年"
             produced.append((n, target))
             governing, governing_annual = (kind, comparator), target.annual
         for _, t in produced:
@@ -598,6 +599,7 @@ _HEADER_ROLES = [
                              r"\s*(?:[(（]\s*(?:单\s*位|计量单位)\s*[)）])?$")),
     ("growth", re.compile(r"^(?:年均增速|年均增长|年均增长率|增速|增幅|年均增幅)\s*(?:[(（][^()（）]{0,6}[)）])?$")),
     ("base", re.compile(r"^(?:基期值?|基准值|现状值?|现值|基数)$")),
+    ("target", re.compile(r"^(?:目标值|预期值|预期目标|规划目标|期末值|目标值?\s*[(（]\s*预期\s*[)）])$")),
     ("note", re.compile(r"^(?:备\s*注|说\s*明|责任单位|牵头单位|数据来源)$")),
 ]
 _VALUE_CELL = re.compile(r"^\s*(?P<cmp>≥|>=|＞|>|≤|<=|<|＜|不低于|不少于|超过|达到)?\s*(?P<num>\d+(?:[.．]\d+)?)\s*"
@@ -621,7 +623,7 @@ def _header_role(cell: str) -> tuple[str, int | None] | None:
 
 def _based(role, start_year: int | None):
     """A target-year column before the plan's start is a base year."""
-    if role and role[0] == "target" and start_year and role[1] < start_year:
+    if role and role[0] == "target" and start_year and role[1] is not None and role[1] < start_year:
         return "base", role[1]
     return role
 
@@ -640,7 +642,8 @@ def _header(cells: list[str], start_year: int | None = None) -> list[tuple[str, 
     return roles  # type: ignore[return-value]
 
 
-def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target], loose: bool = False) -> bool:
+def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target], loose: bool = False,
+                 default_year: int | None = None) -> bool:
     """Targets of one data row; False when the row does not fit the header. `loose` (rows
     delimited by the layout itself): a target cell may hold words ("全覆盖"), which give nothing."""
     if len(cells) != len(roles):
@@ -670,11 +673,12 @@ def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target], loose: 
         cmp_word, post = vm.group("cmp") or "", vm.group("post") or ""
         comparator = ("range" if vm.group("num2") else ">=" if cmp_word in ("≥", ">=", "＞", ">", "不低于", "不少于", "超过", "达到") or post == "以上"
                       else "<=" if cmp_word in ("≤", "<=", "<", "＜") or post in ("以下", "以内") else "=")
-        year = roles[k][1]
+        year = roles[k][1] or default_year   # a "目标值" column without a year: the plan's end
         out.append(Target(indicator=indicator.strip(), value=float(vm.group("num").replace("．", ".")),
                           value_max=float(vm.group("num2").replace("．", ".")) if vm.group("num2") else None,
                           unit=unit_here, year=year, kind=kind, comparator=comparator,
-                          text=f"{name} {year}年:{cell.strip()}", start=name_at, end=at + len(cell)))
+                          text=f"{name} {year}年:{cell.strip()}", start=name_at, end=at + len(cell),
+                          year_inferred=roles[k][1] is None))
     return True
 
 
@@ -696,30 +700,34 @@ def _spaced_cells(line) -> list[tuple[str, int]]:
     return [(m.group(0), line.start + m.start()) for m in re.finditer(r"\S+", line.text)]
 
 
-def _row_table(lines, i: int, out: list[Target], start_year: int | None = None) -> int:
+def _row_table(lines, i: int, out: list[Target], start_year: int | None = None,
+               period_end: int | None = None) -> int:
     """Header and rows on one line each, cells split by ' | ' or tabs; returns the next line index."""
     cells = _split_cells(lines[i])
     roles = _header([c for c, _ in cells], start_year) if cells else None
     j = i + 1
-    if not roles and cells and i + 1 < len(lines):
+    yearless = roles and any(r[0] == "target" and r[1] is None for r in roles)
+    if (not roles or yearless) and cells and i + 1 < len(lines):
         # a two-row header: "指标 | 单位 | 目标值 | 目标值" over " |  | 2024年 | 2025年"
         below = _split_cells(lines[i + 1])
         if below and len(below) == len(cells):
             merged = [b if _header_role(b) and _header_role(b)[0] in ("target", "base") else a
                       for (a, _), (b, _) in zip(cells, below)]
-            roles = _header(merged, start_year)
-            j = i + 2
+            two_rows = _header(merged, start_year)
+            if two_rows and any(_header_role(b) for b, _ in below):
+                roles, j = two_rows, i + 2
     if not roles:
         return i
     while j < len(lines):
         row = _split_cells(lines[j])
-        if row is None or not _row_targets(roles, row, out, loose=True):
+        if row is None or not _row_targets(roles, row, out, loose=True, default_year=period_end):
             break
         j += 1
     return j
 
 
-def _cell_table(lines, i: int, out: list[Target], start_year: int | None = None) -> int:
+def _cell_table(lines, i: int, out: list[Target], start_year: int | None = None,
+                period_end: int | None = None) -> int:
     """Header cells one per line ('指标' / '单位' / '2024年' ...), then rows one cell per line or
     one row per line (cells split by spaces); returns the next line index."""
     roles, j = [], i
@@ -732,14 +740,15 @@ def _cell_table(lines, i: int, out: list[Target], start_year: int | None = None)
     width = len(roles)
     while j < len(lines):
         row = [(ln.text.strip(), ln.start + len(ln.text) - len(ln.text.lstrip())) for ln in lines[j:j + width]]
-        if len(row) == width and _row_targets(roles, row, out):
+        if len(row) == width and _row_targets(roles, row, out, default_year=period_end):
             j += width
             continue
         spaced = _spaced_cells(lines[j])
-        if len(spaced) == width and _row_targets(roles, spaced, out):
+        if len(spaced) == width and _row_targets(roles, spaced, out, default_year=period_end):
             j += 1
             continue
-        if len(spaced) == width - 1 and names[0] == "no" and _row_targets(roles[1:], spaced, out):
+        if len(spaced) == width - 1 and names[0] == "no" and _row_targets(roles[1:], spaced, out,
+                                                                           default_year=period_end):
             j += 1
             continue
         break
@@ -755,9 +764,9 @@ def find_table_targets(outline: Outline, period_end: int | None,
     out, covered = [], []
     i = 0
     while i < len(lines):
-        j = _row_table(lines, i, out, start_year)
+        j = _row_table(lines, i, out, start_year, period_end)
         if j == i:
-            j = _cell_table(lines, i, out, start_year)
+            j = _cell_table(lines, i, out, start_year, period_end)
         if j > i:
             covered.append((lines[i].start, lines[j - 1].end))
             i = j

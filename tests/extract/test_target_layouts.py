@@ -268,3 +268,17 @@ def test_target_layouts_annex_restating_the_body_adds_no_duplicate():
 def test_target_layouts_year_inside_the_clause_after_the_number_or_in_a_title(sentence, expected):
     found = targets(f"一、重点任务\n（一）甲。{sentence}")
     assert [(t.indicator, t.value, t.year, t.year_inferred) for t in found] == expected
+
+
+def test_target_layouts_table_with_a_target_column_without_year():
+    found = targets("一、主要目标\n指标 | 单位 | 基期值 | 目标值\n发明专利拥有量 | 件 | 800 | 1000\n二、重点任务\n（一）甲。乙。")
+    assert [(t.indicator, t.value, t.year, t.year_inferred) for t in found] == [("发明专利拥有量", 1000, 2027, True)]
+
+
+@pytest.mark.parametrize("sentence, value, unit, annual", [
+    ("PCT国际专利申请量达到100件/年。", 100, "件", True),
+    ("技术合同成交额达到5亿美元。", 5, "亿美元", False),
+])
+def test_target_layouts_per_year_units_and_currencies(sentence, value, unit, annual):
+    t = one(f"一、重点任务\n（一）甲。{sentence}")
+    assert (t.value, t.unit, t.annual) == (value, unit, annual)
