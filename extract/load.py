@@ -11,6 +11,7 @@ Cleaning and the offset map: extract/cleaning.py. Errors: policykg.errors.Unread
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import re
 from dataclasses import dataclass
@@ -82,6 +83,9 @@ def load_path(path: str | Path, source: str | None = None) -> LoadedText:
     except PermissionError:
         raise UnreadableDocument(where, "permission denied") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnreadableDocument(where, "a symlink loop (the link points, through other links, "
+                                     "back to itself)") from None
         raise UnreadableDocument(where, f"cannot read file ({error.strerror or error})") from None
     return load_bytes(data, source or readable_name(file.name), where)
 

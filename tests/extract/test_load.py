@@ -207,3 +207,20 @@ def test_load_one_encoding_is_not_reported_as_mixed(data: bytes, encoding: str):
     loaded = load_bytes(data, "one.txt")
     assert loaded.encoding == encoding
     assert not any("mixed" in w for w in loaded.warnings)
+
+
+def test_load_symlink_loop_and_unreadable_file_say_so(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    with pytest.raises(UnreadableDocument, match="a symlink loop"):
+        load_path(tmp_path / "a.txt")
+    locked = tmp_path / "locked.txt"
+    locked.write_text(SIMPLIFIED, encoding="utf-8")
+
+    def denied(self):  # tests may run as root, whom chmod 000 does not stop
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(UnreadableDocument) as caught:
+        load_path(locked)
+    assert caught.value.problem == "permission denied"
