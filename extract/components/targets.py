@@ -182,7 +182,9 @@ class _Context:
             self.annual_year = period_end
         issued = plan.issued if plan else None
         issued_year = int(issued[:4]) if issued and re.match(r"\d{4}", issued) else None
-        self.period_end = period_end or self.annual_year
+        valid_until = plan.valid_until if plan else None
+        valid_year = int(valid_until[:4]) if valid_until and re.match(r"\d{4}", valid_until) else None
+        self.period_end = period_end or self.annual_year or valid_year   # "有效期至2025年12月31日"
         self.start_year = period_start or self.annual_year or issued_year
         self.issued_year = issued_year
 
