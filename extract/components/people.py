@@ -5,11 +5,13 @@ heading such as "组成人员", or at a role label ("组 长:", "召 集 人:") 
 body. Each line is "ROLE: NAME POST", "NAME POST", "NAME(POST)", "NAME,POST" or "POST" (a post
 printed without a name), the role carried down from the last role label; a line that only
 continues the post above (after a trailing 、) is joined to it; table rows (cells joined by "|" or
-tabs) are read cell by cell. Role labels spaced out ("组  长", "成  员"), labels whose first
-characters were lost ("人:" for 召集人) and two-character names padded with a space ("郝 远") are
-normal. Sentences add office holders: "黄瑾兼任办公室主任", "办公室主任由省发展改革委副主任汪尚学同志
+tabs) are read cell by cell; several members on one line and lists flattened onto one line are
+split. Role labels spaced out ("组  长", "成  员"), labels whose first characters were lost ("人:"
+for 召集人) and two-character names padded with a space ("郝 远") are normal. A name glued to its
+post is split where the evidence says (a 市/省 start, another post start, a unit type printed in
+full, else a known surname). Sentences add office holders: "黄瑾兼任办公室主任", "办公室主任由省发展改革委副主任汪尚学同志
 担任", "组长由市长张三担任" (a vague holder such as 相关领导 is not a person).
-Vocabulary: extract/patterns/group_roles.json (roles, bodies, post starts and titles).
+Vocabulary: extract/patterns/group_roles.json (roles, bodies, post starts and titles, surnames).
 Writes `doc._.policykg["people"]` and `doc.spans["policykg_people"]` (label PERSON).
 
 DOCS: docs/components.md#people
@@ -63,7 +65,8 @@ def _patterns() -> dict:
         "clause_role": re.compile(rf"(?:^|(?<=[,，;；。\n]))(?P<holders>[^,，。;；:：\n由]{{2,40}}?)(?:同志)?(?:任|担任|兼任)(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))", re.M),
         # '以市长张三为组长': only with a name
         "with_role": re.compile(rf"以(?P<holders>[^,，。;；:：由以]{{2,40}}?)为(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))"),
-        "concurrent": re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?:同志)?兼任(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:副)?(?:主任|联络员|秘书长))"),
+        # '黄瑾兼任办公室主任' / '市市场监管局局长兼任办公室主任' at the start of a clause
+        "concurrent": re.compile(rf"(?:^|(?<=[,，;；。\n]))(?P<holders>[^,，。;；:：\n由]{{2,40}}?)(?:同志)?兼任(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:副)?(?:主任|联络员|秘书长))", re.M),
         "vague": re.compile(_alternation(r["vague_posts"])),
     }
 
@@ -418,8 +421,9 @@ def _prose_holders(text: str, listed: list[Person], group: str | None) -> list[P
                             start=start, end=end))
 
     for m in pats["concurrent"].finditer(text):
-        name = re.sub(r"^(?:由|并|,|，)", "", m.group("name"))
-        add(m.group("role"), name, None, m.start(), m.end())
+        name, post = split_holder(re.sub(r"^(?:并|同时)", "", m.group("holders").strip()))
+        if name or post:
+            add(m.group("role"), name, post, m.start(), m.end())
     for key in ("role_by", "by_role", "clause_role", "with_role"):
         for m in pats[key].finditer(text):
             for holder in re.split(r"[、和]", m.group("holders")):

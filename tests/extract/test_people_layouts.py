@@ -144,3 +144,10 @@ def test_people_layouts_name_post_items_in_a_sentence_list():
 ])
 def test_people_layouts_member_tables_without_title_or_role_column(text, expected):
     assert people_of(text) == expected
+
+
+def test_people_layouts_concurrent_office_holders_by_name_or_post():
+    text = ("附件\n某市知识产权工作领导小组名单\n成员：周三立 市科技局局长\n"
+            "办公室设在市科技局，周三立兼任办公室主任，市财政局副局长兼任办公室副主任。\n")
+    assert people_of(text) == [("成员", "周三立", "市科技局局长"), ("办公室主任", "周三立", "市科技局局长"),
+                               ("办公室副主任", None, "市财政局副局长")]
