@@ -290,7 +290,9 @@ class _Context:
         return self.period_end, True, False
 
     def in_background(self, pos: int) -> bool:
-        return any(getattr(h, "kind", "") == "background" for h in self.outline.enclosing(pos))
+        """In a section that reports the past (background) or scores results (evaluation:
+        "专利授权量达到100件得5分" is a scoring rule, not a commitment)."""
+        return any(getattr(h, "kind", "") in ("background", "evaluation") for h in self.outline.enclosing(pos))
 
 
 def link_indicators(targets: list[Target]) -> None:

@@ -282,3 +282,12 @@ def test_target_layouts_table_with_a_target_column_without_year():
 def test_target_layouts_per_year_units_and_currencies(sentence, value, unit, annual):
     t = one(f"一、重点任务\n（一）甲。{sentence}")
     assert (t.value, t.unit, t.annual) == (value, unit, annual)
+
+
+@pytest.mark.parametrize("section", [
+    "一、发展基础\n（一）成效。全市专利授权量达到5000件。",
+    "一、考核方式\n（一）评分。专利授权量超过100件，得5分。",
+])
+def test_target_layouts_background_and_scoring_sections_hold_no_targets(section):
+    found = targets(f"{section}\n二、重点任务\n（一）甲。新建工作站5个。")
+    assert [(t.indicator, t.value) for t in found] == [("工作站", 5)]
