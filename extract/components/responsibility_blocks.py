@@ -412,9 +412,9 @@ def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, 
         if spaced:   # '责任单位  市科技局': a label at the line start followed by spaces
             line = line[:spaced.end("label")] + ":" + line[spaced.end("label") + 1:]
         for m in g["label"].finditer(line):
-            before = line[:m.start()].rstrip(" \t\u3000")
-            if before and before[-1] not in "。；;，,:：)）】]" and not m.group("boxed"):
-                continue   # '确定牵头单位:' in prose is not a label
+            before = line[:m.start()]
+            if before.strip() and before[-1] not in "。；;，,:：)）】] \t\u3000" and not m.group("boxed"):
+                continue   # '确定牵头单位:' in prose is not a label; 'task  牵头单位:' is
             # a list ending in 、 or , goes on on the next line
             last = k
             while last + 1 < len(lines) and lines[last + 1].strip() and (

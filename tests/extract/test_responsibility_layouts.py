@@ -176,3 +176,8 @@ def test_responsibility_layouts_lead_rule_stated_before_the_tasks():
             "1.甲任务。内容。（责任单位：市科技局、市财政局）\n")
     r = extract_text(text, "t.txt")
     assert [(x.agency, x.role) for x in r.responsibilities] == [("市科技局", L), ("市财政局", S)]
+
+
+def test_responsibility_layouts_label_after_task_text_and_a_space():
+    assert units_of("1.建立工作机制　牵头单位：市税务局；配合单位：市商务局\n") == [("市税务局", L), ("市商务局", S)]
+    assert units_of("1.建立工作机制。要确定牵头单位：明确分工。\n") == []
