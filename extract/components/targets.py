@@ -755,6 +755,17 @@ def _cell_table(lines, i: int, out: list[Target], start_year: int | None = None,
                                                                            default_year=period_end):
             j += 1
             continue
+        if "category" in names:
+            # a merged category cell (printed once for several rows) leaves the row one cell short
+            fewer = [r for r in roles if r[0] != "category"]
+            row = [(ln.text.strip(), ln.start + len(ln.text) - len(ln.text.lstrip()))
+                   for ln in lines[j:j + len(fewer)]]
+            if len(row) == len(fewer) and _row_targets(fewer, row, out, default_year=period_end):
+                j += len(fewer)
+                continue
+            if len(spaced) == len(fewer) and _row_targets(fewer, spaced, out, default_year=period_end):
+                j += 1
+                continue
         break
     return j
 

@@ -291,3 +291,16 @@ def test_target_layouts_per_year_units_and_currencies(sentence, value, unit, ann
 def test_target_layouts_background_and_scoring_sections_hold_no_targets(section):
     found = targets(f"{section}\n二、重点任务\n（一）甲。新建工作站5个。")
     assert [(t.indicator, t.value) for t in found] == [("工作站", 5)]
+
+
+@pytest.mark.parametrize("joiner", ["\n", " "])
+def test_target_layouts_merged_category_cells(joiner):
+    rows = [["序号", "类别", "指标", "单位", "2022年", "2025年", "属性"],
+            ["1", "创造", "发明专利拥有量", "件", "100", "200", "预期性"],
+            ["2", "商标注册量", "件", "50", "80", "预期性"],
+            ["3", "运用", "质押融资金额", "亿元", "1", "3", "预期性"]]
+    header = "\n".join(rows[0])
+    body = "\n".join(joiner.join(r) for r in rows[1:])
+    found = targets(f"一、主要目标\n{header}\n{body}\n二、重点任务\n（一）甲。乙。")
+    assert [(t.indicator, t.value, t.unit, t.year) for t in found] == [
+        ("发明专利拥有量", 200, "件", 2025), ("商标注册量", 80, "件", 2025), ("质押融资金额", 3, "亿元", 2025)]
