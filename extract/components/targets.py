@@ -397,6 +397,9 @@ def _skip_number(ctx: _Context, n: _Num, c_start: int) -> bool:
         return True   # 一支队伍, 一套制度: an article, not a count
     if re.match(r".?一体", text[n.end - 1:n.end + 2]):
         return True   # 三位一体
+    if raw and re.fullmatch(rf"[{_CN}]+", raw) and (re.search(r"(?:数|几|若干|上|近)$", before) or re.match(
+            r"(?:件事|次办|次告知|次到位|次审批|网通办|门式)", text[n.start + len(raw):n.start + len(raw) + 3])):
+        return True   # 数十家 (dozens), 一件事一次办 (a slogan)
     opened = before.rfind("（"), before.rfind("(")
     if max(opened) > max(before.rfind("）"), before.rfind(")")) and re.search(r"[A-Za-z0-9%]\s*$", before[:max(opened)]):
         return True   # an explanation of the figure before: "14EFlops（每秒百亿亿次浮点运算）"

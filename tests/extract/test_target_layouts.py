@@ -304,3 +304,8 @@ def test_target_layouts_merged_category_cells(joiner):
     found = targets(f"一、主要目标\n{header}\n{body}\n二、重点任务\n（一）甲。乙。")
     assert [(t.indicator, t.value, t.unit, t.year) for t in found] == [
         ("发明专利拥有量", 200, "件", 2025), ("商标注册量", 80, "件", 2025), ("质押融资金额", 3, "亿元", 2025)]
+
+
+@pytest.mark.parametrize("sentence", ["推进“一件事一次办”改革，实现一件事一次办。", "培育数十家骨干企业。"])
+def test_target_layouts_slogans_and_vague_counts_are_not_targets(sentence):
+    assert targets(f"一、重点任务\n（一）甲。{sentence}") == []
