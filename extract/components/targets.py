@@ -448,6 +448,24 @@ def _respectively(text: str, nums: list[_Num], c_start: int) -> list[str] | None
     return subjects
 
 
+def _years_respectively(text: str, nums: list[_Num], c_start: int, s_start: int) -> tuple[str, list[int]] | None:
+    """'A 2023年、2024年、2025年分别达到x、y、z': (A, the years), one year per value, or None."""
+    head = text[c_start:nums[0].start]
+    m = re.search(r"(?P<years>(?:(?:19|20)\d\d\s*年?\s*(?:底|末)?\s*(?:、|和|及|，|,)\s*)+(?:19|20)\d\d\s*年?\s*(?:底|末)?)"
+                  r"\s*(?:力争)?\s*分别", head)
+    if not m:
+        return None
+    years = [int(y) for y in re.findall(r"(?:19|20)\d\d", m.group("years"))]
+    if len(years) != len(nums):
+        return None
+    after = head[m.end():]
+    verb = _patterns()["count_verb"].match(after)
+    subject = _clean_indicator(head[:m.start()]) or _clean_indicator(after[verb.end():] if verb else after)
+    if len(subject) < 2:   # the subject may head the sentence: "高新技术企业数量,2023年、2024年分别…"
+        subject = _clean_indicator(text[s_start:c_start])
+    return (subject, years) if len(subject) >= 2 else None
+
+
 def _shared_head(indicators: list[str]) -> list[str]:
     """'90名国家级、150名省级科技人才': a bare modifier ('国家级') borrows the last item's head noun."""
     if len(indicators) < 2:
@@ -507,7 +525,10 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
         nums = [n for n in nums if not (n.pct_pair and n.value_max is None)]
         if not nums:
             continue
-        subjects = _respectively(text, nums, c_start)
+        by_year = _years_respectively(text, nums, c_start, s_start)
+        subjects = None if by_year else _respectively(text, nums, c_start)
+        if by_year:
+            subjects = [by_year[0]] * len(nums)
         segments = _segments(text, nums, c_start, c_end)
         produced: list[tuple[_Num, Target]] = []
         for i, n in enumerate(nums):
@@ -562,7 +583,9 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
             else:
                 comparator = "="
             after = p["year_after"].match(text, n.end)
-            if after:
+            if by_year:
+                year, inferred, as_state = by_year[1][i], False, False
+            elif after:
                 year, inferred, as_state = int(after.group("y")), False, False
             else:
                 year, inferred, as_state = ctx.year_for(n.start, s_start, line_start)

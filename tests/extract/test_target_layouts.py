@@ -309,3 +309,13 @@ def test_target_layouts_merged_category_cells(joiner):
 @pytest.mark.parametrize("sentence", ["推进“一件事一次办”改革，实现一件事一次办。", "培育数十家骨干企业。"])
 def test_target_layouts_slogans_and_vague_counts_are_not_targets(sentence):
     assert targets(f"一、重点任务\n（一）甲。{sentence}") == []
+
+
+@pytest.mark.parametrize("sentence, indicator", [
+    ("高新技术企业数量2023年、2024年、2025年分别达到100家、120家、150家。", "高新技术企业数量"),
+    ("2024年、2025年分别新增示范企业100家、150家。", "示范企业"),
+])
+def test_target_layouts_one_value_per_listed_year(sentence, indicator):
+    found = targets(f"一、重点任务\n（一）甲。{sentence}")
+    assert [(t.indicator, t.year, t.year_inferred) for t in found][-2:] == [
+        (indicator, 2024, False), (indicator, 2025, False)]
