@@ -761,7 +761,19 @@ def _cell_table(lines, i: int, out: list[Target], start_year: int | None = None,
     """Header cells one per line ('指标' / '单位' / '2024年' ...), then rows one cell per line or
     one row per line (cells split by spaces); returns the next line index."""
     roles, j = [], i
-    while j < len(lines) and (role := _based(_header_role(lines[j].text), start_year)) is not None and lines[j].text.strip():
+    while j < len(lines) and lines[j].text.strip():
+        tag = re.fullmatch(r"\s*[(（]?\s*(基期值?|基准|现状值?|目标值?|预期值?|规划值)\s*[)）]?\s*", lines[j].text)
+        role = _based(_header_role(lines[j].text), start_year)
+        if role is None and not tag:
+            break
+        if tag and roles and roles[-1][1] is not None:
+            # a year cell broken over two lines: "2025年" / "目标值", "2022年" / "（基期）"
+            if _BASE_WORDS.search(tag.group(1)):
+                roles[-1] = ("base", roles[-1][1])
+            j += 1
+            continue
+        if role is None:
+            break
         roles.append(role)
         j += 1
     names = [r[0] for r in roles]

@@ -319,3 +319,9 @@ def test_target_layouts_one_value_per_listed_year(sentence, indicator):
     found = targets(f"一、重点任务\n（一）甲。{sentence}")
     assert [(t.indicator, t.year, t.year_inferred) for t in found][-2:] == [
         (indicator, 2024, False), (indicator, 2025, False)]
+
+
+def test_target_layouts_header_cells_broken_over_two_lines():
+    table = "指标\n单位\n2024年\n（基期）\n2026年\n目标值\n发明专利拥有量\n件\n800\n1000"
+    found = targets(f"一、主要目标\n{table}\n二、重点任务\n（一）甲。乙。")
+    assert [(t.indicator, t.value, t.year) for t in found] == [("发明专利拥有量", 1000, 2026)]
