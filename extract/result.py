@@ -126,6 +126,7 @@ class Target:
     measure_id: str | None = None
     indicator_id: str | None = None   # notation of the indicator concept (ontology/indicators.ttl)
     annual: bool = False     # stated per year (每年): not comparable with a level or cumulative figure
+    rule: str = ""           # why: "clause:<trigger>;year:<source>" or "table:<column kind>"
 
 
 @dataclass

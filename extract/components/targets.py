@@ -255,39 +255,35 @@ class _Context:
 
     def year_for(self, pos: int, sentence_start: int, line_start: int) -> tuple[int | None, bool, bool]:
         """(year, inferred, stated_as_past) for a number at `pos`; stated_as_past when the year
-        is printed as a state ("截至2020年底", "2020年,全市…") rather than a deadline."""
-        year, as_of = self.deadline_before(sentence_start, pos)
-        if year:
-            return year, False, as_of
-        year = self.head_year(sentence_start, pos) or self.bare_year(sentence_start, pos)
-        if year:
-            return year, False, True
-        year = self.five_year_end(sentence_start, pos) or self.within_years(sentence_start, pos)
-        if year:
-            return year, False, False
-        if self.p["year_end"].search(self.text, sentence_start, pos) and (self.annual_year or self.issued_year):
-            return self.annual_year or self.issued_year, False, False
-        year, as_of = self.deadline_before(line_start, pos)
-        if year:
-            return year, False, as_of
-        year = self.head_year(line_start, pos)
-        if year:
-            return year, False, True
-        year = self.within_years(line_start, pos) or self.lead_line_year(line_start)
-        if year:
-            return year, False, False
+        is printed as a state ("截至2020年底", "2020年,全市…") rather than a deadline. The
+        source of the year is left in `self.how` (kept as the target's rule)."""
+        for how, (year, as_state) in self._year_sources(pos, sentence_start, line_start):
+            if year:
+                self.how = how
+                return year, False, as_state
+        self.how = "plan_end"
+        return self.period_end, True, False
+
+    def _year_sources(self, pos: int, sentence_start: int, line_start: int):
+        """(how, (year, stated_as_past)) nearest first, computed lazily."""
+        yield "sentence_deadline", self.deadline_before(sentence_start, pos)
+        yield "sentence_year", (self.head_year(sentence_start, pos) or self.bare_year(sentence_start, pos), True)
+        yield "sentence_period", (self.five_year_end(sentence_start, pos) or self.within_years(sentence_start, pos), False)
+        if self.p["year_end"].search(self.text, sentence_start, pos):
+            yield "year_end_of_annual_plan", (self.annual_year or self.issued_year, False)
+        yield "line_deadline", self.deadline_before(line_start, pos)
+        yield "line_year", (self.head_year(line_start, pos), True)
+        yield "line_period", (self.within_years(line_start, pos), False)
+        yield "lead_line", (self.lead_line_year(line_start), False)
         for h in reversed(self.outline.enclosing(pos)):
             first_child = min((c.start for c in self.outline.headings if c.parent == h.id), default=h.end)
-            lead_end = min(first_child, pos)
-            year, _ = self.deadline_before(h.start, lead_end)
-            if year:
-                return year, False, False
+            year, _ = self.deadline_before(h.start, min(first_child, pos))
+            yield "heading_lead", (year, False)
             titled = self.p["heading_year"].search(h.title or "")   # "（二）2024年：…", "第一阶段（2023年1月—2024年6月）"
             if titled and not re.search(r"以来|以前|之前", h.title[titled.end():titled.end() + 3]):
                 year = int(titled.group("y"))
                 if not self.start_year or year >= self.start_year:
-                    return year, False, False
-        return self.period_end, True, False
+                    yield "heading_title", (year, False)
 
     def in_background(self, pos: int) -> bool:
         """In a section that reports the past (background) or scores results (evaluation:
@@ -584,11 +580,12 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 comparator = "="
             after = p["year_after"].match(text, n.end)
             if by_year:
-                year, inferred, as_state = by_year[1][i], False, False
+                (year, inferred, as_state), how = (by_year[1][i], False, False), "listed_years"
             elif after:
-                year, inferred, as_state = int(after.group("y")), False, False
+                (year, inferred, as_state), how = (int(after.group("y")), False, False), "after_number"
             else:
                 year, inferred, as_state = ctx.year_for(n.start, s_start, line_start)
+                how = ctx.how
             if as_state and year and ctx.start_year and year < ctx.start_year:
                 continue   # a baseline: "2020年,全市专利授权量达到5000件" in a 2021-2025 plan
             if ctx.in_background(n.start) or p["baseline"].search(text, s_start, n.start):
@@ -600,6 +597,9 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                             text=text[c_start + len(text[c_start:c_end]) - len(text[c_start:c_end].lstrip(" \u3000,，;；")):c_end].rstrip(",，;；。 "),
                             start=evidence_start, end=n.end, year_inferred=inferred)
             own_verb = bool(lvl or p["count_verb"].search(text, c_start, n.start) or growth)
+            trigger = ("respectively" if subjects else "growth_verb" if growth else "level_verb" if lvl
+                       else "count_verb" if count else "number_first" if number_first else "continued")
+            target.rule = f"clause:{trigger};year:{how}"
             target.annual = kind != "growth" and bool(
                 p["annual"].search(text, c_start, n.start) or (governing_annual and not own_verb)
                 or re.match(r"\s*/\s*年", text[n.end:n.end + 3]))   # "100件/年"
@@ -708,7 +708,8 @@ def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target], loose: 
                           value_max=float(vm.group("num2").replace("．", ".")) if vm.group("num2") else None,
                           unit=unit_here, year=year, kind=kind, comparator=comparator,
                           text=f"{name} {year}年:{cell.strip()}", start=name_at, end=at + len(cell),
-                          year_inferred=roles[k][1] is None))
+                          year_inferred=roles[k][1] is None,
+                          rule="table:" + ("target_column" if roles[k][1] is None else "year_column")))
     return True
 
 
