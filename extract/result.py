@@ -200,6 +200,26 @@ class UncoveredCue:
 
 
 @dataclass
+class AppliedCorrection:
+    """One row of the corpus's corrections file as applied to this document (extract/corrections.py,
+    docs/corrections.md): the researcher's fix, the value the rules extracted before it, and whether
+    it still found its target (`status` "applied") or not ("stale": the text or the rules changed)."""
+
+    op: str                  # add_unit | remove_unit | set_lead | unset_lead | set_target | merge_agency | ...
+    target: str              # the readable key: measure number, agency, indicator@year, plan field, person
+    value: str               # the row's value as written
+    who: str
+    when: str                # ISO date
+    why: str
+    original: str = ""       # what the extraction had ("" when the correction adds something)
+    corrected: str = ""      # what it has now
+    status: str = "stale"    # "applied" | "stale"
+    note: str = ""           # why it is stale
+    item: str = ""           # the corrected item: "plan", "measure:m3", "responsibility:4", "target:0" ...
+    line: int = 0            # its line in the corrections file
+
+
+@dataclass
 class ExtractionResult:
     source: str              # the file's name (the `source` column of every query)
     path: str                # where it was read from
@@ -220,6 +240,7 @@ class ExtractionResult:
     warnings: list[str] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     uncovered: list[UncoveredCue] = field(default_factory=list)
+    corrections: list[AppliedCorrection] = field(default_factory=list)  # researchers' fixes applied
     extractor_version: str = EXTRACTOR_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -239,6 +260,7 @@ class ExtractionResult:
         for name, klass in [("sections", Section), ("measures", Measure),
                             ("responsibilities", Responsibility), ("agencies", Agency),
                             ("citations", Citation), ("targets", Target), ("incentives", Incentive), ("people", Person),
-                            ("places", PlaceMention), ("decisions", Decision), ("uncovered", UncoveredCue)]:
+                            ("places", PlaceMention), ("decisions", Decision), ("uncovered", UncoveredCue),
+                            ("corrections", AppliedCorrection)]:
             kwargs[name] = [build(klass, x) for x in data.get(name, [])]
         return cls(**kwargs)

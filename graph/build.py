@@ -27,6 +27,7 @@ from .store import Store
 from .writer import Prepared
 
 if TYPE_CHECKING:
+    from policykg.extract.corrections import Correction
     from policykg.extract.result import ExtractionResult
 
 # Files a folder walk picks up; a file named explicitly is always tried.
@@ -249,7 +250,7 @@ def default_workers(n_files: int) -> int:
 
 def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | None = None,
           vocabulary: bool = True, workers: int | None = None, batch: int = 1,
-          bulk: bool | None = None) -> BuildReport:
+          bulk: bool | None = None, corrections: "Sequence[Correction] | None" = None) -> BuildReport:
     """Ingest plan files and folders into `store`: one named graph per document, each replaced
     in one transaction, so building twice gives the same store.
 
@@ -267,6 +268,9 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
         crash-safe; graph/writer.py). None = bulk when the store holds no documents yet and there
         are at least BULK_MIN_FILES files; True = bulk (refused if the store holds documents);
         False = transactions only.
+    corrections (list | None): researchers' corrections (extract/corrections.py) applied to each
+        document after extraction; None = those of `corrections.csv` in each folder given
+        (docs/corrections.md); [] = none. A stale one (its target is gone) is a report warning.
     RETURNS (BuildReport): what was ingested, what failed and why, quads written.
     """
     from .writer import BackgroundWriter, DocumentWriter, store_has_documents
@@ -274,6 +278,16 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     report = BuildReport()
     files, problems = expand_plan_files(paths)
     report.failed.extend(problems)
+    if corrections is None:
+        corrections = folder_corrections(paths)
+    by_plan: dict[str, list[Correction]] = {}
+    for row in corrections:
+        by_plan.setdefault(row.plan, []).append(row)
+    built = {plan.source for plan in files}
+    for source, rows in by_plan.items():
+        if source not in built:
+            report.warnings.append(f"{Path(rows[0].file).name or 'corrections'}: {len(rows)} correction(s) "
+                                   f"name plan {source!r}, which is not in this build (renamed or removed?)")
     if store.read_only:
         raise PolicyKGError(f"the store at {store.path} is open read-only")
     total = len(files)
@@ -301,7 +315,7 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     writer = DocumentWriter(store, finished, batch=batch, bulk=bulk)
     if vocabulary:
         store.ensure_vocabulary()
-    prepared = _prepare_serial(files) if count == 1 else _prepare_parallel(files, count)
+    prepared = _prepare_serial(files, by_plan) if count == 1 else _prepare_parallel(files, count, by_plan)
     background = BackgroundWriter(writer)
     try:
         for item in prepared:
@@ -312,14 +326,33 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     return report
 
 
-def prepare_document(item: Extracted) -> Prepared:
+def folder_corrections(paths: Iterable[str | Path]) -> list["Correction"]:
+    """The rows of `corrections.csv` in each folder of `paths` (docs/corrections.md); raises
+    CorrectionsError naming every bad line, so a build never half-applies a broken file."""
+    from policykg.extract.corrections import DEFAULT_FILE_NAME, load_corrections
+
+    rows: list[Correction] = []
+    for arg in paths:
+        candidate = Path(arg) / DEFAULT_FILE_NAME
+        if Path(arg).is_dir() and candidate.is_file():
+            rows.extend(load_corrections(candidate))
+    return rows
+
+
+def prepare_document(item: Extracted, corrections: "Sequence[Correction]" = ()) -> Prepared:
     """An extracted document -> its graph as N-Quads, ready for graph/writer.py; never raises for
-    one bad document. Runs in the workers: the parent only writes."""
+    one bad document. Runs in the workers: the parent only writes. `corrections` are applied to
+    the result first (extract/corrections.py); a stale one becomes a warning of the report."""
+    from policykg.extract.corrections import apply_corrections, stale_message
     from policykg.graph.rdf import result_to_quads
 
     if item.result is None:
         return Prepared(item.path, problem=item.problem or "unknown problem")
+    stale = []
     try:
+        if corrections:
+            stale = [stale_message(c, Path(corrections[0].file).name or "corrections")
+                     for c in apply_corrections(item.result, list(corrections))]
         graph, quads = result_to_quads(item.result)
         quads = list(quads)
         for quad in quads:
@@ -330,24 +363,31 @@ def prepare_document(item: Extracted) -> Prepared:
         return Prepared(item.path, problem=_one_line(str(e)))
     except Exception as e:  # a bug in rdf.py must not stop the other files
         return Prepared(item.path, problem=_internal(e))
-    shown = [w for w in item.result.warnings if w.startswith(REPORTED_WARNINGS)]
+    shown = [w for w in item.result.warnings if w.startswith(REPORTED_WARNINGS)] + stale
     return Prepared(item.path, graph.value, data, len(quads), warnings=shown,
                     sha256=item.result.sha256, title=item.result.plan.title or "",
                     uncovered=tuple(u.kind for u in item.result.uncovered))
 
 
-def _prepare_serial(files: list[PlanFile]) -> Iterator[Prepared]:
-    for item in extract_results(files):
-        yield prepare_document(item)
+def _prepare_serial(files: list[PlanFile], corrections: "dict[str, list[Correction]] | None" = None
+                    ) -> Iterator[Prepared]:
+    corrections = corrections or {}
+    for plan, item in zip(files, extract_results(files)):
+        yield prepare_document(item, corrections.get(plan.source, ()))
 
 
-def _prepare_chunk(files: list[tuple[str, str]]) -> list[Prepared]:
-    """Runs in a worker process: extract and serialise a few (path, source) files."""
+def _prepare_chunk(files: list[tuple[str, str]],
+                   corrections: "dict[str, list[Correction]] | None" = None) -> list[Prepared]:
+    """Runs in a worker process: extract and serialise a few (path, source) files, applying the
+    corrections of each (by source)."""
+    corrections = corrections or {}
     plans = [PlanFile(Path(path), source) for path, source in files]
-    return [prepare_document(item) for item in extract_results(plans)]
+    return [prepare_document(item, corrections.get(plan.source, ()))
+            for plan, item in zip(plans, extract_results(plans))]
 
 
-def _prepare_parallel(files: list[PlanFile], workers: int) -> Iterator[Prepared]:
+def _prepare_parallel(files: list[PlanFile], workers: int,
+                      corrections: "dict[str, list[Correction]] | None" = None) -> Iterator[Prepared]:
     """Prepared documents in input order, extracted by `workers` processes with a bounded number
     of chunks in flight. Workers are spawned, not forked: the parent holds the store's threads."""
     import multiprocessing
@@ -367,7 +407,9 @@ def _prepare_parallel(files: list[PlanFile], workers: int) -> Iterator[Prepared]
                 while not broken and next_chunk < len(chunks) and len(pending) < window:
                     chunk = chunks[next_chunk]
                     try:
-                        future = pool.submit(_prepare_chunk, [(str(p.path), p.source) for p in chunk])
+                        future = pool.submit(_prepare_chunk, [(str(p.path), p.source) for p in chunk],
+                                             {p.source: (corrections or {})[p.source] for p in chunk
+                                              if p.source in (corrections or {})})
                     except BrokenProcessPool:
                         broken = True
                         break

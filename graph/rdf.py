@@ -52,6 +52,7 @@ def _pk(local: str) -> NamedNode:
 
 A = _n(RDF, "type")
 LABEL = _n(RDFS, "label")
+RDFS_COMMENT = _n(RDFS, "comment")
 PREF, ALT = _n(SKOS, "prefLabel"), _n(SKOS, "altLabel")
 D_SOURCE, D_TITLE, D_PART = _n(DCTERMS, "source"), _n(DCTERMS, "title"), _n(DCTERMS, "isPartOf")
 XSD_STRING, XSD_INTEGER, XSD_DECIMAL = _n(XSD, "string"), _n(XSD, "integer"), _n(XSD, "decimal")
@@ -434,6 +435,7 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
 
     # ---- assignments (n-ary: measure, agency, role, rank)
     per_measure: Counter[str] = Counter()
+    assignment_nodes: list[NamedNode] = []  # by index in result.responsibilities (for corrections)
     for order, resp in enumerate(result.responsibilities, 1):
         measure = measure_nodes.get(resp.measure_id)
         if measure is not None:
@@ -441,6 +443,7 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
             node = NamedNode(_unique(f"{measure.value}/assignment/{per_measure[resp.measure_id]}", used))
         else:
             node = NamedNode(_unique(f"{plan.value}/assignment/{order}", used))
+        assignment_nodes.append(node)
         g.types(node, _pk("Assignment"))
         g.add(node, _pk("plan"), plan)
         g.add(node, _pk("measure"), measure)
@@ -605,6 +608,40 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
             g.add(node, _pk("heldPost"), post)
         g.add(node, _pk("order"), _int(order))
         g.evidence(node, person.start, person.end)
+
+    # ---- researchers' corrections (extract/corrections.py, docs/corrections.md)
+    items: dict[str, NamedNode] = {"plan": plan}
+    items.update((f"measure:{mid}", node) for mid, node in measure_nodes.items())
+    items.update((f"responsibility:{i}", node) for i, node in enumerate(assignment_nodes))
+    items.update((f"target:{i}", NamedNode(f"{plan.value}/target/{i + 1}")) for i in range(len(result.targets)))
+    items.update((f"person:{i}", NamedNode(f"{plan.value}/membership/{i + 1}")) for i in range(len(result.people)))
+    items.update((f"agency:{i}", agency_iri(a.canonical or a.name, a.jurisdiction))
+                 for i, a in enumerate(result.agencies))
+    for order, fix in enumerate(result.corrections, 1):
+        node = NamedNode(f"{graph.value}/correction/{order}")
+        g.types(node, _pk("Correction"), _n(PROV, "Activity"))
+        g.add(node, _pk("plan"), plan)
+        g.add(node, _pk("correctionOp"), _str(fix.op))
+        g.add(node, _pk("correctionTarget"), _str(fix.target))
+        g.add(node, _pk("correctionValue"), _str(fix.value))
+        g.add(node, _pk("originalValue"), _str(fix.original))
+        g.add(node, _pk("correctedValue"), _str(fix.corrected))
+        g.add(node, _pk("correctionStatus"), _str(fix.status))
+        g.add(node, _pk("staleReason"), _str(fix.note))
+        g.add(node, _pk("correctionLine"), _int(fix.line) if fix.line else None)
+        g.add(node, RDFS_COMMENT, _str(fix.why))
+        g.add(node, _n(DCTERMS, "date"), _date(fix.when))
+        if fix.who:
+            curator = NamedNode(ID + "agent/curator/" + iri_segment(fix.who))
+            g.types(curator, _n(PROV, "Agent"))
+            g.add(curator, LABEL, _str(fix.who))
+            g.add(node, _n(PROV, "wasAssociatedWith"), curator)
+        corrected = items.get(fix.item) if fix.status == "applied" else None
+        if corrected is not None:
+            g.add(corrected, _pk("correctedBy"), node)
+            g.add(node, _pk("corrects"), corrected)
+        if fix.status == "applied":
+            g.add(graph, _pk("correctedBy"), node)
 
     return graph, list(g.quads)
 

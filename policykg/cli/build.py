@@ -24,6 +24,10 @@ def build_cli(
         None, "--bulk/--no-bulk",
         help="Bulk-load (about 2.5x faster, not crash-safe: rerun the build if it was killed). "
              "Default: bulk when the store holds no documents yet and there are 32 files or more."),
+    corrections: Optional[Path] = typer.Option(
+        None, "--corrections", metavar="FILE",
+        help="Researchers' corrections to apply (CSV, docs/corrections.md). "
+             "Default: corrections.csv in each folder given."),
 ) -> None:
     """Ingest plan files and folders into the store (re-ingesting replaces a document).
 
@@ -36,6 +40,11 @@ def build_cli(
     from policykg.graph.store import Store
 
     folder = store_path(store)
+    rows = None
+    if corrections is not None:
+        from policykg.extract.corrections import load_corrections
+
+        rows = load_corrections(corrections)
     bar: dict[str, object] = {}
 
     def progress(path: Path, done: int, total: int) -> None:
@@ -52,7 +61,8 @@ def build_cli(
 
     with Store.open(folder, create=True) as db:
         try:
-            report = build(paths, db, progress=progress, workers=workers, batch=batch, bulk=bulk)
+            report = build(paths, db, progress=progress, workers=workers, batch=batch, bulk=bulk,
+                           corrections=rows)
         finally:
             if "bar" in bar:
                 bar["bar"].stop()  # type: ignore[attr-defined]
