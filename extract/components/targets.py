@@ -709,7 +709,8 @@ def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target], loose: 
                           unit=unit_here, year=year, kind=kind, comparator=comparator,
                           text=f"{name} {year}年:{cell.strip()}", start=name_at, end=at + len(cell),
                           year_inferred=roles[k][1] is None,
-                          rule="table:" + ("target_column" if roles[k][1] is None else "year_column")))
+                          rule="table:" + ("target_column" if roles[k][1] is None else "year_column"),
+                          annual=bool(re.match(r"(?:每年|年度|当年|年)新增|每年", indicator)) and kind != "ratio"))
     return True
 
 

@@ -325,3 +325,8 @@ def test_target_layouts_header_cells_broken_over_two_lines():
     table = "指标\n单位\n2024年\n（基期）\n2026年\n目标值\n发明专利拥有量\n件\n800\n1000"
     found = targets(f"一、主要目标\n{table}\n二、重点任务\n（一）甲。乙。")
     assert [(t.indicator, t.value, t.year) for t in found] == [("发明专利拥有量", 1000, 2026)]
+
+
+def test_target_layouts_table_row_stated_per_year():
+    found = targets("一、主要目标\n指标 | 单位 | 2025年\n年度新增高新技术企业 | 家 | 100\n高新技术企业总数 | 家 | 1000\n二、重点任务\n（一）甲。乙。")
+    assert [(t.indicator, t.annual) for t in found] == [("年度新增高新技术企业", True), ("高新技术企业总数", False)]
