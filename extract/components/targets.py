@@ -164,6 +164,7 @@ class _Num:
     post: str | None
     pct_pair: bool = False     # "5%-10%": the first number carries its own %
     fraction: bool = False
+    printed: str = ""          # the number as printed ("一", "12,000"); "" for 超万亿元 and fractions
 
 
 class _Context:
@@ -352,13 +353,10 @@ def _numbers(ctx: _Context, c_start: int, c_end: int) -> list[_Num]:
         value_max = _value(m.group("num2")) if m.group("num2") else None
         unit = m.group("unit").replace("％", "%")
         found.append(_Num(m.start(), m.end(), value, value_max, unit, m.group("post"),
-                          pct_pair=bool(m.group("pct1"))))
-        found[-1].raw = m  # type: ignore[attr-defined]
+                          pct_pair=bool(m.group("pct1")), printed=m.group("num")))
     for m in p["bare"].finditer(text, c_start, c_end):
         if not any(n.start <= m.start() < n.end for n in found):
-            n = _Num(m.start(), m.end(), 1.0, None, m.group("unit"), m.group("post"))
-            n.raw = None  # type: ignore[attr-defined]
-            found.append(n)
+            found.append(_Num(m.start(), m.end(), 1.0, None, m.group("unit"), m.group("post")))
     for m in p["fraction"].finditer(text, c_start, c_end):
         if any(n.start <= m.start() < n.end for n in found):
             continue
@@ -366,16 +364,14 @@ def _numbers(ctx: _Context, c_start: int, c_end: int) -> list[_Num]:
         num, den = _value(a), _value(b)
         if not num or not den or num >= den:
             continue
-        n = _Num(m.start(), m.end(), round(num / den, 10), None, None, None, fraction=True)
-        n.raw = None  # type: ignore[attr-defined]
-        found.append(n)
+        found.append(_Num(m.start(), m.end(), round(num / den, 10), None, None, None, fraction=True))
     return sorted(found, key=lambda n: n.start)
 
 
 def _skip_number(ctx: _Context, n: _Num, c_start: int) -> bool:
     text = ctx.text
     before = text[c_start:n.start]
-    raw = n.raw.group("num") if getattr(n, "raw", None) is not None else ""
+    raw = n.printed
     if before.endswith(("第", "〔", "[", "（", "(", "·", "每")) or text[n.end:n.end + 1] in ("·",):
         return True
     if re.search(r"每[\u4e00-\u9fff]{1,3}$", before) and not re.search(r"每(?:年|天|月|季度?|周)[\u4e00-\u9fff]{0,3}$", before):
