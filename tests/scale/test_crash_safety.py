@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-import importlib.util
 import signal
 import subprocess
 import sys
@@ -45,13 +44,6 @@ with Store.open(folder, create=True) as store:
 """
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("generate_corpus", ROOT / "bench" / "generate_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 def by_graph(store: Store) -> dict[str, set[str]]:
     graphs: dict[str, set[str]] = {}
@@ -62,9 +54,9 @@ def by_graph(store: Store) -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
+def corpus(tmp_path_factory, corpus_generator) -> Path:
     folder = tmp_path_factory.mktemp("crash") / "plans"
-    load_generator().generate(folder, 5, seed=11)
+    corpus_generator.generate(folder, 5, seed=11)
     return folder
 
 

@@ -2,8 +2,6 @@
 per-file errors kept, and the load-test generator is deterministic (bench/generate_corpus.py)."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,18 +15,10 @@ PROV_TIMES = ("http://www.w3.org/ns/prov#generatedAtTime", "http://www.w3.org/ns
               "http://www.w3.org/ns/prov#startedAtTime")
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("generate_corpus", ROOT / "bench" / "generate_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
+def corpus(tmp_path_factory, corpus_generator) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
-    load_generator().generate(folder, 10, seed=7)
+    corpus_generator.generate(folder, 10, seed=7)
     (folder / "zz_broken.txt").write_bytes(b"")  # an empty file: one error line, the rest built
     return folder
 
@@ -41,8 +31,8 @@ def answers(store: Store) -> dict[str, set[tuple]]:
     return {q.name: {tuple(row) for row in store.run_query(q, {}).rows} for q in list_queries()}
 
 
-def test_generate_corpus_is_deterministic_and_plan_sized(tmp_path: Path):
-    generator = load_generator()
+def test_generate_corpus_is_deterministic_and_plan_sized(tmp_path: Path, corpus_generator):
+    generator = corpus_generator
     first = generator.generate(tmp_path / "a", 8, seed=3)
     second = generator.generate(tmp_path / "b", 8, seed=3)
     other = generator.generate(tmp_path / "c", 8, seed=4)
