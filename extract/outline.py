@@ -61,8 +61,7 @@ def _title_patterns() -> dict[str, re.Pattern]:
     }
 
 
-PLAN_SUFFIX = r"(?:工作方案|实施方案|行动方案|方案|行动计划|工作计划|计划|规划|纲要|实施意见|意见|措施|办法|工作要点|要点)"
-_WRAPPED_NOTICE = re.compile(rf"关于(?:印发|转发|发布)\s*《?(?P<title>.+?)》?\s*的\s*通\s*知")
+_WRAPPED_NOTICE = re.compile(r"关于(?:印发|转发|发布)\s*《?(?P<title>.+?)》?\s*的\s*通\s*知")
 _OWN_NOTICE = re.compile(rf"^(?P<title>[{CJK}“”\"()（）、\-—]{{2,40}}?关于[^《》]{{2,80}}?的\s*(?:通\s*知|决定|批复|意见|函))(?P<rest>.*)$")
 _TITLE_TAIL = re.compile(rf"{LP}\s*(?:(?:19|20)\d\d\s*(?:年度?)?(?:\s*[-—–~至到]+\s*(?:19|20)\d\d\s*年?)?|征求意见稿|试行|暂行|草案|送审稿)\s*{RP}")
 _APPROVED = re.compile(r"《(?P<title>[^《》]{4,80})》\s*(?:已经|已|经)")

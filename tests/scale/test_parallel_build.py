@@ -10,7 +10,6 @@ from policykg.graph.build import build, default_workers
 from policykg.graph.store import Store
 from policykg.queries import list_queries
 
-ROOT = Path(__file__).resolve().parents[2]
 PROV_TIMES = ("http://www.w3.org/ns/prov#generatedAtTime", "http://www.w3.org/ns/prov#endedAtTime",
               "http://www.w3.org/ns/prov#startedAtTime")
 
