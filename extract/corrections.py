@@ -353,8 +353,6 @@ def _set_target(result: ExtractionResult, row: Correction) -> tuple[object, str,
         setattr(target, key, new)
         if key == "year":
             target.year_inferred = False
-        if key == "indicator" and "indicator_id" not in values:
-            target.indicator_id = None  # the concept matched the old indicator, not this one
     return target, ";".join(before), ";".join(after)
 
 

@@ -85,7 +85,9 @@ CASES = [
     ("set_target", "万人有效发明专利拥有量", "year=2025",
      lambda r: [t.year for t in r.targets if t.indicator == "万人有效发明专利拥有量"] == [2025]),
     ("set_target", "万人有效发明专利拥有量@2026", "indicator=每万人口高价值发明专利拥有量",
-     lambda r: r.targets[0].indicator == "每万人口高价值发明专利拥有量" and r.targets[0].indicator_id is None),
+     lambda r: r.targets[0].indicator == "每万人口高价值发明专利拥有量" and r.targets[0].indicator_id),
+    ("set_target", "万人有效发明专利拥有量@2026", "indicator_id=",
+     lambda r: r.targets[0].indicator_id is None),
     ("merge_agency", "市金融局", "甲市地方金融监督管理局",
      lambda r: [a.canonical for a in r.agencies if a.name == "市金融局"] == ["甲市地方金融监督管理局"]),
     ("set_plan_field", "jurisdiction", "甲市", lambda r: r.plan.jurisdiction == "甲市"),
@@ -321,3 +323,34 @@ def test_corrections_bad_file_stops_the_build(tmp_path):
     with Store.open(tmp_path / "store", create=True) as db:
         with pytest.raises(CorrectionsError, match="corrections.csv:2: unknown op"):
             build([folder], db, workers=1)
+
+
+# ------------------------------------------------------------------ the worked example of the docs
+def test_corrections_docs_worked_example_runs(tmp_path):
+    """docs/corrections.md's example, as written there, on the Yinchuan seed plan."""
+    import re
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "corrections.md").read_text(encoding="utf-8")
+    script = re.search(r"```bash\n(.*?)```", doc, re.S).group(1)
+    rows = re.search(r"<<'EOF'\n(.*?)\nEOF", script, re.S).group(1)
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(root / "data" / "seeds" / "003_ad288fc7cf756697.txt", folder)
+    (folder / "corrections.csv").write_text(rows + "\n", encoding="utf-8")
+    checked = runner.invoke(app, ["corrections", "check", str(folder / "corrections.csv")])
+    assert checked.exit_code == 0 and "2 correction(s) for 1 plan(s), all well-formed" in checked.output
+    with Store.open(tmp_path / "store", create=True) as db:
+        report = build([folder], db, workers=1)
+        assert report.ok and not [w for w in report.warnings if "correction" in w]
+        fixes = table(db, "corrections")
+        assert [(r["op"], r["status"]) for r in fixes] == [("add_unit", "applied"), ("set_target", "applied")]
+        assert (fixes[1]["original"], fixes[1]["corrected"]) == (
+            "indicator=知识产权质押融资;unit=亿", "indicator=知识产权质押融资金额;unit=亿元")
+        assert f"{fixes[1]['original']},{fixes[1]['corrected']}" in doc
+        task3 = [(r["agency"], r["role"], r["rank"]) for r in table(db, "responsibilities") if r["measure_no"] == "3"]
+        assert task3[-1] == ("市财政局", "support", "7")
+        pledge = [(r["value"], r["unit"], r["indicator_id"]) for r in table(db, "targets")
+                  if r["indicator"] == "知识产权质押融资金额" and r["year"] == "2025"]
+        assert pledge == [("3.6", "亿元", "ip-pledge-financing")] * 2
