@@ -400,7 +400,7 @@ def parse_outline(text: str) -> Outline:
             parent, scope = stack[depth - 1] if depth else (None, root)
             if annex is not None and parent is None:
                 parent, scope = annex, scopes[annex.id]
-            upcoming = flat[index_of[id(cand)] + 1:]
+            upcoming = flat[index_of[id(cand)] + 1:index_of[id(cand)] + 61]   # a list's next items are near
             reason = _sequence_reason(cand, scope, region_last, upcoming,
                                       parent.start if parent is not None and not parent.has_children else None)
             if reason is not None and broken_off and not cand.inline and cand.rank >= 3:
