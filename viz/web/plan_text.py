@@ -3,11 +3,13 @@ assignments), citations, targets and incentives highlighted from their evidence 
 
 `plan_page(raw, source)` finds the document graph by its `dcterms:source`, reads the spans with
 one SPARQL query (the graph bound by substitution, never spliced) and returns escaped HTML
-(markupsafe.Markup) whose spans nest properly. Partner: templates/plan.html.
+(markupsafe.Markup) whose spans nest properly. Facts a researcher corrected (docs/corrections.md)
+carry the class `corrected`, and the page lists the plan's corrections with the extracted value
+beside the corrected one. Partner: templates/plan.html.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -26,15 +28,39 @@ KINDS = {PK + "Measure": "measure", PK + "Assignment": "agency", PK + "Citation"
 _SPANS = """
 PREFIX pk: <https://w3id.org/policykg/ns#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT ?g ?item ?type ?start ?end ?agency ?no WHERE {
+SELECT ?g ?item ?type ?start ?end ?agency ?no (COUNT(?fix) AS ?fixes) WHERE {
   GRAPH ?g {
     ?item pk:evidence ?sel ; a ?type .
     ?sel oa:start ?start ; oa:end ?end .
     VALUES ?type { pk:Measure pk:Assignment pk:Citation pk:Target pk:Incentive }
     OPTIONAL { ?item pk:agency ?agency }
     OPTIONAL { ?item pk:measureNo ?no }
+    OPTIONAL { ?item pk:correctedBy ?fix }
   }
-}"""
+} GROUP BY ?g ?item ?type ?start ?end ?agency ?no"""
+
+# the plan's researchers' corrections (extract/corrections.py), in file order
+_CORRECTIONS = """
+PREFIX pk: <https://w3id.org/policykg/ns#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?g ?fix ?op ?target ?original ?corrected ?who ?when ?why ?status ?note ?line ?item WHERE {
+  GRAPH ?g {
+    ?fix a pk:Correction .
+    OPTIONAL { ?fix pk:correctionOp ?op }
+    OPTIONAL { ?fix pk:correctionTarget ?target }
+    OPTIONAL { ?fix pk:originalValue ?original }
+    OPTIONAL { ?fix pk:correctedValue ?corrected }
+    OPTIONAL { ?fix prov:wasAssociatedWith/rdfs:label ?who }
+    OPTIONAL { ?fix dcterms:date ?when }
+    OPTIONAL { ?fix rdfs:comment ?why }
+    OPTIONAL { ?fix pk:correctionStatus ?status }
+    OPTIONAL { ?fix pk:staleReason ?note }
+    OPTIONAL { ?fix pk:correctionLine ?line }
+    OPTIONAL { ?fix pk:corrects ?item }
+  }
+} ORDER BY ?line"""
 
 
 @dataclass
@@ -45,6 +71,7 @@ class Span:
     iri: str      # the page the span links to (the agency for an assignment)
     item: str     # the extracted item itself
     title: str
+    corrected: bool = False  # a researcher's correction changed the item
 
 
 @dataclass
@@ -55,6 +82,7 @@ class PlanPage:
     title: str | None
     html: Markup
     counts: dict[str, int]
+    corrections: list[dict[str, str]] = field(default_factory=list)  # column -> text (escaped by Jinja)
 
 
 def entity_url(iri: str) -> str:
@@ -83,7 +111,18 @@ def plan_page(raw: ox.Store, source: str) -> PlanPage | None:
     for span in spans:
         counts[span.kind] = counts.get(span.kind, 0) + 1
     return PlanPage(source, graph.value, plan.value, label_of(raw, plan),
-                    highlight(text, spans), counts)
+                    highlight(text, spans), counts, _corrections(raw, graph))
+
+
+def _corrections(raw: ox.Store, graph: ox.NamedNode) -> list[dict[str, str]]:
+    rows = []
+    for row in raw.query(_CORRECTIONS, substitutions={ox.Variable("g"): graph}):
+        values = {name: (row[name].value if row[name] is not None else "")
+                  for name in ("op", "target", "original", "corrected", "who", "when", "why", "status",
+                               "note", "line", "item")}
+        values["item_url"] = entity_url(values["item"]) if values["item"] else ""
+        rows.append(values)
+    return rows
 
 
 def _spans(raw: ox.Store, graph: ox.NamedNode, length: int) -> list[Span]:
@@ -104,7 +143,10 @@ def _spans(raw: ox.Store, graph: ox.NamedNode, length: int) -> list[Span]:
         title = labels[target] or target
         if kind == "measure" and row["no"] is not None:
             title = f"{row['no'].value} {title}"
-        spans.append(Span(start, end, kind, target, item, title))
+        corrected = row["fixes"] is not None and row["fixes"].value not in ("", "0")
+        if corrected:
+            title += " (corrected)"
+        spans.append(Span(start, end, kind, target, item, title, corrected))
     return spans
 
 
@@ -117,21 +159,21 @@ def highlight(text: str, spans: list[Span]) -> Markup:
     for leaf in _non_overlapping([s for s in spans if s.kind != "measure"]):
         for m in measures:
             if leaf.start < m.start < leaf.end:
-                leaf = Span(leaf.start, m.start, leaf.kind, leaf.iri, leaf.item, leaf.title)
+                leaf = replace(leaf, end=m.start)
             if leaf.start < m.end < leaf.end:
-                leaf = Span(leaf.start, m.end, leaf.kind, leaf.iri, leaf.item, leaf.title)
+                leaf = replace(leaf, end=m.end)
         leaves.append(leaf)
     # (position, order, html): at one position close a leaf, close a measure, open a measure,
     # open a leaf
     events: list[tuple[int, int, Markup]] = []
     for m in measures:
-        events.append((m.start, 2, Markup('<span class="hl hl-measure" title="{}">'
+        events.append((m.start, 2, Markup('<span class="hl hl-measure{}" title="{}">'
                                           '<a class="marker" href="{}">M</a>').format(
-            m.title, entity_url(m.item))))
+            " corrected" if m.corrected else "", m.title, entity_url(m.item))))
         events.append((m.end, 1, Markup("</span>")))
     for leaf in leaves:
-        events.append((leaf.start, 3, Markup('<a class="hl hl-{}" href="{}" title="{}">').format(
-            leaf.kind, entity_url(leaf.iri), leaf.title)))
+        events.append((leaf.start, 3, Markup('<a class="hl hl-{}{}" href="{}" title="{}">').format(
+            leaf.kind, " corrected" if leaf.corrected else "", entity_url(leaf.iri), leaf.title)))
         events.append((leaf.end, 0, Markup("</a>")))
     events.sort(key=lambda e: (e[0], e[1]))
     out: list[str] = []
