@@ -380,6 +380,8 @@ def _skip_number(ctx: _Context, n: _Num, c_start: int) -> bool:
         return True
     if _in_quotes(text, n.start, n.end):
         return True
+    if re.search(r"(?:由|从)(?:(?:19|20)\d\d\s*年(?:底|末)?的?)?\s*$", before):
+        return True   # "由20个工作日压缩至5个", "从2022年的8.5件提高到15件": the starting point
     if raw and re.fullmatch(rf"[{_CN}]+", raw) and (len(raw) > 4 or re.fullmatch(r"[零〇○]+", raw)):
         return True   # Chinese numerals: only small counts like 一个 / 两家, never 零部件
     if raw and re.match(r"\d", raw) and re.search(r"[A-Za-z]$", before):
@@ -492,6 +494,8 @@ def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_f
             return between + _core(obj) if between else _core(obj)
         if len(between) == 1:   # the verb was part of a noun: "培训班20期"
             return _clean_indicator(seg_pre[verb.start():])
+        if not between and len(subject) <= 2:   # "服务组织10家": the verb word ends the noun
+            return _clean_indicator(seg_pre) if len(_clean_indicator(seg_pre)) > len(subject) + 2 else subject
         return between or subject
     before = _clean_indicator(seg_pre)
     core = _core(obj) if obj and re.search(r"[\u4e00-\u9fff]{2}", obj) else ""

@@ -330,3 +330,13 @@ def test_target_layouts_header_cells_broken_over_two_lines():
 def test_target_layouts_table_row_stated_per_year():
     found = targets("一、主要目标\n指标 | 单位 | 2025年\n年度新增高新技术企业 | 家 | 100\n高新技术企业总数 | 家 | 1000\n二、重点任务\n（一）甲。乙。")
     assert [(t.indicator, t.annual) for t in found] == [("年度新增高新技术企业", True), ("高新技术企业总数", False)]
+
+
+@pytest.mark.parametrize("sentence, indicator, value", [
+    ("查处专利侵权案件50件以上。", "专利侵权案件", 50),
+    ("组织专利技术对接活动6场。", "专利技术对接活动", 6),
+    ("培育知识产权服务组织10家。", "知识产权服务组织", 10),
+])
+def test_target_layouts_enforcement_and_event_counts(sentence, indicator, value):
+    t = one(f"一、重点任务\n（一）甲。{sentence}")
+    assert (t.indicator, t.value) == (indicator, value)
