@@ -27,8 +27,21 @@ def _cues() -> dict[str, re.Pattern]:
     return cues()
 
 
-def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Covered:
+    """Which lines some span touches, answered by line start (bisect, not a scan per line)."""
+
+    def __init__(self, spans: list[tuple[int, int]], line_starts: list[int]):
+        import bisect
+
+        self.lines: set[int] = set()
+        for s, e in spans:
+            first = bisect.bisect_right(line_starts, s) - 1
+            last = bisect.bisect_right(line_starts, max(s, e - 1)) - 1
+            self.lines.update(range(max(first, 0), last + 1))
+        self.index = {start: i for i, start in enumerate(line_starts)}
+
+    def __call__(self, start: int) -> bool:
+        return self.index.get(start, -1) in self.lines
 
 
 def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[UncoveredCue]:
@@ -43,8 +56,14 @@ def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[Uncove
         doc_spans.append((ev.start, ev.end))
     kinds = [(s.start, s.end, s.kind) for s in result.sections if s.level <= 1]
     measure_starts = [m.start for m in result.measures]
+    lines = list(iter_lines(text))
+    starts = [ln.start for ln in lines]
+    resp_covered = _Covered(resp_spans, starts)
+    quantity_covered = _Covered(quantity_spans, starts)
+    doc_covered = _Covered(doc_spans, starts)
+    last_measure = max(measure_starts, default=-1)
     out: list[UncoveredCue] = []
-    for number, line in enumerate(iter_lines(text), 1):
+    for number, line in enumerate(lines, 1):
         raw = line.text.strip()
         if not raw:
             continue
@@ -52,20 +71,20 @@ def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[Uncove
         def add(kind: str) -> None:
             out.append(UncoveredCue(kind=kind, line=number, start=line.start, end=line.end, text=raw[:120]))
 
-        if cues["responsibility"].search(line.text) and not _covered(resp_spans, line.start, line.end) \
+        if cues["responsibility"].search(line.text) and not resp_covered(line.start) \
                 and line.start >= header_end:
             add("responsibility")
         part = next((k for s, e, k in kinds if s <= line.start < e), None)
         if part in _QUANTITY_PARTS and cues["quantity"].search(line.text) and \
-                not _covered(quantity_spans, line.start, line.end) and re.search(r"到|达|超|以上|不少于|力争|新增|累计|突破|培育|建成|建设", line.text):
+                not quantity_covered(line.start) and re.search(r"到|达|超|以上|不少于|力争|新增|累计|突破|培育|建成|建设", line.text):
             add("quantity")
         if cues["annex"].match(line.text) and len(raw) <= 60 and line.start >= header_end and result.measures \
                 and _ANNEX_CONTENT.search(text[line.start:line.start + 80]) \
-                and not any(s > line.start for s in measure_starts) and not result.people and not result.targets:
+                and last_measure <= line.start and not result.people and not result.targets:
             add("annex")
         numbers = {re.sub(r"\s+", "", m.group(0)) for m in cues["doc_number"].finditer(line.text)}
         known = {result.plan.doc_number} | {c.doc_number for c in result.citations}
         if numbers and line.start < max(header_end, 1) and not numbers <= known and \
-                not _covered(doc_spans, line.start, line.end):
+                not doc_covered(line.start):
             add("doc_number")
     return out
