@@ -44,6 +44,15 @@ class _Covered:
         return self.index.get(start, -1) in self.lines
 
 
+def _repeats_units(line, measures, units_of: dict[str, set[str]]) -> bool:
+    """A block that names only units its measure already has (a sub-paragraph repeating the
+    measure's lead): read, but kept once, so no span points into it."""
+    for m in measures:
+        if m.start <= line.start < m.end:
+            return any(unit in line.text for unit in units_of.get(m.id, ()))
+    return False
+
+
 def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[UncoveredCue]:
     cues = _cues()
     text = result.text
@@ -62,6 +71,9 @@ def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[Uncove
     quantity_covered = _Covered(quantity_spans, starts)
     doc_covered = _Covered(doc_spans, starts)
     last_measure = max(measure_starts, default=-1)
+    units_of: dict[str, set[str]] = {}
+    for r in result.responsibilities:
+        units_of.setdefault(r.measure_id, set()).add(r.agency)
     out: list[UncoveredCue] = []
     for number, line in enumerate(lines, 1):
         raw = line.text.strip()
@@ -72,6 +84,7 @@ def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[Uncove
             out.append(UncoveredCue(kind=kind, line=number, start=line.start, end=line.end, text=raw[:120]))
 
         if cues["responsibility"].search(line.text) and not resp_covered(line.start) \
+                and not _repeats_units(line, result.measures, units_of) \
                 and line.start >= header_end:
             add("responsibility")
         part = next((k for s, e, k in kinds if s <= line.start < e), None)
