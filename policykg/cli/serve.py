@@ -1,13 +1,14 @@
 """`policykg serve`: the web app (viz/web/app.py) on uvicorn, or one in-process request (--get).
 
 Validates every option before the store is opened (datasette's `serve`); binds 127.0.0.1 by
-default. Docs: docs/web.md.
+default and answers only to loopback Host names unless told others (DNS rebinding); SPARQL runs
+in killable worker processes (viz/web/query_workers.py). Docs: docs/web.md.
 """
 from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -27,10 +28,24 @@ def serve_cli(
     port: int = typer.Option(DEFAULT_PORT, "--port", min=0, max=65535, metavar="N",
                              help="TCP port (0 picks a free one)."),
     time_limit: float = typer.Option(30.0, "--time-limit", min=0.001, metavar="S",
-                                     help="Stop a query after S seconds (HTTP 503)."),
+                                     help="Stop a query after S seconds: its worker process is "
+                                          "killed (HTTP 503)."),
     max_rows: int = typer.Option(10_000, "--max-rows", min=1, metavar="N",
-                                 help="Keep at most N rows (or triples) per answer; cut answers "
-                                      "are flagged."),
+                                 help="Keep at most N rows (or triples) on HTML pages and saved-"
+                                      "query downloads (cut answers are flagged); /sparql streams "
+                                      "complete results."),
+    workers: int = typer.Option(2, "--workers", min=1, max=64, metavar="N",
+                                help="SPARQL worker processes (queries running at once)."),
+    memory_limit: int = typer.Option(4096, "--memory-limit", min=0, metavar="MB",
+                                     help="Address-space cap per worker process; a query needing "
+                                          "more is stopped (0: no cap)."),
+    allow_service: bool = typer.Option(False, "--allow-service",
+                                       help="Let queries call other endpoints with SERVICE (off: "
+                                            "such queries get HTTP 400)."),
+    host_names: Optional[List[str]] = typer.Option(None, "--host-name", metavar="NAME",
+                                                   help="Also answer requests whose Host header "
+                                                        "is NAME (repeatable; loopback names are "
+                                                        "always served)."),
     cors: Optional[str] = typer.Option(None, "--cors", metavar="ORIGIN",
                                        help="Allow this browser origin (or '*') to call the app; "
                                             "off by default."),
@@ -45,7 +60,10 @@ def serve_cli(
     """
     from policykg.viz.web import create_app
 
-    application = create_app(store_path(store), time_limit=time_limit, max_rows=max_rows, cors=cors)
+    application = create_app(store_path(store), time_limit=time_limit, max_rows=max_rows, cors=cors,
+                             workers=workers, memory_limit_mb=memory_limit,
+                             allow_service=allow_service,
+                             allowed_hosts=allowed_host_names(host, host_names or []))
     if get is not None:
         _answer_one(application, get)
         return
@@ -78,6 +96,17 @@ def _answer_one(application: object, path: str) -> None:
     if response.status_code >= 400:
         typer.echo(f"error: HTTP {response.status_code} for {path}", err=True)
         raise typer.Exit(1)
+
+
+def allowed_host_names(bind: str, extra: list[str]) -> list[str]:
+    """The Host names served: loopback names, the bound address unless it is a wildcard, and
+    every --host-name."""
+    from policykg.viz.web.http import LOOPBACK_HOST_NAMES
+
+    names = [*LOOPBACK_HOST_NAMES, *extra]
+    if bind not in ("0.0.0.0", "::", ""):
+        names.append(f"[{bind}]" if ":" in bind else bind)
+    return names
 
 
 def _is_loopback(host: str) -> bool:

@@ -40,13 +40,14 @@ def test_web_is_update(text, update):
     assert is_update(text) is update
 
 
-def test_web_read_query_refuses_update_parameter_and_graph_uris():
+def test_web_read_query_refuses_update_parameter_and_bad_graph_uris():
     with pytest.raises(WebError) as caught:
         read_query("POST", {}, "application/x-www-form-urlencoded", b"update=CLEAR%20ALL")
     assert caught.value.status == 403
     with pytest.raises(WebError) as caught:
-        read_query("GET", {"query": ["ASK {}"], "default-graph-uri": ["urn:g"]}, "", b"")
+        read_query("GET", {"query": ["ASK {}"], "default-graph-uri": ["not an iri"]}, "", b"")
     assert caught.value.status == 400
+    assert read_query("GET", {"query": ["ASK {}"], "default-graph-uri": ["urn:g"]}, "", b"") == "ASK {}"
     with pytest.raises(WebError) as caught:
         read_query("GET", {}, "", b"")
     assert caught.value.status == 400

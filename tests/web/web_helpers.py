@@ -58,6 +58,30 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_server(store: Path, *options: str) -> Iterator[str]:
     """`policykg serve --store STORE OPTIONS...` on a free loopback port; yields its base URL."""
+    with running_server_process(store, *options) as (base, _process):
+        yield base
+
+
+def worker_pids(server_pid: int) -> set[int]:
+    """The SPARQL worker processes of the server `server_pid` (its spawned children)."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        if int(fields[1]) == server_pid and b"spawn_main" in cmdline and fields[0] != "Z":
+            pids.add(int(entry.name))
+    return pids
+
+
+@contextlib.contextmanager
+def running_server_process(store: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`running_server`, yielding (base URL, the server's Popen)."""
     port = free_port()
     command = [sys.executable, "-c", "from policykg.cli import main; main()", "serve",
                "--store", str(store), "--port", str(port), *options]
@@ -66,7 +90,7 @@ def running_server(store: Path, *options: str) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process, log)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:

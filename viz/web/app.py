@@ -8,11 +8,12 @@ Routes and settings: docs/web.md. CLI: policykg/cli/serve.py.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -25,7 +26,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (HTMLResponse, PlainTextResponse, RedirectResponse, Response,
+                                 StreamingResponse)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -37,10 +39,12 @@ from policykg.render import MEDIA_TYPES, RENDERERS
 
 from . import entity as entities
 from .exports import content_disposition, export_download, export_links, parse_export_request
-from .http import WebError, negotiate
+from .http import HostAllowList, WebError, negotiate
 from .plan_text import entity_url, plan_page
-from .sparql import (Answer, call_with_time_limit, choose_media, content_type, read_query,
-                     run_sparql, serialize, serialize_triples)
+from .query_workers import QueryJob, TimeLimitReached, WorkerPool, deadline_after
+from .sparql import (Answer, QueryRequest, call_with_time_limit, choose_media, content_type,
+                     query_options, read_request, run_sparql, serialize, serialize_triples,
+                     time_limit_message)
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -48,6 +52,8 @@ TEMPLATE_DIR = HERE / "templates"
 
 DEFAULT_TIME_LIMIT = 30.0   # seconds per query
 DEFAULT_MAX_ROWS = 10_000   # rows (or triples) per answer
+DEFAULT_WORKERS = 2         # query worker processes
+DEFAULT_MEMORY_LIMIT_MB = 4096  # address space per query worker
 TRUNCATED_HEADER = "X-PolicyKG-Truncated"
 # saved-query downloads: suffix -> RENDERERS name (ttl is the graph behind the rows)
 DOWNLOADS = {"csv": "csv", "json": "json", "tsv": "tsv", "ttl": "ttl"}
@@ -73,10 +79,13 @@ SELECT ?plan ?title (COUNT(?measure) AS ?measures) WHERE {
 class WebApp:
     """The app's state and its views: the read-only store, the limits, the templates."""
 
-    def __init__(self, store: Store, *, time_limit: float | None, max_rows: int | None):
+    def __init__(self, store: Store, *, time_limit: float | None, max_rows: int | None,
+                 pool: WorkerPool | None = None, allow_service: bool = False):
         self.store = store
         self.time_limit = time_limit
         self.max_rows = max_rows
+        self.pool = pool
+        self.allow_service = allow_service
         self.templates = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
                                      autoescape=select_autoescape(default=True, default_for_string=True))
         self.templates.globals.update(entity_url=entity_url, prefixed=entities.prefixed,
@@ -100,9 +109,9 @@ class WebApp:
         answer = error = None
         if sparql and sparql.strip():
             try:
-                checked = read_query("GET", {"query": [sparql]}, "", b"")
-                answer = run_sparql(self.store.raw, checked, max_rows=self.max_rows,
-                                    time_limit=self.time_limit)
+                checked = read_request("GET", {"query": [sparql]}, "", b"",
+                                       allow_service=self.allow_service)
+                answer = self._answer(checked, str(request.url_for("sparql")))
             except WebError as e:
                 error = e
         downloads = {}
@@ -117,7 +126,8 @@ class WebApp:
                            queries=_named_queries())
 
     async def sparql(self, request: Request) -> Response:
-        """The SPARQL 1.1 Protocol endpoint (GET and POST)."""
+        """The SPARQL 1.1 Protocol endpoint (GET and POST): the complete result, streamed."""
+        deadline = deadline_after(self.time_limit)
         body = await request.body() if request.method == "POST" else b""
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
@@ -129,14 +139,55 @@ class WebApp:
             # a browser: show the query page (the same URL stays shareable)
             target = "/?" + urlencode({"query": params["query"][0]}) if params.get("query") else "/"
             return RedirectResponse(target, status_code=303)
-        sparql = read_query(request.method, params, request.headers.get("content-type", ""), body)
-        answer: Answer = await run_in_threadpool(
-            run_sparql, self.store.raw, sparql, max_rows=self.max_rows, time_limit=self.time_limit)
+        checked = read_request(request.method, params, request.headers.get("content-type", ""),
+                               body, allow_service=self.allow_service)
         format_name = (params.get("format") or params.get("output") or [None])[0]
-        media = choose_media(answer.kind, accept, format_name)
-        headers = {TRUNCATED_HEADER: "true" if answer.truncated else "false", "Vary": "Accept"}
-        data = await run_in_threadpool(serialize, answer, media)
-        return Response(data, media_type=content_type(media), headers=headers)
+        options = query_options(checked, str(request.url_for("sparql")))
+        headers = {"Vary": "Accept"}
+        if self.pool is None:  # a store without a folder: in-process, complete
+            answer: Answer = await run_in_threadpool(
+                run_sparql, self.store.raw, checked.sparql, max_rows=None,
+                time_limit=self.time_limit, options=options)
+            media = choose_media(answer.kind, accept, format_name)
+            data = await run_in_threadpool(serialize, answer, media)
+            return Response(data, media_type=content_type(media), headers=headers)
+        job = QueryJob(checked.sparql, options, accept=accept, format_name=format_name)
+        messages = self.pool.run(job, deadline)
+        first = await run_in_threadpool(self._next_message, messages)
+        if first[0] == "error":
+            raise WebError(*first[1:])
+        return StreamingResponse(self._chunks(messages), media_type=content_type(first[1]),
+                                 headers=headers)
+
+    def _answer(self, checked: QueryRequest, base_iri: str) -> Answer:
+        """The typed answer of a query for the HTML page, at most --max-rows rows."""
+        options = query_options(checked, base_iri)
+        if self.pool is None:
+            return run_sparql(self.store.raw, checked.sparql, max_rows=self.max_rows,
+                              time_limit=self.time_limit, options=options)
+        job = QueryJob(checked.sparql, options, output="answer", max_rows=self.max_rows)
+        messages = self.pool.run(job, deadline_after(self.time_limit))
+        message = self._next_message(messages)
+        if message[0] == "error":
+            raise WebError(*message[1:])
+        return message[1]
+
+    def _next_message(self, messages: Any) -> tuple[Any, ...]:
+        """The worker's next message; past the time limit, the 503 naming --time-limit."""
+        try:
+            return next(messages)
+        except TimeLimitReached:
+            raise WebError(503, "Query took too long", time_limit_message(self.time_limit)) \
+                from None
+
+    def _chunks(self, messages: Any) -> Any:
+        """The streamed body. A failure after the first byte cannot change the status any more:
+        the connection is cut (no final chunk), so no client takes a cut result for a whole one."""
+        for message in messages:
+            if message[0] == "chunk":
+                yield message[1]
+            elif message[0] == "error":
+                raise RuntimeError(f"the query failed while streaming: {message[3]}")
 
     def query_list(self, request: Request) -> Response:
         return self.render("queries.html", queries=_named_queries())
@@ -276,22 +327,34 @@ class WebApp:
 
 def create_app(store_path: str | Path | None, *, time_limit: float | None = DEFAULT_TIME_LIMIT,
                max_rows: int | None = DEFAULT_MAX_ROWS, cors: str | None = None,
-               store: Store | None = None) -> Starlette:
+               store: Store | None = None, workers: int = DEFAULT_WORKERS,
+               memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB, allow_service: bool = False,
+               allowed_hosts: Sequence[str] | None = None) -> Starlette:
     """The ASGI app serving the store at `store_path`, opened read-only.
 
-    time_limit (float): seconds a query may run (None: no limit) before a 503.
-    max_rows (int): rows (or triples) an answer keeps; cut answers say so (X-PolicyKG-Truncated,
-        a note on pages, `policykg.truncated` in SPARQL JSON).
+    time_limit (float): seconds a query may run (None: no limit); past it the query's worker
+        process is killed and the request answered 503.
+    max_rows (int): rows (or triples) the HTML pages and saved-query downloads keep (cut answers
+        say so); /sparql always streams the complete result.
     cors (str): an origin allowed to call the app from a browser ("*" for any); off by default.
     store (Store): an already open store to serve instead of opening `store_path` (tests).
+    workers (int): SPARQL worker processes (0: run queries in-process, without kill or cap).
+    memory_limit_mb (int): address-space cap per worker (None or 0: none).
+    allow_service (bool): let queries call other endpoints (SERVICE); off: 400.
+    allowed_hosts: the Host names served (others get 400); None: no check (in-process use).
     RAISES: StoreNotFound, StoreLocked, PolicyKGError (before any request is served).
     """
     if store is None:
         store = Store.open(store_path, read_only=True)
-    web = WebApp(store, time_limit=time_limit, max_rows=max_rows)
+    pool = None
+    if workers > 0 and store.path is not None:
+        pool = WorkerPool(str(store.path), size=workers, memory_limit_mb=memory_limit_mb or None)
+    web = WebApp(store, time_limit=time_limit, max_rows=max_rows, pool=pool,
+                 allow_service=allow_service)
     routes = [
         Route("/", web.home, name="home"),
         Route("/sparql", web.sparql, methods=["GET", "POST"], name="sparql"),
+        Route("/sparql/", web.sparql, methods=["GET", "POST"]),
         Route("/queries/", web.query_list, name="queries"),
         Route("/queries", lambda request: RedirectResponse("/queries/", status_code=301)),
         Route("/queries/{name}", web.query_page, name="query"),
@@ -308,15 +371,32 @@ def create_app(store_path: str | Path | None, *, time_limit: float | None = DEFA
     if web.views is not None:
         routes.append(Route("/viz/{view}", web.viz, name="viz"))
     middleware = []
+    if allowed_hosts is not None:
+        middleware.append(Middleware(HostAllowList, allowed=allowed_hosts))
     if cors:
         middleware.append(Middleware(CORSMiddleware, allow_origins=[cors], allow_methods=["GET", "POST"],
                                      allow_headers=["Accept", "Content-Type"],
                                      expose_headers=[TRUNCATED_HEADER]))
-    app = Starlette(routes=routes, middleware=middleware,
+    app = Starlette(routes=routes, middleware=middleware, lifespan=_worker_lifespan(pool),
                     exception_handlers={Exception: web.handle_error, HTTPException: web.handle_error,
                                         WebError: web.handle_error, PolicyKGError: web.handle_error})
     app.state.web = web
     return app
+
+
+def _worker_lifespan(pool: WorkerPool | None) -> Callable[[Any], Any]:
+    """Start the query workers with the server and kill them when it stops."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        if pool is not None:
+            await run_in_threadpool(pool.start)
+        try:
+            yield
+        finally:
+            if pool is not None:
+                await run_in_threadpool(pool.close)
+
+    return lifespan
 
 
 # -- helpers --------------------------------------------------------------------------------------

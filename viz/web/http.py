@@ -6,7 +6,8 @@ client prefers among those a view offers (RFC 9110 q-values; exact type > type/*
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 
 class WebError(Exception):
@@ -79,3 +80,42 @@ def _specificity(media: str) -> int:
     if media == "*/*":
         return 0
     return 1 if media.endswith("/*") else 2
+
+
+LOOPBACK_HOST_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def host_name(host_header: str) -> str:
+    """The name part of a Host header: no port, lower case, no trailing dot ("[::1]" kept whole)."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.split(":", 1)[0].rstrip(".")
+
+
+class HostAllowList:
+    """ASGI middleware: answer 400 to a request whose Host header names none of `allowed`.
+
+    Why: a page on another site can make a browser send requests to a loopback server under a
+    name that resolves to 127.0.0.1 (DNS rebinding); such requests carry that foreign name.
+    """
+
+    def __init__(self, app: Any, allowed: Iterable[str]):
+        self.app = app
+        self.allowed = {host_name(name) for name in allowed}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = dict(scope.get("headers") or [])
+            name = host_name(headers.get(b"host", b"").decode("latin-1"))
+            if name not in self.allowed:
+                message = (f"Bad Host: this server answers to {', '.join(sorted(self.allowed))}, "
+                           f"not {name or 'a request without Host'}; add a name with "
+                           "`policykg serve --host-name NAME`\n").encode()
+                if scope["type"] == "http":
+                    await send({"type": "http.response.start", "status": 400,
+                                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                            (b"content-length", str(len(message)).encode())]})
+                    await send({"type": "http.response.body", "body": message})
+                return
+        await self.app(scope, receive, send)

@@ -1,9 +1,14 @@
-"""The SPARQL 1.1 Protocol at /sparql: read the query from a request, run it read-only under the
-server's time limit and row cap, and serialise the answer in the negotiated format.
+"""The SPARQL 1.1 Protocol at /sparql: read the query from a request, run it read-only, and
+serialise the answer in the negotiated format.
 
-`read_query` accepts GET ?query=, a form POST and an application/sparql-query POST; updates are
-refused. `run_sparql` returns typed terms (not the plain strings of graph/store.py's Results), so
-each SPARQL result format keeps datatypes and languages. Partner: viz/web/app.py (the route).
+`read_request` accepts GET ?query=, a form POST and an application/sparql-query POST with the
+protocol's `default-graph-uri` / `named-graph-uri`; updates are refused, and the text is checked
+(size, nesting, SERVICE) by viz/web/query_check.py before any engine sees it. `query_options` builds
+the dataset: the protocol's graphs, else the query's FROM / FROM NAMED, else the union of all
+graphs. `run_job` is what a worker process (viz/web/query_workers.py) does with a query: stream
+the complete result in the negotiated format, or collect typed rows (up to the row cap) for the
+HTML page. `run_sparql` does the latter in-process (stores without a folder, unit tests).
+Partner: viz/web/app.py (the routes).
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from policykg.graph.store import call_with_timeout
 from policykg.ontology import PREFIXES
 
 from .http import WebError, negotiate
+from .query_check import check_query
 
 # media type -> SPARQL results format name (the first is the default)
 SELECT_TYPES: dict[str, str] = {
@@ -41,6 +47,8 @@ GRAPH_TYPES: dict[str, ox.RdfFormat] = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
     "text/n3": ox.RdfFormat.TURTLE,  # Turtle is N3 (SPARQLWrapper's N3 asks for this)
     "text/plain": ox.RdfFormat.N_TRIPLES,
 }
@@ -52,11 +60,17 @@ FORMAT_NAMES: dict[str, dict[str, str]] = {
     "graph": {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/turtle",
               "nt": "application/n-triples", "ntriples": "application/n-triples",
               "json-ld": "application/ld+json", "jsonld": "application/ld+json",
-              "xml": "application/rdf+xml", "rdf+xml": "application/rdf+xml"},
+              "xml": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
+              "nq": "application/n-quads", "nquads": "application/n-quads",
+              "trig": "application/trig"},
 }
 T = TypeVar("T")
 CHARSET_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples",
-                 "text/n3", "text/plain"}
+                 "text/n3", "text/plain", "application/n-quads", "application/trig"}
+RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -80,19 +94,45 @@ class Answer:
     truncated: bool = False
 
 
-def read_query(method: str, params: Mapping[str, list[str]], content_type: str, body: bytes) -> str:
-    """The query text of a protocol request (RAISES WebError for updates and malformed requests).
+@dataclass(frozen=True)
+class QueryRequest:
+    """A protocol request's query and dataset. default_graphs / named_graphs: the IRIs of the
+    `default-graph-uri` / `named-graph-uri` parameters (empty when not given)."""
+
+    sparql: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    has_dataset_clause: bool = False
+
+    @property
+    def has_protocol_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+def read_request(method: str, params: Mapping[str, list[str]], content_type: str, body: bytes, *,
+                 allow_service: bool = False) -> QueryRequest:
+    """The query and dataset of a protocol request, checked by query_check.check_query.
+    RAISES WebError: 403 updates, 415 body type, 400 malformed (no or several queries, not UTF-8,
+    too large, nested too deeply, SERVICE while it is off, a graph parameter that is no IRI).
 
     params: the URL's query parameters (name -> values).
     """
     fields: dict[str, list[str]] = {k: list(v) for k, v in params.items()}
-    media = content_type.split(";")[0].strip().lower()
+    media, _, parameters = content_type.partition(";")
+    media = media.strip().lower()
     if method == "POST":
+        charset = _charset(parameters)
+        if charset not in (None, "utf-8", "utf8", "us-ascii"):
+            raise WebError(400, "Not UTF-8", f"send the query as UTF-8, not {charset}")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise WebError(400, "Not UTF-8", "the request body is not valid UTF-8") from None
         if media == "application/x-www-form-urlencoded":
-            for key, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+            for key, values in parse_qs(text, keep_blank_values=True).items():
                 fields.setdefault(key, []).extend(values)
         elif media == "application/sparql-query":
-            fields.setdefault("query", []).append(body.decode("utf-8", "replace"))
+            fields.setdefault("query", []).append(text)
         elif media == "application/sparql-update":
             raise WebError(403, "Updates are refused", READ_ONLY_MESSAGE)
         else:
@@ -101,19 +141,67 @@ def read_query(method: str, params: Mapping[str, list[str]], content_type: str, 
                            f"application/sparql-query, not {media or 'no Content-Type'}")
     if fields.get("update"):
         raise WebError(403, "Updates are refused", READ_ONLY_MESSAGE)
-    for unsupported in ("default-graph-uri", "named-graph-uri"):
-        if fields.get(unsupported):
-            raise WebError(400, "Unsupported parameter",
-                           f"{unsupported} is not supported: the default graph is the union of "
-                           "all document graphs; use GRAPH ?g {{ ... }} to pick documents")
     queries = fields.get("query") or []
     if len(queries) != 1 or not queries[0].strip():
-        raise WebError(400, "No query", "send exactly one SPARQL query in the `query` parameter "
-                                        "(GET or form POST) or as an application/sparql-query body")
+        raise WebError(400, "No query" if not queries else "Several queries",
+                       "send exactly one SPARQL query in the `query` parameter "
+                       "(GET or form POST) or as an application/sparql-query body")
     sparql = queries[0]
     if is_update(sparql):
         raise WebError(403, "Updates are refused", READ_ONLY_MESSAGE)
-    return sparql
+    shape = check_query(sparql, allow_service=allow_service)
+    graphs = {name: tuple(_graph_iri(name, v) for v in fields.get(name, []))
+              for name in DATASET_PARAMETERS}
+    return QueryRequest(sparql, graphs["default-graph-uri"], graphs["named-graph-uri"],
+                        shape.has_dataset)
+
+
+def read_query(method: str, params: Mapping[str, list[str]], content_type: str, body: bytes, *,
+               allow_service: bool = False) -> str:
+    """The query text of a protocol request (`read_request`, for callers without a dataset)."""
+    return read_request(method, params, content_type, body, allow_service=allow_service).sparql
+
+
+def query_options(request: QueryRequest, base_iri: str | None) -> dict[str, Any]:
+    """pyoxigraph `Store.query` keyword arguments (IRIs as strings; `query_kwargs` makes terms).
+
+    The dataset: the protocol's graph parameters win over the query's FROM / FROM NAMED (SPARQL
+    1.1 Protocol 2.1.4); a query naming neither sees the union of all graphs as its default graph.
+    """
+    options: dict[str, Any] = {"base_iri": base_iri}
+    if request.has_protocol_dataset:
+        options["default_graph"] = list(request.default_graphs)
+        options["named_graphs"] = list(request.named_graphs)
+    elif not request.has_dataset_clause:
+        options["use_default_graph_as_union"] = True
+    return options
+
+
+def query_kwargs(options: Mapping[str, Any]) -> dict[str, Any]:
+    """`query_options` with IRIs turned into pyoxigraph terms."""
+    kwargs = dict(options)
+    if kwargs.get("default_graph") is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in kwargs["default_graph"]] \
+            or ox.DefaultGraph()  # no default-graph-uri: the (empty) store default graph
+    if kwargs.get("named_graphs") is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in kwargs["named_graphs"]]
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+def _graph_iri(parameter: str, value: str) -> str:
+    try:
+        return ox.NamedNode(value.strip()).value
+    except ValueError:
+        raise WebError(400, "Bad graph IRI", f"{parameter} must be an absolute IRI, not {value!r}") \
+            from None
+
+
+def _charset(parameters: str) -> str | None:
+    for parameter in parameters.split(";"):
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
 
 
 def is_update(sparql: str) -> bool:
@@ -124,12 +212,16 @@ def is_update(sparql: str) -> bool:
 
 
 def run_sparql(raw: ox.Store, sparql: str, *, max_rows: int | None,
-               time_limit: float | None) -> Answer:
-    """Run a read query over the union default graph, keeping at most `max_rows` rows (or
-    triples). RAISES WebError: 400 syntax error, 503 past `time_limit` seconds, 500 otherwise."""
+               time_limit: float | None, options: Mapping[str, Any] | None = None) -> Answer:
+    """Run a read query in this process (over the union default graph unless `options` say
+    otherwise), keeping at most `max_rows` rows (or triples). The worker processes of
+    viz/web/query_workers.py are the server's way; this is for stores without a folder and tests.
+    RAISES WebError: 400 syntax error, 503 past `time_limit` seconds, 500 otherwise."""
+    kwargs = query_kwargs(options if options is not None else {"use_default_graph_as_union": True})
+
     def work() -> Answer:
         try:
-            return _collect(raw.query(sparql, use_default_graph_as_union=True), max_rows)
+            return _collect(raw.query(sparql, **kwargs), max_rows)
         except SyntaxError as e:
             problem: WebError = WebError(400, "SPARQL syntax error", _one_line(e))
         except (OSError, RuntimeError, ValueError, TypeError) as e:
@@ -137,6 +229,78 @@ def run_sparql(raw: ox.Store, sparql: str, *, max_rows: int | None,
         raise problem  # outside `except`: no traceback chain keeps the store alive
 
     return call_with_time_limit(work, time_limit)
+
+
+def run_job(raw: ox.Store, job: Any, send: Callable[[tuple[Any, ...]], None]) -> None:
+    """A worker's answer to a query_workers.QueryJob, as messages through `send`: the typed
+    answer (job.output == "answer"), or the complete result streamed in the negotiated format."""
+    try:
+        result = raw.query(job.sparql, **query_kwargs(job.options))
+        if job.output == "answer":
+            send(("answer", _collect(result, job.max_rows)))
+            return
+        kind = ("ask" if isinstance(result, ox.QueryBoolean) else
+                "graph" if isinstance(result, ox.QueryTriples) else "select")
+        media = choose_media(kind, job.accept, job.format_name)
+        writer = _ChunkWriter(send, ("head", media))
+        write_result(result, media, writer)
+        writer.flush(final=True)
+        send(("end",))
+    except WebError as e:
+        send(("error", e.status, e.title, e.message))
+    except SyntaxError as e:
+        send(("error", 400, "SPARQL syntax error", _one_line(e)))
+    except MemoryError:
+        send(("error", 503, "Query stopped", "the query needed more memory than this server "
+                                              "allows a query (`policykg serve --memory-limit`)"))
+    except (OSError, RuntimeError, ValueError, TypeError) as e:
+        if isinstance(e, (BrokenPipeError, ConnectionError)):
+            raise
+        send(("error", 500, "The query failed", _one_line(e)))
+
+
+def write_result(result: Any, media: str, output: Any) -> None:
+    """Serialise a pyoxigraph query result completely into `output` (a binary writer) in the
+    format of `media`, streaming (pyoxigraph's own SPARQL results and RDF writers)."""
+    if isinstance(result, ox.QueryTriples):
+        rdf_format = GRAPH_TYPES[media]
+        triples: Any = result
+        if rdf_format.supports_datasets:  # N-Quads / TriG: the triples in the default graph
+            triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result)
+        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML,
+                                              ox.RdfFormat.TRIG) else None
+        ox.serialize(triples, output, rdf_format, prefixes=prefixes)
+        return
+    result.serialize(output, RESULTS_FORMATS[SELECT_TYPES[media]])
+
+
+class _ChunkWriter:
+    """A binary writer that sends what it is given in `size` pieces as ("chunk", bytes), after
+    the `head` message. The head waits for the first full piece (or the end): an error raised by
+    the engine before then still becomes a proper HTTP error status instead of a cut stream."""
+
+    def __init__(self, send: Callable[[tuple[Any, ...]], None], head: tuple[Any, ...],
+                 size: int = 64 * 1024):
+        self.send = send
+        self.head: tuple[Any, ...] | None = head
+        self.size = size
+        self.buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= self.size:
+            self.flush(final=True)
+        return len(data)
+
+    def flush(self, final: bool = False) -> None:
+        if not final:  # pyoxigraph flushes its own buffers; pieces stay `size` large
+            return
+        if self.head is not None:
+            self.send(self.head)
+            self.head = None
+        if self.buffer:
+            self.send(("chunk", bytes(self.buffer)))
+            self.buffer = bytearray()
 
 
 def call_with_time_limit(fn: Callable[[], T], time_limit: float | None) -> T:
