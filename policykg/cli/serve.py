@@ -49,6 +49,13 @@ def serve_cli(
     cors: Optional[str] = typer.Option(None, "--cors", metavar="ORIGIN",
                                        help="Allow this browser origin (or '*') to call the app; "
                                             "off by default."),
+    allow_corrections: bool = typer.Option(False, "--allow-corrections",
+                                           help="Let plan pages append corrections to --corrections "
+                                                "FILE (loopback only, not with --cors; "
+                                                "docs/corrections.md)."),
+    corrections: Optional[Path] = typer.Option(None, "--corrections", metavar="FILE",
+                                               help="The corrections file written with "
+                                                    "--allow-corrections."),
     get: Optional[str] = typer.Option(None, "--get", metavar="PATH",
                                       help="Answer one request for PATH in-process, print the body "
                                            "and exit (no port is opened)."),
@@ -60,10 +67,15 @@ def serve_cli(
     """
     from policykg.viz.web import create_app
 
+    _check_corrections_options(host, cors, allow_corrections, corrections)
     application = create_app(store_path(store), time_limit=time_limit, max_rows=max_rows, cors=cors,
                              workers=workers, memory_limit_mb=memory_limit,
                              allow_service=allow_service,
                              allowed_hosts=allowed_host_names(host, host_names or []))
+    if allow_corrections and corrections is not None:
+        from policykg.viz.web.corrections_form import enable_corrections
+
+        enable_corrections(application, corrections)
     if get is not None:
         _answer_one(application, get)
         return
@@ -107,6 +119,25 @@ def allowed_host_names(bind: str, extra: list[str]) -> list[str]:
     if bind not in ("0.0.0.0", "::", ""):
         names.append(f"[{bind}]" if ":" in bind else bind)
     return names
+
+
+def _check_corrections_options(host: str, cors: Optional[str], allow: bool,
+                               corrections: Optional[Path]) -> None:
+    """Writing corrections (viz/web/corrections_form.py) only on loopback, never with CORS."""
+    from policykg.errors import PolicyKGError
+
+    if corrections is not None and not allow:
+        raise PolicyKGError("--corrections FILE is only used with --allow-corrections")
+    if not allow:
+        return
+    if corrections is None:
+        raise PolicyKGError("--allow-corrections needs --corrections FILE (the file to append to)")
+    if not _is_loopback(host):
+        raise PolicyKGError(f"--allow-corrections serves only on loopback (127.0.0.1, ::1), not {host}")
+    if cors:
+        raise PolicyKGError("--allow-corrections cannot be combined with --cors")
+    if corrections.is_dir() or not corrections.parent.is_dir():
+        raise PolicyKGError(f"{corrections}: not a file in an existing folder")
 
 
 def _is_loopback(host: str) -> bool:

@@ -50,3 +50,79 @@ def test_web_plan_page_escapes_corrections(tmp_path):
 def test_web_plan_page_without_corrections_has_no_section(tmp_path):
     page = _page(tmp_path, "")
     assert "Corrections (" not in page and " corrected" not in page
+
+
+# ------------------------------------------------------------------ writing from the web (opt-in)
+def _client(tmp_path: Path, allow: bool):
+    import re
+
+    from starlette.testclient import TestClient
+
+    from policykg.viz.web import create_app
+    from policykg.viz.web.corrections_form import enable_corrections
+
+    _page(tmp_path, "")
+    app_ = create_app(tmp_path / "store", workers=0)
+    file = tmp_path / "plans" / "corrections.csv"
+    if allow:
+        enable_corrections(app_, file)
+    client = TestClient(app_)
+    page = client.get("/plans/plan.txt").text
+    found = re.search(r'name="token" value="([^"]+)"', page)
+    return client, file, (found.group(1) if found else None)
+
+
+FORM = {"op": "add_unit", "plan": "plan.txt", "target": "2", "value": "市科技局", "who": "王研究员",
+        "why": "实施通知"}
+
+
+def test_web_corrections_are_read_only_by_default(tmp_path):
+    client, file, token = _client(tmp_path, allow=False)
+    assert token is None
+    before = file.read_text(encoding="utf-8")
+    assert client.post("/corrections", data=dict(FORM, token="x")).status_code in (404, 405)
+    assert file.read_text(encoding="utf-8") == before
+
+
+def test_web_corrections_form_appends_a_checked_row(tmp_path):
+    from datetime import date
+
+    from policykg.extract.corrections import load_corrections
+
+    client, file, token = _client(tmp_path, allow=True)
+    answer = client.post("/corrections", data=dict(FORM, token=token))
+    assert answer.status_code == 200 and "line 2 of corrections.csv" in answer.text
+    [row] = load_corrections(file)
+    assert (row.op, row.plan, row.target, row.value, row.who, row.when) == (
+        "add_unit", "plan.txt", "2", "市科技局", "王研究员", date.today().isoformat())
+
+
+def test_web_corrections_form_refuses_bad_requests(tmp_path):
+    client, file, token = _client(tmp_path, allow=True)
+    before = file.read_text(encoding="utf-8")
+    assert client.post("/corrections", data=dict(FORM, token="forged")).status_code == 403
+    assert client.post("/corrections", data=dict(FORM, token=token),
+                       headers={"Origin": "http://evil.example"}).status_code == 403
+    bad = client.post("/corrections", data=dict(FORM, token=token, op="frobnicate"))
+    assert bad.status_code == 400 and "unknown op" in bad.text
+    assert client.post("/corrections", data=dict(FORM, token=token, why="=HYPERLINK(1)")).status_code == 400
+    assert client.post("/corrections", data=dict(FORM, token=token, why="a\nb")).status_code == 400
+    hostile = client.post("/corrections", data=dict(FORM, token=token, op=SCRIPT))
+    assert hostile.status_code == 400 and SCRIPT not in hostile.text
+    assert file.read_text(encoding="utf-8") == before
+
+
+def test_web_corrections_serve_options_are_guarded(tmp_path):
+    _page(tmp_path, "")
+    store, file = str(tmp_path / "store"), str(tmp_path / "plans" / "corrections.csv")
+    for extra, problem in [(["--host", "0.0.0.0"], "only on loopback"), (["--cors", "*"], "--cors"),
+                           ([], None)]:
+        args = ["serve", "--store", store, "--allow-corrections", "--corrections", file, *extra,
+                "--get", "/plans/plan.txt"]
+        result = RUNNER.invoke(app, args)
+        if problem:
+            assert result.exit_code == 1 and problem in result.output
+        else:
+            assert result.exit_code == 0 and 'name="token"' in result.output
+    result = RUNNER.invoke(app, ["serve", "--store", store, "--allow-corrections", "--get", "/"])
+    assert result.exit_code == 1 and "needs --corrections FILE" in result.output
