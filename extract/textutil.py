@@ -27,14 +27,19 @@ class Line:
         return self.start + len(self.text)
 
 
-def pipe_cells(line: Line) -> list[tuple[str, int]]:
-    """A table row rendered as 'a | b | c' -> [(cell, offset of the cell in the text), ...]."""
+def split_cells(line: Line, separator: str) -> list[tuple[str, int]]:
+    """A table row whose cells are joined by `separator` -> [(cell, offset of the cell in the text), ...]."""
     out, pos = [], 0
-    for part in line.text.split("|"):
+    for part in line.text.split(separator):
         stripped = part.strip()
         out.append((stripped, line.start + pos + (part.index(stripped) if stripped else 0)))
-        pos += len(part) + 1
+        pos += len(part) + len(separator)
     return out
+
+
+def pipe_cells(line: Line) -> list[tuple[str, int]]:
+    """A table row rendered as 'a | b | c' (how extract/formats writes HTML and DOCX tables)."""
+    return split_cells(line, "|")
 
 
 def iter_lines(text: str) -> Iterator[Line]:

@@ -197,7 +197,6 @@ def _kind(sentence: str, start: int, end: int) -> str | None:
 
 
 def _cap(sentence: str, start: int) -> bool:
-    p = _patterns()
     clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
     before = sentence[clause_start:start]
     # "最高50万元、100万元、200万元": a cap word before the first amount of a list covers all

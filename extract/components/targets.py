@@ -5,7 +5,7 @@ Two sources:
   年均增长, 压缩至 ...) in the same clause, or continuing a clause that had one ("累计建成A30个,B10个").
   A clause that lists several numbers is cut into one segment per number, so each target gets its
   own indicator: the noun after the number ("引进200名外国专家", "建设100家A、16家以上B") or before it
-  ("培育瞪羚企业400家、独角兽企业3家"); "A、B分别达到x、y" pairs subjects and values in order.
+  ("培育专精特新企业60家、单项冠军企业5家"); "A、B分别达到x、y" pairs subjects and values in order.
   Amounts an incentive grants and eligibility thresholds (extract/components/incentives.py) are
   not targets, nor are figures before the plan's start (baselines) or in background sections.
 - tables: a header row whose cells are classified (indicator, unit, base year, target years, 序号,
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..outline import Outline
 from ..result import PlanMeta, Target
-from ..textutil import cn_to_int, iter_lines, pipe_cells, to_halfwidth_digits
+from ..textutil import cn_to_int, iter_lines, pipe_cells, split_cells, to_halfwidth_digits
 from .incentives import incentive_spans, is_threshold
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -72,8 +72,8 @@ def _patterns():
         "head_year": re.compile(r"[\s\u3000]*(?:力争|争取|确保|计划|预计)?\s*(?:在|于)?\s*(?:(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*)?"
                                 r"(?P<y>(?:19|20)\d\d)\s*年"
                                 r"\s*(?:度|全年)?\s*(?:[,，:：]|(?=[全各我本]))"),
-        "within": re.compile(rf"(?:(?P<from>(?:19|20)\d\d)\s*年(?:起|开始)\s*[,，]?\s*)?(?:用|在)?\s*"
-                             rf"(?P<n>[一二三四五六七八九十两]|\d{{1,2}})\s*年(?:内|时间|左右时间)"),
+        "within": re.compile(r"(?:(?P<from>(?:19|20)\d\d)\s*年(?:起|开始)\s*[,，]?\s*)?(?:用|在)?\s*"
+                             r"(?P<n>[一二三四五六七八九十两]|\d{1,2})\s*年(?:内|时间|左右时间)"),
         "bare_year": re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?:底|末)?(?!\s*(?:以来|以前|之前|起|开始|度?的|[-—–~至到]\s*(?:19|20)\d\d))"),
         "year_after": re.compile(r"\s*[(（]\s*(?:到|至|于)?\s*(?P<y>(?:19|20)\d\d)\s*年\s*(?:底|末)?\s*(?:前)?\s*[)）]"),
         "five_year_end": re.compile(r"“?十(?P<n>[一二三四五六七八九])五”?\s*(?:时期|期间)?\s*(?:末|期末|结束时)"),
@@ -323,7 +323,6 @@ def _in_quotes(text: str, start: int, end: int) -> bool:
 
 
 def _clause_targets(ctx: _Context, covered: list[tuple[int, int]]) -> list[Target]:
-    text = ctx.text
     out: list[Target] = []
     start = ctx.outline.header_end
     end = ctx.outline.body_end
@@ -396,7 +395,7 @@ def _skip_number(ctx: _Context, n: _Num, c_start: int) -> bool:
         return True   # 数十家 (dozens), 一件事一次办 (a slogan)
     opened = before.rfind("（"), before.rfind("(")
     if max(opened) > max(before.rfind("）"), before.rfind(")")) and re.search(r"[A-Za-z0-9%]\s*$", before[:max(opened)]):
-        return True   # an explanation of the figure before: "14EFlops（每秒百亿亿次浮点运算）"
+        return True   # an explanation of the figure before: "20EB（艾字节）"
     return False
 
 
@@ -719,12 +718,7 @@ def _split_cells(line) -> list[tuple[str, int]] | None:
     if "|" in line.text:
         return pipe_cells(line)
     if "\t" in line.text:
-        out, pos = [], 0
-        for part in line.text.split("\t"):
-            stripped = part.strip()
-            out.append((stripped, line.start + pos + (part.index(stripped) if stripped else 0)))
-            pos += len(part) + 1
-        return out
+        return split_cells(line, "\t")
     return None
 
 
