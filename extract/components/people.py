@@ -7,9 +7,9 @@ printed without a name), the role carried down from the last role label; a line 
 continues the post above (after a trailing 、) is joined to it; table rows (cells joined by "|" or
 tabs) are read cell by cell; several members on one line and lists flattened onto one line are
 split. Role labels spaced out ("组  长", "成  员"), labels whose first characters were lost ("人:"
-for 召集人) and two-character names padded with a space ("郝 远") are normal. A name glued to its
+for 召集人) and two-character names padded with a space ("王 伟") are normal. A name glued to its
 post is split where the evidence says (a 市/省 start, another post start, a unit type printed in
-full, else a known surname). Sentences add office holders: "黄瑾兼任办公室主任", "办公室主任由省发展改革委副主任汪尚学同志
+full, else a known surname). Sentences add office holders: "黄瑾兼任办公室主任", "办公室主任由市科技局副局长李四同志
 担任", "组长由市长张三担任" (a vague holder such as 相关领导 is not a person).
 Vocabulary: extract/patterns/group_roles.json (roles, bodies, post starts and titles, surnames).
 Writes `doc._.policykg["people"]` and `doc.spans["policykg_people"]` (label PERSON).
@@ -105,7 +105,7 @@ def _is_name(text: str) -> bool:
 
 
 def split_name_post(rest: str) -> tuple[str | None, str | None]:
-    """'张三 市长' / '郝 远 省政协副主席' / '张三(市长)' / '张三,市长' / '王小五市科技局局长' / '市长'."""
+    """'张三 市长' / '王 伟 市政协副主席' / '张三(市长)' / '张三,市长' / '王小五市科技局局长' / '市长'."""
     rest = rest.strip()
     if not rest:
         return None, None
@@ -117,7 +117,7 @@ def split_name_post(rest: str) -> tuple[str | None, str | None]:
         return m.group("name"), m.group("post").strip()
     parts = re.split(_PAD + "+", rest)
     if len(parts) >= 2:
-        # a two-character name padded to the width of three: '郝 远 省政协副主席', '王　伟　市长'
+        # a two-character name padded to the width of three: '王 伟 市政协副主席', '王　伟　市长'
         if len(parts) >= 3 and len(parts[0]) == 1 and len(parts[1]) in (1, 2) and _is_name(parts[0] + parts[1]):
             return parts[0] + parts[1], "".join(parts[2:])
         name, post = parts[0], "".join(parts[1:])
@@ -233,7 +233,7 @@ def split_post(post: str | None) -> tuple[str | None, str | None]:
 
 
 def split_holder(holder: str) -> tuple[str | None, str | None]:
-    """'省发展改革委副主任汪尚学' -> ('汪尚学', '省发展改革委副主任'); '市市场监管局局长' -> (None, …)."""
+    """'市科技局副局长李晓明' -> ('李晓明', '市科技局副局长'); '市市场监管局局长' -> (None, …)."""
     holder = re.sub(r"(?:同志|等)$", "", holder.strip(" \u3000"))
     if _is_name(holder):
         return holder, None
