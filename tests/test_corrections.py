@@ -354,3 +354,16 @@ def test_corrections_docs_worked_example_runs(tmp_path):
         pledge = [(r["value"], r["unit"], r["indicator_id"]) for r in table(db, "targets")
                   if r["indicator"] == "知识产权质押融资金额" and r["year"] == "2025"]
         assert pledge == [("3.6", "亿元", "ip-pledge-financing")] * 2
+
+
+def test_corrections_shapes_conform_and_warn_on_stale(tmp_path):
+    from policykg.graph.validate import validate_store
+
+    folder = corpus(tmp_path, ROWS + "add_unit,plan.txt,9,市财政局,王研究员,2026-12-01,第9项\n")
+    with Store.open(tmp_path / "store", create=True) as db:
+        build([folder], db, workers=1)
+        report = validate_store(db.raw)
+    assert report.conforms
+    about = [v for v in report.violations if "correction" in v.focus]
+    assert [(v.severity, v.path) for v in about] == [("Warning", "pk:correctionStatus")]
+    assert about[0].focus.endswith("/correction/5")
