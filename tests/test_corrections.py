@@ -367,3 +367,16 @@ def test_corrections_shapes_conform_and_warn_on_stale(tmp_path):
     about = [v for v in report.violations if "correction" in v.focus]
     assert [(v.severity, v.path) for v in about] == [("Warning", "pk:correctionStatus")]
     assert about[0].focus.endswith("/correction/5")
+
+
+def test_corrections_check_with_plans_finds_stale_rows(tmp_path):
+    folder = corpus(tmp_path, ROWS + "add_unit,plan.txt,9,市财政局,王研究员,2026-12-01,第9项\n"
+                                    "add_unit,gone.txt,1,市财政局,王研究员,2026-12-01,改名了\n")
+    result = runner.invoke(app, ["corrections", "check", str(folder / "corrections.csv"), "--plans", str(folder)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("corrections.csv:")]
+    assert lines == ["corrections.csv:6: stale: add_unit 9: no measure numbered '9'",
+                     f"corrections.csv:7: plan 'gone.txt' is not in {folder}"]
+    (folder / "corrections.csv").write_text(HEADER + ROWS, encoding="utf-8")
+    ok = runner.invoke(app, ["corrections", "check", str(folder / "corrections.csv"), "--plans", str(folder)])
+    assert ok.exit_code == 0, ok.output
