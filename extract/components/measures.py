@@ -203,8 +203,36 @@ class _Chooser:
         return out
 
 
+def _describes(row, measure: Measure) -> bool:
+    """A task-table row that restates a measure of the text (its title in the task cell, or close)."""
+    from difflib import SequenceMatcher
+
+    from ..textutil import nfkc_key
+
+    title, task = nfkc_key(measure.title), nfkc_key(row.task)
+    if len(title) >= 4 and (title in task or task in title):
+        return True
+    return SequenceMatcher(None, title, task[: len(title) + 10], autojunk=False).ratio() >= 0.8
+
+
 def find_measures(outline: Outline) -> list[Measure]:
     measures = _Chooser(outline).run()
+    if measures:
+        # a task-division table (often an annex) listing tasks the text does not number itself
+        rows = find_task_tables(outline.text, outline.header_end)
+        extra = [row for row in rows
+                 if not any(m.start <= row.task_start < m.end for m in measures)
+                 and not any(_describes(row, m) for m in measures)]
+        for row in extra:
+            measures.append(Measure(id="", no=row.no or "", title=heading_title(row.task), section=None,
+                                    section_id=None, kind="task", body=row.task, start=row.task_start,
+                                    end=row.task_end))
+            outline.note(row.task_start, row.task_end, "measure",
+                         "a row of a task-division table that no numbered measure of the text restates")
+        if extra:
+            measures.sort(key=lambda m: m.start)
+            for i, m in enumerate(measures, 1):
+                m.id = f"m{i}"
     if not measures:
         # a plan whose tasks exist only as a task-division table
         for i, row in enumerate(find_task_tables(outline.text, outline.header_end), 1):

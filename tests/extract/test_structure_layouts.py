@@ -206,3 +206,24 @@ def test_structure_flattened_plan_with_a_single_part():
     r = extract_text(TITLE + "\n" + flat, "t.txt")
     assert [(m.no, m.title, m.section) for m in r.measures] == [
         ("(一)", "强化创造", "一、重点任务"), ("(二)", "加强保护", "一、重点任务")]
+
+
+def test_structure_annex_task_table_rows_the_text_does_not_number_are_measures():
+    body = ("一、工作目标\n到2025年，取得成效。\n二、保障措施\n（一）加强组织领导。成立小组。\n"
+            "附件\n重点任务分工表\n序号 | 重点任务 | 牵头单位 | 配合单位\n"
+            "1 | 建设知识产权运营中心 | 市市场监管局 | 市财政局\n2 | 开展知识产权质押融资 | 市金融局 | 市市场监管局\n")
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [
+        ("保障(一)", "加强组织领导"), ("1", "建设知识产权运营中心"), ("2", "开展知识产权质押融资")]
+    units = [(m.no, x.agency, x.role) for m in r.measures for x in r.responsibilities if x.measure_id == m.id]
+    assert units == [("1", "市市场监管局", "lead"), ("1", "市财政局", "support"),
+                     ("2", "市金融局", "lead"), ("2", "市市场监管局", "support")]
+
+
+def test_structure_task_table_restating_numbered_measures_adds_none():
+    body = ("一、重点任务\n（一）建设知识产权运营中心。做好工作。\n（二）开展知识产权质押融资。做好工作。\n"
+            "附件\n重点任务分工表\n序号 | 重点任务 | 牵头单位\n1 | 建设知识产权运营中心 | 市市场监管局\n"
+            "2 | 开展知识产权质押融资 | 市金融局\n")
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [m.no for m in r.measures] == ["(一)", "(二)"]
+    assert [(x.agency, x.role) for x in r.responsibilities] == [("市市场监管局", "lead"), ("市金融局", "lead")]
