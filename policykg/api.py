@@ -63,15 +63,20 @@ def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = 
 
 
 def build(paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
-          store_path: str | os.PathLike[str] | None = None) -> BuildReport:
+          store_path: str | os.PathLike[str] | None = None, *,
+          corrections: str | os.PathLike[str] | None = None) -> BuildReport:
     """Ingest plan files/folders into the store at `store_path` (created if missing), exactly
-    as `policykg build` does. RETURNS (BuildReport): ingested, failed (path, reason), warnings."""
+    as `policykg build` does, applying `corrections` (a corrections CSV, docs/corrections.md;
+    default: `corrections.csv` in each folder given).
+    RETURNS (BuildReport): ingested, failed (path, reason), warnings (stale corrections too)."""
+    from policykg.extract.corrections import load_corrections
     from policykg.graph.build import build as build_store
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    rows = load_corrections(corrections) if corrections is not None else None
     with Store.open(store_path, create=True) as store:
-        return build_store(list(paths), store)
+        return build_store(list(paths), store, corrections=rows)
 
 
 @contextlib.contextmanager

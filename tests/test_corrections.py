@@ -380,3 +380,15 @@ def test_corrections_check_with_plans_finds_stale_rows(tmp_path):
     (folder / "corrections.csv").write_text(HEADER + ROWS, encoding="utf-8")
     ok = runner.invoke(app, ["corrections", "check", str(folder / "corrections.csv"), "--plans", str(folder)])
     assert ok.exit_code == 0, ok.output
+
+
+def test_corrections_python_api_build(tmp_path):
+    from policykg import api
+
+    folder = corpus(tmp_path, "")
+    fixes = tmp_path / "fixes.csv"
+    fixes.write_text(HEADER + ROWS, encoding="utf-8")
+    report = api.build(folder, tmp_path / "store", corrections=fixes)
+    assert report.ok and report.warnings == []
+    frame = api.query(tmp_path / "store", "corrections")
+    assert list(frame["status"]) == ["applied"] * 4
