@@ -401,8 +401,12 @@ def parse_outline(text: str) -> Outline:
             if annex is not None and parent is None:
                 parent, scope = annex, scopes[annex.id]
             upcoming = flat[index_of[id(cand)] + 1:index_of[id(cand)] + 61]   # a list's next items are near
+            # a run-in child right after its parent's title ("一、重点任务 （一）…"), not a point
+            # inside the parent's first sentence ("（一）加强创造。1.培育…")
+            run_in_parent = (parent is not None and not parent.has_children
+                             and not re.search(r"[。!！?？;；]", text[parent.start:cand.start]))
             reason = _sequence_reason(cand, scope, region_last, upcoming,
-                                      parent.start if parent is not None and not parent.has_children else None)
+                                      parent.start if run_in_parent else None)
             if reason is not None and broken_off and not cand.inline and cand.rank >= 3:
                 out.note(cand.start, cand.line_end, "not-heading",
                          f"'{cand.marker}' follows a paragraph that breaks off mid-sentence: a page-chunk marker")

@@ -227,3 +227,11 @@ def test_structure_task_table_restating_numbered_measures_adds_none():
     r = extract_text(TITLE + "\n" + body, "t.txt")
     assert [m.no for m in r.measures] == ["(一)", "(二)"]
     assert [(x.agency, x.role) for x in r.responsibilities] == [("市市场监管局", "lead"), ("市金融局", "lead")]
+
+
+def test_structure_points_inside_an_items_paragraph_stay_inside_it():
+    body = ("一、重点任务\n（一）加强知识产权创造。1.培育高价值专利；2.提升商标品牌价值。（责任单位：市市场监管局）\n"
+            "（二）加强知识产权保护。1.严格行政执法。（责任单位：市公安局）\n")
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [("(一)", "加强知识产权创造"), ("(二)", "加强知识产权保护")]
+    assert [x.agency for x in r.responsibilities] == ["市市场监管局", "市公安局"]
