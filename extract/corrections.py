@@ -45,6 +45,7 @@ PLAIN_KEY = {"add_unit": "agency", "set_target": "value", "add_measure": "title"
 ROLES = ("lead", "support")
 MEASURE_KINDS = ("task", "safeguard", "project")
 COMPARATORS = (">=", "=", "<=", "range")
+TARGET_KINDS = ("level", "cumulative", "growth", "count", "ratio")
 # plan fields a correction may set; integers and `;`-separated lists are parsed
 PLAN_FIELDS = tuple(f.name for f in fields(PlanMeta) if f.name not in ("evidence", "title_span"))
 INT_PLAN_FIELDS = ("period_start", "period_end")
@@ -172,6 +173,10 @@ def check_row(row: Correction) -> str | None:
     elif row.op == "set_target":
         if not values:
             return "set_target: nothing to set in value"
+        if "value" in values and not values["value"]:
+            return "set_target: value= cannot be empty (a target has a value)"
+        if values.get("kind") and values["kind"] not in TARGET_KINDS:
+            return f"set_target: kind {values['kind']!r} is not one of {', '.join(TARGET_KINDS)}"
         for key in ("value", "value_max"):
             if values.get(key) and _number(values[key]) is None:
                 return f"set_target: {key} {values[key]!r} is not a number"
@@ -342,8 +347,6 @@ def _set_target(result: ExtractionResult, row: Correction) -> tuple[object, str,
         text = values[key]
         if key in ("value", "value_max"):
             new: object = _number(text) if text else None
-            if key == "value" and new is None:
-                raise Stale("set_target: value cannot be empty")
         elif key == "year":
             new = int(text) if text else None
         else:

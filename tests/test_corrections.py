@@ -278,6 +278,8 @@ def test_corrections_explicit_file_on_the_cli(tmp_path):
     ("set_target,plan.txt,x@2026,value=abc,w,2026-12-01,y", "not a number"),
     ("set_target,plan.txt,x@2026,colour=red,w,2026-12-01,y", "unknown key 'colour'"),
     ("set_target,plan.txt,x@26,value=3,w,2026-12-01,y", "four-digit year"),
+    ("set_target,plan.txt,x@2026,value=,w,2026-12-01,y", "value= cannot be empty"),
+    ("set_target,plan.txt,x@2026,kind=big,w,2026-12-01,y", "kind 'big'"),
     ("set_plan_field,plan.txt,colour,red,w,2026-12-01,y", "unknown plan field 'colour'"),
     ("add_person,plan.txt,张三,post=市长,w,2026-12-01,y", "no role"),
     ("add_unit,plan.txt,1,市财政局,,2026-12-01,y", "the 'who' column is empty"),
