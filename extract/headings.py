@@ -31,6 +31,7 @@ class MarkerStyle:
     rank: int
     pattern: re.Pattern
     strict: bool        # accepted only where its sequence continues (never opens a list alone)
+    inline: bool = True  # may start inside a line (where line breaks were lost)
 
 
 @dataclass
@@ -52,7 +53,8 @@ class Candidate:
 def marker_styles() -> tuple[MarkerStyle, ...]:
     rows = [json.loads(x) for x in (PATTERNS / "heading_markers.jsonl").read_text(encoding="utf-8").splitlines()
             if x.strip()]
-    return tuple(MarkerStyle(r["style"], int(r["rank"]), re.compile(r["pattern"]), bool(r.get("strict")))
+    return tuple(MarkerStyle(r["style"], int(r["rank"]), re.compile(r["pattern"]), bool(r.get("strict")),
+                             bool(r.get("inline", True)))
                  for r in rows)
 
 
@@ -105,6 +107,8 @@ def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate
         if not hit:
             continue
         style, m = hit
+        if n and not style.inline:
+            continue
         number = marker_number(m.group("marker"))
         if number is None or not _title_start_ok(text, m.end(), line.end):
             continue

@@ -235,3 +235,9 @@ def test_structure_points_inside_an_items_paragraph_stay_inside_it():
     r = extract_text(TITLE + "\n" + body, "t.txt")
     assert [(m.no, m.title) for m in r.measures] == [("(一)", "加强知识产权创造"), ("(二)", "加强知识产权保护")]
     assert [x.agency for x in r.responsibilities] == ["市市场监管局", "市公安局"]
+
+
+def test_structure_yishi_inside_a_safeguard_paragraph_is_prose():
+    body = ("一、重点任务\n（一）强化创造。做好工作。\n三、保障措施\n加强组织领导，完善工作机制。一是成立领导小组，统筹推进工作。"
+            "二是建立考核机制，压实各方责任。\n")
+    assert measures(body) == [("(一)", "强化创造")]
