@@ -30,7 +30,7 @@ from typing import Any
 from .http import WebError
 
 CHUNK_BYTES = 64 * 1024      # a streamed result goes to the server in pieces of this size
-START_TIMEOUT = 60.0         # seconds a new worker may take to open the store
+START_TIMEOUT = 60.0         # seconds a new worker may take to open the store (no time limit)
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,11 @@ class WorkerPool:
         worker = self._acquire(deadline)
         finished = False
         try:
-            self._wait_ready(worker, deadline)
+            if not self._wait_ready(worker, deadline):
+                finished = True  # a worker still starting is kept, not killed
+                raise WebError(503, "Server busy",
+                               "no query worker was ready within this query's time limit (one "
+                               "was starting after a stopped query); retry")
             worker.conn.send(job)
             while True:
                 message = self._receive(worker, deadline)
@@ -187,21 +191,28 @@ class WorkerPool:
             self._idle.append(worker if healthy else self._spawn())
             self._lock.notify()
 
-    def _wait_ready(self, worker: _Worker, deadline: float | None) -> None:
+    def _wait_ready(self, worker: _Worker, deadline: float | None) -> bool:
+        """True once the worker has opened the store; False if it is still starting at the
+        deadline. RAISES WebError(503): it could not open the store, or died starting."""
         if worker.ready:
-            return
-        start_deadline = time.monotonic() + START_TIMEOUT
-        message = self._receive(worker, start_deadline if deadline is None
-                                else min(deadline, start_deadline))
+            return True
+        if deadline is None:
+            deadline = time.monotonic() + START_TIMEOUT
+        try:
+            message = self._receive(worker, deadline)
+        except TimeLimitReached:
+            return False
         if message[0] == "error":
             _status, title, text = message[1:]
             raise WebError(503, title, text)
         worker.ready = True
+        return True
 
     def _receive(self, worker: _Worker, deadline: float | None) -> tuple[Any, ...]:
         remaining = _remaining(deadline)
         try:
-            if remaining is not None and (remaining <= 0 or not worker.conn.poll(remaining)):
+            # past the deadline, what the worker already sent is still taken (poll(0))
+            if remaining is not None and not worker.conn.poll(max(remaining, 0)):
                 raise TimeLimitReached
             return worker.conn.recv()
         except (EOFError, OSError):
