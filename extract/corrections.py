@@ -26,6 +26,7 @@ from policykg.errors import PolicyKGError
 from .result import AppliedCorrection, ExtractionResult, Measure, Person, PlanMeta, Responsibility, Target
 
 DEFAULT_FILE_NAME = "corrections.csv"
+EVERY_PLAN = "*"        # the `plan` of a merge_agency row that applies to every plan naming the agency
 COLUMNS = ("op", "plan", "target", "value", "who", "when", "why")
 
 # op -> the keys its `value` may carry as `key=value;key=value` (None: the value is plain text)
@@ -155,6 +156,8 @@ def check_row(row: Correction) -> str | None:
     for column in ("plan", "target", "who", "when", "why"):
         if not getattr(row, column):
             return f"{row.op}: the {column!r} column is empty"
+    if row.plan == EVERY_PLAN and row.op != "merge_agency":
+        return f"{row.op}: plan '*' (every plan) is only for merge_agency"
     try:
         date.fromisoformat(row.when)
     except ValueError:
@@ -228,7 +231,8 @@ def _split_nth(key: str) -> tuple[str, int]:
 
 
 def for_plan(corrections: list[Correction], source: str) -> list[Correction]:
-    return [c for c in corrections if c.plan == source]
+    """The rows that apply to the plan `source`: its own and the every-plan (`*`) ones."""
+    return [c for c in corrections if c.plan in (source, EVERY_PLAN)]
 
 
 # ------------------------------------------------------------------ applying
@@ -458,7 +462,7 @@ def apply_corrections(result: ExtractionResult, corrections: list[Correction]) -
     """
     touched: list[tuple[AppliedCorrection, object]] = []
     for row in corrections:
-        if row.plan != result.source:
+        if row.plan not in (result.source, EVERY_PLAN):
             continue
         record = AppliedCorrection(op=row.op, target=row.target, value=row.value, who=row.who,
                                    when=row.when, why=row.why, line=row.line)
@@ -467,6 +471,8 @@ def apply_corrections(result: ExtractionResult, corrections: list[Correction]) -
             record.status = "applied"
             touched.append((record, item))
         except Stale as e:
+            if row.plan == EVERY_PLAN:
+                continue  # most plans do not name the agency: graph/build.py reports a row no plan used
             record.status, record.note = "stale", str(e)
         result.corrections.append(record)
     for record, item in touched:
@@ -494,6 +500,6 @@ def stale_message(record: AppliedCorrection, file_name: str = DEFAULT_FILE_NAME)
             "the text or the rules changed: fix or delete the row")
 
 
-__all__ = ["APPLY", "COLUMNS", "DEFAULT_FILE_NAME", "Correction", "CorrectionsError", "VALUE_KEYS",
+__all__ = ["APPLY", "COLUMNS", "DEFAULT_FILE_NAME", "EVERY_PLAN", "Correction", "CorrectionsError", "VALUE_KEYS",
            "apply_corrections", "check_row", "for_plan", "load_corrections", "read_corrections",
            "split_target_key", "stale_message"]

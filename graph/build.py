@@ -278,16 +278,23 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     report = BuildReport()
     files, problems = expand_plan_files(paths)
     report.failed.extend(problems)
+    from policykg.extract.corrections import EVERY_PLAN
+
     if corrections is None:
         corrections = folder_corrections(paths)
     by_plan: dict[str, list[Correction]] = {}
+    every_plan = [row for row in corrections if row.plan == EVERY_PLAN]
     for row in corrections:
-        by_plan.setdefault(row.plan, []).append(row)
+        if row.plan != EVERY_PLAN:
+            by_plan.setdefault(row.plan, []).append(row)
     built = {plan.source for plan in files}
     for source, rows in by_plan.items():
         if source not in built:
             report.warnings.append(f"{Path(rows[0].file).name or 'corrections'}: {len(rows)} correction(s) "
                                    f"name plan {source!r}, which is not in this build (renamed or removed?)")
+    if every_plan:  # merge_agency rows for every plan, in file order among the plan's own rows
+        for source in built:
+            by_plan[source] = sorted(by_plan.get(source, []) + every_plan, key=lambda r: (r.file, r.line))
     if store.read_only:
         raise PolicyKGError(f"the store at {store.path} is open read-only")
     total = len(files)
@@ -323,7 +330,24 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     finally:
         background.close()
     report.bulk = bulk
+    if every_plan:
+        report.warnings.extend(_unused_every_plan_rows(store, every_plan))
     return report
+
+
+_APPLIED_MERGES = """
+PREFIX pk: <https://w3id.org/policykg/ns#>
+SELECT DISTINCT ?target ?line WHERE { GRAPH ?g {
+  ?fix a pk:Correction ; pk:correctionOp "merge_agency" ; pk:correctionStatus "applied" ;
+       pk:correctionTarget ?target ; pk:correctionLine ?line } }"""
+
+
+def _unused_every_plan_rows(store: Store, rows: list["Correction"]) -> list[str]:
+    """A `*` merge_agency row that no plan of the store applied: reported, not dropped."""
+    used = {(r["target"].value, r["line"].value) for r in store.raw.query(_APPLIED_MERGES)}
+    return [f"{Path(row.file).name or 'corrections'}: stale correction (line {row.line}: merge_agency * "
+            f"{row.target}): no plan in the store names {row.target!r}; fix or delete the row"
+            for row in rows if (row.target, str(row.line)) not in used]
 
 
 def folder_corrections(paths: Iterable[str | Path]) -> list["Correction"]:

@@ -394,3 +394,25 @@ def test_corrections_python_api_build(tmp_path):
     assert report.ok and report.warnings == []
     frame = api.query(tmp_path / "store", "corrections")
     assert list(frame["status"]) == ["applied"] * 4
+
+
+def test_corrections_merge_agency_for_every_plan(tmp_path):
+    folder = corpus(tmp_path, "merge_agency,*,市科技局,甲市科学技术局,王研究员,2026-12-01,全称\n"
+                              "merge_agency,*,市无此局,甲市无此局,王研究员,2026-12-01,笔误\n")
+    (folder / "other.txt").write_text(PLAN.replace("市科技局", "市教育局"), encoding="utf-8")
+    with Store.open(tmp_path / "store", create=True) as db:
+        report = build([folder], db, workers=1)
+        assert report.ok
+        [warning] = report.warnings
+        assert "line 3: merge_agency * 市无此局" in warning and "no plan in the store" in warning
+        fixes = table(db, "corrections")
+        assert [(r["source"], r["target"], r["status"]) for r in fixes] == [("plan.txt", "市科技局", "applied")]
+        canon = {r["agency_canonical"] for r in table(db, "responsibilities") if r["agency"] == "市科技局"}
+        assert canon == {"甲市科学技术局"}
+
+
+def test_corrections_every_plan_is_only_for_merge_agency(tmp_path):
+    path = tmp_path / "corrections.csv"
+    path.write_text(HEADER + "add_unit,*,1,市财政局,w,2026-12-01,y\n", encoding="utf-8")
+    _, problems = read_corrections(path)
+    assert problems == ["corrections.csv:2: add_unit: plan '*' (every plan) is only for merge_agency"]
