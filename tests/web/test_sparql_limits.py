@@ -178,3 +178,26 @@ def test_sparql_limits_host_allow_list():
         for host in (f"attacker.example:{port}", "127.0.0.1.nip.io", "localhost.attacker.example"):
             status, body = _get_with_host(base, host)
             assert status == 400 and b"--host-name" in body, host
+
+
+def test_sparql_limits_a_result_streaming_past_the_limit_is_cut_not_passed_off_as_whole():
+    """The first 64 KB of an endless result go out at once; at the time limit the worker is
+    killed and the connection cut without the final chunk, which the client reports."""
+    import http.client
+
+    endless = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    with running_server_process(seed_store(), "--time-limit", "1", "--workers", "1") as (base, server):
+        port = int(base.rsplit(":", 1)[1])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/sparql?" + urlencode({"query": endless}),
+                           headers={"Accept": "text/csv"})
+        response = connection.getresponse()
+        assert response.status == 200
+        started = time.monotonic()
+        with pytest.raises((http.client.IncompleteRead, ConnectionError)):
+            while response.read(65536):
+                pass
+        assert time.monotonic() - started < 10
+        connection.close()
+        assert _ask(base + "/sparql") is True
+        assert len(worker_pids(server.pid)) == 1

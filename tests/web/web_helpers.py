@@ -1,6 +1,8 @@
 """What the web tests share: stores built once per test process (the seed plans, and a plan whose
 text carries `<script>`), and `running_server`, which starts the real `policykg serve` in a
-subprocess on a free 127.0.0.1 port and stops it (and any abandoned query thread) afterwards.
+subprocess on a free 127.0.0.1 port and stops it (and any abandoned query thread) afterwards;
+`running_server_process` also yields the server's Popen, and `worker_pids` lists its SPARQL
+worker processes.
 """
 from __future__ import annotations
 

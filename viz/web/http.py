@@ -1,4 +1,5 @@
-"""HTTP plumbing the views share: the typed web error and Accept-header negotiation.
+"""HTTP plumbing the views share: the typed web error, Accept-header negotiation and the Host
+allow-list middleware (DNS rebinding; `policykg serve --host-name`).
 
 Views raise `WebError(status, title, message)` (datasette's `DatasetteError`); the app's one error
 handler (viz/web/app.py) renders it as HTML, JSON or plain text. `negotiate` picks the media type a
