@@ -57,6 +57,18 @@ def test_sparql_limits_deep_nesting_is_refused_and_the_server_goes_on(endpoint, 
     assert _ask(endpoint) is True
 
 
+@pytest.mark.parametrize("chain", [
+    "ASK { FILTER(" + "!" * 20_000 + "true) }",
+    "ASK { " + " UNION ".join(["{}"] * 10_000) + " }",
+])
+def test_sparql_limits_flat_operator_chains_are_refused(endpoint, chain):
+    """Flat chains build expression trees as deep as nesting does (the engine crashes at ~10,000)."""
+    status, _, body = fetch(endpoint, data=chain.encode(),
+                            headers={"Content-Type": "application/sparql-query"})
+    assert status == 400 and b"too complex" in body
+    assert _ask(endpoint) is True
+
+
 def test_sparql_limits_brackets_inside_strings_and_iris_do_not_count(endpoint):
     query = ('SELECT ?x WHERE { BIND("' + "{" * 500 + '" AS ?x) FILTER(?x != <urn:' + "(" * 500
              + '>) }')

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from policykg.viz.web.http import WebError
-from policykg.viz.web.query_check import MAX_NESTING, MAX_QUERY_CHARS, check_query, scan
+from policykg.viz.web.query_check import (MAX_NESTING, MAX_OPERATORS, MAX_QUERY_CHARS, check_query,
+                                          scan)
 
 
 @pytest.mark.parametrize("query,depth", [
@@ -41,6 +42,11 @@ def test_query_check_finds_dataset_and_service_keywords_only(query, has_dataset,
     ("SELECT * WHERE " + "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1), "nested too deeply"),
     ("SELECT * WHERE { " + "(" * 3000 + "1" + ")" * 3000 + " }", "nested too deeply"),
     ("# " + "x" * MAX_QUERY_CHARS + "\nASK {}", "too large"),
+    ("ASK { FILTER(" + "!" * 5000 + "true) }", "too complex"),
+    ("ASK { FILTER(" + "+".join(["1"] * 5000) + " > 0) }", "too complex"),
+    ("ASK { " + " UNION ".join(["{}"] * 5000) + " }", "too complex"),
+    ("ASK { " + " ".join(["OPTIONAL { ?s <urn:p> ?o }"] * 3000) + " }", "too complex"),
+    ("ASK { ?s " + "/".join(["<urn:p>"] * 5000) + " ?o }", "too complex"),
     ("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", "SERVICE is off"),
 ])
 def test_query_check_refuses_with_400(query, title):
@@ -52,5 +58,10 @@ def test_query_check_refuses_with_400(query, title):
 def test_query_check_allows_nesting_at_the_limit_and_service_when_allowed():
     at_limit = "SELECT * WHERE " + "{" * MAX_NESTING + "}" * MAX_NESTING
     assert check_query(at_limit, allow_service=False).depth == MAX_NESTING
+    chain = "ASK { FILTER(" + "+".join(["1"] * MAX_OPERATORS) + " > 0) }"
+    assert check_query(chain, allow_service=False).operators == MAX_OPERATORS - 1
+    # operators inside strings, IRIs, prefixed names and negative-free numbers do not count
+    quiet = 'SELECT ?s WHERE { ?s <urn:a/b/c> "!!!+++|||" ; ex:a-b-c 12 }'
+    assert scan(quiet).operators == 0
     assert check_query("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
                        allow_service=True).uses_service
