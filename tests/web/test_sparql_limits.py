@@ -85,6 +85,23 @@ def test_sparql_limits_oversized_query_is_refused(endpoint):
     assert _ask(endpoint) is True
 
 
+def test_sparql_limits_huge_body_is_refused_before_it_is_read(endpoint):
+    import http.client
+
+    port = int(endpoint.split(":")[2].split("/")[0])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:  # announces 2 GB, sends 1 KB: the answer must not wait for the rest
+        connection.putrequest("POST", "/sparql")
+        connection.putheader("Content-Type", "application/sparql-query")
+        connection.putheader("Content-Length", str(2 * 1024 ** 3))
+        connection.endheaders(b"#" * 1024)
+        response = connection.getresponse()
+        assert response.status == 400 and b"too large" in response.read()
+    finally:
+        connection.close()
+    assert _ask(endpoint) is True
+
+
 def test_sparql_limits_time_limit_kills_the_worker_running_the_query():
     with running_server_process(seed_store(), "--time-limit", "1", "--workers", "1") as (base, server):
         endpoint = base + "/sparql"

@@ -53,6 +53,7 @@ TEMPLATE_DIR = HERE / "templates"
 DEFAULT_TIME_LIMIT = 30.0   # seconds per query
 DEFAULT_MAX_ROWS = 10_000   # rows (or triples) per answer
 DEFAULT_WORKERS = 2         # query worker processes
+MAX_BODY_BYTES = 1_000_000  # a POSTed query (form-encoded UTF-8 of query_check.MAX_QUERY_CHARS)
 DEFAULT_MEMORY_LIMIT_MB = 4096  # address space per query worker
 TRUNCATED_HEADER = "X-PolicyKG-Truncated"
 # saved-query downloads: suffix -> RENDERERS name (ttl is the graph behind the rows)
@@ -128,7 +129,7 @@ class WebApp:
     async def sparql(self, request: Request) -> Response:
         """The SPARQL 1.1 Protocol endpoint (GET and POST): the complete result, streamed."""
         deadline = deadline_after(self.time_limit)
-        body = await request.body() if request.method == "POST" else b""
+        body = await _bounded_body(request) if request.method == "POST" else b""
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             params.setdefault(key, []).append(value)
@@ -382,6 +383,21 @@ def create_app(store_path: str | Path | None, *, time_limit: float | None = DEFA
                                         WebError: web.handle_error, PolicyKGError: web.handle_error})
     app.state.web = web
     return app
+
+
+async def _bounded_body(request: Request) -> bytes:
+    """The request body, refused with 400 past MAX_BODY_BYTES before it is all in memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise WebError(400, "Query too large", f"the request body has {int(declared):,} bytes; "
+                                               f"this endpoint takes at most {MAX_BODY_BYTES:,}")
+    body = bytearray()
+    async for piece in request.stream():
+        body += piece
+        if len(body) > MAX_BODY_BYTES:
+            raise WebError(400, "Query too large",
+                           f"the request body exceeds {MAX_BODY_BYTES:,} bytes")
+    return bytes(body)
 
 
 def _worker_lifespan(pool: WorkerPool | None) -> Callable[[Any], Any]:
