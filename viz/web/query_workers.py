@@ -263,7 +263,9 @@ def serve_jobs(store_path: str, conn: Connection, memory_limit_mb: int | None,
     try:
         store = ox.Store.read_only(store_path)
     except (OSError, RuntimeError) as e:
-        conn.send(("error", 503, "Store unavailable", " ".join(str(e).split())))
+        conn.send(("error", 503, "Store unavailable",
+                   f"a query worker could not open the store ({' '.join(str(e).split())}); if "
+                   "the store is large, raise `policykg serve --memory-limit`"))
         return
     conn.send(("ready", os.getpid()))
     while True:
