@@ -58,6 +58,7 @@ class _Chooser:
         for h in outline.headings:
             self.kids.setdefault(h.parent, []).append(h)
         self.chosen: list[tuple[Heading | None, int, int, str, str, str | None]] = []
+        self._sections: dict[int, Heading | None] = {}   # measure start -> the heading it sits under
 
     def own_text(self, h: Heading) -> str:
         """The item's text before its first child (its heading, intro and, for a leaf, everything)."""
@@ -77,10 +78,7 @@ class _Chooser:
         self.outline.note(start, min(end, start + 80), "measure", reason)
         self._sections[start] = section
 
-    _sections: dict
-
     def run(self) -> list[Measure]:
-        self._sections = {}
         regions = [(None, [h for h in self.kids.get(None, []) if h.style != "annex"])]
         regions += [(a, self.kids.get(a.id, [])) for a in self.outline.headings if a.style == "annex"]
         for annex, tops in regions:
