@@ -256,6 +256,13 @@ def _section_label(marker: str, title: str, level: int) -> str:
     return f"{marker}{title or ''}"
 
 
+def _add_base_value(g, node, value, unit) -> None:
+    """pk:baseValue / pk:baseUnit: the value with its scale (万, 亿 …) taken out of the unit."""
+    scaled, base_unit = base_value(value, unit)
+    g.add(node, _pk("baseValue"), None if scaled is None else Literal(scaled, datatype=XSD_DECIMAL))
+    g.add(node, _pk("baseUnit"), _str(base_unit))
+
+
 def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
                     ) -> tuple[NamedNode, list[Quad]]:
     """Every quad of one document, all in the document's named graph.
@@ -531,9 +538,7 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
         g.add(node, _pk("value"), _dec(target.value))
         g.add(node, _pk("valueMax"), _dec(target.value_max))
         g.add(node, _pk("unit"), _str(target.unit))
-        scaled, unit = base_value(target.value, target.unit)
-        g.add(node, _pk("baseValue"), None if scaled is None else Literal(scaled, datatype=XSD_DECIMAL))
-        g.add(node, _pk("baseUnit"), _str(unit))
+        _add_base_value(g, node, target.value, target.unit)
         g.add(node, _pk("deadlineYear"), _int(target.year))
         g.add(node, _pk("yearInferred"), _bool(target.year_inferred))
         g.add(node, _pk("targetKind"), _str(target.kind))
@@ -555,9 +560,7 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
         g.add(node, _pk("rate"), _dec(incentive.rate))
         g.add(node, _pk("unit"), _str(incentive.unit))
         if incentive.amount is not None and incentive.unit != "%":
-            scaled, unit = base_value(incentive.amount, incentive.unit)
-            g.add(node, _pk("baseValue"), None if scaled is None else Literal(scaled, datatype=XSD_DECIMAL))
-            g.add(node, _pk("baseUnit"), _str(unit))
+            _add_base_value(g, node, incentive.amount, incentive.unit)
         g.add(node, _pk("cap"), _bool(incentive.cap))
         g.add(node, _pk("incentiveKind"), _zh(incentive.kind))
         g.add(node, _pk("beneficiary"), _zh(incentive.beneficiary))

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_helpers import fetch, running_server, running_server_process, seed_store, worker_pids  # noqa: E402
+from web_helpers import fetch, running_server, running_server_process, seed_store, sparql_get, worker_pids  # noqa: E402
 
 DEEP = 3000
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -182,19 +182,7 @@ def test_sparql_limits_service_sends_nothing_unless_allowed(allowed):
 
 
 def _get_with_host(base: str, host: str) -> tuple[int, bytes]:
-    import http.client
-
-    port = int(base.rsplit(":", 1)[1])
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.putrequest("GET", "/sparql?" + urlencode({"query": "ASK {}"}), skip_host=True)
-        connection.putheader("Host", host)
-        connection.putheader("Accept", "application/sparql-results+json")
-        connection.endheaders()
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+    return sparql_get(int(base.rsplit(":", 1)[1]), "ASK {}", host)
 
 
 def test_sparql_limits_host_allow_list():

@@ -13,10 +13,9 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_helpers import running_server_process, seed_store, worker_pids  # noqa: E402
+from web_helpers import running_server_process, seed_store, sparql_get, worker_pids  # noqa: E402
 
 CLIENTS = 20
 REQUESTS_PER_CLIENT = 4
@@ -41,16 +40,7 @@ ORDER = list(KINDS)
 
 def _request(port: int, kind: str) -> tuple[int, bytes]:
     query, host, _ = KINDS[kind]
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.putrequest("GET", "/sparql?query=" + quote(query, safe=""), skip_host=True)
-        connection.putheader("Host", host or f"127.0.0.1:{port}")
-        connection.putheader("Accept", "application/sparql-results+json")
-        connection.endheaders()
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+    return sparql_get(port, query, host, timeout=60)
 
 
 def test_sparql_load_concurrent_hostile_clients_leave_the_server_healthy():

@@ -51,6 +51,23 @@ def seed_store() -> Path:
     return path
 
 
+def sparql_get(port: int, query: str, host: str | None = None, timeout: float = 10) -> tuple[int, bytes]:
+    """GET /sparql with an explicit Host header (urllib always sends the URL's own): (status, body)."""
+    import http.client
+    from urllib.parse import quote
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.putrequest("GET", "/sparql?query=" + quote(query, safe=""), skip_host=True)
+        connection.putheader("Host", host or f"127.0.0.1:{port}")
+        connection.putheader("Accept", "application/sparql-results+json")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
