@@ -36,7 +36,7 @@ _TITLE_YEARS = re.compile(rf"{LP}\s*((?:19|20)\d\d)\s*年?\s*[-—–~至到]+\s
 _BARE_YEARS = re.compile(r"((?:19|20)\d\d)\s*[-—–~至到]\s*((?:19|20)\d\d)\s*年")
 _ANNUAL = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:度)?[^\d]{0,30}?(?:工作要点|工作计划|行动计划|实施方案|工作方案|行动方案|推进计划|重点工作|任务清单|工作任务)$")
 _ANNUAL_BRACKET = re.compile(rf"(?:{LP}\s*((?:19|20)\d\d)\s*年?\s*(?:度)?\s*{RP}$|((?:19|20)\d\d)\s*年度)")
-_TERM = re.compile(r"(?:建设|实施|执行|规划|试点)?(?:期限|期|周期)\s*(?:为|是|:|：)?\s*((?:19|20)\d\d)\s*年(?:\s*\d{1,2}\s*月)?\s*(?:至|到|—|-|~)\s*((?:19|20)\d\d)\s*年")
+_TERM = re.compile(r"(?:建设|实施|执行|规划|试点|行动|计划|方案)(?:期限|期|周期|时限)\s*(?:为|是|:|：)?\s*((?:19|20)\d\d)\s*年?(?:\s*\d{1,2}\s*月)?\s*(?:至|到|—|–|-|~)\s*((?:19|20)\d\d)\s*年")
 _FROM_N_YEARS = re.compile(r"((?:19|20)\d\d)\s*年\s*起\s*[,，]?\s*(?:用)?\s*([一二三四五六七八九十两\d]{1,2})\s*年(?:时间|内|左右)?")
 _DEADLINE = re.compile(r"(?:到|至|截至)\s*((?:19|20)\d\d)\s*年")
 _VALID_FROM = re.compile(r"自\s*((?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|生效)")
@@ -395,8 +395,9 @@ def find_plan_meta(outline: Outline) -> PlanMeta:
 
 
 def _find_period(meta: PlanMeta, outline: Outline, found: _Found) -> None:
-    """Years the plan covers: "(2022—2025年)" or 十四五 in the title, an annual plan's year, a stated
-    term (建设期限 / YYYY年起N年内), else the issue year to the latest 到YYYY年 before the tasks.
+    """Years the plan covers: "(2022—2025年)" in the title, a stated term (规划期为2022—2025年,
+    建设期限…), 十四五 in the title, an annual plan's year, YYYY年起N年内, else the issue year to the
+    latest 到YYYY年 before the tasks.
     period_start stays empty rather than copying the end year."""
     text, title = outline.text, meta.title or ""
     span = meta.title_span or Evidence(0, 0)
@@ -404,6 +405,13 @@ def _find_period(meta: PlanMeta, outline: Outline, found: _Found) -> None:
     if years:
         found.set("period_start", int(years.group(1)), span.start, span.end, "the years in the title")
         found.set("period_end", int(years.group(2)), span.start, span.end, "the years in the title")
+        return
+    body = text[outline.header_end:outline.body_end]
+    term = _TERM.search(body)
+    if term:
+        s = outline.header_end + term.start()
+        found.set("period_start", int(term.group(1)), s, s + len(term.group(0)), "the stated term (期限 YYYY年至YYYY年)")
+        found.set("period_end", int(term.group(2)), s, s + len(term.group(0)), "the stated term (期限 YYYY年至YYYY年)")
         return
     for name, (start, end) in meta_words()["periods"].items():
         if name in title:
@@ -415,13 +423,6 @@ def _find_period(meta: PlanMeta, outline: Outline, found: _Found) -> None:
         year = int(next(g for g in annual.groups() if g))
         found.set("period_start", year, span.start, span.end, "an annual plan: the year in its title")
         found.set("period_end", year, span.start, span.end, "an annual plan: the year in its title")
-        return
-    body = text[outline.header_end:outline.body_end]
-    term = _TERM.search(body)
-    if term:
-        s = outline.header_end + term.start()
-        found.set("period_start", int(term.group(1)), s, s + len(term.group(0)), "the stated term (期限 YYYY年至YYYY年)")
-        found.set("period_end", int(term.group(2)), s, s + len(term.group(0)), "the stated term (期限 YYYY年至YYYY年)")
         return
     n_years = _FROM_N_YEARS.search(body)
     if n_years:

@@ -188,3 +188,9 @@ def test_plan_meta_issuer_above_a_seal_line_and_the_date():
 def test_plan_meta_annual_plan_year_in_brackets_or_as_niandu(title):
     p = meta(title + "\n" + BODY)
     assert (p.period_start, p.period_end) == (2024, 2024)
+
+
+def test_plan_meta_a_stated_term_beats_the_five_year_label_of_the_title():
+    text = "娄底市数字经济发展“十四五”规划\n为推进数字经济发展，制定本规划。规划期为2022—2025年。\n一、重点任务\n（一）强化创新。做好。\n"
+    p = meta(text)
+    assert (p.period_start, p.period_end) == (2022, 2025)
