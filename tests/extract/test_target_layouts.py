@@ -342,3 +342,10 @@ def test_target_layouts_table_row_stated_per_year():
 def test_target_layouts_enforcement_and_event_counts(sentence, indicator, value):
     t = one(f"一、重点任务\n（一）甲。{sentence}")
     assert (t.indicator, t.value) == (indicator, value)
+
+
+def test_target_layouts_a_verb_that_runs_into_another_keeps_the_noun_whole():
+    from policykg.extract import extract_text
+
+    r = extract_text("江北市方案\n一、目标\n到2025年，新开通5G基站1万个以上。\n", "t.txt")
+    assert [(t.indicator, t.value, t.unit) for t in r.targets] == [("5G基站", 1.0, "万个")]
