@@ -549,9 +549,11 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 continue
             indicator = subjects[i] if subjects else _indicator(ctx, seg_pre, seg_post, growth, lvl, number_first)
             indicator = indicator.strip(" \u3000,，、;；")
-            if not indicator and (growth or lvl) and out and out[-1].start >= s_start \
+            prior = produced[-1][1] if produced else (out[-1] if out and out[-1].start >= s_start else None)
+            if not indicator and (growth or lvl) and prior is not None \
                     and not text[n.end:c_end].strip(" \u3000，,;；。"):
-                indicator = out[-1].indicator   # "…融资额达到20亿元，年均增长15%以上": the same indicator
+                # "…融资额达到20亿元，年均增长15%以上", "…增加值增长55%以上、达到5.5万亿元": the same indicator
+                indicator = prior.indicator
             if len(indicator) < 2 or not re.search(r"[\u4e00-\u9fff]", indicator):
                 continue
             unit = n.unit

@@ -349,3 +349,11 @@ def test_target_layouts_a_verb_that_runs_into_another_keeps_the_noun_whole():
 
     r = extract_text("江北市方案\n一、目标\n到2025年，新开通5G基站1万个以上。\n", "t.txt")
     assert [(t.indicator, t.value, t.unit) for t in r.targets] == [("5G基站", 1.0, "万个")]
+
+
+def test_target_layouts_a_second_figure_of_the_same_indicator_in_one_clause():
+    from policykg.extract import extract_text
+
+    r = extract_text("江北省方案\n一、目标\n到2025年，全省软件业务收入增长40%以上、达到3.2万亿元。\n", "t.txt")
+    assert [(t.indicator, t.value, t.unit, t.kind) for t in r.targets] == [
+        ("软件业务收入", 40.0, "%", "growth"), ("软件业务收入", 3.2, "万亿元", "level")]
