@@ -78,6 +78,14 @@ def _set_spans(doc: Doc, key: str, label: str, items) -> None:
     doc.spans[f"policykg_{key}"] = spans
 
 
+def _assign_measures(items, measures) -> None:
+    """Set `measure_id` on each item that starts inside a measure."""
+    for item in items:
+        for m in measures:
+            if m.start <= item.start < m.end:
+                item.measure_id = m.id
+
+
 class _Component:
     """Shared shape: __call__(doc) -> doc, items in doc._.policykg[key], spans in doc.spans."""
 
@@ -110,13 +118,7 @@ class PlanMetaFinder(_Component):
     key = "plan"
 
     def find(self, doc, state):
-        plan = find_plan_meta(state["outline"])
-        outline = state["outline"]
-        body = outline.text[outline.header_end:outline.body_end]
-        measure_spans = [(h.start, h.end) for h in outline.headings if h.level >= 3]
-        plan.plan_leads = [name for name, start, _ in find_plan_leads(body)
-                           if not any(a <= start + outline.header_end < b for a, b in measure_spans)]
-        return plan
+        return find_plan_meta(state["outline"])
 
 
 class MeasureFinder(_Component):
@@ -137,7 +139,15 @@ class ResponsibilityFinder(_Component):
     key, label = "responsibilities", "AGENCY"
 
     def find(self, doc, state):
-        return find_responsibilities(state["measures"], state["outline"].text)
+        outline, measures = state["outline"], state["measures"]
+        # "由X负责牵头组织实施" leads the plan, wherever it stands outside a task (a safeguard item
+        # such as 加强组织领导 is where plans say who carries them out)
+        body = outline.text[outline.header_end:outline.body_end]
+        tasks = [m for m in measures if m.kind == "task"]
+        state["plan"].plan_leads = [
+            name for name, start, _ in find_plan_leads(body)
+            if not any(m.start <= start + outline.header_end < m.end for m in tasks)]
+        return find_responsibilities(measures, outline.text)
 
 
 class AgencyResolver(_Component):
@@ -163,10 +173,7 @@ class TargetFinder(_Component):
     def find(self, doc, state):
         targets = find_targets(state["outline"], state["plan"].period_end, state["plan"])
         link_indicators(targets)
-        for t in targets:
-            for m in state.get("measures", []):
-                if m.start <= t.start < m.end:
-                    t.measure_id = m.id
+        _assign_measures(targets, state.get("measures", []))
         return targets
 
 
@@ -175,10 +182,7 @@ class IncentiveFinder(_Component):
 
     def find(self, doc, state):
         incentives = find_incentives(state["outline"])
-        for item in incentives:
-            for m in state.get("measures", []):
-                if m.start <= item.start < m.end:
-                    item.measure_id = m.id
+        _assign_measures(incentives, state.get("measures", []))
         return incentives
 
 
