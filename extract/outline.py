@@ -20,23 +20,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .headings import Candidate, candidates_in_line, part_styles
+from .headings import Candidate, candidates_in_line, match_marker, part_styles
 from .result import Decision
 from .textutil import CJK, LP, RP, Line, iter_lines, nfkc_key
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
-_CN = "一二三四五六七八九十"
-# kept for callers that match a printed heading on one line (level, pattern)
-HEADING_RES = [
-    (1, re.compile(rf"^(?P<marker>[{_CN}]{{1,3}})\s*[、.．﹒]\s*(?P<rest>.*)$")),
-    (2, re.compile(rf"^{LP}\s*(?P<marker>[{_CN}]{{1,3}})\s*{RP}\s*(?P<rest>.*)$")),
-    (3, re.compile(r"^(?P<marker>\d{1,2})\s*[.．、﹒](?!\d)\s*(?P<rest>.*)$")),
-    (4, re.compile(rf"^{LP}\s*(?P<marker>\d{{1,2}})\s*{RP}\s*(?P<rest>.*)$")),
-]
 _ANNEX = re.compile(r"^附\s*件\s*(?P<no>\d{0,2}|[一二三四五六七八九十]{0,2})\s*[:：.．、]?\s*(?P<title>.{0,60})$")
 _COLOPHON = re.compile(r"^(抄送|抄报|主送)\s*[:：]|印发\s*$")
-_DOC_NO = re.compile(rf"[{CJK}]{{1,12}}\s*[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*第?\s*\d{{1,4}}\s*号")
 
 
 @lru_cache(maxsize=1)
@@ -113,9 +104,6 @@ class Outline:
             found = [h for h in found if h.level == level]
         return sorted(found, key=lambda h: h.level)
 
-    def children(self, hid: str | None) -> list[Heading]:
-        return [h for h in self.headings if h.parent == hid]
-
     def note(self, start: int, end: int, what: str, reason: str) -> None:
         self.decisions.append(Decision(start, end, what, reason))
 
@@ -148,8 +136,13 @@ def _clean_title(title: str) -> str:
     return title.strip("《》〈〉 ")
 
 
-def _is_heading_line(text: str) -> bool:
-    return any(pattern.match(text.strip()) for _, pattern in HEADING_RES)
+def _is_heading_line(text: str, parts_only: bool = False) -> bool:
+    """A line that starts with a numbered marker (extract/patterns/heading_markers.jsonl); styles
+    that need a continuing sequence (1突破, 一是) do not count on their own."""
+    hit = match_marker(text.strip(), 0)
+    if hit is None or hit[0].strict:
+        return False
+    return not parts_only or hit[0].style in part_styles()
 
 
 def _title_line(joined: str) -> bool:
@@ -175,7 +168,8 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
     """
     notice_title, notice_span, wrapped, own_notice = None, None, None, None
     # the header is what precedes the first top-level heading
-    first_heading = next((i for i, ln in enumerate(lines[:200]) if HEADING_RES[0][1].match(ln.text.strip())), min(len(lines), 200))
+    first_heading = next((i for i, ln in enumerate(lines[:200]) if _is_heading_line(ln.text, parts_only=True)),
+                         min(len(lines), 200))
     scan = lines[:min(first_heading, 60)]
     # a notice title may wrap over up to three short lines
     for i, line in enumerate(scan):
