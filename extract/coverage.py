@@ -14,17 +14,12 @@ from __future__ import annotations
 
 import re
 
+from .cues import cues as all_cues
 from .result import ExtractionResult, UncoveredCue
 from .textutil import iter_lines
 
 _QUANTITY_PARTS = {"goals", "tasks", "projects", "other", "annex", "safeguards"}
 _ANNEX_CONTENT = re.compile(r"任务|分工|清单|指标|目标|名单|成员|责任")
-
-
-def _cues() -> dict[str, re.Pattern]:
-    from .components.measures import cues
-
-    return cues()
 
 
 class _Covered:
@@ -54,7 +49,7 @@ def _repeats_units(line, measures, units_of: dict[str, set[str]]) -> bool:
 
 
 def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[UncoveredCue]:
-    cues = _cues()
+    cues = all_cues()
     text = result.text
     resp_spans = [(r.start, r.end) for r in result.responsibilities]
     quantity_spans = [(t.start, t.end) for t in result.targets]
@@ -89,7 +84,7 @@ def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[Uncove
             add("responsibility")
         part = next((k for s, e, k in kinds if s <= line.start < e), None)
         if part in _QUANTITY_PARTS and cues["quantity"].search(line.text) and \
-                not quantity_covered(line.start) and re.search(r"到|达|超|以上|不少于|力争|新增|累计|突破|培育|建成|建设", line.text):
+                not quantity_covered(line.start) and cues["quantity_verb"].search(line.text):
             add("quantity")
         if cues["annex"].match(line.text) and len(raw) <= 60 and line.start >= header_end and result.measures \
                 and _ANNEX_CONTENT.search(text[line.start:line.start + 80]) \

@@ -20,34 +20,21 @@ DOCS: docs/components.md#measures
 """
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
 
+from ..cues import cues, has_block
 from ..headings import part_styles
 from ..outline import Heading, Outline, heading_title
 from ..result import Measure
 from ..textutil import iter_lines
 from .task_tables import find_task_tables
 
-PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 NOT_MEASURES = {"goals", "steps", "preamble", "background", "principles", "evaluation", "fields"}
 LEAF_PREFIX = {"safeguards": "保障", "projects": "工程"}
 KIND = {"safeguards": "safeguard", "projects": "project"}
 SUB_POINT_STYLES = {"ar_paren", "ar_half_paren", "circled", "cn_shi"}
 TASK_STYLES = {"ar_dot", "ar_glued"}
 _HEADED = re.compile(r"^[\s\u3000]*(?P<head>[\u3400-\u9fff“”\"A-Za-z0-9、]{2,30}?)[。!！]")
-
-
-@lru_cache(maxsize=1)
-def cues() -> dict[str, re.Pattern]:
-    data = json.loads((PATTERNS / "cues.json").read_text(encoding="utf-8"))
-    return {k: re.compile(v, re.M) for k, v in data.items() if not k.startswith("_")}
-
-
-def has_block(text: str) -> bool:
-    return bool(cues()["responsibility"].search(text))
 
 
 class _Chooser:
