@@ -108,22 +108,21 @@ def _most_specific(chain: list[list[Place]], evidence: list[str | None]) -> Plac
     """The most specific unit of a chain of names (X省Y市Z区 -> Z区 in Y市 in X省); an ambiguous
     name is settled by the other names of the chain, then by the evidence texts."""
     chosen: Place | None = None
-    for cands in chain:
-        inside = [p for p in cands if chosen is None or chosen.contains(p)] if chosen else cands
+    for i, cands in enumerate(chain):
+        inside = [p for p in cands if chosen.contains(p)] if chosen else cands
         if chosen is not None and not inside:
             # not inside what the chain named so far (a separate place): the chain ends
             break
         pick = inside[0] if len(inside) == 1 else None
         if pick is None and inside:
             # a later name of the chain may settle it (鼓楼区福建省…: the province named after)
-            later = [p for rest in chain[chain.index(cands) + 1:] for p in rest]
+            later = [p for rest in chain[i + 1:] for p in rest]
             within = [p for p in inside if any(q.contains(p) for q in later)]
             pick = within[0] if len(within) == 1 else (choose_by_evidence(inside, *evidence[:2])
                                                        or _by_parent_mentions(inside, evidence))
         if pick is None:
             return chosen
-        if chosen is None or chosen.contains(pick):
-            chosen = pick
+        chosen = pick   # inside the previous choice by construction
     return chosen
 
 
