@@ -40,6 +40,7 @@ from policykg.render import MEDIA_TYPES, RENDERERS
 from . import entity as entities
 from .exports import content_disposition, export_download, export_links, parse_export_request
 from .http import HostAllowList, WebError, negotiate
+from .i18n import LanguageMiddleware, template_globals
 from .plan_text import entity_url, plan_page
 from .query_workers import QueryJob, TimeLimitReached, WorkerPool, deadline_after
 from .sparql import (Answer, QueryRequest, call_with_time_limit, choose_media, content_type,
@@ -92,6 +93,7 @@ class WebApp:
         self.templates.globals.update(entity_url=entity_url, prefixed=entities.prefixed,
                                       is_iri=_is_iri, term_kind=_term_kind, quote=quote,
                                       max_value_chars=entities.MAX_VALUE_CHARS)
+        self.templates.globals.update(template_globals())
         self.views = _viz_views()
 
     # -- rendering ------------------------------------------------------------------------------
@@ -371,7 +373,7 @@ def create_app(store_path: str | Path | None, *, time_limit: float | None = DEFA
     ]
     if web.views is not None:
         routes.append(Route("/viz/{view}", web.viz, name="viz"))
-    middleware = []
+    middleware = [Middleware(LanguageMiddleware)]
     if allowed_hosts is not None:
         middleware.append(Middleware(HostAllowList, allowed=allowed_hosts))
     if cors:
