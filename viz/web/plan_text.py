@@ -89,6 +89,12 @@ def entity_url(iri: str) -> str:
     return "/entity?" + urlencode({"iri": iri})
 
 
+def measure_anchor(iri: str) -> str:
+    """The id of a measure's span on its plan page (`measure-3`, from the measure IRI's number),
+    so search results and other pages can link to /plans/<source>#measure-3."""
+    return "measure-" + iri.rsplit("/measure/", 1)[-1]
+
+
 def find_graph(raw: ox.Store, source: str) -> ox.NamedNode | None:
     """The document graph whose `dcterms:source` is `source` (the file name)."""
     for quad in raw.quads_for_pattern(None, SOURCE, ox.Literal(source), None):
@@ -167,9 +173,9 @@ def highlight(text: str, spans: list[Span]) -> Markup:
     # open a leaf
     events: list[tuple[int, int, Markup]] = []
     for m in measures:
-        events.append((m.start, 2, Markup('<span class="hl hl-measure{}" title="{}">'
+        events.append((m.start, 2, Markup('<span class="hl hl-measure{}" id="{}" title="{}">'
                                           '<a class="marker" href="{}">M</a>').format(
-            " corrected" if m.corrected else "", m.title, entity_url(m.item))))
+            " corrected" if m.corrected else "", measure_anchor(m.item), m.title, entity_url(m.item))))
         events.append((m.end, 1, Markup("</span>")))
     for leaf in leaves:
         events.append((leaf.start, 3, Markup('<a class="hl hl-{}{}" href="{}" title="{}">').format(
