@@ -92,8 +92,9 @@ class FailingBulkLoads:
         self._raw = raw
         self.calls = 0
 
-    def bulk_load(self, data: bytes, format) -> None:
+    def bulk_load(self, data: bytes | None = None, format=None, *, path: str | None = None) -> None:
         self.calls += 1
+        data = Path(path).read_bytes() if path is not None else data  # the writer streams a spool file
         self._raw.load(data.splitlines(keepends=True)[0], format=format)
         raise OSError("No space left on device")
 
