@@ -276,6 +276,7 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     from .writer import BackgroundWriter, DocumentWriter, store_has_documents
 
     report = BuildReport()
+    written: list[str] = []  # document graphs written, for the search index (graph/search_index.py)
     files, problems = expand_plan_files(paths)
     report.failed.extend(problems)
     from policykg.extract.corrections import EVERY_PLAN
@@ -308,6 +309,7 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
         done += 1
         if problem is None:
             report.ingested.append(readable_name(str(item.path)))
+            written.append(item.graph)
             report.quads_written += item.quads
             report.warnings.extend(f"{readable_name(str(item.path))}: {w}" for w in item.warnings)
             if item.uncovered:
@@ -330,9 +332,26 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     finally:
         background.close()
     report.bulk = bulk
+    _refresh_search_index(store, written, report)
     if every_plan:
         report.warnings.extend(_unused_every_plan_rows(store, every_plan))
     return report
+
+
+def _refresh_search_index(store: Store, written: list[str], report: BuildReport) -> None:
+    """Keep the full-text index beside the store in step with the plans just written (a store
+    folder only); a failure is a warning, never a failed build: the store itself is complete."""
+    import sqlite3
+
+    from .search_index import refresh_after_build
+
+    if store.path is None:
+        return
+    try:
+        refresh_after_build(store, written)
+    except (sqlite3.Error, OSError) as e:
+        report.warnings.append(f"the search index was not updated ({_one_line(e)}); "
+                               "run `policykg search --reindex`")
 
 
 _APPLIED_MERGES = """

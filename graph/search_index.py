@@ -1,0 +1,406 @@
+"""The full-text search index: an SQLite FTS5 table (trigram tokenizer) beside the store.
+
+Why: researchers look for a phrase (专利质押融资, 知识产权保护中心) across every plan, and a SPARQL
+`CONTAINS` over all measure bodies is a scan of the whole store per keystroke. Chinese has no spaces,
+so a word tokenizer would need a segmenter; FTS5's `trigram` tokenizer indexes every 3-character
+substring, which finds any phrase of 3 characters or more without one (SQLite >= 3.34).
+
+What is indexed, one row each, read from the store's own literals (never from the text files):
+- `plan`: the plan's title and its whole cleaned text (`pk:cleanedText`);
+- `measure`: its title (`dcterms:title`) and body (`pk:body`), with its number;
+- `target`: the indicator as printed (`rdfs:label`) and the sentence (`pk:text`), with its measure;
+- `agency`: its Chinese name, and its other names (aliases, English name) as the body.
+Rows are kept per document graph: `index_graphs` replaces one plan's rows in one SQLite transaction
+(a plan no longer in the store loses its rows), so the index follows `policykg build` (graph/build.py
+calls `refresh_after_build`) and a removed plan. `rebuild` starts afresh (`policykg search --reindex`).
+
+Queries: every whitespace-separated term of 3+ characters is an FTS5 phrase (all must match), ranked
+by bm25 with titles weighted above bodies. Trigram cannot see a term of 1 or 2 characters (专利, 商标
+are common queries): such a term is matched with LIKE over the index's own `entries` table, which
+is a scan of that table (not of the store); a query made only of short terms is ranked by how often
+its terms occur in the title, then in the body. Snippets come back with the PRIVATE-USE markers
+MARK_START / MARK_END around each hit; the text itself is raw document text, so a page must escape
+it first and only then turn the markers into `<mark>` (viz/web/search.py does). The markers are
+removed from the indexed text, so a document cannot forge one.
+
+The index file: `<store folder>.search.sqlite` beside the store folder (`search_index_path`).
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from policykg.errors import PolicyKGError
+from policykg.ontology import DCTERMS, ELI, PK, RDFS, SKOS
+
+if TYPE_CHECKING:
+    from .store import Store
+
+SCHEMA_VERSION = "1"
+INDEX_SUFFIX = ".search.sqlite"
+KINDS = ("measure", "plan", "target", "agency")
+MARK_START, MARK_END = "\ue000", "\ue001"
+TRIGRAM_MIN_CHARS = 3
+SNIPPET_TOKENS = 24       # FTS5 snippet() size (trigram tokens are characters)
+SNIPPET_CHARS = 40        # characters either side of a hit in a LIKE snippet
+MAX_LIMIT = 500
+DOCUMENT_GRAPH_PREFIX = "https://w3id.org/policykg/id/doc/"
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS plans (graph TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY, graph TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL,
+    iri TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, number TEXT NOT NULL DEFAULT '',
+    measure TEXT NOT NULL DEFAULT '', position INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS entries_graph ON entries (graph);
+CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5 (
+    title, body, content='entries', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS entries_added AFTER INSERT ON entries BEGIN
+    INSERT INTO entries_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE TRIGGER IF NOT EXISTS entries_removed AFTER DELETE ON entries BEGIN
+    INSERT INTO entries_fts (entries_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END;
+INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');
+"""
+
+
+class SearchIndexMissing(PolicyKGError):
+    """There is no (usable) search index beside the store."""
+
+    def __init__(self, path: Path, reason: str = "there is no search index"):
+        self.path = path
+        super().__init__(f"{reason} at {path}: run `policykg build` (it writes the index) "
+                         "or `policykg search --reindex`")
+
+
+@dataclass
+class Hit:
+    kind: str
+    iri: str
+    source: str        # the plan's source (file name); for an agency, the first plan it is found in
+    plan_title: str
+    title: str
+    snippet: str       # raw text with MARK_START/MARK_END around the hits: escape before showing
+    number: str = ""   # a measure's number as printed
+    measure: str = ""  # the measure a hit sits in (the measure itself, or a target's measure)
+    score: float = 0.0
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[Hit]
+    counts: dict[str, int] = field(default_factory=dict)  # kind -> matching items (all kinds)
+    short_terms: list[str] = field(default_factory=list)  # terms matched by LIKE (under 3 characters)
+    plans_indexed: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def search_index_path(store_path: str | os.PathLike[str]) -> Path:
+    """The index file beside the store folder: `.policykg/store` -> `.policykg/store.search.sqlite`."""
+    folder = Path(store_path)
+    return folder.parent / (folder.name + INDEX_SUFFIX)
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _writable(path: Path) -> Iterator[sqlite3.Connection]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(str(path), timeout=30)) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(_SCHEMA)
+        conn.commit()
+        yield conn
+
+
+def rebuild(store: "Store", path: Path | None = None) -> int:
+    """Index every document of `store` afresh; RETURNS the number of plans indexed."""
+    path = path or _path_of(store)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return index_graphs(store, _document_graphs(store), path)
+
+
+def index_graphs(store: "Store", graphs: Iterable[str], path: Path | None = None) -> int:
+    """Replace the rows of each document graph in `graphs` by what the store holds now, one
+    transaction per graph; a graph the store no longer holds loses its rows.
+    RETURNS the number of plans (re)indexed."""
+    path = path or _path_of(store)
+    done = 0
+    with _writable(path) as conn:
+        for graph in dict.fromkeys(graphs):
+            rows, plan = _graph_rows(store, graph)
+            with conn:  # one transaction: the plan's old rows go, its new rows come, or nothing
+                conn.execute("DELETE FROM entries WHERE graph = ?", (graph,))
+                conn.execute("DELETE FROM plans WHERE graph = ?", (graph,))
+                if plan is not None:
+                    conn.execute("INSERT INTO plans (graph, source, title) VALUES (?, ?, ?)", plan)
+                    conn.executemany(
+                        "INSERT INTO entries (graph, source, kind, iri, title, body, number, measure, "
+                        "position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    done += 1
+    return done
+
+
+def remove_graphs(graphs: Iterable[str], path: Path) -> None:
+    """Drop the rows of these document graphs (their plans were removed from the store)."""
+    if not path.is_file():
+        return
+    with _writable(path) as conn:
+        for graph in graphs:
+            with conn:
+                conn.execute("DELETE FROM entries WHERE graph = ?", (graph,))
+                conn.execute("DELETE FROM plans WHERE graph = ?", (graph,))
+
+
+def refresh_after_build(store: "Store", written: Iterable[str]) -> int:
+    """After a build: reindex the graphs just written and drop plans the store no longer holds;
+    a store without an index yet (built before the index existed) gets a whole one."""
+    path = _path_of(store)
+    if not _usable(path):
+        return rebuild(store, path)
+    current = set(_document_graphs(store))
+    with closing(sqlite3.connect(str(path), timeout=30)) as conn:
+        indexed = {row[0] for row in conn.execute("SELECT graph FROM plans")}
+    remove_graphs(sorted(indexed - current), path)
+    return index_graphs(store, [g for g in written if g in current] + sorted(current - indexed), path)
+
+
+def _path_of(store: "Store") -> Path:
+    if store.path is None:
+        raise PolicyKGError("an in-memory store has no search index (give a store folder)")
+    return search_index_path(store.path)
+
+
+def _document_graphs(store: "Store") -> list[str]:
+    return sorted(g.value for g in store.raw.named_graphs() if g.value.startswith(DOCUMENT_GRAPH_PREFIX))
+
+
+_PLAN = f"""
+SELECT ?plan ?source ?title ?text WHERE {{
+  ?plan a <{PK}Plan> ; <{DCTERMS}source> ?source .
+  OPTIONAL {{ ?plan <{ELI}title> ?title }}
+  OPTIONAL {{ ?plan <{PK}cleanedText> ?text }}
+}} LIMIT 1"""
+_MEASURES = f"""
+SELECT ?item ?title ?body ?no ?order WHERE {{
+  ?item a <{PK}Measure> .
+  OPTIONAL {{ ?item <{DCTERMS}title> ?title }}
+  OPTIONAL {{ ?item <{PK}body> ?body }}
+  OPTIONAL {{ ?item <{PK}measureNo> ?no }}
+  OPTIONAL {{ ?item <{PK}order> ?order }}
+}}"""
+_TARGETS = f"""
+SELECT ?item ?title ?body ?measure ?no ?order WHERE {{
+  ?item a <{PK}Target> .
+  OPTIONAL {{ ?item <{RDFS}label> ?title }}
+  OPTIONAL {{ ?item <{PK}text> ?body }}
+  OPTIONAL {{ ?item <{PK}inMeasure> ?measure OPTIONAL {{ ?measure <{PK}measureNo> ?no }} }}
+  OPTIONAL {{ ?item <{PK}order> ?order }}
+}}"""
+_AGENCIES = f"""
+SELECT ?item (SAMPLE(?zh) AS ?title) (GROUP_CONCAT(DISTINCT ?other; SEPARATOR=" / ") AS ?body) WHERE {{
+  ?item a <{PK}Agency> .
+  OPTIONAL {{ ?item <{SKOS}prefLabel> ?zh FILTER(lang(?zh) = "zh") }}
+  OPTIONAL {{ {{ ?item <{SKOS}altLabel> ?other }}
+              UNION {{ ?item <{SKOS}prefLabel> ?other FILTER(lang(?other) != "zh") }} }}
+}} GROUP BY ?item"""
+
+
+def _graph_rows(store: "Store", graph: str) -> tuple[list[tuple], tuple[str, str, str] | None]:
+    """The index rows of one document graph, read from the store's literals, and its plans row."""
+    node = ox.NamedNode(graph)
+
+    def select(sparql: str) -> list[dict[str, str]]:
+        result = store.raw.query(sparql, default_graph=node)
+        names = [v.value for v in result.variables]
+        return [{n: (_clean(row[n].value) if row[n] is not None else "") for n in names} for row in result]
+
+    plans = select(_PLAN)
+    if not plans:
+        return [], None
+    plan = plans[0]
+    source = plan["source"]
+    rows: list[tuple] = [(graph, source, "plan", plan["plan"], plan["title"] or source, plan["text"],
+                          "", "", 0)]
+    for m in select(_MEASURES):
+        rows.append((graph, source, "measure", m["item"], m["title"], m["body"], m["no"], m["item"],
+                     _int(m["order"])))
+    for t in select(_TARGETS):
+        rows.append((graph, source, "target", t["item"], t["title"], t["body"], t["no"], t["measure"],
+                     _int(t["order"])))
+    for a in select(_AGENCIES):
+        if a["title"]:
+            rows.append((graph, source, "agency", a["item"], a["title"], a["body"], "", "", 0))
+    return rows, (graph, source, plan["title"] or source)
+
+
+def _clean(text: str) -> str:
+    """The text without the snippet markers, so no document can forge a highlight."""
+    return text.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def _usable(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        with closing(_read_only(path)) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == SCHEMA_VERSION
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+
+
+def open_index(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the index at `path`; RAISES SearchIndexMissing when there is no
+    usable one (no file, another schema version, not an index)."""
+    if not path.is_file():
+        raise SearchIndexMissing(path)
+    if not _usable(path):
+        raise SearchIndexMissing(path, "the search index is from another version or damaged")
+    return _read_only(path)
+
+
+def search(path: Path, query: str, *, kind: str | None = None, limit: int = 50) -> SearchResults:
+    """Search the index at `path` (see the module docstring for how terms match and rank).
+
+    kind: only hits of this kind (`measure`, `plan`, `target`, `agency`); counts cover all kinds.
+    limit: at most this many hits (capped at MAX_LIMIT). An agency found in several plans is one hit.
+    RAISES: SearchIndexMissing; PolicyKGError for an unknown kind.
+    """
+    if kind and kind not in KINDS:
+        raise PolicyKGError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    terms = list(dict.fromkeys(_clean(query).split()))
+    long_terms = [t for t in terms if len(t) >= TRIGRAM_MIN_CHARS]
+    short_terms = [t for t in terms if len(t) < TRIGRAM_MIN_CHARS]
+    with closing(open_index(path)) as conn:
+        plans_indexed = conn.execute("SELECT COUNT(*) FROM plans").fetchone()[0]
+        if not terms:
+            return SearchResults(query, [], {}, short_terms, plans_indexed)
+        where, params = _where(long_terms, short_terms)
+        counts = {k: n for k, n in conn.execute(
+            f"SELECT e.kind, COUNT(DISTINCT e.iri) FROM {where} GROUP BY e.kind", params)}
+        kind_filter = " AND e.kind = ?" if kind else ""
+        kind_params = [kind] if kind else []
+        if long_terms:
+            columns = (f"snippet(entries_fts, 0, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_TOKENS}), "
+                       f"snippet(entries_fts, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_TOKENS}), "
+                       "bm25(entries_fts, 10.0, 1.0) AS score")
+            order = "score, e.position"
+        else:
+            columns = "e.title, e.body, 0.0 AS score"
+            order = "(" + " + ".join(["(instr(e.title, ?) > 0) * 10 + _occurrences(e.body, ?)"] * len(short_terms)) \
+                    + ") DESC, e.position"
+            kind_params = kind_params + [t for t in short_terms for _ in (0, 1)]
+        conn.create_function("_occurrences", 2, _occurrences, deterministic=True)
+        sql = (f"SELECT e.kind, e.iri, e.source, p.title, e.title, e.body, e.number, e.measure, {columns} "
+               f"FROM {where}{kind_filter} ORDER BY {order} LIMIT ?")
+        rows = conn.execute(sql, params + kind_params + [limit * 4]).fetchall()
+    hits: list[Hit] = []
+    seen: set[tuple[str, str]] = set()
+    for (row_kind, iri, source, plan_title, title, body, number, measure, title_snip, body_snip,
+         score) in rows:
+        if (row_kind, iri) in seen:
+            continue
+        seen.add((row_kind, iri))
+        if long_terms:
+            snippet = body_snip if MARK_START in body_snip else (title_snip if MARK_START in title_snip
+                                                                 else body_snip)
+            snippet = _mark_terms(snippet, short_terms)
+        else:
+            snippet = _like_snippet(body, short_terms) or _mark_terms(title, short_terms)
+        hits.append(Hit(row_kind, iri, source, plan_title or source, _mark_terms(title, terms),
+                        snippet, number, measure, float(score)))
+        if len(hits) >= limit:
+            break
+    return SearchResults(query, hits, counts, short_terms, plans_indexed)
+
+
+def _where(long_terms: list[str], short_terms: list[str]) -> tuple[str, list[str]]:
+    """The FROM/WHERE part shared by the count and the hits, with its parameters."""
+    params: list[str] = []
+    if long_terms:
+        clause = ("entries_fts JOIN entries AS e ON e.id = entries_fts.rowid "
+                  "JOIN plans AS p ON p.graph = e.graph WHERE entries_fts MATCH ?")
+        params.append(" ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
+    else:
+        clause = "entries AS e JOIN plans AS p ON p.graph = e.graph WHERE 1"
+    for term in short_terms:
+        clause += r" AND (e.title LIKE ? ESCAPE '\' OR e.body LIKE ? ESCAPE '\')"
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        params += [pattern, pattern]
+    return clause, params
+
+
+def _occurrences(text: str | None, term: str | None) -> int:
+    return (text or "").count(term) if term else 0
+
+
+def _mark_terms(text: str, terms: list[str]) -> str:
+    """`text` with MARK_START/MARK_END around each occurrence of `terms` not already marked."""
+    if not terms or not text:
+        return text
+    out: list[str] = []
+    i, inside = 0, False
+    ordered = sorted(terms, key=len, reverse=True)
+    lowered = text.lower()
+    while i < len(text):
+        ch = text[i]
+        if ch in (MARK_START, MARK_END):
+            inside = ch == MARK_START
+            out.append(ch)
+            i += 1
+            continue
+        found = None if inside else next((t for t in ordered if lowered.startswith(t.lower(), i)), None)
+        if found:
+            out.append(MARK_START + text[i:i + len(found)] + MARK_END)
+            i += len(found)
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _like_snippet(text: str, terms: list[str]) -> str:
+    """A window of `text` around the first occurrence of any term, with the terms marked."""
+    positions = [p for p in (text.find(t) for t in terms) if p >= 0]
+    if not positions:
+        return ""
+    at = min(positions)
+    start, end = max(0, at - SNIPPET_CHARS), min(len(text), at + SNIPPET_CHARS * 2)
+    window = text[start:end]
+    return ("…" if start > 0 else "") + _mark_terms(window, terms) + ("…" if end < len(text) else "")
+
+
+__all__ = ["Hit", "KINDS", "MARK_END", "MARK_START", "SearchIndexMissing", "SearchResults",
+           "index_graphs", "open_index", "rebuild", "refresh_after_build", "remove_graphs", "search",
+           "search_index_path"]

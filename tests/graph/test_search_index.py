@@ -1,0 +1,132 @@
+"""The full-text index beside the store (graph/search_index.py): built by `build`, found by a phrase
+of a measure's body, by a 2-character term, kept in step when a plan is replaced or removed, and
+its snippet markers cannot be forged by a document."""
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fixtures import PlanSpec, temp_folder, write_plan  # noqa: E402
+
+from policykg.graph.build import build  # noqa: E402
+from policykg.graph.rdf import document_graph  # noqa: E402
+from policykg.graph.search_index import (MARK_END, MARK_START, SearchIndexMissing,  # noqa: E402
+                                         refresh_after_build, remove_graphs, search,
+                                         search_index_path)
+from policykg.graph.store import Store  # noqa: E402
+
+FIRST = PlanSpec(city="临江市", measures=[("推进商标品牌指导站建设", ["市市场监管局"]),
+                                       ("开展海外维权援助服务", ["市商务局", "市司法局"])])
+SECOND = PlanSpec(city="青山市", office="青政办发",
+                  measures=[("建设专利导航服务基地", ["市科技局"]),
+                            ("完善知识产权公共服务网点", ["市市场监管局"])])
+
+
+def _build(folder: Path, *specs: tuple[str, PlanSpec]) -> Path:
+    for name, spec in specs:
+        write_plan(folder / "plans", name, spec)
+    with Store.open(folder / "store", create=True) as store:
+        report = build([folder / "plans"], store, workers=1)
+    assert not report.failed, report.failed
+    return folder / "store"
+
+
+@pytest.fixture(scope="module")
+def store_path() -> Path:
+    return _build(temp_folder("policykg-search-"), ("a.txt", FIRST), ("b.txt", SECOND))
+
+
+def _plain(text: str) -> str:
+    return text.replace(MARK_START, "[").replace(MARK_END, "]")
+
+
+def test_search_index_is_built_beside_the_store(store_path):
+    assert search_index_path(store_path) == store_path.parent / "store.search.sqlite"
+    assert search_index_path(store_path).is_file()
+
+
+@pytest.mark.parametrize("phrase, number, source", [
+    ("海外维权援助", "2", "a.txt"),      # a phrase inside the title and body
+    ("专利导航服务", "1", "b.txt"),
+])
+def test_search_finds_measure_by_phrase_in_its_body(store_path, phrase, number, source):
+    results = search(search_index_path(store_path), phrase, kind="measure")
+    assert results.hits, phrase
+    hit = results.hits[0]
+    assert (hit.kind, hit.number, hit.source) == ("measure", number, source)
+    assert "/measure/" in hit.measure and hit.measure == hit.iri
+    assert f"[{phrase}]" in _plain(hit.snippet)
+
+
+def test_search_phrase_only_in_the_body_not_the_title(store_path):
+    # the fixture body sentence every measure carries; the title does not hold it
+    results = search(search_index_path(store_path), "建立健全工作机制", kind="measure")
+    assert {hit.source for hit in results.hits} == {"a.txt", "b.txt"}
+    assert all("[建立健全工作机制]" in _plain(hit.snippet) for hit in results.hits)
+
+
+@pytest.mark.parametrize("query, expected_source", [("商标", "a.txt"), ("导航", "b.txt")])
+def test_search_two_character_query_falls_back_to_like(store_path, query, expected_source):
+    results = search(search_index_path(store_path), query, kind="measure")
+    assert results.short_terms == [query]
+    assert [hit.source for hit in results.hits] == [expected_source]
+    assert f"[{query}]" in _plain(results.hits[0].snippet)
+
+
+def test_search_mixes_long_and_short_terms(store_path):
+    results = search(search_index_path(store_path), "服务 援助", kind="measure")
+    assert [hit.number for hit in results.hits] == ["2"]
+
+
+def test_search_counts_every_kind_and_filters_by_kind(store_path):
+    path = search_index_path(store_path)
+    everything = search(path, "市科技局")
+    assert everything.counts.get("agency") == 1 and everything.counts.get("measure") == 1
+    only = search(path, "市科技局", kind="agency")
+    assert {hit.kind for hit in only.hits} == {"agency"}
+
+
+def test_search_without_index_says_how_to_build_it(tmp_path):
+    with pytest.raises(SearchIndexMissing, match=r"policykg build.*policykg search --reindex"):
+        search(tmp_path / "store.search.sqlite", "专利")
+
+
+def test_search_index_follows_a_replaced_and_a_removed_plan():
+    folder = temp_folder("policykg-search-sync-")
+    store_path = _build(folder, ("a.txt", FIRST), ("b.txt", SECOND))
+    path = search_index_path(store_path)
+    assert search(path, "海外维权援助").hits
+    # replace a.txt by a new version: its old phrase goes, its new one comes, b.txt stays
+    replaced = PlanSpec(city="临江市", measures=[("培育地理标志运用促进工程", ["市农业农村局"])])
+    write_plan(folder / "plans", "a.txt", replaced)
+    with Store.open(store_path) as store:
+        build([folder / "plans" / "a.txt"], store, workers=1)
+    assert not search(path, "海外维权援助").hits
+    assert [h.source for h in search(path, "地理标志运用", kind="measure").hits] == ["a.txt"]
+    assert [h.source for h in search(path, "专利导航服务", kind="measure").hits] == ["b.txt"]
+    # remove b.txt from the store: the next refresh drops its rows
+    with Store.open(store_path) as store:
+        store.remove_document(document_graph("b.txt"))
+        refresh_after_build(store, [])
+    assert not search(path, "专利导航服务").hits
+    assert search(path, "地理标志运用").hits
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM entries WHERE source = 'b.txt'").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM plans").fetchone() == (1,)
+    remove_graphs([document_graph("a.txt").value], path)
+    assert not search(path, "地理标志运用").hits
+
+
+def test_search_markers_cannot_be_forged_by_a_document():
+    folder = temp_folder("policykg-search-forge-")
+    forged = PlanSpec(city="临江市", measures=[(f"加强{MARK_START}<b>伪造</b>{MARK_END}标记检查", ["市市场监管局"])])
+    store_path = _build(folder, ("f.txt", forged))
+    results = search(search_index_path(store_path), "标记检查", kind="measure")
+    assert results.hits
+    snippet = _plain(results.hits[0].snippet)
+    assert "[标记检查]" in snippet and "<b>伪造</b>" in snippet  # raw text: the page escapes it
+    assert snippet.count("[") == 1
