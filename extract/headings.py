@@ -32,6 +32,8 @@ class MarkerStyle:
     pattern: re.Pattern
     strict: bool        # accepted only where its sequence continues (never opens a list alone)
     inline: bool = True  # may start inside a line (where line breaks were lost)
+    decimal: bool = False  # a level of a decimal outline (2 / 2.1 / 2.1.1): numbered by its path
+    requires: str | None = None  # kept only in a document that also prints this style
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Candidate:
     rank: int
     number: int         # 1-based position the marker prints
     marker: str         # the printed marker: "一", "(一)", "1", "(1)", "专栏1"
-    digits: str         # the number as printed, without brackets or dots: "一", "1"
+    digits: str         # the number as printed, without brackets or a trailing dot: "一", "1", "2.1"
     rest_start: int     # offset of the text after the marker
     start: int          # offset of the marker
     line_start: int     # offset of the (possibly virtual) line the marker opens
@@ -54,8 +56,12 @@ def marker_styles() -> tuple[MarkerStyle, ...]:
     rows = [json.loads(x) for x in (PATTERNS / "heading_markers.jsonl").read_text(encoding="utf-8").splitlines()
             if x.strip()]
     return tuple(MarkerStyle(r["style"], int(r["rank"]), re.compile(r["pattern"]), bool(r.get("strict")),
-                             bool(r.get("inline", True)))
+                             bool(r.get("inline", True)), bool(r.get("decimal")), r.get("requires"))
                  for r in rows)
+
+
+def style_named(name: str) -> MarkerStyle | None:
+    return next((s for s in marker_styles() if s.style == name), None)
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +121,8 @@ def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate
         printed = text[pos:m.end()].strip(" \u3000\t、.．﹒:：")
         next_pos = positions[n + 1] if n + 1 < len(positions) else line.end
         found.append(Candidate(style=style.style, rank=style.rank, number=number, marker=printed,
-                               digits=m.group("marker"),
+                               digits=re.sub(r"\s+|．", lambda x: "." if x.group() == "．" else "",
+                                             (m.groupdict().get("path") or "") + m.group("marker")),
                                rest_start=m.end(), start=pos, line_start=pos if n else line.start,
                                line_end=next_pos if n + 1 < len(positions) else line.end,
                                inline=n > 0, strict=style.strict))

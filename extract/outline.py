@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .headings import Candidate, candidates_in_line, match_marker, part_styles
+from .headings import Candidate, candidates_in_line, match_marker, marker_styles, part_styles
 from .result import Decision
 from .textutil import CJK, LP, RP, Line, iter_lines, nfkc_key
 
@@ -295,6 +295,85 @@ def _sequence_reason(cand: Candidate, scope: _Scope, region_last: dict[str, int]
     return None
 
 
+def _decimal_styles() -> frozenset[str]:
+    return frozenset(s.style for s in marker_styles() if s.decimal)
+
+
+def _path(digits: str) -> tuple[int, ...] | None:
+    parts = digits.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+def decimal_outline(text: str, per_line: list[tuple[Line, list[Candidate]]]) -> list[tuple[Line, list[Candidate]]]:
+    """A document numbered 1 / 1.1 / 1.1.1 (common in plans drafted like reports and standards).
+
+    Styles that `require` another (dec1 '2 重点任务' needs 2.1-style lines) are dropped where that
+    style is not printed: alone, '1 标题' is a table row or a list. Where two or more 2.1-style
+    lines are printed, a short '2. 重点任务' / '2重点任务' line whose number prefixes them (or
+    continues the first level, as a closing '3. 保障措施' with no 3.1 does) is the first level of
+    that outline (dec1), not a task numbered 2.
+    """
+    present = {c.style for _, cands in per_line for c in cands}
+    requires = {s.style: s.requires for s in marker_styles() if s.requires}
+    kept = [(line, [c for c in cands if requires.get(c.style) in (None, *present)]) for line, cands in per_line]
+    sub = [c for _, cands in kept for c in cands if c.style in _decimal_styles() and "." in c.digits]
+    if len(sub) < 2:
+        return kept
+    prefixes = {c.digits.split(".")[0] for c in sub}
+
+    def short_heading(cands: list[Candidate]) -> bool:
+        if not cands or cands[0].inline or cands[0].style not in ("ar_dot", "ar_glued"):
+            return False
+        head = text[cands[0].rest_start:cands[0].line_end].strip()
+        return len(head) <= 30 and not re.search(r"[。;；,，]", head)
+
+    eligible = [i for i, (_, cands) in enumerate(kept) if short_heading(cands)]
+    chosen = {i for i in eligible if kept[i][1][0].digits in prefixes}
+    # the run of first-level lines around them: '1. 总体要求' before 2.1, '3. 保障措施' with no 3.1
+    for pos, i in enumerate(eligible):
+        if i not in chosen:
+            continue
+        for step in (-1, 1):
+            k, number = pos + step, kept[i][1][0].number
+            while 0 <= k < len(eligible) and kept[eligible[k]][1][0].number == number + step:
+                chosen.add(eligible[k])
+                number += step
+                k += step
+    out = []
+    for i, (line, cands) in enumerate(kept):
+        if i in chosen:
+            c = cands[0]
+            cands = [Candidate(style="dec1", rank=1, number=c.number, marker=c.marker, digits=c.digits,
+                               rest_start=c.rest_start, start=c.start, line_start=c.line_start,
+                               line_end=c.line_end, inline=False, strict=False), *cands[1:]]
+        out.append((line, cands))
+    return out
+
+
+def _decimal_reason(cand: Candidate, last: tuple[int, ...] | None, parent: "Heading | None",
+                    upcoming: list[Candidate]) -> str | None:
+    """Why a 2.1-style marker continues its outline: it follows the last one under the same prefix,
+    or opens the list of the section its prefix names; a path that names another section is not
+    a child of the open one."""
+    path = _path(cand.digits)
+    if path is None or len(path) < 2:
+        return None
+    prefix = path[:-1]
+    parent_path = _path(parent.number) if parent is not None and parent.style in _decimal_styles() else None
+    if parent_path is not None and prefix != parent_path:
+        return None
+    shown = ".".join(map(str, prefix))
+    if last is not None and last[:-1] == prefix and path[-1] == last[-1] + 1:
+        return f"follows {'.'.join(map(str, last))} in the decimal outline"
+    if path[-1] == 1:
+        if parent_path == prefix:
+            return f"opens the decimal list of section {shown}"
+        nxt = f"{shown}.2"
+        if any(c.style == cand.style and c.digits == nxt for c in upcoming[:60]):
+            return "opens a decimal list (its next item follows)"
+    return None
+
+
 def _breaks_off(line: str) -> bool:
     """A long paragraph whose last character leaves the sentence open (a page or chunk boundary
     cut it): a number printed at the next line start is not a list item."""
@@ -338,6 +417,7 @@ def parse_outline(text: str) -> Outline:
         if line.start < header_end:   # the rest of the title's line
             line = Line(text[header_end:line.end], header_end)
         per_line.append((line, candidates_in_line(text, line, inline=True)))
+    per_line = decimal_outline(text, per_line)
     flat = [c for _, cands in per_line for c in cands]
     index_of = {id(c): i for i, c in enumerate(flat)}
 
@@ -347,6 +427,7 @@ def parse_outline(text: str) -> Outline:
     scopes: dict[str, _Scope] = {}
     annex: Heading | None = None
     counter = 0
+    decimal_last: dict[str, tuple[int, ...]] = {}   # decimal style -> the last path accepted
 
     def close(upto_rank: int, pos: int) -> None:
         while stack and stack[-1][0].level >= upto_rank:
@@ -399,8 +480,11 @@ def parse_outline(text: str) -> Outline:
             # inside the parent's first sentence ("（一）加强创造。1.培育…")
             run_in_parent = (parent is not None and not parent.has_children
                              and not re.search(r"[。!！?？;；]", text[parent.start:cand.start]))
-            reason = _sequence_reason(cand, scope, region_last, upcoming,
-                                      parent.start if run_in_parent else None)
+            if cand.style in _decimal_styles() and "." in cand.digits:
+                reason = _decimal_reason(cand, decimal_last.get(cand.style), parent, upcoming)
+            else:
+                reason = _sequence_reason(cand, scope, region_last, upcoming,
+                                          parent.start if run_in_parent else None)
             if reason is not None and broken_off and not cand.inline and cand.rank >= 3:
                 out.note(cand.start, cand.line_end, "not-heading",
                          f"'{cand.marker}' follows a paragraph that breaks off mid-sentence: a page-chunk marker")
@@ -415,6 +499,8 @@ def parse_outline(text: str) -> Outline:
                 stack.append((annex, scopes[annex.id]))
             scope.last[cand.style] = cand.number
             region_last[cand.style] = cand.number
+            if cand.style in _decimal_styles() and "." in cand.digits:
+                decimal_last[cand.style] = _path(cand.digits) or ()
             if parent:
                 parent.has_children = True
             counter += 1

@@ -33,7 +33,7 @@ NOT_MEASURES = {"goals", "steps", "preamble", "background", "principles", "evalu
 LEAF_PREFIX = {"safeguards": "保障", "projects": "工程"}
 KIND = {"safeguards": "safeguard", "projects": "project"}
 SUB_POINT_STYLES = {"ar_paren", "ar_half_paren", "circled", "cn_shi"}
-TASK_STYLES = {"ar_dot", "ar_glued"}
+TASK_STYLES = {"ar_dot", "ar_glued", "dec2", "dec3"}
 _HEADED = re.compile(r"^[\s\u3000]*(?P<head>[\u3400-\u9fff“”\"A-Za-z0-9、]{2,30}?)[。!！]")
 
 

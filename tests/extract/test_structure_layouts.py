@@ -241,3 +241,56 @@ def test_structure_yishi_inside_a_safeguard_paragraph_is_prose():
     body = ("一、重点任务\n（一）强化创造。做好工作。\n三、保障措施\n加强组织领导，完善工作机制。一是成立领导小组，统筹推进工作。"
             "二是建立考核机制，压实各方责任。\n")
     assert measures(body) == [("(一)", "强化创造")]
+
+
+# -- decimal outlines (2 / 2.1 / 2.1.1), as plans drafted like reports and standards print them --
+
+DECIMAL_TWO = ("1 总体要求\n到2026年，全市产业规模达到300亿元。\n2 重点任务\n"
+               "2.1 建设公共服务平台。建成运营中心。（责任单位：市工业和信息化局、市科技局）\n"
+               "2.2 推动企业上云。支持企业改造。（牵头单位：市工业和信息化局；配合单位：市财政局）\n"
+               "3 保障措施\n3.1 加强组织领导。（责任单位：市发展改革委）\n")
+
+
+def test_structure_decimal_outline_second_level_items_are_the_measures():
+    r = extract_text(TITLE + "\n" + DECIMAL_TWO, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [
+        ("2.1", "建设公共服务平台"), ("2.2", "推动企业上云"), ("3.1", "加强组织领导")]
+    assert [m.kind for m in r.measures] == ["task", "task", "safeguard"]
+    second = [(x.agency, x.role) for x in r.responsibilities if x.measure_id == r.measures[1].id]
+    assert second == [("市工业和信息化局", "lead"), ("市财政局", "support")]
+
+
+@pytest.mark.parametrize("top", ["{n}. {t}", "{n}．{t}", "{n}{t}", "{n}　{t}"])
+def test_structure_decimal_outline_first_level_in_any_marker(top):
+    heads = [top.format(n=1, t="总体要求"), top.format(n=2, t="重点任务"), top.format(n=3, t="保障措施")]
+    body = (f"{heads[0]}\n坚持创新驱动。\n{heads[1]}\n2.1 强化创新能力\n"
+            "2.1.1 建设创新平台。布局建设创新中心。（责任单位：省工业和信息化厅、省科技厅）\n"
+            "2.1.2 突破关键技术。实施攻关项目。（责任单位：省科技厅）\n2.2 优化产业生态\n"
+            "2.2.1 培育龙头企业。（牵头单位：省工业和信息化厅）\n"
+            f"{heads[2]}\n加强组织实施。\n")
+    r = extract_text("某某省先进制造业集群培育实施方案\n" + body, "t.txt")
+    assert [m.no for m in r.measures] == ["2.1.1", "2.1.2", "2.2.1"]
+    assert r.measures[0].section.endswith("强化创新能力")
+    kinds = {h.label: h.kind for h in parse_outline("某某省先进制造业集群培育实施方案\n" + body).headings
+             if h.style == "dec1"}
+    assert list(kinds.values()) == ["goals", "tasks", "safeguards"], kinds
+
+
+@pytest.mark.parametrize("line", ["2.5亿元的专项资金用于支持企业。", "3.15 日前完成申报工作。"])
+def test_structure_decimal_numbers_in_prose_are_not_headings(line):
+    body = f"一、重点任务\n1．培育高价值专利。开展培育。\n{line}\n2．提升申请质量。开展工作。\n"
+    assert measures(body) == [("1", "培育高价值专利"), ("2", "提升申请质量")]
+
+
+def test_structure_number_space_title_lines_without_a_decimal_outline_are_not_parts():
+    body = ("一、重点任务\n（一）推动专利转化\n序号 任务 责任单位\n1　开展专利导航　市市场监管局\n"
+            "2　建设运营中心　市科技局\n")
+    headings = parse_outline(TITLE + "\n" + body).headings
+    assert not [h for h in headings if h.style == "dec1"]
+
+
+def test_structure_decimal_path_that_names_another_section_is_not_a_child():
+    body = ("1 重点任务\n1.1 建设平台。（责任单位：市科技局）\n1.2 培育企业。（责任单位：市工信局）\n"
+            "2 保障措施\n1.3 加强宣传。（责任单位：市委宣传部）\n2.1 加强领导。（责任单位：市发展改革委）\n")
+    r = extract_text(TITLE + "\n" + body, "t.txt")
+    assert [m.no for m in r.measures] == ["1.1", "1.2", "2.1"]
