@@ -43,6 +43,7 @@ from .http import HostAllowList, WebError, negotiate
 from .i18n import LanguageMiddleware, template_globals
 from .plan_text import entity_url, plan_page
 from .query_workers import QueryJob, TimeLimitReached, WorkerPool, deadline_after
+from .search import install as install_search
 from .sparql import (Answer, QueryRequest, call_with_time_limit, choose_media, content_type,
                      query_options, read_request, run_sparql, serialize, serialize_triples,
                      time_limit_message)
@@ -368,6 +369,7 @@ def create_app(store_path: str | Path | None, *, time_limit: float | None = DEFA
         Route("/plans", lambda request: RedirectResponse("/plans/", status_code=301)),
         Route("/plans/{source:path}", web.plan, name="plan"),  # a source may be a/方案.txt
         Route("/export", web.export, name="export"),
+        *install_search(web),  # /search, /search.json, /suggest (viz/web/search.py)
         Mount("/static", app=StaticFiles(directory=str(STATIC_DIR), follow_symlink=False),
               name="static"),
     ]
