@@ -41,7 +41,7 @@ from . import entity as entities
 from .exports import content_disposition, export_download, export_links, parse_export_request
 from .http import HostAllowList, WebError, negotiate
 from .i18n import LanguageMiddleware, template_globals
-from .plan_text import entity_url, plan_page
+from .plan_text import entity_url, plan_page, plan_view_links
 from .query_workers import QueryJob, TimeLimitReached, WorkerPool, deadline_after
 from .search import install as install_search
 from .sparql import (Answer, QueryRequest, call_with_time_limit, choose_media, content_type,
@@ -276,6 +276,7 @@ class WebApp:
         plan_source = _plan_source(self.store.raw, described)
         return self.render("entity.html", entity=described, has_viz=self.views is not None,
                            plan_source=plan_source,
+                           **entities.page_context(self.store.raw, described, plan_source),
                            exports=_entity_exports(described, plan_source),
                            ttl_url="/entity.ttl?" + urlencode({"iri": iri}),
                            jsonld_url="/entity.jsonld?" + urlencode({"iri": iri}))
@@ -293,7 +294,8 @@ class WebApp:
                    for name in ("measures", "responsibilities", "citations", "targets", "incentives", "people")}
         return self.render("plan.html", page=page, exports=exports,
                            subgraph_exports=export_links("plan", source),
-                           plan_view="/viz/plan?" + urlencode({"source": source}))
+                           plan_view="/viz/plan?" + urlencode({"source": source}),
+                           views=plan_view_links(page))
 
     def export(self, request: Request) -> Response:
         """/export?plan=|city=|agency=|framework=|indicator=...&hops=&format=|zip=1: the selected

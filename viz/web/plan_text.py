@@ -5,17 +5,21 @@ assignments), citations, targets and incentives highlighted from their evidence 
 one SPARQL query (the graph bound by substitution, never spliced) and returns escaped HTML
 (markupsafe.Markup) whose spans nest properly. Facts a researcher corrected (docs/corrections.md)
 carry the class `corrected`, and the page lists the plan's corrections with the extracted value
-beside the corrected one. Partner: templates/plan.html.
+beside the corrected one. A unit's role shows inside its link (`unit unit-lead` with a badge,
+`unit unit-support`); every measure with evidence gets the anchor `measure_anchor(iri)`, and the
+side panel lists the measures with their units, lead first. Partner: templates/plan.html.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
-from .entity import CLEANED_TEXT, PLAN, SOURCE, label_of
+from . import entity as entities
+from .entity import CLEANED_TEXT, PLAN, SOURCE, label_of, measure_anchor  # noqa: F401 (re-exported)
+from .i18n import gettext as _
 
 PK = "https://w3id.org/policykg/ns#"
 DOCUMENT_GRAPH = ox.NamedNode(PK + "DocumentGraph")
@@ -28,16 +32,17 @@ KINDS = {PK + "Measure": "measure", PK + "Assignment": "agency", PK + "Citation"
 _SPANS = """
 PREFIX pk: <https://w3id.org/policykg/ns#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT ?g ?item ?type ?start ?end ?agency ?no (COUNT(?fix) AS ?fixes) WHERE {
+SELECT ?g ?item ?type ?start ?end ?agency ?no ?role (COUNT(?fix) AS ?fixes) WHERE {
   GRAPH ?g {
     ?item pk:evidence ?sel ; a ?type .
     ?sel oa:start ?start ; oa:end ?end .
     VALUES ?type { pk:Measure pk:Assignment pk:Citation pk:Target pk:Incentive }
     OPTIONAL { ?item pk:agency ?agency }
     OPTIONAL { ?item pk:measureNo ?no }
+    OPTIONAL { ?item pk:role ?role }
     OPTIONAL { ?item pk:correctedBy ?fix }
   }
-} GROUP BY ?g ?item ?type ?start ?end ?agency ?no"""
+} GROUP BY ?g ?item ?type ?start ?end ?agency ?no ?role"""
 
 # the plan's researchers' corrections (extract/corrections.py), in file order
 _CORRECTIONS = """
@@ -72,6 +77,7 @@ class Span:
     item: str     # the extracted item itself
     title: str
     corrected: bool = False  # a researcher's correction changed the item
+    role: str | None = None  # an assignment's role: "lead" or "support"
 
 
 @dataclass
@@ -83,16 +89,28 @@ class PlanPage:
     html: Markup
     counts: dict[str, int]
     corrections: list[dict[str, str]] = field(default_factory=list)  # column -> text (escaped by Jinja)
+    jurisdiction: str | None = None
+    measures: list[SideMeasure] = field(default_factory=list)   # the side panel, in document order
+
+
+@dataclass
+class SideMeasure:
+    """A measure of the side panel: its anchor in the text (None when it has no evidence span)."""
+
+    iri: str
+    no: str | None
+    title: str | None
+    anchor: str | None
+    units: list[entities.Unit]
+    href: str = ""   # the anchor in the text, else the measure's entity page
+
+
+# the badge a unit's role carries in the text (translated when the page is drawn)
+ROLE_BADGES = {"lead": "lead", "support": "support"}
 
 
 def entity_url(iri: str) -> str:
     return "/entity?" + urlencode({"iri": iri})
-
-
-def measure_anchor(iri: str) -> str:
-    """The id of a measure's span on its plan page (`measure-3`, from the measure IRI's number),
-    so search results and other pages can link to /plans/<source>#measure-3."""
-    return "measure-" + iri.rsplit("/measure/", 1)[-1]
 
 
 def find_graph(raw: ox.Store, source: str) -> ox.NamedNode | None:
@@ -116,8 +134,41 @@ def plan_page(raw: ox.Store, source: str) -> PlanPage | None:
     counts: dict[str, int] = {}
     for span in spans:
         counts[span.kind] = counts.get(span.kind, 0) + 1
+    anchored = {s.item for s in spans if s.kind == "measure"}
+    ref = entities.plan_ref(raw, plan)
     return PlanPage(source, graph.value, plan.value, label_of(raw, plan),
-                    highlight(text, spans), counts, _corrections(raw, graph))
+                    highlight(text, spans), counts, _corrections(raw, graph), ref.jurisdiction,
+                    _side_measures(raw, graph, anchored))
+
+
+def _side_measures(raw: ox.Store, graph: ox.NamedNode, anchored: set[str]) -> list[SideMeasure]:
+    measures = []
+    for quad in raw.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(PK + "Measure"), graph):
+        ref = entities.measure_ref(raw, quad.subject, graph)
+        measures.append((ref.order, SideMeasure(
+            ref.iri, ref.no, ref.title, measure_anchor(ref.iri) if ref.iri in anchored else None,
+            entities.units_of(raw, quad.subject, graph),
+            anchor_href(measure_anchor(ref.iri)) if ref.iri in anchored else entity_url(ref.iri))))
+    return [m for _, m in sorted(measures, key=lambda pair: (pair[0], pair[1].iri))]
+
+
+def plan_view_links(page: PlanPage) -> list[tuple[str, str]]:
+    """(label, url) of the views (viz/views.py VIEWS) that show this plan."""
+    links = [(_("Plan overview"), "/viz/plan?" + urlencode({"source": page.source})),
+             (_("Plans on the map"), "/viz/map")]
+    if page.jurisdiction:
+        city = page.jurisdiction
+        links.append((_("Responsibility network of {city}", city=city),
+                      "/viz/responsibility?" + urlencode({"city": city})))
+        links.append((_("Co-responsibility network of {city}", city=city),
+                      "/viz/network?" + urlencode({"city": city})))
+    links.append((_("Framework reuse"), "/viz/frameworks"))
+    return links
+
+
+def anchor_href(anchor: str) -> str:
+    """`#measure-(一)` as a link target (non-ASCII percent-encoded; browsers decode it)."""
+    return "#" + quote(anchor, safe="-._~()")
 
 
 def _corrections(raw: ox.Store, graph: ox.NamedNode) -> list[dict[str, str]]:
@@ -152,7 +203,8 @@ def _spans(raw: ox.Store, graph: ox.NamedNode, length: int) -> list[Span]:
         corrected = row["fixes"] is not None and row["fixes"].value not in ("", "0")
         if corrected:
             title += " (corrected)"
-        spans.append(Span(start, end, kind, target, item, title, corrected))
+        role = entities.ROLE_NAMES.get(row["role"].value) if row["role"] is not None else None
+        spans.append(Span(start, end, kind, target, item, title, corrected, role))
     return spans
 
 
@@ -160,7 +212,8 @@ def highlight(text: str, spans: list[Span]) -> Markup:
     """`text` escaped, with each span wrapped and linked. Measures contain the other spans; a
     span overlapping an earlier one of its layer is dropped, one crossing a measure's edge is
     cut at that edge, so the tags always nest."""
-    measures = _non_overlapping([s for s in spans if s.kind == "measure"])
+    all_measures = [s for s in spans if s.kind == "measure"]
+    measures = _non_overlapping(all_measures)
     leaves = []
     for leaf in _non_overlapping([s for s in spans if s.kind != "measure"]):
         for m in measures:
@@ -177,14 +230,23 @@ def highlight(text: str, spans: list[Span]) -> Markup:
                                           '<a class="marker" href="{}">M</a>').format(
             " corrected" if m.corrected else "", measure_anchor(m.item), m.title, entity_url(m.item))))
         events.append((m.end, 1, Markup("</span>")))
+    kept = {id(m) for m in measures}
+    for m in all_measures:  # a measure hidden by an overlapping one still gets its anchor
+        if id(m) not in kept:
+            events.append((m.start, 2, Markup('<span class="measure-anchor" id="{}"></span>').format(
+                measure_anchor(m.item))))
     for leaf in leaves:
-        events.append((leaf.start, 3, Markup('<a class="hl hl-{}{}" href="{}" title="{}">').format(
-            leaf.kind, " corrected" if leaf.corrected else "", entity_url(leaf.iri), leaf.title)))
-        events.append((leaf.end, 0, Markup("</a>")))
+        role = ""
+        if leaf.kind == "agency" and leaf.role in ROLE_BADGES:
+            role = Markup('<span class="unit unit-{}" data-badge="{}">').format(
+                leaf.role, _(ROLE_BADGES[leaf.role]))
+        events.append((leaf.start, 3, Markup('<a class="hl hl-{}{}" href="{}" title="{}">{}').format(
+            leaf.kind, " corrected" if leaf.corrected else "", entity_url(leaf.iri), leaf.title, role)))
+        events.append((leaf.end, 0, Markup("</span></a>" if role else "</a>")))
     events.sort(key=lambda e: (e[0], e[1]))
     out: list[str] = []
     position = 0
-    for at, _, tag in events:
+    for at, _order, tag in events:
         out.append(escape(text[position:at]))
         out.append(tag)
         position = at
