@@ -18,7 +18,7 @@ Queries: every whitespace-separated term of 3+ characters is an FTS5 phrase (all
 by bm25 with titles weighted above bodies. Trigram cannot see a term of 1 or 2 characters (专利, 商标
 are common queries): such a term is matched with LIKE over the index's own `entries` table, which
 is a scan of that table (not of the store); a query made only of short terms is ranked by how often
-its terms occur in the title, then in the body. Snippets come back with the PRIVATE-USE markers
+its terms occur in the title, then by how densely they occur in the body. Snippets come back with the PRIVATE-USE markers
 MARK_START / MARK_END around each hit; the text itself is raw document text, so a page must escape
 it first and only then turn the markers into `<mark>` (viz/web/search.py does). The markers are
 removed from the indexed text, so a document cannot forge one.
@@ -318,7 +318,7 @@ def search(path: Path, query: str, *, kind: str | None = None, limit: int = 50) 
             order = "score, e.position"
         else:
             columns = "e.title, e.body, 0.0 AS score"
-            order = "(" + " + ".join(["(instr(e.title, ?) > 0) * 10 + _occurrences(e.body, ?)"] * len(short_terms)) \
+            order = "(" + " + ".join(["(instr(e.title, ?) > 0) * 10 + _occurrences(e.body, ?) * 200.0 / (length(e.body) + 100)"] * len(short_terms)) \
                     + ") DESC, e.position"
             kind_params = kind_params + [t for t in short_terms for _ in (0, 1)]
         conn.create_function("_occurrences", 2, _occurrences, deterministic=True)

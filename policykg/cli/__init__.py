@@ -5,7 +5,7 @@ Commands import their heavy dependencies (spaCy, pyshacl) inside the function, s
 """
 from __future__ import annotations
 
-from . import analyze, build, corrections, dump, export, extract, push, queries, query, serve, stats, validate, viz  # noqa: F401  (registers commands)
+from . import analyze, build, corrections, dump, export, extract, push, queries, query, search, serve, stats, validate, viz  # noqa: F401  (registers commands)
 from ._util import app
 
 
