@@ -1,0 +1,302 @@
+"""A read-only policykg store behind any SPARQL 1.1 Protocol endpoint (Virtuoso, Fuseki, `oxigraph
+serve`, QLever ...), so `policykg query/export/viz/serve --endpoint URL` read a shared server the way
+they read a local folder.
+
+`RemoteStore` is a `Store` (graph/store.py) whose engine is `SparqlEndpoint`: a stand-in for the
+read half of `pyoxigraph.Store` that sends each query over HTTP (standard library only) and parses
+the answer with pyoxigraph, so every reader (named queries, views, exports, the web app) gets the
+same typed terms and the same `Results` rows as from Oxigraph. Writing raises one line.
+
+The time limit is the HTTP timeout plus Virtuoso's `timeout` hint (milliseconds); an answer that
+Virtuoso cut at its limit ("anytime" partial results, header X-SQL-State: S1TAT) is an error, never
+a silently shorter table. Parameter substitutions (pyoxigraph's `substitutions=`) become a `VALUES`
+block at the head of the query's WHERE group. The default graph is the server's default graph,
+which is the union of all graphs on Virtuoso and `oxigraph serve --union-default-graph`.
+Partners: graph/gsp.py (writes to the same servers), docs/scale.md ("A shared server").
+"""
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import pyoxigraph as ox
+
+from policykg.errors import PolicyKGError, QueryFailed
+from policykg.ontology import ID
+
+from .store import Store
+
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+DEFAULT_TIMEOUT_S = 120.0
+# The graphs policykg writes (documents, vocabularies, analysis): a server's own graphs
+# (Virtuoso's virtrdf#, ldp# ...) are no documents and count in no statistics.
+POLICYKG_GRAPHS = ID
+
+
+class ReadOnlyRemote(PolicyKGError):
+    def __init__(self, endpoint: str):
+        super().__init__(f"{endpoint} is a remote SPARQL endpoint, read-only here: "
+                         "publish to it with `policykg push` or its bulk loader (docs/scale.md)")
+
+
+class SparqlEndpoint:
+    """The read methods of `pyoxigraph.Store` over the SPARQL 1.1 Protocol.
+
+    url (str): the query endpoint, e.g. http://host:8890/sparql (Virtuoso).
+    timeout (float): seconds per request unless `time_limit` sets another.
+    auth (str): `user:password` sent as HTTP Basic (most public endpoints need none).
+    """
+
+    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT_S, auth: str | None = None):
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise PolicyKGError(f"--endpoint must be an http(s) URL, got {url!r}")
+        self.url = url
+        self.timeout = timeout
+        self._headers = {"User-Agent": "policykg"}
+        if auth:
+            self._headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+        self._local = threading.local()
+
+    # -- time limit ------------------------------------------------------------------------------
+
+    @contextmanager
+    def time_limit(self, seconds: float | None) -> Iterator[None]:
+        """Requests made by this thread inside the block give up after `seconds`."""
+        previous = getattr(self._local, "timeout", None)
+        self._local.timeout = seconds
+        try:
+            yield
+        finally:
+            self._local.timeout = previous
+
+    def _timeout(self) -> float:
+        value = getattr(self._local, "timeout", None)
+        return self.timeout if value is None else value
+
+    # -- pyoxigraph.Store's read interface --------------------------------------------------------
+
+    def query(self, query: str, *, use_default_graph_as_union: bool = True,
+              substitutions: Mapping[ox.Variable, Any] | None = None, **_: Any) -> Any:
+        """Run `query` on the endpoint; RETURNS pyoxigraph's QuerySolutions, QueryBoolean or
+        QueryTriples, like `pyoxigraph.Store.query`. RAISES: SyntaxError, QueryFailed."""
+        text = with_values(query, substitutions) if substitutions else query
+        form = query_form(text)  # a syntax error is found here, before any request
+        if form == "graph":
+            data = self._request(text, N_TRIPLES + ", text/turtle;q=0.5")
+            scratch = ox.Store()
+            scratch.load(data, format=ox.RdfFormat.TURTLE)  # N-Triples is Turtle
+            return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        data = self._request(text, RESULTS_JSON)
+        try:
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as e:
+            raise QueryFailed(f"{self.url} sent an unreadable answer: {_one_line(e)[:200]}") from None
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                          f"FILTER(STRSTARTS(STR(?g), {_string(POLICYKG_GRAPHS)})) }}")
+        return iter([row["g"] for row in rows])
+
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
+
+    def quads_for_pattern(self, subject: Any = None, predicate: Any = None, object: Any = None,
+                          graph_name: Any = None) -> Iterator[ox.Quad]:
+        """The quads in named graphs matching the pattern (None matches anything)."""
+        terms = {"s": subject, "p": predicate, "o": object, "g": graph_name}
+        pattern = " ".join(str(terms[k]) if terms[k] is not None else f"?{k}" for k in "spo")
+        graph = str(graph_name) if graph_name is not None else "?g"
+        free = [k for k, v in terms.items() if v is None]
+        select = " ".join(f"?{k}" for k in free) or "*"
+        sparql = (f"SELECT {select} WHERE {{ GRAPH {graph} {{ {pattern} }} }}" if free
+                  else f"SELECT * WHERE {{ GRAPH {graph} {{ {pattern} }} }}")
+        quads = []
+        for row in self.query(sparql):
+            value = {k: (row[k] if k in free else terms[k]) for k in "spog"}
+            quads.append(ox.Quad(value["s"], value["p"], value["o"], value["g"]))
+        return iter(quads)
+
+    def __len__(self) -> int:
+        rows = list(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                               f"FILTER(STRSTARTS(STR(?g), {_string(POLICYKG_GRAPHS)})) }}"))
+        return int(rows[0]["n"].value) if rows else 0
+
+    def _read_only(self, *_: Any, **__: Any) -> Any:
+        raise ReadOnlyRemote(self.url)
+
+    update = load = bulk_load = extend = add = remove = remove_graph = add_graph = clear = \
+        clear_graph = dump = optimize = backup = _read_only
+
+    def flush(self) -> None:
+        return None
+
+    # -- HTTP ------------------------------------------------------------------------------------
+
+    def _request(self, sparql: str, accept: str) -> bytes:
+        timeout = self._timeout()
+        form = {"query": sparql}
+        if timeout:
+            form["timeout"] = str(max(1, int(timeout * 1000)))  # Virtuoso's hint, in ms
+        request = urllib.request.Request(
+            self.url, data=urllib.parse.urlencode(form).encode("utf-8"), method="POST",
+            headers={**self._headers, "Accept": accept,
+                     "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            # a little more than the server's own limit, so its answer (or error) can arrive
+            with urllib.request.urlopen(request, timeout=timeout + 5 if timeout else None) as response:
+                state = response.headers.get("X-SQL-State", "")
+                data = response.read()
+        except urllib.error.HTTPError as e:
+            detail = _one_line(e.read().decode("utf-8", "replace"))[:300]
+            if e.code in (400, 414) or "SPARQL compiler" in detail or "syntax" in detail.lower():
+                raise QueryFailed(f"{self.url} rejected the query (HTTP {e.code}): {detail}") from None
+            if "S1TAT" in detail or "timeout" in detail.lower():
+                raise _too_long(timeout) from None
+            raise QueryFailed(f"{self.url} failed the query (HTTP {e.code}): {detail}") from None
+        except TimeoutError:
+            raise _too_long(timeout) from None
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                raise _too_long(timeout) from None
+            raise QueryFailed(f"cannot reach the SPARQL endpoint {self.url} ({_one_line(reason)})") from None
+        if state.startswith("S1TAT"):  # Virtuoso stopped at its limit and sent what it had
+            raise _too_long(timeout)
+        return data
+
+
+class RemoteStore(Store):
+    """A `Store` whose data lives behind a SPARQL endpoint: every read method works (query,
+    run_query, documents, named_graphs, stats, len), every write raises ReadOnlyRemote.
+
+    USAGE: `with RemoteStore.open("http://host:8890/sparql") as store: store.documents()`
+    """
+
+    def __init__(self, endpoint: SparqlEndpoint):
+        super().__init__(endpoint, None, read_only=True)  # type: ignore[arg-type]
+        self.endpoint = endpoint.url
+
+    @classmethod
+    def open(cls, url: str, *, timeout: float = DEFAULT_TIMEOUT_S,  # type: ignore[override]
+             auth: str | None = None, **_: Any) -> "RemoteStore":
+        return cls(SparqlEndpoint(url, timeout=timeout, auth=auth))
+
+    @property
+    def remote(self) -> SparqlEndpoint:
+        return self.raw  # type: ignore[return-value]
+
+    def query(self, sparql: str, substitutions: Mapping[Any, Any] | None = None, *,
+              limit: int | None = None, timeout: float | None = None, union: bool = True):
+        with self.remote.time_limit(timeout):
+            return super().query(sparql, substitutions, limit=limit, timeout=None, union=union)
+
+    def run_query(self, query: Any, params: Mapping[str, str] | None = None, *,
+                  limit: int | None = None, timeout: float | None = None):
+        with self.remote.time_limit(timeout):
+            return super().run_query(query, params, limit=limit, timeout=None)
+
+    def replace_graphs(self, *_: Any, **__: Any) -> int:
+        raise ReadOnlyRemote(self.endpoint)
+
+    def remove_document(self, *_: Any) -> None:
+        raise ReadOnlyRemote(self.endpoint)
+
+    def ensure_vocabulary(self) -> int:
+        raise ReadOnlyRemote(self.endpoint)
+
+    def optimize(self) -> None:
+        raise ReadOnlyRemote(self.endpoint)
+
+    def close(self) -> None:
+        self._raw = None
+
+
+def open_store(path: Any = None, endpoint: str | None = None, *, timeout: float | None = None,
+               **store_options: Any) -> Store:
+    """The local store at `path`, or the RemoteStore at `endpoint` (at most one of them)."""
+    if endpoint:
+        return RemoteStore.open(endpoint, timeout=timeout or DEFAULT_TIMEOUT_S)
+    return Store.open(path, **store_options)
+
+
+# -- query text -----------------------------------------------------------------------------------
+
+
+def query_form(sparql: str) -> str:
+    """"graph" for CONSTRUCT/DESCRIBE, "rows" for SELECT/ASK (pyoxigraph parses it on an empty
+    store, which also reports a syntax error before a request is sent)."""
+    answer = ox.Store().query(sparql)
+    return "graph" if isinstance(answer, ox.QueryTriples) else "rows"
+
+
+def with_values(sparql: str, substitutions: Mapping[Any, Any]) -> str:
+    """`sparql` with `VALUES ?var { term }` for each substitution, placed just inside the first
+    `{` of the query that is not in a comment, string or IRI (the WHERE group of a SELECT/ASK):
+    joined there, each variable is bound to its value throughout the query, as pyoxigraph's
+    substitutions bind it."""
+    block = " ".join(f"VALUES ?{_variable_name(k)} {{ {_term(v)} }}" for k, v in substitutions.items())
+    position = _first_group(sparql)
+    if position < 0:
+        raise QueryFailed("cannot bind parameters: the query has no WHERE group")
+    return f"{sparql[:position + 1]} {block}\n{sparql[position + 1:]}"
+
+
+def _first_group(sparql: str) -> int:
+    i, n = 0, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c == "#":
+            end = sparql.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "\"'":
+            long_quote = sparql[i:i + 3] == c * 3
+            quote = c * 3 if long_quote else c
+            j = i + len(quote)
+            while j < n and not sparql.startswith(quote, j):
+                j += 2 if sparql[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        elif c == "<" and _looks_like_iri(sparql, i):
+            i = sparql.find(">", i)
+            if i < 0:
+                return -1
+        elif c == "{":
+            return i
+        i += 1
+    return -1
+
+
+def _looks_like_iri(sparql: str, i: int) -> bool:
+    end = sparql.find(">", i)
+    return end > 0 and not any(ch.isspace() for ch in sparql[i + 1:end])
+
+
+def _variable_name(key: Any) -> str:
+    return key.value if isinstance(key, ox.Variable) else str(key).lstrip("?$")
+
+
+def _term(value: Any) -> str:
+    if isinstance(value, str):
+        value = ox.Literal(value)
+    return str(value)  # N-Triples form: valid, escaped SPARQL
+
+
+def _string(text: str) -> str:
+    return json.dumps(text)
+
+
+def _too_long(timeout: float | None) -> QueryFailed:
+    return QueryFailed(f"query took longer than {timeout:g} s; raise --timeout" if timeout
+                       else "the endpoint stopped the query at its own time limit")
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())
