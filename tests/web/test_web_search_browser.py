@@ -1,0 +1,119 @@
+"""Search and pickers in real headless Chromium over `policykg serve`: a phrase of a measure's body
+typed into the nav search box finds the measure, and its link opens the plan page at that measure;
+typing 衡阳 into a city field offers 衡阳市 (static/pickers.js filling the datalist from /suggest),
+and submitting 衡阳 offers 衡阳市 as a "did you mean" link whose table has rows."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "viz"))
+import chromium  # noqa: E402
+from test_web_search import _measure_with_body_phrase, indexed_seed_store  # noqa: E402
+from web_helpers import running_server  # noqa: E402
+
+pytest.importorskip("selenium")
+
+
+@pytest.fixture(scope="module")
+def store_path():
+    return indexed_seed_store()
+
+
+@pytest.fixture(scope="module")
+def base(store_path):
+    with running_server(store_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def driver():
+    browser = chromium.start()
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+def _poll(condition, timeout: float = 20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def _outside(driver, base: str) -> list[str]:
+    """Requests to anything but our server (the page loads nothing from elsewhere)."""
+    return [u for u in chromium.requested_urls(driver)
+            if u.startswith(("http:", "https:", "ws:", "wss:")) and not u.startswith(base + "/")]
+
+
+def test_web_browser_search_opens_plan_at_the_measure(base, driver, store_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    source, iri, phrase = _measure_with_body_phrase(store_path)
+    anchor = "measure-" + iri.rsplit("/measure/", 1)[1]
+    driver.get(base + "/plans/")
+    box = driver.find_element(By.ID, "nav-search")
+    box.send_keys(phrase, Keys.RETURN)
+    _poll(lambda: driver.find_elements(By.ID, "search-results"))
+    assert driver.find_element(By.ID, "search-q").get_attribute("value") == phrase
+    marks = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "#search-results .snippet mark")]
+    assert phrase in marks
+    links = driver.find_elements(By.CSS_SELECTOR, "#search-results a.hit-link")
+    wanted = [a for a in links if a.get_attribute("href").endswith("#" + anchor) or
+              driver.execute_script("return decodeURIComponent(arguments[0].hash)", a) == "#" + anchor]
+    assert wanted, [a.get_attribute("href") for a in links]
+    wanted[0].click()
+    _poll(lambda: driver.find_elements(By.ID, "plan-text"))
+    target = _poll(lambda: driver.execute_script(
+        "var t = document.querySelector(':target'); return t ? t.id : null;"))
+    assert target == anchor
+    # the measure is on screen, and it holds the phrase searched for
+    in_view = driver.execute_script(
+        "var r = document.getElementById(arguments[0]).getBoundingClientRect();"
+        "return r.top < window.innerHeight && r.bottom > 0;", anchor)
+    assert in_view
+    assert phrase in driver.find_element(By.ID, anchor).text.replace("\n", "")
+    assert not _outside(driver, base)
+
+
+def test_web_browser_search_two_characters(base, driver):
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/search?q=商标")
+    _poll(lambda: driver.find_elements(By.ID, "search-results"))
+    assert {m.text for m in driver.find_elements(By.CSS_SELECTOR, "#search-results mark")} == {"商标"}
+
+
+def test_web_browser_picker_corrects_city(base, driver):
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/queries/responsibilities?lang=en")
+    field = _poll(lambda: driver.find_elements(By.ID, "param-city"))[0]
+    assert field.get_attribute("list") == "picker-city"
+    field.clear()
+    field.send_keys("衡阳")
+    _poll(lambda: driver.execute_script(
+        "var l = document.getElementById('picker-city'); return l.getAttribute('data-for') === '衡阳';"))
+    offered = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#picker-city option')).map(o => o.value);")
+    assert "衡阳市" in offered and "银川市" not in offered
+    driver.find_element(By.ID, "run").click()
+    near = _poll(lambda: driver.find_elements(By.ID, "near-miss-city"))[0]
+    link = near.find_element(By.LINK_TEXT, "衡阳市")
+    link.click()
+    _poll(lambda: "city=%E8%A1%A1%E9%98%B3%E5%B8%82" in driver.current_url)
+    assert not driver.find_elements(By.ID, "near-miss-city")
+    assert driver.find_element(By.ID, "param-city").get_attribute("value") == "衡阳市"
+    assert _poll(lambda: driver.find_elements(By.CSS_SELECTOR, "#results tbody tr"))
+    severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    assert not severe, severe
