@@ -37,6 +37,7 @@ from policykg.graph.store import Store
 from policykg.ontology import ID, PREFIXES
 from policykg.render import MEDIA_TYPES, RENDERERS
 
+from . import browse
 from . import entity as entities
 from .exports import content_disposition, export_download, export_links, parse_export_request
 from .http import HostAllowList, WebError, negotiate
@@ -44,6 +45,8 @@ from .i18n import LanguageMiddleware, template_globals
 from .plan_text import entity_url, plan_page, plan_view_links
 from .query_workers import QueryJob, TimeLimitReached, WorkerPool, deadline_after
 from .search import install as install_search
+from .tables import (TableRequest, render_download, row_count_text, table_view, unknown_params,
+                     view_rows)
 from .sparql import (Answer, QueryRequest, call_with_time_limit, choose_media, content_type,
                      query_options, read_request, run_sparql, serialize, serialize_triples,
                      time_limit_message)
@@ -93,7 +96,8 @@ class WebApp:
                                      autoescape=select_autoescape(default=True, default_for_string=True))
         self.templates.globals.update(entity_url=entity_url, prefixed=entities.prefixed,
                                       is_iri=_is_iri, term_kind=_term_kind, quote=quote,
-                                      max_value_chars=entities.MAX_VALUE_CHARS)
+                                      max_value_chars=entities.MAX_VALUE_CHARS,
+                                      row_count_text=row_count_text)
         self.templates.globals.update(template_globals())
         self.views = _viz_views()
 
@@ -108,9 +112,10 @@ class WebApp:
     # -- pages ----------------------------------------------------------------------------------
 
     def home(self, request: Request) -> Response:
-        """The SPARQL editor; with ?query= it runs the query and shows the table."""
+        """The store at a glance above the SPARQL editor; with ?query= the editor and the
+        query's table (sortable, filterable, paged: viz/web/tables.py) instead of the overview."""
         sparql = request.query_params.get("query")
-        answer = error = None
+        answer = error = table = overview = None
         if sparql and sparql.strip():
             try:
                 checked = read_request("GET", {"query": [sparql]}, "", b"",
@@ -124,10 +129,13 @@ class WebApp:
                      "graph": ["turtle", "ntriples", "json-ld"]}[answer.kind]
             downloads = {name: "/sparql?" + urlencode({"query": sparql, "format": name})
                          for name in names}
+            table = browse.answer_table(answer, list(request.query_params.multi_items()))
+        if not (sparql and sparql.strip()):
+            overview = call_with_time_limit(lambda: browse.overview(self.store.raw), self.time_limit)
         return self.render("home.html", status=error.status if error else 200,
                            query=sparql or EXAMPLE_QUERY, answer=answer, error=error,
-                           downloads=downloads, max_rows=self.max_rows,
-                           queries=_named_queries())
+                           downloads=downloads, max_rows=self.max_rows, table=table,
+                           overview=overview, queries=_named_queries())
 
     async def sparql(self, request: Request) -> Response:
         """The SPARQL 1.1 Protocol endpoint (GET and POST): the complete result, streamed."""
@@ -194,44 +202,67 @@ class WebApp:
                 raise RuntimeError(f"the query failed while streaming: {message[3]}")
 
     def query_list(self, request: Request) -> Response:
-        return self.render("queries.html", queries=_named_queries())
+        queries = _named_queries()
+        table = browse.queries_table(queries, list(request.query_params.multi_items()))
+        downloadable = {q.name for q in queries if all(p.optional for p in q.params)}
+        return self.render("queries.html", queries=queries, table=table, downloadable=downloadable)
 
     def query_page(self, request: Request) -> Response:
-        """/queries/<name> (a form and the table) or /queries/<name>.<csv|json|tsv|ttl>."""
-        name, _, suffix = request.path_params["name"].partition(".")
+        """/queries/<name> (a form and the table) or /queries/<name>.<csv|json|tsv|ttl>: the
+        view the table parameters ask for (tables.py), every row of it in a download (a file cut
+        at --max-rows says so inside), Turtle only where the rows name IRIs."""
+        name, _sep, suffix = request.path_params["name"].partition(".")
         if suffix and suffix not in DOWNLOADS:
             raise WebError(404, "Unknown format",
                            f"downloads are {', '.join('.' + s for s in DOWNLOADS)}, not .{suffix}")
         named = _resolve_query(name)
+        items = list(request.query_params.multi_items())
         params = {p.name: request.query_params.get(p.name, "") for p in named.params}
-        unknown = sorted(set(request.query_params) - set(params) - {"_submit"})
+        unknown = unknown_params(items, [*params, *named.columns])
         if unknown:
             raise UnknownParameter(name, unknown[0], [p.name for p in named.params])
         missing = [p.name for p in named.params if not p.optional and not params[p.name]]
-        shared = {"csv": "", "json": "", "tsv": "", "ttl": ""}
-        query_string = urlencode({k: v for k, v in params.items() if v})
-        for fmt in shared:
-            shared[fmt] = f"/queries/{quote(name)}.{fmt}" + (f"?{query_string}" if query_string else "")
+        path = f"/queries/{quote(name)}"
         if missing and not suffix:
-            return self.render("query.html", query=named, params=params, results=None,
-                               downloads=shared, missing=missing, max_rows=self.max_rows)
+            shared = browse.download_paths(path, items, ["csv", "json", "tsv"])
+            return self.render("query.html", query=named, params=params, table=None,
+                               downloads=shared, missing=missing, max_rows=self.max_rows,
+                               cut_downloads=None)
         if missing:
             raise MissingParameter(name, missing[0])
-        results = call_with_time_limit(
-            lambda: self.store.run_query(named, params, limit=self.max_rows), self.time_limit)
-        headers = {TRUNCATED_HEADER: "true" if results.truncated else "false"}
+        columns, rows = call_with_time_limit(
+            lambda: browse.run_named_typed(self.store.raw, named, params), self.time_limit)
+        wanted = TableRequest.from_params(items, columns, reserved=params)
+        has_iris = any(_is_iri(v) for row in rows for v in row)
         if suffix == "ttl":
-            triples = call_with_time_limit(lambda: _rows_graph(self.store.raw, results.rows),
-                                           self.time_limit)
+            if not has_iris:
+                raise WebError(404, "No Turtle download",
+                               f"the rows of {name!r} name no IRI, so their graph is empty: "
+                               "download .csv, .tsv or .json")
+            selected = view_rows(columns, rows, wanted)
+            truncated = self.max_rows is not None and len(selected) > self.max_rows
+            kept = selected[:self.max_rows] if truncated else selected
+            triples = call_with_time_limit(lambda: _rows_graph(self.store.raw, kept), self.time_limit)
             data = serialize_triples(triples, ox.RdfFormat.TURTLE)
+            if truncated:
+                data += (f"# truncated: the graph of {len(kept)} of {len(selected)} rows "
+                         f"(policykg serve --max-rows {self.max_rows})\n").encode("utf-8")
             return Response(data, media_type="text/turtle; charset=utf-8",
-                            headers={**headers, **_attachment(f"{name}.ttl")})
+                            headers={TRUNCATED_HEADER: "true" if truncated else "false",
+                                     **_attachment(f"{name}.ttl")})
         if suffix:
-            text = RENDERERS[suffix](results.columns, results.rows)
-            return Response(text.encode("utf-8"), media_type=MEDIA_TYPES[suffix],
-                            headers={**headers, **_attachment(f"{name}.{suffix}")})
-        return self.render("query.html", query=named, params=params, results=results,
-                           downloads=shared, missing=[], max_rows=self.max_rows)
+            data, truncated = render_download(suffix, columns, view_rows(columns, rows, wanted),
+                                              max_rows=self.max_rows)
+            return Response(data, media_type=MEDIA_TYPES[suffix],
+                            headers={TRUNCATED_HEADER: "true" if truncated else "false",
+                                     **_attachment(f"{name}.{suffix}")})
+        formats = ["csv", "json", "tsv", *(["ttl"] if has_iris else [])]
+        table = table_view(columns, rows, items, path=path, request=wanted,
+                           downloads={fmt: f"{path}.{fmt}" for fmt in formats})
+        cut = table.total if self.max_rows is not None and table.total > self.max_rows else None
+        return self.render("query.html", query=named, params=params, table=table,
+                           downloads=table.downloads, missing=[], max_rows=self.max_rows,
+                           cut_downloads=cut)
 
     def entity(self, request: Request) -> Response:
         """/entity?iri=... and /entity.ttl|.jsonld?iri=..."""
@@ -282,7 +313,8 @@ class WebApp:
                            jsonld_url="/entity.jsonld?" + urlencode({"iri": iri}))
 
     def plan_list(self, request: Request) -> Response:
-        return self.render("plans.html", documents=self.store.documents())
+        """/plans/ (the faceted plans table) and /plans/.csv|.json|.tsv (every row of the view)."""
+        return browse.plans_response(self, request)
 
     def plan(self, request: Request) -> Response:
         source = request.path_params["source"]
@@ -369,6 +401,7 @@ def create_app(store_path: str | Path | None, *, time_limit: float | None = DEFA
         Route("/id/{path:path}", web.entity_by_path, name="id"),
         Route("/plans/", web.plan_list, name="plans"),
         Route("/plans", lambda request: RedirectResponse("/plans/", status_code=301)),
+        Route("/plans/.{suffix}", web.plan_list, name="plans_download"),
         Route("/plans/{source:path}", web.plan, name="plan"),  # a source may be a/方案.txt
         Route("/export", web.export, name="export"),
         *install_search(web),  # /search, /search.json, /suggest (viz/web/search.py)
