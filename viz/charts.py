@@ -105,40 +105,79 @@ def _save(fig, out_dir: Path, stem: str) -> list[Path]:
     return paths
 
 
+_PLANS = """
+SELECT ?source ?city WHERE {
+  GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
+    OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city } } }
+ORDER BY ?source
+"""
+NO_ASSIGNMENTS = "无责任单位 no units assigned"
+
+
+def plan_labels(store: Store) -> dict[str, str]:
+    """source -> the plan's column label: its jurisdiction, or the file name when it has none;
+    plans of one jurisdiction are told apart by their file names (never merged into one column)."""
+    cities: dict[str, str] = {}
+    for row in store.query(PREFIXES + _PLANS).as_dicts():
+        cities.setdefault(row["source"], row["city"] or "")
+    per_city = Counter(city for city in cities.values() if city)
+    return {source: (city if city and per_city[city] == 1 else f"{city} {source}".strip())
+            for source, city in cities.items()}
+
+
 def agency_type_counts(store: Store) -> tuple[list[str], list[str], list[list[int]]]:
     """(agency types, plans, counts): distinct agencies of each type each plan assigns work to.
-    Plans are labelled by city (the file name when a plan has none); types by total, largest first."""
+    Every plan of the store is a column, also one that assigns no unit (its column is all 0 and
+    its label says so); columns are labelled by city (plan_labels), in file-name order; types by
+    total, largest first. Agencies without a type count as 未分类."""
+    labels = plan_labels(store)
     seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    assigning: set[str] = set()
     for row in store.query(PREFIXES + _AGENCY_TYPES).as_dicts():
-        plan = row["city"] or row["source"]
-        seen[(row["type"], plan)].add(row["agency"])
+        source = row["source"]
+        labels.setdefault(source, row["city"] or source)
+        seen[(row["type"], source)].add(row["agency"])
+        assigning.add(source)
     totals = Counter()
     for (type_, _), agencies in seen.items():
         totals[type_] += len(agencies)
     types = [t for t, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
-    plans = sorted({plan for _, plan in seen})
-    counts = [[len(seen.get((t, p), ())) for p in plans] for t in types]
+    sources = sorted(labels)
+    counts = [[len(seen.get((t, source), ())) for source in sources] for t in types]
+    plans = [labels[source] if source in assigning else f"{labels[source]}\n({NO_ASSIGNMENTS})"
+             for source in sources]
     return types, plans, counts
 
 
 def agency_types_heatmap(store: Store, out_dir: Path, *, max_types: int = 25) -> list[Path]:
-    """Heatmap of agency types (rows) x plans (columns). Returns the PNG and SVG paths."""
+    """Heatmap of agency types (rows) x plans (columns), every plan a column: a plan that assigns
+    no unit shows an empty, hatched column labelled so. Returns the PNG and SVG paths."""
     types, plans, counts = agency_type_counts(store)
-    if not types:
-        raise NothingToShow("assignments", "(any)", [])
-    types, counts = types[:max_types], counts[:max_types]
+    if not plans:
+        raise NothingToShow("plans", "(any)", [])
+    if not types:  # no plan assigns any unit: one explicit empty row rather than no chart
+        types, counts = [NO_ASSIGNMENTS], [[0] * len(plans)]
+    shown_types = types[:max_types]
+    counts = counts[:max_types]
     plt = _pyplot(cjk_font())
-    fig, ax = plt.subplots(figsize=(2.2 + 1.2 * len(plans), 1.5 + 0.38 * len(types)))
-    image = ax.imshow(counts, cmap="YlGnBu", aspect="auto")
+    fig, ax = plt.subplots(figsize=(2.2 + 1.2 * len(plans), 1.5 + 0.38 * len(shown_types)))
+    image = ax.imshow(counts, cmap="YlGnBu", aspect="auto", vmin=0)
     ax.set_xticks(range(len(plans)), plans, rotation=30, ha="right")
-    ax.set_yticks(range(len(types)), types)
+    ax.set_yticks(range(len(shown_types)), shown_types)
     top = max(max(row) for row in counts) or 1
     for i, row in enumerate(counts):
         for j, value in enumerate(row):
             if value:
                 ax.text(j, i, str(value), ha="center", va="center", fontsize=8,
                         color="white" if value > top * 0.6 else "black")
-    ax.set_title("各方案责任单位类型(机构数) Agency types by plan")
+    for j, label in enumerate(plans):
+        if NO_ASSIGNMENTS in label:
+            ax.add_patch(plt.Rectangle((j - 0.5, -0.5), 1, len(shown_types), fill=False,
+                                       hatch="//", edgecolor="#9a9a9a", linewidth=0))
+    title = "各方案责任单位类型(机构数) Agency types by plan"
+    if len(types) > max_types:
+        title += f"\n(前 {max_types} / {len(types)} 类 · top {max_types} of {len(types)} types)"
+    ax.set_title(title)
     fig.colorbar(image, ax=ax, shrink=0.6, label="机构数 agencies")
     paths = _save(fig, out_dir, "agency_types_by_plan")
     plt.close(fig)
@@ -166,12 +205,10 @@ def target_axis(row: dict[str, str | None]) -> tuple[str, str]:
     return basis, row.get("base_unit") or row.get("unit") or ""
 
 
-def indicator_chart(store: Store, out_dir: Path, indicator: str | None = None) -> list[Path]:
-    """One indicator's target values by deadline year, one series per city, and one panel per
-    axis (target_axis): a cumulative and a per-year target, or values in different units, never
-    share an axis; each panel's y label names its basis and unit. Within a panel values in one
-    printed unit are drawn as printed, mixed scales (万件 and 件) in base units. With no
-    indicator, the one set by the most cities (then most targets)."""
+def indicator_panels(store: Store, indicator: str | None = None) -> tuple[str, dict[tuple[str, str], list[dict]]]:
+    """(indicator, panels): the target rows of one indicator (with a value and a year) grouped by
+    target_axis, one panel per (basis, base unit). With no indicator, the one set by the most
+    cities (then most targets). RAISES: NothingToShow."""
     rows = [r for r in target_rows(store, indicator) if r["year"] and _as_float(r["value"]) is not None]
     if not rows:
         raise NothingToShow("targets with a value and a year for indicator", indicator or "(any)", [])
@@ -187,6 +224,16 @@ def indicator_chart(store: Store, out_dir: Path, indicator: str | None = None) -
     panels: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in rows:
         panels[target_axis(r)].append(r)
+    return indicator, dict(panels)
+
+
+def indicator_chart(store: Store, out_dir: Path, indicator: str | None = None) -> list[Path]:
+    """One indicator's target values by deadline year, one series per city, and one panel per
+    axis (target_axis): a cumulative and a per-year target, or values in different units, never
+    share an axis; each panel's y label names its basis and unit. Within a panel values in one
+    printed unit are drawn as printed, mixed scales (万件 and 件) in base units. With no
+    indicator, the one set by the most cities (then most targets)."""
+    indicator, panels = indicator_panels(store, indicator)
     order = sorted(panels, key=lambda axis: (-len(panels[axis]), axis))
     plt = _pyplot(cjk_font())
     fig, axes = plt.subplots(len(order), 1, figsize=(7.5, 3.2 + 2.6 * len(order)), squeeze=False)

@@ -19,6 +19,11 @@ from policykg.errors import PolicyKGError
 from policykg.graph.store import Store
 
 OUTLINE_FILE = Path(__file__).resolve().parent / "data" / "china_provinces.json"
+# the 南海诸岛 inset that maps of China carry, bottom right (viz/data/README.md: provenance)
+INSET_FILE = Path(__file__).resolve().parent / "data" / "south_china_sea_inset.json"
+INSET_ID = "pk-south-china-sea-inset"
+INSET_NAME = "南海诸岛"
+MAP_JS = Path(__file__).resolve().parent / "web" / "static" / "views_map.js"
 DEFAULT_COLOR_BY = "measures"
 # columns of the built-in plan query that can colour the points
 BUILTIN_COLUMNS = ("measures", "targets", "year", "period_start", "period_end", "level", "province")
@@ -126,6 +131,38 @@ def china_outline() -> tuple[tuple[str, str, tuple[tuple[tuple[float, float], ..
         out.append((str(feature.get("id") or feature["properties"].get("id")),
                     feature["properties"]["name"], tuple(rings)))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def south_china_sea_inset() -> tuple[tuple[float, float], tuple[tuple[str, tuple[tuple[float, float], ...]], ...]]:
+    """((width, height), ((part, ring), ...)) of the 南海诸岛 inset in its own schematic units
+    (y up): part "coast" (the land at the box's foot), "dash" (the ten dashes of the line) and
+    "frame" (the box's outline)."""
+    data = json.loads(INSET_FILE.read_text(encoding="utf-8"))
+    x0, y0, x1, y1 = data["bbox"]
+    parts = tuple((f["properties"]["part"], tuple((float(x), float(y)) for x, y in f["geometry"]["coordinates"][0]))
+                  for f in data["features"])
+    return (x1 - x0, y1 - y0), parts
+
+
+def _inset_svg(map_width: float, map_height: float) -> str:
+    """The inset as an SVG group in the map's bottom-right corner: a framed box with the coast,
+    the dashes and the label 南海诸岛."""
+    (unit_w, unit_h), parts = south_china_sea_inset()
+    box_h = map_height * 0.3
+    box_w = box_h * unit_w / unit_h
+    left, top = map_width - box_w - 4, map_height - box_h - 4
+    scale = box_h / unit_h
+
+    def points(ring) -> str:
+        return " ".join(f"{left + x * scale:.1f},{top + (unit_h - y) * scale:.1f}" for x, y in ring)
+
+    shapes = [f'<polygon class="inset-{part}" points="{points(ring)}"/>' for part, ring in parts if part != "frame"]
+    return (f'<g id="{INSET_ID}" aria-label="{INSET_NAME} inset">'
+            f'<rect class="inset-box" x="{left:.1f}" y="{top:.1f}" width="{box_w:.1f}" height="{box_h:.1f}"/>'
+            + "".join(shapes)
+            + f'<text class="inset-label" x="{left + box_w - 6:.1f}" y="{top + box_h - 0.16 * box_h:.1f}" '
+              f'text-anchor="end">{INSET_NAME}</text></g>')
 
 
 def _number(text: str | None) -> float | None:
@@ -240,11 +277,16 @@ def _e(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def render_map(store: Store, params: dict[str, str] | None = None) -> str:
-    """A complete offline HTML page: province outlines, one point per plan coloured by
-    params["color_by"] (optional params["query"] joined on `source`), a legend and a table.
-    Every document string is HTML-escaped; the page's data JSON is escaped for <script>.
+def render_map(store: Store, params: dict[str, str] | None = None, *, web: bool = False,
+               link_base: str | None = None) -> str:
+    """A complete offline HTML page: province outlines with the 南海诸岛 inset, one point per plan
+    coloured by params["color_by"] (optional params["query"] joined on `source`), a legend and a
+    table. Every document string is HTML-escaped; the page's data JSON is escaped for <script>.
+    web (bool): the page script comes from the server (/static/views_map.js; the web app's CSP
+    forbids inline scripts); link_base: plans link to their pages under it (None: no links).
     RAISES: UnknownMapColumn, NoPlansToMap, QueryNotFound (PolicyKGError)."""
+    from urllib.parse import quote
+
     from .page import script_json
 
     params = {k: v.strip() for k, v in (params or {}).items() if v and v.strip()}
@@ -262,10 +304,11 @@ def render_map(store: Store, params: dict[str, str] | None = None) -> str:
     marks = []
     for i, (point, (x, y)) in enumerate(zip(points, positions)):
         tip = f"{point.jurisdiction} ({point.code})\n{point.title}\n{point.source}\n{color_by}: {point.value or '-'}"
-        marks.append(
-            f'<g class="plan" data-i="{i}" data-source="{_e(point.source)}">'
-            f'<circle cx="{x}" cy="{y}" r="6.5" fill="{scale.color(point.value)}"><title>{_e(tip)}</title></circle>'
-            f'<text x="{x + 9}" y="{y + 4}">{_e(point.jurisdiction)}</text></g>')
+        mark = (f'<circle cx="{x}" cy="{y}" r="6.5" fill="{scale.color(point.value)}"><title>{_e(tip)}</title></circle>'
+                f'<text x="{x + 9}" y="{y + 4}">{_e(point.jurisdiction)}</text>')
+        if link_base is not None:
+            mark = f'<a href="{_e(link_base + "/plans/" + quote(point.source))}">{mark}</a>'
+        marks.append(f'<g class="plan" data-i="{i}" data-source="{_e(point.source)}">{mark}</g>')
     if scale.numeric:
         stops = "".join(f'<stop offset="{i / (len(_SEQUENTIAL) - 1):.3f}" stop-color="{c}"/>'
                         for i, c in enumerate(_SEQUENTIAL))
@@ -288,7 +331,23 @@ def render_map(store: Store, params: dict[str, str] | None = None) -> str:
     return _PAGE.format(
         title=_e("方案地图 Plans on the map"), subtitle=_e(subtitle), width=f"{width:.0f}", height=f"{height:.0f}",
         provinces=provinces, marks="\n".join(marks), legend=legend, rows=rows,
-        column=_e(color_by), data=script_json(data), count=len(points))
+        column=_e(color_by), data=script_json(data), count=len(points),
+        inset=_inset_svg(width, height),
+        csp='<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' if web else _STATIC_CSP,
+        script='<script src="/static/views_map.js"></script>' if web else f"<script>{map_script()}</script>")
+
+
+_STATIC_CSP = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+               "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">")
+
+
+@lru_cache(maxsize=1)
+def map_script() -> str:
+    """The map page's script (viz/web/static/views_map.js), inlined in files."""
+    text = MAP_JS.read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise RuntimeError(f"{MAP_JS}: contains a closing tag and cannot be inlined")
+    return text
 
 
 def _fmt(value: float | None) -> str:
@@ -301,7 +360,7 @@ _PAGE = """<!DOCTYPE html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+{csp}
 <title>{title}</title>
 <style>
 body {{ font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; margin: 16px; color: #222; }}
@@ -318,6 +377,10 @@ h1 {{ font-size: 20px; margin: 0 0 4px; }}
 table {{ border-collapse: collapse; margin-top: 12px; font-size: 13px; }}
 td, th {{ border-bottom: 1px solid #eee; padding: 3px 8px; text-align: left; }}
 tr.on {{ background: #fff3c4; }}
+.inset-box {{ fill: #f7fbff; stroke: #555; stroke-width: 1; }}
+.inset-coast {{ fill: #ececec; stroke: #9a9a9a; stroke-width: 0.5; }}
+.inset-dash {{ fill: #6b6b6b; }}
+.inset-label {{ font-size: 11px; fill: #333; }}
 </style>
 </head>
 <body>
@@ -328,6 +391,7 @@ tr.on {{ background: #fff3c4; }}
 <g id="pk-provinces">
 {provinces}
 </g>
+{inset}
 <g id="pk-plans">
 {marks}
 </g>
@@ -337,21 +401,7 @@ tr.on {{ background: #fff3c4; }}
 {rows}
 </tbody></table>
 <script type="application/json" id="pk-data">{data}</script>
-<script>
-(function () {{
-  var data = JSON.parse(document.getElementById("pk-data").textContent);
-  function mark(i, on) {{
-    document.querySelectorAll('[data-i="' + i + '"]').forEach(function (el) {{ el.classList.toggle("on", on); }});
-  }}
-  document.querySelectorAll("[data-i]").forEach(function (el) {{
-    var i = el.getAttribute("data-i");
-    el.addEventListener("mouseenter", function () {{ mark(i, true); }});
-    el.addEventListener("mouseleave", function () {{ mark(i, false); }});
-  }});
-  window.policykgMap = {{ points: data.points.length, provinces: document.querySelectorAll(".province").length }};
-  window.policykgReady = performance.now();
-}})();
-</script>
+{script}
 </body>
 </html>
 """
@@ -395,6 +445,7 @@ def write_static_map(store: Store, out: Path, color_by: str = DEFAULT_COLOR_BY, 
     ax.set_xlim(_LON0, _LON1)
     ax.set_ylim(_LAT0, _LAT1)
     ax.set_aspect(1 / _X_SCALE)
+    draw_inset(ax)
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_title(f"方案地图 plans by jurisdiction · {color_by}")
@@ -404,6 +455,30 @@ def write_static_map(store: Store, out: Path, color_by: str = DEFAULT_COLOR_BY, 
     return out
 
 
-__all__ = ["BUILTIN_COLUMNS", "DEFAULT_COLOR_BY", "MAP_PARAMS", "MapPoint", "NoPlansToMap", "UnknownMapColumn",
+def draw_inset(ax) -> None:
+    """The 南海诸岛 inset in the bottom-right corner of a matplotlib map axes, as its own framed
+    axes (SVG group id INSET_ID)."""
+    (unit_w, unit_h), parts = south_china_sea_inset()
+    height = 0.3
+    width = height * unit_w / unit_h * _X_SCALE  # the main axes' aspect stretches y by 1/cos(36°)
+    inset = ax.inset_axes([1 - width - 0.01, 0.01, width, height])
+    for part, ring in parts:
+        if part == "frame":
+            continue
+        xs, ys = zip(*ring)
+        if part == "coast":
+            inset.fill(xs, ys, facecolor="#ececec", edgecolor="#8a8a8a", linewidth=0.4)
+        else:
+            inset.fill(xs, ys, facecolor="#6b6b6b", edgecolor="none")
+    inset.text(unit_w - 3, 16, INSET_NAME, ha="right", va="bottom", fontsize=7)
+    inset.set_xlim(0, unit_w)
+    inset.set_ylim(0, unit_h)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_facecolor("#f7fbff")
+    inset.set_gid(INSET_ID)
+
+
+__all__ = ["INSET_ID", "draw_inset", "south_china_sea_inset", "BUILTIN_COLUMNS", "DEFAULT_COLOR_BY", "MAP_PARAMS", "MapPoint", "NoPlansToMap", "UnknownMapColumn",
            "china_outline", "color_scale", "decode_polygon", "map_points", "project", "render_map",
            "write_static_map"]

@@ -5,6 +5,13 @@ innerHTML. We keep pyvis for what it ships (vis-network's JS/CSS under pyvis/lib
 render our own Jinja2 template with autoescape, pass the data as JSON escaped for a <script>
 context, and let the page set every tooltip as text. Big graphs get networkx positions and no
 physics; graphs above a node cap are cut to the top nodes by degree with a visible note.
+
+Two homes, one page: `policykg viz --out` writes it with every script inline (offline, its own
+CSP), the web app serves it with scripts loaded from the server (`web=True`: /static/views.js and
+/viz/assets/vis-network.*), so the app's CSP (no inline script) holds, and with node links back
+to the app's pages (`link_base`). Static files get no node links: a file has no server to go to.
+Dense views (`dense=True`) open on their top hubs (DENSE_NODE_BOUND nodes, DENSE_EDGE_BOUND edges
+at most) with a top-N and a minimum-weight control that reach the rest (docs/viz.md#dense-views).
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import networkx as nx
 
@@ -46,6 +54,18 @@ EDGE_KINDS: dict[str, tuple[str, str, bool, float]] = {
     "year": ("期限 deadline", "#c8c8c8", True, 1.0),
 }
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
+VIEWS_JS = Path(__file__).resolve().parent / "web" / "static" / "views.js"
+# shapes vis-network draws the label inside of (the rest put it below the shape, on the page)
+LABEL_INSIDE_SHAPES = frozenset({"box", "ellipse", "circle", "database", "text"})
+DENSE_NODE_BOUND = 80    # a dense view opens showing at most this many nodes ...
+DENSE_EDGE_BOUND = 120   # ... and at most this many edges; the controls show the rest
+# interface words of a view page, bilingual in a file (the web app passes them translated)
+VIEW_WORDS = {
+    "search": "搜索 search…", "city": "城市 city", "all": "全部 all", "matches": "个匹配 matches",
+    "top": "前 N 个 top N", "min_weight": "最小权重 min. weight", "show_all": "全部显示 show all",
+    "shown": "显示 shown", "nodes": "节点 nodes", "edges": "边 edges", "open": "打开页面 open page",
+    "views": "全部视图 all views",
+}
 
 
 @dataclass
@@ -167,8 +187,103 @@ def vis_assets() -> tuple[str, str]:
     return js, css
 
 
-def graph_data(graph: nx.Graph, pos: dict) -> dict:
-    """The JSON the page reads: nodes with integer ids, edges, the kinds present, the cities."""
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a #rrggbb colour."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(colour[i:i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours (1 to 21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def label_colour(fill: str, shape: str) -> str:
+    """The label colour for a node: inside a shape, black or white, whichever contrasts more with
+    the fill; below a shape (on the white page, with a white halo) always dark."""
+    if shape not in LABEL_INSIDE_SHAPES:
+        return "#222222"
+    return "#000000" if contrast_ratio(fill, "#000000") >= contrast_ratio(fill, "#ffffff") else "#ffffff"
+
+
+def node_href(node: object, data: dict) -> str | None:
+    """The web app page of a view node: a plan's text page, an IRI's entity page, an indicator's
+    own indicator view; None for nodes with no page (a year, a city label)."""
+    kind = data.get("kind", "")
+    if kind == "plan" and data.get("source"):
+        return "/plans/" + quote(str(data["source"]))
+    if kind == "indicator" and data.get("indicator"):
+        return "/viz/indicator?" + urlencode({"indicator": data["indicator"]})
+    if isinstance(node, str) and node.startswith(("http://", "https://")):
+        return "/entity?" + urlencode({"iri": node})
+    return None
+
+
+def hub_ranks(graph: nx.Graph, hub_kinds: frozenset[str] | None) -> tuple[dict, int]:
+    """Each node's rank for a top-N control: hubs (nodes of `hub_kinds`, every node when None)
+    are ranked by size, then weighted degree, then label; a non-hub node takes the best rank of
+    the hubs within two steps that do not pass another hub (a target -> its indicator; a city
+    -> the indicators of its targets), so top N shows N hubs and what hangs on them. Nodes no
+    hub reaches rank last. RETURNS (ranks, number of hubs)."""
+    def is_hub(n: object) -> bool:
+        return hub_kinds is None or graph.nodes[n].get("kind") in hub_kinds
+
+    hubs = sorted((n for n in graph if is_hub(n)),
+                  key=lambda n: (-float(graph.nodes[n].get("size") or 0),
+                                 -graph.degree(n, weight="weight"),
+                                 str(graph.nodes[n].get("label", "")), str(n)))
+    ranks = {hub: i for i, hub in enumerate(hubs, start=1)}
+    for hub in hubs:
+        frontier = [hub]
+        for _ in range(2):
+            reached = []
+            for node in frontier:
+                for other in graph[node]:
+                    if is_hub(other) or ranks.get(other, math.inf) <= ranks[hub]:
+                        continue
+                    ranks[other] = ranks[hub]
+                    reached.append(other)
+            frontier = reached
+    last = max(len(hubs), 1)
+    for node in graph:
+        ranks.setdefault(node, last)
+    return ranks, len(hubs)
+
+
+def default_density(graph: nx.Graph, ranks: dict, hubs: int) -> dict:
+    """The opening state of a dense view: the largest top N whose nodes stay within
+    DENSE_NODE_BOUND, and the smallest minimum edge weight whose edges among them stay within
+    DENSE_EDGE_BOUND (unweighted graphs: the top N also keeps edges within the bound)."""
+    weights = sorted({float(d["weight"]) for _, _, d in graph.edges(data=True) if d.get("weight")})
+    top = 1
+    for n in range(1, hubs + 1):
+        shown = {v for v, r in ranks.items() if r <= n}
+        edges = sum(1 for u, v in graph.edges() if u in shown and v in shown)
+        if len(shown) > DENSE_NODE_BOUND or (not weights and edges > DENSE_EDGE_BOUND):
+            break
+        top = n
+    shown = {v for v, r in ranks.items() if r <= top}
+    min_weight = 0.0
+    for w in weights:
+        min_weight = w
+        kept = sum(1 for u, v, d in graph.edges(data=True)
+                   if u in shown and v in shown and float(d.get("weight") or 0) >= w)
+        if kept <= DENSE_EDGE_BOUND:
+            break
+    return {"hubs": hubs, "top": top, "minWeight": min_weight if weights else 0,
+            "maxWeight": max(weights) if weights else 0}
+
+
+def graph_data(graph: nx.Graph, pos: dict, *, link_base: str | None = None,
+               dense: bool = False) -> dict:
+    """The JSON the page reads: nodes with integer ids, edges, the kinds present, the cities.
+    link_base (str): prefix of node links (web app: ""); None: no links. dense (bool): give
+    nodes a `rank` and the page a `density` opening state (hub kinds: graph.graph["hub_kinds"])."""
     ids = {node: i for i, node in enumerate(graph.nodes)}
     sizes = [d.get("size") for _, d in graph.nodes(data=True) if d.get("size") is not None]
     nodes = []
@@ -179,7 +294,18 @@ def graph_data(graph: nx.Graph, pos: dict) -> dict:
                 "x": round(x, 1), "y": round(y, 1)}
         if sizes and data.get("size") is not None:
             item["value"] = float(data["size"]) + 1.0
+        if link_base is not None:
+            href = node_href(node, data)
+            if href:
+                item["href"] = link_base + href
         nodes.append(item)
+    density = None
+    if dense and graph.number_of_nodes():
+        hub_kinds = graph.graph.get("hub_kinds")
+        ranks, hubs = hub_ranks(graph, frozenset(hub_kinds) if hub_kinds else None)
+        for node, item in zip(graph.nodes, nodes):
+            item["rank"] = ranks[node]
+        density = default_density(graph, ranks, hubs)
     edges = []
     for u, v, data in graph.edges(data=True):
         kind = data.get("kind", "part")
@@ -192,32 +318,56 @@ def graph_data(graph: nx.Graph, pos: dict) -> dict:
     return {
         "nodes": nodes,
         "edges": edges,
-        "kinds": [{"key": k, "name": v[0], "color": v[1], "shape": v[2]}
+        "kinds": [{"key": k, "name": v[0], "color": v[1], "shape": v[2],
+                   "font": label_colour(v[1], v[2]), "inside": v[2] in LABEL_INSIDE_SHAPES}
                   for k, v in KINDS.items() if k in kinds_present],
         "edgeKinds": [{"key": k, "name": v[0], "color": v[1], "dashes": v[2], "width": v[3]}
                       for k, v in EDGE_KINDS.items() if k in edge_kinds_present],
         "cities": sorted({n["city"] for n in nodes if n["city"]}),
         "big": len(nodes) > SPRING_MAX_NODES,
+        "density": density,
     }
 
 
 def render_page(graph: nx.Graph, *, title: str, subtitle: str = "", layout: str = "spring",
-                node_cap: int = DEFAULT_NODE_CAP, keep: list[str] | tuple = ()) -> str:
-    """A complete HTML page for `graph` (see the module docstring for what makes it safe)."""
+                node_cap: int = DEFAULT_NODE_CAP, keep: list[str] | tuple = (), web: bool = False,
+                link_base: str | None = None, words: dict[str, str] | None = None,
+                dense: bool = False) -> str:
+    """A complete HTML page for `graph` (see the module docstring for what makes it safe).
+    web (bool): scripts and styles from the server (the app's CSP), not inline. link_base: see
+    graph_data. words: the page's interface words (VIEW_WORDS keys), e.g. translated by the app.
+    dense (bool): open on the top hubs with top-N / minimum-weight controls."""
     import jinja2
 
     if node_cap < 1:
         raise ValueError("node_cap must be at least 1")
     shown, reduction = reduce_graph(graph, node_cap, keep)
-    data = graph_data(shown, positions(shown, layout))
-    js, css = vis_assets()
+    page_words = {**VIEW_WORDS, **(words or {})}
+    data = graph_data(shown, positions(shown, layout), link_base=link_base, dense=dense)
+    data["words"] = page_words
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
                              autoescape=True, undefined=jinja2.StrictUndefined)
+    if web:
+        vis_js = vis_css = views_js = _markup("")
+    else:
+        js, css = vis_assets()
+        vis_js, vis_css, views_js = _markup(js), _markup(css), _markup(views_script())
+    density = data["density"]
     return env.get_template("view.html.j2").render(
         title=title, subtitle=subtitle, note=reduction.note if reduction else "",
-        node_count=len(data["nodes"]), edge_count=len(data["edges"]),
-        vis_js=_markup(js),
-        vis_css=_markup(css), data_json=_markup(script_json(data)))
+        node_count=len(data["nodes"]), edge_count=len(data["edges"]), web=web,
+        words=page_words, density=density, has_weights=bool(density and density["maxWeight"]),
+        index_link=(link_base + "/viz/") if link_base is not None else "",
+        vis_js=vis_js, vis_css=vis_css, views_js=views_js, data_json=_markup(script_json(data)))
+
+
+@lru_cache(maxsize=1)
+def views_script() -> str:
+    """The page script (viz/web/static/views.js), inlined in files written by `policykg viz`."""
+    text = VIEWS_JS.read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise RuntimeError(f"{VIEWS_JS}: contains a closing tag and cannot be inlined")
+    return text
 
 
 def _markup(text: str):

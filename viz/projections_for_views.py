@@ -101,6 +101,7 @@ def plan_graph(store: Store, source: str) -> nx.DiGraph:
     graph = nx.DiGraph(title=meta["title"] or source)
     plan = meta["plan"]
     graph.add_node(plan, label=short(meta["title"] or source, 24), kind="plan", city=city, layer=0,
+                   source=source,
                    tip=_tip(meta["title"], f"文件: {source}", meta["doc_number"], meta["issued"]))
     measure_rows = _rows(store, _MEASURES, source=source)
     # a measure's own heading (1. / 保障(一)) is also an outline section: show it once, as the measure
@@ -178,6 +179,7 @@ def responsibility_graph(store: Store, city: str | None = None) -> nx.Graph:
         plan_city = row["city"] or ""
         if row["plan"] not in graph:
             graph.add_node(row["plan"], label=short(row["title"] or row["source"], 20), kind="plan",
+                           source=row["source"],
                            city=plan_city, tip=_tip(row["title"], f"文件: {row['source']}"))
         n = int(row["n"] or 0)
         counts[(row["plan"], row["agency"])][row["role"]] += n
@@ -234,6 +236,7 @@ def frameworks_graph(store: Store) -> nx.Graph:
     for row in _rows(store, _CITATIONS):
         if row["plan"] not in graph:
             graph.add_node(row["plan"], label=short(row["title"] or row["source"], 20), kind="plan",
+                           source=row["source"],
                            city=row["city"] or "", tip=_tip(row["title"], f"文件: {row['source']}"))
         cited = row["cited"]
         title = row["cited_title"] or row["printed"] or cited
@@ -309,7 +312,7 @@ def agency_graph(store: Store, agency: str) -> tuple[nx.Graph, list[str]]:
             city = row["city"] or ""
             if row["plan"] not in graph:
                 graph.add_node(row["plan"], label=short(row["title"] or row["source"], 20),
-                               kind="plan", city=city, tip=_tip(row["title"], f"文件: {row['source']}"))
+                               kind="plan", city=city, source=row["source"], tip=_tip(row["title"], f"文件: {row['source']}"))
             if row["measure"] not in graph:
                 heading = f"{row['no'] or ''} {row['mtitle'] or ''}".strip()
                 graph.add_node(row["measure"], label=short(heading), kind="measure", city=city,
@@ -395,6 +398,7 @@ def indicator_graph(store: Store, indicator: str | None = None) -> nx.Graph:
         ind_node = f"indicator:{row['indicator']}"
         if ind_node not in graph:
             graph.add_node(ind_node, label=short(row["indicator"]), kind="indicator", city="",
+                           indicator=row["indicator"],
                            tip=_tip(f"指标 {row['indicator']}"), size=0)
         graph.nodes[ind_node]["size"] += 1
         value = target_value(row)

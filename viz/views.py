@@ -74,19 +74,30 @@ def check_params(view: str, params: Mapping[str, str]) -> dict[str, str]:
     return values
 
 
+# Dense views open on their top hubs with top-N / minimum-weight controls (page.py); the value
+# names the node kinds ranked as hubs (None: every node).
+DENSE_VIEWS: dict[str, tuple[str, ...] | None] = {
+    "responsibility": ("agency",), "indicator": ("indicator",), "network": None}
+
+
 def render(store: Store, view: str, params: dict[str, str], *,
-           node_cap: int = DEFAULT_NODE_CAP) -> str:
-    """A complete, self-contained, offline HTML page for `view` over `store`.
+           node_cap: int = DEFAULT_NODE_CAP, web: bool = False, link_base: str | None = None,
+           words: dict[str, str] | None = None) -> str:
+    """A complete HTML page for `view` over `store`: self-contained and offline by default.
 
     view (str): a key of VIEWS. params (dict): the view's parameters as strings.
     node_cap (int): views with more nodes are cut to the top nodes by degree, with a note.
+    web (bool): the web app's form: scripts from the server, no inline script (its CSP).
+    link_base (str): nodes link to their pages under this prefix ("" in the web app); None (the
+        default, files written by `policykg viz --out`): no node links, a file has no server.
+    words (dict): the page's interface words, translated (page.VIEW_WORDS keys).
     RAISES: UnknownView, MissingViewParameter, UnknownViewParameter, NothingToShow (PolicyKGError).
     """
     values = check_params(view, params)
     if view == "map":  # not a network: an SVG page of its own (viz/map.py, docs/places.md#map)
         from .map import render_map
 
-        return render_map(store, values)
+        return render_map(store, values, web=web, link_base=link_base)
     spec = VIEWS[view]
     keep: list[str] = []
     layout = "spring"
@@ -112,5 +123,9 @@ def render(store: Store, view: str, params: dict[str, str], *,
         graph = projections.indicator_graph(store, values.get("indicator"))
         subtitle = f"{values.get('indicator', '全部指标 all indicators')} · {spec.description}"
     title = f"{spec.title} · {graph.graph['title']}" if graph.graph.get("title") else spec.title
+    dense = view in DENSE_VIEWS
+    if dense:
+        graph.graph["hub_kinds"] = DENSE_VIEWS[view]
     return render_page(graph, title=title, subtitle=subtitle, layout=layout,
-                       node_cap=node_cap, keep=keep)
+                       node_cap=node_cap, keep=keep, web=web, link_base=link_base, words=words,
+                       dense=dense)

@@ -39,6 +39,7 @@ from policykg.render import MEDIA_TYPES, RENDERERS
 
 from . import browse
 from . import entity as entities
+from . import viz_index
 from .exports import content_disposition, export_download, export_links, parse_export_request
 from .http import HostAllowList, WebError, negotiate
 from .i18n import LanguageMiddleware, template_globals
@@ -341,12 +342,8 @@ class WebApp:
                         headers={"Content-Disposition": content_disposition(download.filename)})
 
     def viz(self, request: Request) -> Response:
-        """/viz/<view>?param=...: policykg.viz.views.render (the same pages as `policykg viz`)."""
-        views = self.views
-        assert views is not None  # the route exists only when the module does
-        view, params = request.path_params["view"], dict(request.query_params)
-        html = call_with_time_limit(lambda: views.render(self.store, view, params), self.time_limit)
-        return HTMLResponse(html)
+        """/viz/<view>?param=...: policykg.viz.views.render in the app's form (viz_index.py)."""
+        return viz_index.view(self, request, CSP)
 
     # -- errors ---------------------------------------------------------------------------------
 
@@ -409,6 +406,9 @@ def create_app(store_path: str | Path | None, *, time_limit: float | None = DEFA
               name="static"),
     ]
     if web.views is not None:
+        routes.append(Route("/viz/", lambda request: viz_index.index(web, request), name="viz_index"))
+        routes.append(Route("/viz", lambda request: RedirectResponse("/viz/", status_code=301)))
+        routes.append(Route("/viz/assets/{name}", viz_index.asset, name="viz_asset"))
         routes.append(Route("/viz/{view}", web.viz, name="viz"))
     middleware = [Middleware(LanguageMiddleware)]
     if allowed_hosts is not None:
