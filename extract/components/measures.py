@@ -24,16 +24,16 @@ import re
 
 from ..cues import cues, has_block
 from ..headings import part_styles
-from ..outline import Heading, Outline, heading_title
+from ..outline import Heading, Outline, heading_title, title_words
 from ..result import Measure
 from ..textutil import iter_lines
 from .task_tables import find_task_tables
 
-NOT_MEASURES = {"goals", "steps", "preamble", "background", "principles", "evaluation", "fields"}
+NOT_MEASURES = {"goals", "steps", "preamble", "background", "principles", "evaluation", "fields", "provisions"}
 LEAF_PREFIX = {"safeguards": "保障", "projects": "工程"}
 KIND = {"safeguards": "safeguard", "projects": "project"}
 SUB_POINT_STYLES = {"ar_paren", "ar_half_paren", "circled", "cn_shi"}
-TASK_STYLES = {"ar_dot", "ar_glued", "dec2", "dec3"}
+TASK_STYLES = {"ar_dot", "ar_glued", "dec2", "dec3", "cn_article"}
 _HEADED = re.compile(r"^[\s\u3000]*(?P<head>[\u3400-\u9fff“”\"A-Za-z0-9、]{2,30}?)[。!！]")
 
 
@@ -110,6 +110,11 @@ class _Chooser:
                 self.item(kid, h)
             return
         kids = [k for k in self.kids.get(h.id, []) if k.style != "box"]
+        if h.style == "cn_article":
+            why = self.article_not_measure(h)
+            if why:
+                self.outline.note(h.start, h.start + len(h.label), "not-measure", why)
+                return
         if not kids:
             if not self.paragraphs(h, h.start, h.end, h):
                 self.add(h, h.start, h.end, self.number(h), h.title, "an item without numbered children", section)
@@ -143,6 +148,20 @@ class _Chooser:
             return
         self.add(h, h.start, h.end, self.number(h), h.title, "an item whose children are not tasks", section)
 
+    def article_not_measure(self, h: Heading) -> str | None:
+        """Why a 第N条 article is not a measure, or None: an article with its own responsibility
+        block is one; in a rule text (办法, 条例 …: title_words.json rule_suffixes) the others are
+        rules, and a plan's closing article (施行, 解释, 有效期) is not a task."""
+        if has_block(self.text[h.start:h.end]):
+            return None
+        words = title_words()
+        title = re.sub(r"[(（][^()（）]*[)）]$", "", (self.outline.title or "").strip())
+        if any(title.endswith(w) for w in words["rule_suffixes"]):
+            return "an article of a rule text without a responsibility block"
+        if re.search(words["closing_article"], self.text[h.start:h.end]):
+            return "a closing article (when the text applies, who interprets it)"
+        return None
+
     def paragraphs(self, h: Heading, start: int, end: int, section: Heading) -> bool:
         """Two or more unnumbered headed paragraphs with a block each: those are the measures."""
         kids = self.kids.get(h.id, [])
@@ -166,6 +185,8 @@ class _Chooser:
     def number(self, h: Heading) -> str:
         if h.style in ("cn_paren",):
             return f"{LEAF_PREFIX.get(h.kind, '')}({h.number})"
+        if h.style == "cn_article":
+            return f"第{h.number}条"
         return h.number
 
     def measures(self) -> list[Measure]:

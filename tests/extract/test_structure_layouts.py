@@ -294,3 +294,33 @@ def test_structure_decimal_path_that_names_another_section_is_not_a_child():
             "2 保障措施\n1.3 加强宣传。（责任单位：市委宣传部）\n2.1 加强领导。（责任单位：市发展改革委）\n")
     r = extract_text(TITLE + "\n" + body, "t.txt")
     assert [m.no for m in r.measures] == ["1.1", "1.2", "2.1"]
+
+
+# -- 第N条 articles: measures in a plan that numbers its measures as articles, rules in a 办法 --
+
+ARTICLES = ("第一条 支持高价值专利培育。对新建培育中心给予奖励。（责任单位：市市场监管局、市财政局）\n"
+            "第二条 加强知识产权保护。建立快速维权机制。\n"
+            "第三条 推动知识产权转化。开展质押融资。（责任单位：市金融办）\n"
+            "第四条 本措施自印发之日起施行，由市市场监管局负责解释。\n")
+
+
+def test_structure_articles_of_a_measures_document_are_measures_but_not_its_closing_article():
+    r = extract_text("江北市促进知识产权发展若干措施\n" + ARTICLES, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [
+        ("第一条", "支持高价值专利培育"), ("第二条", "加强知识产权保护"), ("第三条", "推动知识产权转化")]
+    assert [x.agency for x in r.responsibilities if x.measure_id == r.measures[0].id] == ["市市场监管局", "市财政局"]
+
+
+@pytest.mark.parametrize("title", ["江北市专利资助管理办法", "江北市知识产权保护条例", "江北市专利奖励实施细则（试行）"])
+def test_structure_articles_of_a_rule_text_are_measures_only_with_their_own_block(title):
+    body = ("第一章 总则\n第一条 为规范专利资助工作，制定本办法。\n第二条 本办法适用于本市行政区域。\n"
+            "第二章 资助标准\n第三条 对授权发明专利给予资助。（责任单位：市市场监管局）\n"
+            "第四条 资助资金从专项资金中列支。\n第三章 附则\n第五条 本办法自2025年1月1日起施行。\n")
+    r = extract_text(title + "\n" + body, "t.txt")
+    assert [m.no for m in r.measures] == ["第三条"]
+
+
+def test_structure_article_references_inside_sentences_are_not_headings():
+    body = ("一、重点任务\n1．培育高价值专利。依照本办法第五条规定执行。\n"
+            "2．提升申请质量。按第六条 规定开展工作。\n")
+    assert measures(body) == [("1", "培育高价值专利"), ("2", "提升申请质量")]
