@@ -1,6 +1,8 @@
 """ExtractionResult -> RDF quads: one named graph per document (DESIGN.md "Data flow").
 
-Input: extract/result.py `ExtractionResult`. Output: pyoxigraph `Quad`s, all in the document's graph
+Input: extract/result.py `ExtractionResult`. Output: N-Quads text (`result_to_nquads`, what a build
+writes: each line written directly, no Python `Quad` object per quad, issue #24) or pyoxigraph
+`Quad`s parsed from it (`result_to_quads`), all in the document's graph
 `<id/doc/{source}>`, whose provenance is stated inside that graph: replacing the graph on re-ingest
 replaces the provenance with it. Shared things (agencies, cited documents, places, people) get IRIs
 from their names, so plans meet on them; each graph carries their labels as seen in its document.
@@ -124,22 +126,42 @@ def cited_document_iri(title: str) -> NamedNode:
 
 
 # ------------------------------------------------------------------ literals
-def _zh(text: str | None) -> Literal | None:
-    return Literal(text, language="zh") if text else None
+# Literals are written as N-Quads term text (a `str`), not pyoxigraph objects: the writer joins
+# them into lines (see _Graph). Escaping as canonical N-Triples: the two quoting characters, the
+# line ends and every other C0 control and DEL (\uXXXX, or its short escape), nothing else.
+_NQ_ESCAPES = {cp: f"\\u{cp:04X}" for cp in [*range(0x20), 0x7F]}
+_NQ_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r",
+                    ord("\t"): "\\t", ord("\b"): "\\b", ord("\f"): "\\f"})
+_TYPED = '"{}"^^<{}>'
 
 
-def _str(text: str | None) -> Literal | None:
-    return Literal(text) if text else None
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]')
 
 
-def _int(value: int | None) -> Literal | None:
+def nquads_string(text: str) -> str:
+    """`text` as an N-Quads string literal, quotes included (escaped per the N-Quads grammar).
+    Most texts need no escape: a regex search is much cheaper than translating CJK text."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return '"' + text + '"'
+    return '"' + text.translate(_NQ_ESCAPES) + '"'
+
+
+def _zh(text: str | None) -> str | None:
+    return nquads_string(text) + "@zh" if text else None
+
+
+def _str(text: str | None) -> str | None:
+    return nquads_string(text) if text else None
+
+
+def _int(value: int | None) -> str | None:
     if value is None or isinstance(value, bool):
         return None
-    return Literal(str(int(value)), datatype=XSD_INTEGER)
+    return _TYPED.format(int(value), XSD + "integer")
 
 
-def _bool(value: bool | None) -> Literal | None:
-    return None if value is None else Literal("true" if value else "false", datatype=XSD_BOOLEAN)
+def _bool(value: bool | None) -> str | None:
+    return None if value is None else _TYPED.format("true" if value else "false", XSD + "boolean")
 
 
 def decimal_lexical(value: float | int | str | Decimal | None) -> str | None:
@@ -161,12 +183,12 @@ def decimal_lexical(value: float | int | str | Decimal | None) -> str | None:
     return format(number.normalize(), "f")
 
 
-def _dec(value) -> Literal | None:
+def _dec(value) -> str | None:
     text = decimal_lexical(value)
-    return None if text is None else Literal(text, datatype=XSD_DECIMAL)
+    return None if text is None else _TYPED.format(text, XSD + "decimal")
 
 
-def _date(text: str | None) -> Literal | None:
+def _date(text: str | None) -> Literal | str | None:
     """ISO date -> xsd:date; YYYY-MM -> xsd:gYearMonth; YYYY -> xsd:gYear; anything else stays a
     string (and SHACL reports it) rather than being dropped."""
     if not text:
@@ -205,16 +227,22 @@ def base_value(value, unit: str | None) -> tuple[str | None, str | None]:
 
 # ------------------------------------------------------------------ building
 class _Graph:
-    """Collects the quads of one document graph, skipping None objects and duplicates."""
+    """Collects the quads of one document graph as N-Quads lines, skipping None objects and
+    duplicates. IRIs stay pyoxigraph `NamedNode`s (their constructor checks them); an object is a
+    term or the N-Quads text of a literal (the helpers above)."""
 
     def __init__(self, graph: NamedNode, text: str):
         self.graph = graph
         self.text = text
-        self.quads: dict[Quad, None] = {}
+        self.tail = f" {graph} .\n"
+        self.lines: dict[str, None] = {}
 
     def add(self, subject: NamedNode, predicate: NamedNode, obj) -> None:
         if obj is not None:
-            self.quads[Quad(subject, predicate, obj, self.graph)] = None
+            self.lines[f"{subject} {predicate} {obj if obj.__class__ is str else str(obj)}{self.tail}"] = None
+
+    def nquads(self) -> bytes:
+        return "".join(self.lines).encode("utf-8")
 
     def add_all(self, subject: NamedNode, predicate: NamedNode, objects: Iterable) -> None:
         for obj in objects:
@@ -232,8 +260,8 @@ class _Graph:
         node = selector or NamedNode(item.value + "/evidence")
         self.add(item, _pk("evidence"), node)
         self.types(node, _n(OA, "TextPositionSelector"), _n(OA, "TextQuoteSelector"))
-        self.add(node, _n(OA, "start"), Literal(str(int(start)), datatype=XSD_INTEGER))
-        self.add(node, _n(OA, "end"), Literal(str(int(end)), datatype=XSD_INTEGER))
+        self.add(node, _n(OA, "start"), _int(start))
+        self.add(node, _n(OA, "end"), _int(end))
         if 0 <= start < end:
             self.add(node, _n(OA, "exact"), _zh(self.text[start:end][:EXACT_MAX_CHARS]))
         self.add(node, _pk("field"), _str(field))
@@ -259,20 +287,35 @@ def _section_label(marker: str, title: str, level: int) -> str:
 def _add_base_value(g, node, value, unit) -> None:
     """pk:baseValue / pk:baseUnit: the value with its scale (万, 亿 …) taken out of the unit."""
     scaled, base_unit = base_value(value, unit)
-    g.add(node, _pk("baseValue"), None if scaled is None else Literal(scaled, datatype=XSD_DECIMAL))
+    g.add(node, _pk("baseValue"), None if scaled is None else _TYPED.format(scaled, XSD + "decimal"))
     g.add(node, _pk("baseUnit"), _str(base_unit))
 
 
-def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
-                    ) -> tuple[NamedNode, list[Quad]]:
-    """Every quad of one document, all in the document's named graph.
+def result_to_nquads(result: ExtractionResult, *, now: datetime | None = None
+                     ) -> tuple[NamedNode, bytes, int]:
+    """Every quad of one document as N-Quads (UTF-8), all in the document's named graph, written
+    line by line without a `Quad` object per quad (what a build stores, graph/build.py).
 
     result (ExtractionResult): what extract/ read from one file.
     now (datetime | None): recorded as prov:generatedAtTime; pass it for deterministic output
         (default: the current UTC time, to the second).
-    RETURNS (tuple[NamedNode, list[Quad]]): the graph name and its quads, in a stable order.
+    RETURNS (tuple[NamedNode, bytes, int]): the graph name, its N-Quads in a stable order, and
+        the number of quads (lines).
     DOCS: docs/ontology.md
     """
+    graph, g = _document_quads(result, now)
+    return graph, g.nquads(), len(g.lines)
+
+
+def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
+                    ) -> tuple[NamedNode, list[Quad]]:
+    """The quads of `result_to_nquads` as pyoxigraph `Quad`s (for tests and in-memory use).
+    RETURNS (tuple[NamedNode, list[Quad]]): the graph name and its quads, in a stable order."""
+    graph, data, _ = result_to_nquads(result, now=now)
+    return graph, list(parse(data, format=RdfFormat.N_QUADS))
+
+
+def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[NamedNode, _Graph]:
     graph = document_graph(result.source)
     plan = plan_iri(result.source)
     meta = result.plan
@@ -646,7 +689,7 @@ def result_to_quads(result: ExtractionResult, *, now: datetime | None = None
         if fix.status == "applied":
             g.add(graph, _pk("correctedBy"), node)
 
-    return graph, list(g.quads)
+    return graph, g
 
 
 def vocabulary_quads() -> list[Quad]:
@@ -663,5 +706,6 @@ def vocabulary_quads() -> list[Quad]:
 __all__ = [
     "AGENCY_TYPES_GRAPH", "ONTOLOGY_GRAPH", "VOCABULARY_GRAPHS", "agency_iri", "base_value",
     "cited_document_iri", "decimal_lexical", "document_graph", "iri_segment", "normalise_title",
-    "person_iri", "place_iri", "plan_iri", "result_to_quads", "vocabulary_quads",
+    "nquads_string", "person_iri", "place_iri", "plan_iri", "result_to_nquads", "result_to_quads",
+    "vocabulary_quads",
 ]
