@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,6 +37,10 @@ from .store import Store
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 DEFAULT_TIMEOUT_S = 120.0
+# Pages walk an entity's statements one pattern at a time (viz/web/entity.py, plan_text.py): a
+# subject's statements are fetched in one request and reused for a few seconds.
+SUBJECT_CACHE_S = 10.0
+SUBJECT_CACHE_SIZE = 4096
 # The graphs policykg writes (documents, vocabularies, analysis): a server's own graphs
 # (Virtuoso's virtrdf#, ldp# ...) are no documents and count in no statistics.
 POLICYKG_GRAPHS = ID
@@ -64,6 +69,8 @@ class SparqlEndpoint:
         if auth:
             self._headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
         self._local = threading.local()
+        self._subjects: dict[str, tuple[float, list[tuple[Any, Any, Any]]]] = {}
+        self._subjects_lock = threading.Lock()
 
     # -- time limit ------------------------------------------------------------------------------
 
@@ -94,7 +101,7 @@ class SparqlEndpoint:
             scratch = ox.Store()
             scratch.load(data, format=ox.RdfFormat.TURTLE)  # N-Triples is Turtle
             return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
-        data = self._request(text, RESULTS_JSON)
+        data = _canonical_booleans(self._request(text, RESULTS_JSON))
         try:
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as e:
@@ -111,6 +118,10 @@ class SparqlEndpoint:
     def quads_for_pattern(self, subject: Any = None, predicate: Any = None, object: Any = None,
                           graph_name: Any = None) -> Iterator[ox.Quad]:
         """The quads in named graphs matching the pattern (None matches anything)."""
+        if isinstance(subject, ox.NamedNode):
+            return iter([ox.Quad(subject, p, o, g) for p, o, g in self._statements_of(subject)
+                         if (predicate is None or p == predicate) and (object is None or o == object)
+                         and (graph_name is None or g == graph_name)])
         terms = {"s": subject, "p": predicate, "o": object, "g": graph_name}
         pattern = " ".join(str(terms[k]) if terms[k] is not None else f"?{k}" for k in "spo")
         graph = str(graph_name) if graph_name is not None else "?g"
@@ -123,6 +134,21 @@ class SparqlEndpoint:
             value = {k: (row[k] if k in free else terms[k]) for k in "spog"}
             quads.append(ox.Quad(value["s"], value["p"], value["o"], value["g"]))
         return iter(quads)
+
+    def _statements_of(self, subject: ox.NamedNode) -> list[tuple[Any, Any, Any]]:
+        """(predicate, object, graph) of every statement about `subject`, cached briefly."""
+        now = time.monotonic()
+        with self._subjects_lock:
+            cached = self._subjects.get(subject.value)
+        if cached is not None and now - cached[0] < SUBJECT_CACHE_S:
+            return cached[1]
+        rows = self.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} }}")
+        statements = [(row["p"], row["o"], row["g"]) for row in rows]
+        with self._subjects_lock:
+            if len(self._subjects) >= SUBJECT_CACHE_SIZE:
+                self._subjects.clear()
+            self._subjects[subject.value] = (now, statements)
+        return statements
 
     def __len__(self) -> int:
         rows = list(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
@@ -219,6 +245,21 @@ class RemoteStore(Store):
         self._raw = None
 
 
+class CapturingRemoteStore(RemoteStore):
+    """A RemoteStore that keeps the graphs a writer would replace (in `captured`) instead of
+    writing them: `policykg analyze --endpoint` computes from the server and writes the analysis
+    graph to a file the group publishes (push or bulk load)."""
+
+    def __init__(self, endpoint: SparqlEndpoint):
+        super().__init__(endpoint)
+        self.captured: dict[ox.NamedNode, list[ox.Quad]] = {}
+
+    def replace_graphs(self, graphs: Mapping[ox.NamedNode, Any], **_: Any) -> int:
+        for graph, quads in graphs.items():
+            self.captured[graph] = list(quads)
+        return sum(len(quads) for quads in self.captured.values())
+
+
 def open_store(path: Any = None, endpoint: str | None = None, *, timeout: float | None = None,
                **store_options: Any) -> Store:
     """The local store at `path`, or the RemoteStore at `endpoint` (at most one of them)."""
@@ -287,6 +328,26 @@ def _term(value: Any) -> str:
     if isinstance(value, str):
         value = ox.Literal(value)
     return str(value)  # N-Triples form: valid, escaped SPARQL
+
+
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN_TEXT = {"1": "true", "0": "false"}
+
+
+def _canonical_booleans(data: bytes) -> bytes:
+    """Virtuoso writes xsd:boolean values as "1"/"0": give them their canonical "true"/"false"
+    (what Oxigraph stores and shows), so rows and exported triples agree."""
+    if XSD_BOOLEAN.encode() not in data:
+        return data
+    try:
+        answer = json.loads(data)
+    except ValueError:
+        return data
+    for binding in (answer.get("results") or {}).get("bindings") or []:
+        for term in binding.values():
+            if term.get("datatype") == XSD_BOOLEAN and term.get("value") in _BOOLEAN_TEXT:
+                term["value"] = _BOOLEAN_TEXT[term["value"]]
+    return json.dumps(answer).encode("utf-8")
 
 
 def _string(text: str) -> str:

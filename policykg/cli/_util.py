@@ -33,6 +33,10 @@ STORE_HELP = "Store folder (default: $POLICYKG_STORE, else .policykg/store)."
 StoreOpt = typer.Option(None, "--store", "-s", metavar="DIR", envvar="POLICYKG_STORE",
                         show_envvar=False, help=STORE_HELP)
 FORMATS = ("table", "csv", "json", "tsv")
+# `--endpoint URL`: read a SPARQL endpoint (graph/remote.py) instead of a store folder.
+EndpointOpt = typer.Option(None, "--endpoint", metavar="URL",
+                           help="Read this SPARQL endpoint instead of a store (read-only), e.g. "
+                                "http://host:8890/sparql (docs/scale.md).")
 
 
 def err_console() -> Console:
@@ -106,6 +110,32 @@ def store_path(value: Optional[Path]) -> Path:
     from policykg.graph.store import resolve_store_path
 
     return resolve_store_path(value)
+
+
+def open_reader(store: Optional[Path], endpoint: Optional[str], *,
+                timeout: Optional[float] = None) -> Any:
+    """The store to read: the RemoteStore at `endpoint`, else the store folder `store`.
+    RAISES: PolicyKGError when both were given (a $POLICYKG_STORE in the environment yields)."""
+    from policykg.graph.store import Store
+
+    if not endpoint:
+        return Store.open(store_path(store))
+    if store is not None and _given_on_command_line("store"):
+        raise PolicyKGError("give --store DIR or --endpoint URL, not both")
+    from policykg.graph.remote import DEFAULT_TIMEOUT_S, RemoteStore
+
+    return RemoteStore.open(endpoint, timeout=timeout or DEFAULT_TIMEOUT_S)
+
+
+def _given_on_command_line(name: str) -> bool:
+    import click
+    from click.core import ParameterSource
+
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return True
+    return context.get_parameter_source(name) not in (ParameterSource.ENVIRONMENT,
+                                                      ParameterSource.DEFAULT)
 
 
 def _one_line(message: str) -> str:

@@ -9,13 +9,17 @@ import typer
 
 from policykg.errors import PolicyKGError
 
-from ._util import StoreOpt, app, err_console, handle_errors, store_path, warn
+from ._util import EndpointOpt, StoreOpt, app, err_console, handle_errors, open_reader, warn
 
 
 @app.command("analyze")
 @handle_errors
 def analyze_cli(
     store: Optional[Path] = StoreOpt,
+    endpoint: Optional[str] = typer.Option(
+        None, "--endpoint", metavar="URL",
+        help="Read a SPARQL endpoint instead of a store; needs --csv DIR, where the analysis "
+             "graph is written as analysis.nt to publish (docs/scale.md)."),
     frameworks: Optional[Path] = typer.Option(
         None, "--frameworks", metavar="DIR",
         help="Folder of national framework texts (*.txt) to detect reuse of "
@@ -31,17 +35,24 @@ def analyze_cli(
     """
     from policykg.graph.analysis import DEFAULT_FRAMEWORKS, analyze
     from policykg.graph.analytics import write_csv
-    from policykg.graph.store import Store
-
+    if endpoint and csv_dir is None:
+        raise PolicyKGError("--endpoint needs --csv DIR: the server is read-only here, so the "
+                            "analysis graph goes to DIR/analysis.nt for you to publish")
     if frameworks is None:
         frameworks = DEFAULT_FRAMEWORKS if DEFAULT_FRAMEWORKS.is_dir() else None
         if frameworks is None:
             warn(f"no {DEFAULT_FRAMEWORKS} folder here: only plan-to-plan reuse (pass --frameworks DIR)")
     elif not frameworks.is_dir():
         raise PolicyKGError(f"--frameworks {frameworks} is not a folder")
-    with Store.open(store_path(store)) as db:
-        db.ensure_vocabulary()
+    with open_reader(store, endpoint) as db:
+        if endpoint:
+            from policykg.graph.remote import CapturingRemoteStore
+
+            db = CapturingRemoteStore(db.remote)
+        else:
+            db.ensure_vocabulary()
         report = analyze(db, frameworks)
+        captured = getattr(db, "captured", None)
     console = err_console()
     console.print(f"analysed {report.plans} plans, {report.measures} measures: "
                   f"{report.reuse_links} reuse links ({report.framework_links} to "
@@ -51,3 +62,11 @@ def analyze_cli(
     if csv_dir is not None:
         for path in write_csv(report.tables, csv_dir):
             console.print(f"wrote {path}")
+    if captured:
+        import pyoxigraph as ox
+
+        graph_file = csv_dir / "analysis.nt"
+        triples = [quad.triple for quads in captured.values() for quad in quads]
+        graph_file.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+        console.print(f"wrote {graph_file}: PUT it as graph <{next(iter(captured)).value}> "
+                      "(docs/scale.md, \"A shared server\")")

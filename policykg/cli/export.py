@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ._util import StoreOpt, app, err_console, handle_errors, store_path
+from ._util import EndpointOpt, StoreOpt, app, err_console, handle_errors, open_reader
 
 EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml", "graphml", "gexf", "csv")
 
@@ -20,6 +20,7 @@ def export_cli(
                                          help="Export format (not needed with --zip)."),
     zip_all: bool = typer.Option(False, "--zip", help="Write every format into one zip file."),
     store: Optional[Path] = StoreOpt,
+    endpoint: Optional[str] = EndpointOpt,
     plan: Optional[list[str]] = typer.Option(None, "--plan", metavar="SOURCE",
                                              help="A plan by source file name (or IRI); repeatable."),
     city: Optional[list[str]] = typer.Option(None, "--city", metavar="NAME",
@@ -48,8 +49,6 @@ def export_cli(
     """
     from policykg.errors import PolicyKGError
     from policykg.graph.export import EXPORTERS, Selection, export, export_zip, select
-    from policykg.graph.store import Store
-
     if not zip_all and format is None:
         raise PolicyKGError(f"give --format ({'|'.join(EXPORTERS)}) or --zip")
     if format is not None and format not in EXPORTERS:
@@ -59,7 +58,7 @@ def export_cli(
     selection = Selection(plans=plan or [], cities=city or [], agencies=agency or [],
                           frameworks=framework or [], indicators=indicator or [], hops=hops,
                           construct=construct, vocabulary=vocabulary)
-    with Store.open(store_path(store)) as db:
+    with open_reader(store, endpoint) as db:
         subgraph = select(db, selection)
     written = [export_zip(subgraph, out, stem=out.stem or "subgraph")] if zip_all \
         else export(subgraph, format or "", out)

@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from ._util import FORMATS, StoreOpt, app, handle_errors, parse_params, store_path, warn, write_out
+from ._util import (FORMATS, EndpointOpt, StoreOpt, app, handle_errors, open_reader, parse_params,
+                    warn, write_out)
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -19,6 +20,7 @@ def query_cli(
     name: str = typer.Argument(..., metavar="NAME|FILE.rq",
                                help="A named query (see `policykg queries`) or a .rq file."),
     store: Optional[Path] = StoreOpt,
+    endpoint: Optional[str] = EndpointOpt,
     param: Optional[list[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE",
                                               help="Bind a query parameter; repeatable."),
     format: str = typer.Option("table", "--format", "-f", metavar="|".join(FORMATS),
@@ -32,7 +34,6 @@ def query_cli(
 
     Example: policykg query responsibilities --param role=lead --format csv > r.csv
     """
-    from policykg.graph.store import Store
     from policykg.queries import load_query
     from policykg.render import RENDERERS
 
@@ -40,7 +41,7 @@ def query_cli(
         raise _bad_format(format)
     named = load_query(name)          # a bad name fails before the store is opened
     params = parse_params(param)
-    with Store.open(store_path(store)) as db:
+    with open_reader(store, endpoint, timeout=timeout) as db:
         results = db.run_query(named, params, limit=limit, timeout=timeout)
     if format == "table" and sys.stdout.isatty():  # fit the terminal; piped tables stay whole
         from policykg.render import render_table

@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import typer
 
-from ._util import StoreOpt, app, handle_errors, store_path, warn, write_out
+from ._util import EndpointOpt, StoreOpt, app, handle_errors, open_reader, store_path, warn, write_out
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -22,6 +22,7 @@ DEFAULT_PORT = 8000
 @handle_errors
 def serve_cli(
     store: Optional[Path] = StoreOpt,
+    endpoint: Optional[str] = EndpointOpt,
     host: str = typer.Option(DEFAULT_HOST, "--host", metavar="ADDR",
                              help="Address to bind (loopback by default; 0.0.0.0 exposes the store "
                                   "to the network)."),
@@ -68,8 +69,11 @@ def serve_cli(
     from policykg.viz.web import create_app
 
     _check_corrections_options(host, cors, allow_corrections, corrections)
+    # over an endpoint the server runs the queries (with --time-limit as its timeout): no workers
+    remote = open_reader(store, endpoint, timeout=time_limit) if endpoint else None
     application = create_app(store_path(store), time_limit=time_limit, max_rows=max_rows, cors=cors,
-                             workers=workers, memory_limit_mb=memory_limit,
+                             store=remote, workers=0 if remote else workers,
+                             memory_limit_mb=memory_limit,
                              allow_service=allow_service,
                              allowed_hosts=allowed_host_names(host, host_names or []))
     if allow_corrections and corrections is not None:

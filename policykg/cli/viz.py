@@ -9,7 +9,7 @@ import typer
 
 from policykg.errors import PolicyKGError
 
-from ._util import StoreOpt, app, handle_errors, parse_params, store_path, write_out
+from ._util import EndpointOpt, StoreOpt, app, handle_errors, open_reader, parse_params, write_out
 
 CHARTS = "charts"
 
@@ -20,6 +20,7 @@ def viz_cli(
     view: str = typer.Argument(..., metavar="VIEW|charts",
                                help="plan, responsibility, frameworks, agency, indicator, map, or charts."),
     store: Optional[Path] = StoreOpt,
+    endpoint: Optional[str] = EndpointOpt,
     param: Optional[list[str]] = typer.Option(None, "--param", "-p", metavar="NAME=VALUE",
                                               help="A view parameter; repeatable."),
     out: Path = typer.Option(..., "--out", "-o", metavar="FILE.html|DIR",
@@ -35,7 +36,6 @@ def viz_cli(
     --out map.png or map.svg writes a static map). Example:
     policykg viz plan --param source=000_8c7ba4464c8b6764.txt --out plan.html
     """
-    from policykg.graph.store import Store
     from policykg.viz.views import check_params, render
 
     params = parse_params(param)
@@ -46,18 +46,18 @@ def viz_cli(
         if unknown:
             raise PolicyKGError(f"charts have no parameter {unknown[0]!r} (declared: indicator)")
         cjk_font()
-        with Store.open(store_path(store)) as db:
+        with open_reader(store, endpoint) as db:
             paths = write_charts(db, out, params.get("indicator") or None)
     elif view == "map" and out.suffix.lower() in (".png", ".svg"):  # a static map for papers
         from policykg.viz.map import DEFAULT_COLOR_BY, write_static_map
 
         check_params(view, params)
-        with Store.open(store_path(store)) as db:
+        with open_reader(store, endpoint) as db:
             paths = [write_static_map(db, out, params.get("color_by") or DEFAULT_COLOR_BY,
                                       params.get("query") or None)]
     else:
         check_params(view, params)  # a bad view or parameter fails before the store is opened
-        with Store.open(store_path(store)) as db:
+        with open_reader(store, endpoint) as db:
             html = render(db, view, params, node_cap=max_nodes)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(html, encoding="utf-8")
