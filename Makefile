@@ -42,7 +42,8 @@ demo: venv
 
 system-deps:
 	@$(ENSURE) chromium=/usr/bin/chromium chromium-driver=/usr/bin/chromedriver \
-		fonts-wqy-microhei=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+		fonts-wqy-microhei=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
+		virtuoso-opensource=/usr/bin/virtuoso-t
 
 test: venv system-deps
 	$(BIN)/python -m pytest

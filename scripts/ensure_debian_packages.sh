@@ -3,6 +3,10 @@
 # a password); otherwise stop at once with the one command to run. Arguments: PACKAGE=PATH pairs,
 # where PATH exists once PACKAGE is installed.
 #   scripts/ensure_debian_packages.sh chromium=/usr/bin/chromium chromium-driver=/usr/bin/chromedriver
+# Packages that ship a service (virtuoso-opensource) must not start it: the tests start their own
+# server on free ports, and a container without systemd can hang in a postinst that starts one.
+# So, unless the system already has one, a policy-rc.d that forbids starting services is put in
+# place for the install and removed afterwards.
 set -eu
 missing=""
 for pair in "$@"; do
@@ -23,6 +27,11 @@ if ! command -v apt-get >/dev/null 2>&1; then
     echo "error: missing packages:$missing, and this system has no apt-get: install them with its package manager" >&2
     exit 1
 fi
-echo "installing Debian packages:$missing (about 30 s)"
+echo "installing Debian packages:$missing (about 1 min)"
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    $sudo sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
+    trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
