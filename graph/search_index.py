@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from policykg.errors import PolicyKGError
-from policykg.ontology import DCTERMS, ELI, PK, RDFS, SKOS
+from policykg.ontology import DCTERMS, ELI, PK, PROV, RDFS, SKOS
 
 if TYPE_CHECKING:
     from .store import Store
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 INDEX_SUFFIX = ".search.sqlite"
 KINDS = ("measure", "plan", "target", "agency")
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -55,7 +55,8 @@ DOCUMENT_GRAPH_PREFIX = "https://w3id.org/policykg/id/doc/"
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS plans (graph TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS plans (graph TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT NOT NULL,
+    stamp TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS entries (
     id INTEGER PRIMARY KEY, graph TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL,
     iri TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, number TEXT NOT NULL DEFAULT '',
@@ -148,7 +149,7 @@ def index_graphs(store: "Store", graphs: Iterable[str], path: Path | None = None
                 conn.execute("DELETE FROM entries WHERE graph = ?", (graph,))
                 conn.execute("DELETE FROM plans WHERE graph = ?", (graph,))
                 if plan is not None:
-                    conn.execute("INSERT INTO plans (graph, source, title) VALUES (?, ?, ?)", plan)
+                    conn.execute("INSERT INTO plans (graph, source, title, stamp) VALUES (?, ?, ?, ?)", plan)
                     conn.executemany(
                         "INSERT INTO entries (graph, source, kind, iri, title, body, number, measure, "
                         "position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
@@ -167,17 +168,20 @@ def remove_graphs(graphs: Iterable[str], path: Path) -> None:
                 conn.execute("DELETE FROM plans WHERE graph = ?", (graph,))
 
 
-def refresh_after_build(store: "Store", written: Iterable[str]) -> int:
-    """After a build: reindex the graphs just written and drop plans the store no longer holds;
-    a store without an index yet (built before the index existed) gets a whole one."""
+def refresh_after_build(store: "Store", written: Iterable[str] = ()) -> int:
+    """After a build: reindex the graphs just written and every plan whose graph differs from what
+    the index saw (its file's sha256 and extraction time, `stamp`: so a plan replaced or added by
+    other means, or by a build that was killed, is caught up), and drop plans the store no longer
+    holds. A store without an index yet (built before the index existed) gets a whole one."""
     path = _path_of(store)
     if not _usable(path):
         return rebuild(store, path)
-    current = set(_document_graphs(store))
+    current = _document_stamps(store)
     with closing(sqlite3.connect(str(path), timeout=30)) as conn:
-        indexed = {row[0] for row in conn.execute("SELECT graph FROM plans")}
-    remove_graphs(sorted(indexed - current), path)
-    return index_graphs(store, [g for g in written if g in current] + sorted(current - indexed), path)
+        indexed = dict(conn.execute("SELECT graph, stamp FROM plans").fetchall())
+    remove_graphs(sorted(set(indexed) - set(current)), path)
+    changed = sorted(g for g, stamp in current.items() if indexed.get(g) != stamp)
+    return index_graphs(store, [g for g in written if g in current] + changed, path)
 
 
 def _path_of(store: "Store") -> Path:
@@ -190,11 +194,32 @@ def _document_graphs(store: "Store") -> list[str]:
     return sorted(g.value for g in store.raw.named_graphs() if g.value.startswith(DOCUMENT_GRAPH_PREFIX))
 
 
+_STAMPS = f"""
+SELECT ?g ?sha ?at WHERE {{ GRAPH ?g {{ ?g a <{PK}DocumentGraph> .
+  OPTIONAL {{ ?g <{PK}sha256> ?sha }} OPTIONAL {{ ?g <{PROV}generatedAtTime> ?at }} }} }}"""
+
+
+def _document_stamps(store: "Store") -> dict[str, str]:
+    """document graph -> its stamp (`sha256@generatedAtTime`), for every plan of the store."""
+    stamps: dict[str, str] = {}
+    for row in store.raw.query(_STAMPS):
+        graph = row["g"].value
+        if graph.startswith(DOCUMENT_GRAPH_PREFIX):
+            stamps[graph] = _stamp(row["sha"], row["at"])
+    return stamps
+
+
+def _stamp(sha: "ox.Literal | None", at: "ox.Literal | None") -> str:
+    return f"{sha.value if sha is not None else ''}@{at.value if at is not None else ''}"
+
+
 _PLAN = f"""
-SELECT ?plan ?source ?title ?text WHERE {{
+SELECT ?plan ?source ?title ?text ?sha ?at WHERE {{
   ?plan a <{PK}Plan> ; <{DCTERMS}source> ?source .
   OPTIONAL {{ ?plan <{ELI}title> ?title }}
   OPTIONAL {{ ?plan <{PK}cleanedText> ?text }}
+  OPTIONAL {{ ?doc a <{PK}DocumentGraph> OPTIONAL {{ ?doc <{PK}sha256> ?sha }}
+             OPTIONAL {{ ?doc <{PROV}generatedAtTime> ?at }} }}
 }} LIMIT 1"""
 _MEASURES = f"""
 SELECT ?item ?title ?body ?no ?order WHERE {{
@@ -221,7 +246,7 @@ SELECT ?item (SAMPLE(?zh) AS ?title) (GROUP_CONCAT(DISTINCT ?other; SEPARATOR=" 
 }} GROUP BY ?item"""
 
 
-def _graph_rows(store: "Store", graph: str) -> tuple[list[tuple], tuple[str, str, str] | None]:
+def _graph_rows(store: "Store", graph: str) -> tuple[list[tuple], tuple[str, str, str, str] | None]:
     """The index rows of one document graph, read from the store's literals, and its plans row."""
     node = ox.NamedNode(graph)
 
@@ -246,7 +271,7 @@ def _graph_rows(store: "Store", graph: str) -> tuple[list[tuple], tuple[str, str
     for a in select(_AGENCIES):
         if a["title"]:
             rows.append((graph, source, "agency", a["item"], a["title"], a["body"], "", "", 0))
-    return rows, (graph, source, plan["title"] or source)
+    return rows, (graph, source, plan["title"] or source, f"{plan['sha']}@{plan['at']}")
 
 
 def _clean(text: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from fixtures import PlanSpec, temp_folder, write_plan  # noqa: E402
+from fixtures import PlanSpec, plan_text, temp_folder, write_plan  # noqa: E402
 
 from policykg.graph.build import build  # noqa: E402
 from policykg.graph.rdf import document_graph  # noqa: E402
@@ -130,3 +130,27 @@ def test_search_markers_cannot_be_forged_by_a_document():
     snippet = _plain(results.hits[0].snippet)
     assert "[标记检查]" in snippet and "<b>伪造</b>" in snippet  # raw text: the page escapes it
     assert snippet.count("[") == 1
+
+
+def test_search_index_catches_up_with_a_plan_replaced_outside_a_build():
+    """A plan written straight into the store (or by a build that was killed before the index was
+    updated) is reindexed at the next refresh: its graph's sha256 and extraction time changed."""
+    from datetime import datetime, timezone
+
+    from policykg.extract import extract_text
+    from policykg.graph.rdf import result_to_quads
+
+    folder = temp_folder("policykg-search-stamp-")
+    store_path = _build(folder, ("a.txt", FIRST), ("b.txt", SECOND))
+    path = search_index_path(store_path)
+    other = PlanSpec(city="青山市", office="青政办发", measures=[("推广数据知识产权登记试点", ["市数据局"]),
+                                                            ("建立维权快速响应机制", ["市司法局"])])
+    result = extract_text(plan_text(other), source="b.txt")
+    graph, quads = result_to_quads(result, now=datetime(2031, 1, 2, tzinfo=timezone.utc))
+    with Store.open(store_path) as store:
+        store.replace_document(graph, quads)
+        assert not search(path, "数据知识产权登记").hits  # not yet: nobody told the index
+        assert refresh_after_build(store) == 1          # only b.txt changed
+    assert [h.source for h in search(path, "数据知识产权登记", kind="measure").hits] == ["b.txt"]
+    assert not search(path, "专利导航服务").hits
+    assert search(path, "海外维权援助").hits
