@@ -92,6 +92,7 @@ def _patterns():
         "annual": re.compile(r"每年|每一年|逐年|每年度"),
         "baseline": re.compile(rf"(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),   # not 在现有基础上
         "soft": w["soft_prefixes"],
+        "fund": re.compile(rf"(?:{_alt('fund_words')})$"),
     }
 
 
@@ -556,6 +557,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 indicator = prior.indicator
             if len(indicator) < 2 or not re.search(r"[\u4e00-\u9fff]", indicator):
                 continue
+            if count and not (lvl or growth) and (n.unit or "").endswith("元") and p["fund"].search(indicator):
+                continue   # 设立2亿元运营基金: money a plan commits to spend (a budget), not a goal it measures
             unit = n.unit
             if growth:
                 kind = "growth"

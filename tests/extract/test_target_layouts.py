@@ -357,3 +357,22 @@ def test_target_layouts_a_second_figure_of_the_same_indicator_in_one_clause():
     r = extract_text("江北省方案\n一、目标\n到2025年，全省软件业务收入增长40%以上、达到3.2万亿元。\n", "t.txt")
     assert [(t.indicator, t.value, t.unit, t.kind) for t in r.targets] == [
         ("软件业务收入", 40.0, "%", "growth"), ("软件业务收入", 3.2, "万亿元", "level")]
+
+
+# ------------------------------------------------------------------ money committed to a fund
+@pytest.mark.parametrize("sentence", [
+    "市财政设立2亿元知识产权运营基金。",
+    "每年设立500万元专利转化专项资金。",
+    "统筹设立1亿元产业引导基金，支持企业发展。",
+])
+def test_target_layouts_money_set_aside_for_a_fund_is_not_a_target(sentence):
+    assert targets(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, value, unit", [
+    ("到2027年，知识产权运营基金规模达到10亿元。", 10, "亿元"),
+    ("新设立知识产权运营基金3支。", 3, "支"),
+])
+def test_target_layouts_a_goal_about_a_fund_is_still_a_target(sentence, value, unit):
+    t = one(sentence)
+    assert (t.value, t.unit) == (value, unit)
