@@ -715,6 +715,22 @@ def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target], loose: 
                           year_inferred=roles[k][1] is None,
                           rule="table:" + ("target_column" if roles[k][1] is None else "year_column"),
                           annual=bool(re.match(r"(?:每年|年度|当年|年)新增|每年", indicator)) and kind != "ratio"))
+    # a 年均增速 column: the growth the plan states for the indicator over its term (gold: 年均增长
+    # targets are kind growth, unit %), dated by the last target year the table prints
+    years = [r[1] for r in roles if r[0] == "target" and r[1]]
+    for k, role in enumerate(roles):
+        vm = _VALUE_CELL.match(cells[k][0]) if role[0] == "growth" else None
+        if not vm or vm.group("num2") or vm.group("scale"):
+            continue
+        cell, at = cells[k]
+        cmp_word, post = vm.group("cmp") or "", vm.group("post") or ""
+        comparator = (">=" if cmp_word in ("≥", ">=", "＞", ">", "不低于", "不少于", "超过", "达到") or post == "以上"
+                      else "<=" if cmp_word in ("≤", "<=", "<", "＜") or post in ("以下", "以内") else "=")
+        year = max(years) if years else default_year
+        out.append(Target(indicator=indicator.strip(), value=float(vm.group("num").replace("．", ".")),
+                          value_max=None, unit="%", year=year, kind="growth", comparator=comparator,
+                          text=f"{name} 年均增速:{cell.strip()}", start=name_at, end=at + len(cell),
+                          year_inferred=not years, rule="table:growth_column", annual=False))
     return True
 
 

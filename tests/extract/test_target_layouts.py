@@ -198,7 +198,7 @@ def test_target_layouts_generic_indicator_borrows_the_previous_target():
 
 @pytest.mark.parametrize("table, expected", [
     ("指标名称 | 单位 | 2022年 | 2025年目标值 | 年均增速\n发明专利拥有量 | 件 | 1000 | 1.2万 | 5%",
-     [("发明专利拥有量", 1.2, "万件", 2025)]),
+     [("发明专利拥有量", 1.2, "万件", 2025), ("发明专利拥有量", 5, "%", 2025)]),
     ("指标 | 目标值（2025年） | 数据来源\n商标注册量（件） | 5000 | 市场监管局", [("商标注册量", 5000, "件", 2025)]),
 ])
 def test_target_layouts_table_headers_with_unread_columns_and_years_before_the_start(table, expected):
@@ -376,3 +376,16 @@ def test_target_layouts_money_set_aside_for_a_fund_is_not_a_target(sentence):
 def test_target_layouts_a_goal_about_a_fund_is_still_a_target(sentence, value, unit):
     t = one(sentence)
     assert (t.value, t.unit) == (value, unit)
+
+
+# ------------------------------------------------------------------ a growth column in a target table
+@pytest.mark.parametrize("sep", ["\t", " | "])
+def test_target_layouts_growth_column_of_a_table_is_a_growth_target(sep):
+    rows = [["指标名称", "2022年（基期）", "2027年", "年均增速"],
+            ["知识产权质押融资额（亿元）", "10", "20", "15%以上"],
+            ["专利密集型产业增加值（亿元）", "300", "450", "—"]]
+    found = targets("\n".join(sep.join(r) for r in rows))
+    growth = [(t.indicator, t.value, t.unit, t.year, t.kind, t.comparator) for t in found if t.kind == "growth"]
+    assert growth == [("知识产权质押融资额", 15.0, "%", 2027, "growth", ">=")]
+    assert sorted((t.indicator, t.value) for t in found if t.kind != "growth") == [
+        ("专利密集型产业增加值", 450.0), ("知识产权质押融资额", 20.0)]
