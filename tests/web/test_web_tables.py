@@ -260,3 +260,9 @@ def test_web_tables_plans_empty_store():
     assert empty.get("/plans/").status_code == 200
     assert empty.get("/plans/.json").json() == []
     assert empty.get("/").status_code == 200
+
+
+def test_web_tables_editor_query_parameter_is_never_a_column_filter(client):
+    sparql = 'SELECT ?query WHERE { VALUES ?query { "a" "b" } }'
+    page = client.get("/?" + urlencode({"query": sparql, "lang": "en"}))
+    assert page.status_code == 200 and "rows 1–2 of 2" in page.text

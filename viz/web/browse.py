@@ -194,7 +194,9 @@ def answer_table(answer: Any, items: Sequence[tuple[str, str]]) -> Table | None:
         rows = [[t.subject, t.predicate, t.object] for t in answer.triples]
     else:
         columns, rows = list(answer.variables), answer.rows
-    return table_view(columns, rows, items, path="/", truncated=answer.truncated)
+    # `query` is the page's own parameter, even when the query projects a ?query variable
+    wanted = TableRequest.from_params(items, columns, reserved=["query"])
+    return table_view(columns, rows, items, path="/", request=wanted, truncated=answer.truncated)
 
 
 QUERY_COLUMNS = ["name", "title", "description", "parameters"]
