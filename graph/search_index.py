@@ -123,6 +123,7 @@ def _writable(path: Path) -> Iterator[sqlite3.Connection]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(str(path), timeout=30)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses at most the last plans, never corrupts
         conn.executescript(_SCHEMA)
         conn.commit()
         yield conn

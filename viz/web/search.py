@@ -191,9 +191,10 @@ def _search_request(web: "WebApp", request: Request) -> tuple[str, str, int]:
 
 
 def _run_search(web: "WebApp", q: str, kind: str, limit: int):
-    if web.store.path is None:
-        raise SearchIndexMissing(search_index_path("store"), "an in-memory store has no search index")
-    return search(search_index_path(web.store.path), q, kind=kind or None, limit=limit)
+    folder = getattr(web.store, "path", None)  # a remote or in-memory store has no folder
+    if folder is None:
+        raise SearchIndexMissing(search_index_path("store"), "this store has no folder, so no search index")
+    return search(search_index_path(folder), q, kind=kind or None, limit=limit)
 
 
 def search_page(web: "WebApp", request: Request) -> Response:
