@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import sys
 import tempfile
@@ -17,6 +18,14 @@ from test_web_browser import CHROMEDRIVER, CHROMIUM, _outside, _poll, _requested
 from web_helpers import fetch, running_server, seed_store  # noqa: E402
 
 selenium = pytest.importorskip("selenium")
+# set to a folder (docs/screenshots) to save the pages these tests visit, for docs/web.md
+SCREENSHOTS = os.environ.get("POLICYKG_SCREENSHOTS")
+
+
+def _screenshot(driver, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(SCREENSHOTS) / f"{name}.png"))
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +109,7 @@ def test_web_tables_browser_facet_sort_page_and_download_the_plans(base, driver,
     first_page = [int(n) for n in _column(driver, "measures")]
     assert len(first_page) == 2 and first_page == sorted(first_page, reverse=True)
 
+    _screenshot(driver, "web-plans")
     # page 2 holds the other two city plans, fewer measures than page 1
     driver.find_element(By.CSS_SELECTOR, "#plans-pager a.page-next").click()
     _poll(lambda: "_page=2" in driver.current_url, 20)
@@ -130,7 +140,8 @@ def test_web_tables_browser_facet_sort_page_and_download_the_plans(base, driver,
 def test_web_tables_browser_home_links_into_the_faceted_plans(base, driver):
     from selenium.webdriver.common.by import By
 
-    driver.get(base + "/?lang=en")
+    driver.get(base + "/?lang=zh")
+    _screenshot(driver, "web-home")
     assert driver.find_element(By.CSS_SELECTOR, "#store-counts [data-kind='plans']").get_attribute("data-count") == "6"
     driver.find_element(By.CSS_SELECTOR, "#by-level a.glance-link").click()
     _poll(lambda: driver.find_elements(By.ID, "plans"), 20)
@@ -145,6 +156,8 @@ def test_web_tables_browser_home_links_into_the_faceted_plans(base, driver):
 def test_web_tables_browser_saved_query_pages_through_all_rows(base, driver):
     from selenium.webdriver.common.by import By
 
+    driver.get(base + "/queries/responsibilities?city=%E8%A1%A1%E9%98%B3%E5%B8%82&_facet=role&_size=10")
+    _screenshot(driver, "web-saved-query")
     driver.get(base + "/queries/measures?_size=20&lang=en")
     first, last, total = (int(driver.find_element(By.CSS_SELECTOR, "#results-pager .row-count").get_attribute(k))
                           for k in ("data-first", "data-last", "data-total"))
