@@ -5,6 +5,7 @@ shows its legend and a side panel whose links move to the measure; nothing is fe
 another host and no hostile text runs."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ import chromium  # noqa: E402
 from web_helpers import HOSTILE_SOURCE, running_server, seed_store  # noqa: E402
 
 SEED_SOURCE = "000_8c7ba4464c8b6764.txt"
+# POLICYKG_SCREENSHOTS=docs/screenshots pytest ... refreshes the screenshots docs/web.md shows
+SCREENSHOTS = os.environ.get("POLICYKG_SCREENSHOTS")
 PK = "https://w3id.org/policykg/ns#"
 
 
@@ -46,6 +49,14 @@ def _poll(condition, timeout: float = 20):
     raise AssertionError("condition not met in time")
 
 
+def _screenshot(driver, tmp_path: Path, name: str) -> None:
+    """Save the page as PNG: into $POLICYKG_SCREENSHOTS (for the docs) or the test's tmp folder."""
+    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    assert driver.save_screenshot(str(folder / name))
+    assert (folder / name).stat().st_size > 10_000  # a drawn page, not a blank one
+
+
 def _agency_with_both_roles() -> str:
     """An agency of the seed store that both leads and supports measures."""
     from policykg.graph.store import Store
@@ -58,13 +69,14 @@ def _agency_with_both_roles() -> str:
         return next(iter(store.raw.query(query)))["a"].value
 
 
-def test_web_entity_browser_agency_page_lists_roles_and_links_to_plan_and_ego_view(base, driver):
+def test_web_entity_browser_agency_page_lists_roles_and_links_to_plan_and_ego_view(base, driver, tmp_path):
     from selenium.webdriver.common.by import By
 
     agency = _agency_with_both_roles()
     page = base + "/entity?" + urlencode({"iri": agency, "lang": "en"})
     driver.get(page)
     _poll(lambda: driver.find_elements(By.ID, "agency-roles"))
+    _screenshot(driver, tmp_path, "web-agency-page.png")
     groups = driver.find_elements(By.CSS_SELECTOR, "#agency-roles .plan-group")
     assert groups and all(g.find_element(By.CSS_SELECTOR, "h3 .plan-title").text for g in groups)
     lead = driver.find_elements(By.CSS_SELECTOR, ".roles-lead .measure-item a.measure-link")
@@ -102,11 +114,14 @@ def test_web_entity_browser_agency_page_lists_roles_and_links_to_plan_and_ego_vi
     assert not chromium.outside(chromium.requested_urls(driver))
 
 
-def test_web_entity_browser_plan_page_legend_roles_and_side_panel(base, driver):
+def test_web_entity_browser_plan_page_legend_roles_and_side_panel(base, driver, tmp_path):
     from selenium.webdriver.common.by import By
 
     driver.get(base + f"/plans/{SEED_SOURCE}?lang=en")
     _poll(lambda: driver.find_elements(By.ID, "plan-text"))
+    driver.execute_script("document.getElementById('measure-4').scrollIntoView()")
+    _screenshot(driver, tmp_path, "web-plan-page.png")
+    driver.execute_script("window.scrollTo(0, 0)")
     legend = driver.find_element(By.ID, "legend")
     assert legend.is_displayed() and legend.find_elements(By.CSS_SELECTOR, ".unit-lead") \
         and legend.find_elements(By.CSS_SELECTOR, ".unit-support")
