@@ -169,3 +169,16 @@ def test_web_tables_browser_saved_query_pages_through_all_rows(base, driver):
     assert seen == total
     _, _, body = fetch(base + "/queries/measures.csv?_size=20")
     assert len(list(csv.reader(io.StringIO(body.decode())))) == total + 1
+
+
+def test_web_tables_browser_choosing_a_facet_column_applies_it(base, driver):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(base + "/plans/?lang=en&_sort=title")
+    Select(driver.find_element(By.ID, "plans-facet-select")).select_by_value("issuer")
+    _poll(lambda: "_facet=issuer" in driver.current_url, 20)
+    assert driver.find_elements(By.CSS_SELECTOR, "#plans-facets [data-facet='issuer'] a.facet-value")
+    assert "_sort=title" in driver.current_url  # the view's other parameters are kept
+    severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    assert not severe, severe

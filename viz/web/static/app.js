@@ -17,3 +17,15 @@
   form.addEventListener("submit", function () { editor.save(); });
   window.policykgEditor = editor;
 })();
+
+/* Tables (viz/web/tables.py): choosing a column in "Facet by" applies it at once. Without
+   JavaScript the Apply button does the same. */
+(function () {
+  "use strict";
+  var selects = document.querySelectorAll(".table-controls select[name='_facet']");
+  Array.prototype.forEach.call(selects, function (select) {
+    select.addEventListener("change", function () {
+      if (select.value) { select.form.submit(); }
+    });
+  });
+})();
