@@ -115,15 +115,47 @@ def positions(graph: nx.Graph, layout: str = "spring") -> dict:
         for i, layer in enumerate(sorted(columns)):
             members = columns[layer]
             for j, node in enumerate(members):
-                pos[node] = (i * 320.0, (j - (len(members) - 1) / 2) * 34.0)
+                pos[node] = (i * 320.0, (j - (len(members) - 1) / 2) * 44.0)
         return pos
     undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     if n <= SPRING_MAX_NODES:
-        raw = nx.spring_layout(undirected, seed=7, iterations=50, k=3.0 / math.sqrt(n))
-    else:
-        raw = hub_layout(undirected)
+        return component_layout(undirected)
+    raw = hub_layout(undirected)
     scale = 60.0 * math.sqrt(n)
     return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in raw.items()}
+
+
+def component_layout(graph: nx.Graph, margin: float = 90.0) -> dict:
+    """Pixel positions by spring layout, one connected component at a time, the components
+    packed in rows, largest first. One spring layout over several components pushes them apart
+    and squeezes each into a knot (three cities' agency networks became three unreadable blobs);
+    laid out alone, each component gets the room its own size asks for."""
+    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(str(v) for v in c)))
+    boxes = []
+    for component in components:
+        size = len(component)
+        if size == 1:
+            local = {next(iter(component)): (0.0, 0.0)}
+        else:
+            raw = nx.spring_layout(graph.subgraph(component), seed=7, iterations=50, k=3.0 / math.sqrt(size))
+            scale = 60.0 * math.sqrt(size)
+            local = {v: (float(x) * scale, float(y) * scale) for v, (x, y) in raw.items()}
+        xs = [x for x, _ in local.values()]
+        ys = [y for _, y in local.values()]
+        boxes.append((local, min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+    if len(boxes) == 1:
+        return boxes[0][0]
+    row_width = max(2 * 60.0 * math.sqrt(graph.number_of_nodes()), max(b[3] for b in boxes))
+    pos: dict = {}
+    x = y = row_height = 0.0
+    for local, left, top, width, height in boxes:
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y + row_height + margin, 0.0
+        for v, (vx, vy) in local.items():
+            pos[v] = (vx - left + x, vy - top + y)
+        x += width + margin
+        row_height = max(row_height, height)
+    return pos
 
 
 def hub_layout(graph: nx.Graph) -> dict:
@@ -279,6 +311,42 @@ def default_density(graph: nx.Graph, ranks: dict, hubs: int) -> dict:
             "maxWeight": max(weights) if weights else 0}
 
 
+def default_shown(graph: nx.Graph, ranks: dict, density: dict) -> set:
+    """The nodes a dense view shows when it opens (the same rule as views.js applyFilters)."""
+    shown = {v for v, r in ranks.items() if r <= density["top"]}
+    if density["minWeight"]:
+        linked = {v for u, w in graph.edges() for v in (u, w)}
+        strong = {v for u, w, d in graph.edges(data=True) if float(d.get("weight") or 0) >= density["minWeight"]
+                  for v in (u, w)}
+        shown = {v for v in shown if v not in linked or v in strong}
+    return shown
+
+
+def dense_positions(graph: nx.Graph, layout: str = "spring") -> dict:
+    """Positions for a dense view: the nodes it opens with are laid out among themselves (so the
+    first picture is spread over the canvas, not a corner of the whole graph's layout), then the
+    rest are placed around them by a spring layout that holds the first ones fixed."""
+    if graph.number_of_nodes() > SPRING_MAX_NODES:
+        return positions(graph, layout)
+    ranks, hubs = hub_ranks(graph, frozenset(graph.graph["hub_kinds"]) if graph.graph.get("hub_kinds") else None)
+    shown = default_shown(graph, ranks, default_density(graph, ranks, hubs))
+    if not shown or len(shown) == graph.number_of_nodes():
+        return positions(graph, layout)
+    pos = positions(graph.subgraph(shown), layout)
+    scale = 60.0 * math.sqrt(len(shown))
+    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    initial = {n: (pos[n] if n in pos else None) for n in graph}
+    anchor = [p for p in pos.values()]
+    cx = sum(x for x, _ in anchor) / len(anchor)
+    cy = sum(y for _, y in anchor) / len(anchor)
+    for i, n in enumerate(n for n in graph if n not in pos):  # start the rest on a ring outside
+        angle = i * math.pi * (3 - math.sqrt(5))
+        initial[n] = (cx + 1.4 * scale * math.cos(angle), cy + 1.4 * scale * math.sin(angle))
+    raw = nx.spring_layout(undirected, pos=initial, fixed=list(pos), seed=7, iterations=50,
+                           k=3.0 * scale / math.sqrt(len(shown)))
+    return {n: (float(x), float(y)) for n, (x, y) in raw.items()}
+
+
 def graph_data(graph: nx.Graph, pos: dict, *, link_base: str | None = None,
                dense: bool = False) -> dict:
     """The JSON the page reads: nodes with integer ids, edges, the kinds present, the cities.
@@ -343,7 +411,8 @@ def render_page(graph: nx.Graph, *, title: str, subtitle: str = "", layout: str 
         raise ValueError("node_cap must be at least 1")
     shown, reduction = reduce_graph(graph, node_cap, keep)
     page_words = {**VIEW_WORDS, **(words or {})}
-    data = graph_data(shown, positions(shown, layout), link_base=link_base, dense=dense)
+    where = dense_positions(shown, layout) if dense else positions(shown, layout)
+    data = graph_data(shown, where, link_base=link_base, dense=dense)
     data["words"] = page_words
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
                              autoescape=True, undefined=jinja2.StrictUndefined)
