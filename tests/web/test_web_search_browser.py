@@ -4,6 +4,7 @@ typing 衡阳 into a city field offers 衡阳市 (static/pickers.js filling the 
 and submitting 衡阳 offers 衡阳市 as a "did you mean" link whose table has rows."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,6 +18,9 @@ from test_web_search import _measure_with_body_phrase, indexed_seed_store  # noq
 from web_helpers import running_server  # noqa: E402
 
 pytest.importorskip("selenium")
+
+# POLICYKG_SCREENSHOTS=docs/screenshots pytest ... refreshes the screenshots docs/web.md shows
+SCREENSHOTS = os.environ.get("POLICYKG_SCREENSHOTS")
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +53,21 @@ def _poll(condition, timeout: float = 20):
     raise AssertionError("condition not met in time")
 
 
+def _screenshot(driver, tmp_path: Path, name: str) -> None:
+    """Save the page as PNG: into $POLICYKG_SCREENSHOTS (for the docs) or the test's tmp folder."""
+    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    assert driver.save_screenshot(str(folder / name))
+    assert (folder / name).stat().st_size > 10_000  # a drawn page, not a blank one
+
+
 def _outside(driver, base: str) -> list[str]:
     """Requests to anything but our server (the page loads nothing from elsewhere)."""
     return [u for u in chromium.requested_urls(driver)
             if u.startswith(("http:", "https:", "ws:", "wss:")) and not u.startswith(base + "/")]
 
 
-def test_web_browser_search_opens_plan_at_the_measure(base, driver, store_path):
+def test_web_browser_search_opens_plan_at_the_measure(base, driver, store_path, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
@@ -68,6 +80,7 @@ def test_web_browser_search_opens_plan_at_the_measure(base, driver, store_path):
     assert driver.find_element(By.ID, "search-q").get_attribute("value") == phrase
     marks = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "#search-results .snippet mark")]
     assert phrase in marks
+    _screenshot(driver, tmp_path, "web-search.png")
     links = driver.find_elements(By.CSS_SELECTOR, "#search-results a.hit-link")
     wanted = [a for a in links if a.get_attribute("href").endswith("#" + anchor) or
               driver.execute_script("return decodeURIComponent(arguments[0].hash)", a) == "#" + anchor]
@@ -94,7 +107,7 @@ def test_web_browser_search_two_characters(base, driver):
     assert {m.text for m in driver.find_elements(By.CSS_SELECTOR, "#search-results mark")} == {"商标"}
 
 
-def test_web_browser_picker_corrects_city(base, driver):
+def test_web_browser_picker_corrects_city(base, driver, tmp_path):
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/queries/responsibilities?lang=en")
@@ -110,6 +123,7 @@ def test_web_browser_picker_corrects_city(base, driver):
     driver.find_element(By.ID, "run").click()
     near = _poll(lambda: driver.find_elements(By.ID, "near-miss-city"))[0]
     link = near.find_element(By.LINK_TEXT, "衡阳市")
+    _screenshot(driver, tmp_path, "web-near-miss.png")
     link.click()
     _poll(lambda: "city=%E8%A1%A1%E9%98%B3%E5%B8%82" in driver.current_url)
     assert not driver.find_elements(By.ID, "near-miss-city")

@@ -66,8 +66,8 @@ FIELD_VALUES = {
 
 
 def kind_names() -> dict[str, str]:
-    return {"measure": _("measures"), "plan": _("plan text"), "target": _("targets"),
-            "agency": _("agencies")}
+    return {"measure": _("Measures"), "plan": _("Plan texts"), "target": _("Targets"),
+            "agency": _("Agencies")}
 
 
 # -- pickers ----------------------------------------------------------------------------------------
