@@ -98,8 +98,9 @@ def test_web_entity_agency_page_lists_led_and_supported_measures_by_plan(store, 
                     r'class="measure-link"><span class="measure-no">([^<]+)</span>', part)}
         assert listed == expected, role
     counts = page[page.index('id="role-counts"'):].split("</p>")[0]
-    assert f"leads {len({(r['source'], r['measure_no']) for r in rows if r['role'] == 'lead'})} measures" in counts
-    assert f"supports {len({(r['source'], r['measure_no']) for r in rows if r['role'] == 'support'})} measures" in counts
+    for role, verb in (("lead", "leads"), ("support", "supports")):
+        measures = {(r["source"], r["measure_no"]) for r in rows if r["role"] == role}
+        assert f"{verb} {len(measures)} measures" in counts
 
 
 def test_web_entity_agency_page_links_measures_partners_and_views(store, client):
@@ -181,6 +182,18 @@ def test_web_entity_plan_entity_links_its_text_and_views(client):
     page = _page(client, ID + "plan/" + SEED_SOURCE)
     assert f'href="/plans/{SEED_SOURCE}" id="plan-link"' in page
     assert "/viz/plan?" + urlencode({"source": SEED_SOURCE}) in page and 'href="/viz/map"' in page
+
+
+def test_web_entity_jurisdiction_page_lists_its_plans_and_views(client):
+    from urllib.parse import quote as q
+
+    page = _page(client, ID + "plan/" + SEED_SOURCE)
+    place = re.search(r'<th><a [^>]*>pk:jurisdiction</a></th>\s*<td><a href="/entity\?iri=([^"]+)"', page)
+    assert place, "the plan entity links its jurisdiction"
+    place_page = client.get("/entity?iri=" + place.group(1) + "&lang=en").text
+    plans = place_page[place_page.index('id="place-plans"'):].split("</section>")[0]
+    assert f'href="/plans/{q(SEED_SOURCE, safe="")}"' in plans
+    assert "/viz/responsibility?city=" in place_page and 'href="/viz/map"' in place_page
 
 
 def test_web_entity_plan_page_styles_lead_and_support_apart_with_legend_and_side_panel(store, client):

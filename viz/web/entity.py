@@ -455,6 +455,15 @@ def citing_plans(raw: ox.Store, iri: str) -> list[tuple[PlanRef, bool]]:
     return sorted(found.values(), key=lambda p: (p[0].jurisdiction or "", p[0].title or ""))
 
 
+def jurisdiction_plans(raw: ox.Store, iri: str) -> list[PlanRef]:
+    """The plans whose jurisdiction is this place (pk:jurisdiction), by title."""
+    plans: dict[str, PlanRef] = {}
+    for quad in raw.quads_for_pattern(None, JURISDICTION, ox.NamedNode(iri), None):
+        if isinstance(quad.subject, ox.NamedNode) and _has_type(raw, quad.subject, PLAN_CLASS):
+            plan_ref(raw, quad.subject, plans)
+    return sorted(plans.values(), key=lambda p: (p.title or "", p.iri))
+
+
 def incoming_groups(raw: ox.Store, incoming: list[Statement]) -> list[IncomingGroup]:
     """Incoming links grouped by (predicate, the subject's pk: type), in first-seen order."""
     groups: dict[tuple[str, str | None], IncomingGroup] = {}
@@ -535,7 +544,8 @@ def page_context(raw: ox.Store, entity: Entity, plan_source: str | None) -> dict
     agency = agency_profile(raw, entity.iri) if entity.is_agency else None
     measure = measure_profile(raw, entity.iri) if MEASURE_CLASS in entity.types else None
     cited_by = citing_plans(raw, entity.iri) if CITED_CLASS in entity.types else None
-    return {"agency": agency, "measure": measure, "cited_by": cited_by,
+    place_plans = jurisdiction_plans(raw, entity.iri) if JURISDICTION_CLASS in entity.types else None
+    return {"agency": agency, "measure": measure, "cited_by": cited_by, "place_plans": place_plans,
             "incoming_groups": incoming_groups(raw, entity.incoming),
             "views": view_links(raw, entity, plan_source=plan_source, agency=agency, measure=measure),
             "measure_url": measure_url, "plan_url": plan_url}
