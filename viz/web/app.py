@@ -2,7 +2,8 @@
 
 A request is resolved to its object (a named query, an IRI, a plan), run against the store opened
 read-only under the server's time limit and row cap, and rendered: HTML through Jinja2 (autoescape
-on), data through policykg/render.py's RENDERERS (the same bytes as `policykg query --format`) or
+on), data through viz/web/tables.py's render_download (CSV as policykg/render.py's RENDERERS, the
+same bytes as `policykg query --format`) or
 the SPARQL result serialisers in viz/web/sparql.py. Views raise errors; `_handle_error` shows them.
 Routes and settings: docs/web.md. CLI: policykg/cli/serve.py.
 """
@@ -35,7 +36,7 @@ from policykg.errors import (MissingParameter, PolicyKGError, QueryNotFound, Sto
                              StoreNotFound, UnknownParameter)
 from policykg.graph.store import Store
 from policykg.ontology import ID, PREFIXES
-from policykg.render import MEDIA_TYPES, RENDERERS
+from policykg.render import MEDIA_TYPES
 
 from . import browse
 from . import entity as entities
@@ -62,7 +63,7 @@ DEFAULT_WORKERS = 2         # query worker processes
 MAX_BODY_BYTES = 1_000_000  # a POSTed query (form-encoded UTF-8 of query_check.MAX_QUERY_CHARS)
 DEFAULT_MEMORY_LIMIT_MB = 4096  # address space per query worker
 TRUNCATED_HEADER = "X-PolicyKG-Truncated"
-# saved-query downloads: suffix -> RENDERERS name (ttl is the graph behind the rows)
+# saved-query downloads: suffix -> format (tables.render_download; ttl is the graph behind the rows)
 DOWNLOADS = {"csv": "csv", "json": "json", "tsv": "tsv", "ttl": "ttl"}
 ENTITY_FORMATS = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
 ENTITY_RDF = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD}
