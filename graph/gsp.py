@@ -1,6 +1,8 @@
 """Push a store to any SPARQL 1.1 Graph Store Protocol endpoint, one named graph per request.
 
-Each graph (every plan, every vocabulary) is sent as N-Triples with `PUT {endpoint}?graph=<iri>`,
+Each graph (every plan, every vocabulary) is sent as Turtle (N-Triples lines under one @prefix
+line: Virtuoso guesses the type from the first bytes and takes a long line of JSON-like text for
+text/plain) with `PUT {endpoint}?graph=<iri>`,
 which replaces that graph on the server: pushing twice gives the same remote store, and a push
 cut short is finished by running it again. Server errors (5xx) and connection failures are
 retried with exponential backoff; anything else stops the push with one line. Standard library
@@ -27,6 +29,8 @@ from policykg.errors import PolicyKGError
 from .store import Store
 
 N_TRIPLES = "application/n-triples"
+TURTLE = "text/turtle"
+TURTLE_HEAD = b"@prefix pk: <https://w3id.org/policykg/ns#> .\n"
 RETRIES = 5
 BACKOFF_S = 0.5  # first wait; doubles after each failed attempt
 
@@ -70,7 +74,7 @@ def push_store(store: Store, endpoint: str, *, auth: str | None = None, retries:
     scheme = urllib.parse.urlsplit(endpoint).scheme
     if scheme not in ("http", "https"):
         raise PushFailed(f"--endpoint must be an http(s) URL, got {endpoint!r}")
-    headers = {"Content-Type": N_TRIPLES}
+    headers = {"Content-Type": TURTLE}
     credentials = None
     if auth:
         if ":" not in auth:
@@ -82,6 +86,7 @@ def push_store(store: Store, endpoint: str, *, auth: str | None = None, retries:
     report = PushReport()
     for done, graph in enumerate(graphs, start=1):
         body, count = graph_ntriples(store, graph)
+        body = TURTLE_HEAD + body
         url = graph_url(endpoint, graph.value)
         report.retries += _put(url, body, headers, graph.value, retries=retries, backoff=backoff,
                                timeout=timeout, sleep=sleep, credentials=credentials)
