@@ -385,7 +385,7 @@ tr.on {{ background: #fff3c4; }}
 </head>
 <body>
 <h1>{title}</h1>
-<p class="sub">{subtitle} · {count} plans</p>
+<p class="sub">{subtitle} · {count} 个方案 plans</p>
 <div id="pk-legend">{legend}</div>
 <svg id="pk-map" viewBox="0 0 {width} {height}" role="img" aria-label="map of China with plans">
 <g id="pk-provinces">
@@ -396,7 +396,7 @@ tr.on {{ background: #fff3c4; }}
 {marks}
 </g>
 </svg>
-<table id="pk-table"><thead><tr><th>jurisdiction</th><th>code</th><th>level</th><th>{column}</th><th>title</th><th>source</th></tr></thead>
+<table id="pk-table"><thead><tr><th>辖区 jurisdiction</th><th>代码 code</th><th>层级 level</th><th>{column}</th><th>标题 title</th><th>文件 source</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>

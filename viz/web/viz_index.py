@@ -92,9 +92,11 @@ def view_entries(views: Any, store: Store) -> list[ViewEntry]:
     known = examples(store)
     entries = []
     for name, spec in views.VIEWS.items():
-        params = [(p, meaning, p in spec.required) for p, meaning in spec.params.items()]
-        entry = ViewEntry(name, spec.title, _(QUESTIONS.get(name, spec.description)), spec.description,
-                          params)
+        # a view's description and parameter meanings are English in views.VIEWS (the CLI's
+        # help); the catalog (messages/views.json) gives their Chinese
+        params = [(p, _(meaning), p in spec.required) for p, meaning in spec.params.items()]
+        entry = ViewEntry(name, spec.title, _(QUESTIONS.get(name, spec.description)),
+                          _(spec.description), params)
         base = f"/viz/{name}"
         if spec.required:   # one link with a real value for every required parameter
             if all(p in known for p in spec.required):
