@@ -185,6 +185,17 @@ def refresh_after_build(store: "Store", written: Iterable[str] = ()) -> int:
     return index_graphs(store, [g for g in written if g in current] + changed, path)
 
 
+def plans_out_of_step(store: "Store", path: Path | None = None) -> int:
+    """How many plans the index at `path` holds differently from the store (missing, removed or
+    replaced since it was written): 0 when it is in step. RAISES SearchIndexMissing."""
+    path = path or _path_of(store)
+    current = _document_stamps(store)
+    with closing(open_index(path)) as conn:
+        indexed = dict(conn.execute("SELECT graph, stamp FROM plans").fetchall())
+    return len(set(indexed) ^ set(current)) + sum(
+        1 for graph, stamp in current.items() if graph in indexed and indexed[graph] != stamp)
+
+
 def _path_of(store: "Store") -> Path:
     if store.path is None:
         raise PolicyKGError("an in-memory store has no search index (give a store folder)")
@@ -428,5 +439,5 @@ def _like_snippet(text: str, terms: list[str]) -> str:
 
 
 __all__ = ["Hit", "KINDS", "MARK_END", "MARK_START", "SearchIndexMissing", "SearchResults",
-           "index_graphs", "open_index", "rebuild", "refresh_after_build", "remove_graphs", "search",
+           "index_graphs", "open_index", "plans_out_of_step", "rebuild", "refresh_after_build", "remove_graphs", "search",
            "search_index_path"]

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from ._util import FORMATS, StoreOpt, app, handle_errors, store_path, write_out
+from ._util import FORMATS, StoreOpt, app, handle_errors, store_path, warn, write_out
 
 COLUMNS = ["kind", "source", "number", "title", "snippet", "iri"]
 
@@ -33,7 +33,7 @@ def search_cli(
     Example: policykg search 质押融资 --kind measure
     """
     from policykg.errors import PolicyKGError
-    from policykg.graph.search_index import rebuild, search, search_index_path
+    from policykg.graph.search_index import plans_out_of_step, rebuild, search, search_index_path
     from policykg.graph.store import Store
     from policykg.render import RENDERERS
 
@@ -48,9 +48,12 @@ def search_cli(
         if not reindex:
             raise PolicyKGError("give a QUERY (or --reindex)")
         return
-    if not folder.is_dir():
-        Store.open(folder)  # raises the usual "no store at ..." error
-    results = search(search_index_path(folder), query, kind=kind, limit=limit)
+    with Store.open(folder) as db:  # the usual "no store at ..." error when there is none
+        results = search(search_index_path(folder), query, kind=kind, limit=limit)
+        behind = plans_out_of_step(db)
+    if behind:
+        warn(f"the search index is out of step with the store for {behind} plans; "
+             "run `policykg search --reindex`")
     marks = ("", "") if format_ != "table" else ("[", "]")
     rows = [[h.kind, h.source, h.number, _flat(h.title, marks), _flat(h.snippet, marks), h.iri]
             for h in results.hits]

@@ -15,7 +15,7 @@ from fixtures import PlanSpec, plan_text, temp_folder, write_plan  # noqa: E402
 from policykg.graph.build import build  # noqa: E402
 from policykg.graph.rdf import document_graph  # noqa: E402
 from policykg.graph.search_index import (MARK_END, MARK_START, SearchIndexMissing,  # noqa: E402
-                                         refresh_after_build, remove_graphs, search,
+                                         plans_out_of_step, refresh_after_build, remove_graphs, search,
                                          search_index_path)
 from policykg.graph.store import Store  # noqa: E402
 
@@ -150,7 +150,34 @@ def test_search_index_catches_up_with_a_plan_replaced_outside_a_build():
     with Store.open(store_path) as store:
         store.replace_document(graph, quads)
         assert not search(path, "数据知识产权登记").hits  # not yet: nobody told the index
+        assert plans_out_of_step(store) == 1
         assert refresh_after_build(store) == 1          # only b.txt changed
+        assert plans_out_of_step(store) == 0
     assert [h.source for h in search(path, "数据知识产权登记", kind="measure").hits] == ["b.txt"]
     assert not search(path, "专利导航服务").hits
     assert search(path, "海外维权援助").hits
+
+
+def test_search_cli_prints_hits_and_reindexes(store_path, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from policykg.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["search", "海外维权援助", "--store", str(store_path), "--kind", "measure",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["kind"], r["source"], r["number"]) for r in rows] == [("measure", "a.txt", "2")]
+    assert MARK_START not in result.stdout
+    short = runner.invoke(app, ["search", "商标", "--store", str(store_path), "--format", "csv"])
+    assert short.exit_code == 0 and "a.txt" in short.stdout
+    empty = tmp_path / "store"
+    Store.open(empty, create=True).close()
+    missing = runner.invoke(app, ["search", "专利", "--store", str(empty)])
+    assert missing.exit_code == 1 and "policykg search --reindex" in missing.output
+    assert "Traceback" not in missing.output
+    reindexed = runner.invoke(app, ["search", "--reindex", "--store", str(empty)])
+    assert reindexed.exit_code == 0 and search_index_path(empty).is_file()

@@ -143,3 +143,24 @@ def test_web_search_json_is_the_page_data(client):
     data = json.loads(body)
     assert data["ok"] and data["query"] == "知识产权质押"
     assert all(h["url"].startswith(("/plans/", "/entity?")) for h in data["hits"])
+
+
+def test_web_search_says_when_the_index_is_behind_the_store(tmp_path):
+    """A plan written after the index (here straight into the store) is named on the page, with
+    the command that catches the index up; hits from the index are still shown."""
+    from fixtures import PlanSpec, plan_text
+
+    from policykg.extract import extract_text
+    from policykg.graph.rdf import result_to_quads
+
+    folder = tmp_path / "store"
+    with Store.open(folder, create=True) as store:
+        for source, city in (("p1.txt", "临江市"), ("p2.txt", "青山市")):
+            graph, quads = result_to_quads(extract_text(plan_text(PlanSpec(city=city)), source=source))
+            store.replace_document(graph, quads)
+            if source == "p1.txt":
+                rebuild(store)
+    local = TestClient(create_app(folder, workers=0))
+    page = local.get("/search?" + urlencode({"q": "质押融资", "lang": "en"}))
+    assert page.status_code == 200 and 'id="search-results"' in page.text
+    assert 'id="search-behind"' in page.text and "policykg search --reindex" in page.text

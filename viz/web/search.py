@@ -31,7 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from policykg.graph.search_index import (KINDS, MARK_END, MARK_START, Hit, SearchIndexMissing,
-                                         search, search_index_path)
+                                         plans_out_of_step, search, search_index_path)
 from policykg.ontology import PREFIXES
 
 from .http import WebError
@@ -205,13 +205,27 @@ def search_page(web: "WebApp", request: Request) -> Response:
             results = _run_search(web, q, kind, limit)
         except SearchIndexMissing as e:
             missing = str(e)
+    behind = _plans_out_of_step(web) if results is not None else 0
     hits = [{"kind": h.kind, "url": hit_url(h), "title": marked_html(h.title), "number": h.number,
              "snippet": marked_html(h.snippet), "plan_url": plan_url(h.source),
              "plan_title": h.plan_title} for h in (results.hits if results else [])]
     json_url = "/search.json?" + urlencode({k: v for k, v in (("q", q), ("kind", kind)) if v})
     return web.render("search.html", status=503 if missing else 200, q=q, kind=kind, kinds=KINDS,
                       kind_names=kind_names(), results=results, hits=hits, missing=missing,
-                      json_url=json_url, search_query=q)
+                      json_url=json_url, search_query=q, behind=behind)
+
+
+def _plans_out_of_step(web: "WebApp") -> int:
+    """Plans the index holds differently from the store, checked once per server (the server's
+    store is read-only, so the answer holds for its lifetime); 0 when it cannot tell."""
+    cached = getattr(web, "_search_behind", None)
+    if cached is None:
+        try:
+            cached = plans_out_of_step(web.store, search_index_path(web.store.path))
+        except Exception:  # a check for a note must never break the search page
+            cached = 0
+        web._search_behind = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def search_json(web: "WebApp", request: Request) -> Response:
