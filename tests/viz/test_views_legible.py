@@ -158,3 +158,10 @@ def test_views_legible_web_form_has_no_inline_script(seed, view, params):
 def test_views_legible_web_words_are_the_callers(seed):
     html = render(seed, "network", {}, web=True, link_base="", words={"show_all": "全部显示"})
     assert ">全部显示<" in html
+
+
+def test_views_legible_web_map_points_link_to_their_plans(seed):
+    html = render(seed, "map", {}, web=True, link_base="")
+    links = re.findall(r'<a href="(/plans/[^"]+)">', html)
+    assert len(links) == 5 and any(FIRST_SEED in unquote(h) for h in links)
+    assert '<script src="/static/views_map.js"></script>' in html
