@@ -123,6 +123,10 @@
     });
   }
 
+  var nodeHiddenNow = {}, edgeHiddenNow = {};
+  data.nodes.forEach(function (n) { nodeHiddenNow[n.id] = false; });
+  data.edges.forEach(function (e, i) { edgeHiddenNow[i] = false; });
+
   function applyFilters(refit) {
     var city = citySelect.value;
     var top = density && topInput ? Number(topInput.value) : Infinity;
@@ -153,8 +157,14 @@
     if (minWeight > 0) {  // a node whose every edge is below the weight shown goes too
       data.nodes.forEach(function (n) { if (linked[n.id] && !strong[n.id]) { visible[n.id] = false; } });
     }
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !visible[n.id] }; }));
-    edges.update(data.edges.map(function (e, i) { return { id: i, hidden: edgeHidden[i] }; }));
+    // only what changes is sent to vis (a 1,000-node view redraws once, not per node)
+    var nodeChanges = data.nodes.filter(function (n) { return nodeHiddenNow[n.id] !== !visible[n.id]; })
+      .map(function (n) { nodeHiddenNow[n.id] = !visible[n.id]; return { id: n.id, hidden: !visible[n.id] }; });
+    var edgeChanges = data.edges.map(function (e, i) { return i; })
+      .filter(function (i) { return edgeHiddenNow[i] !== edgeHidden[i]; })
+      .map(function (i) { edgeHiddenNow[i] = edgeHidden[i]; return { id: i, hidden: edgeHidden[i] }; });
+    if (nodeChanges.length) { nodes.update(nodeChanges); }
+    if (edgeChanges.length) { edges.update(edgeChanges); }
     var shownNodes = data.nodes.filter(function (n) { return visible[n.id]; }).map(function (n) { return n.id; });
     var shownEdges = data.edges.filter(function (e, i) {
       return !edgeHidden[i] && visible[e.from] && visible[e.to];
@@ -168,7 +178,10 @@
         data.nodes.length + " " + (words.nodes || "nodes") + " · " + shownEdges + " / " +
         data.edges.length + " " + (words.edges || "edges");
     }
-    if (refit && shownNodes.length) { network.fit({ nodes: shownNodes, animation: false }); }
+    if (refit && shownNodes.length) {
+      if (shownNodes.length === data.nodes.length) { network.fit({ animation: false }); }
+      else { network.fit({ nodes: shownNodes, animation: false }); }
+    }
   }
 
   // -- the side panel: the selected node's text and a link to its page (web app only) ---------
