@@ -145,3 +145,22 @@ def test_viz_index_dense_views_open_within_bounds_and_show_all_on_request(base, 
     everything = int(browser.find_element("tag name", "body").get_attribute("data-shown-nodes"))
     assert everything == total_nodes
     assert chromium.console_errors(browser) == []
+
+
+def test_viz_index_search_brings_a_hidden_hit_into_view(base, browser):
+    browser.get(f"{base}/viz/indicator?lang=en")
+    _wait_drawn(browser, "indicator")
+    hidden = browser.execute_script(
+        "return window.policykgNodes.get({filter: function (n) { return n.hidden && n.kind === 'indicator'; }})"
+        ".map(function (n) { return n.label; })")
+    assert hidden, "the indicator view opens with some indicators hidden"
+    from selenium.webdriver.common.keys import Keys
+
+    box = browser.find_element("id", "pk-search")
+    box.send_keys(hidden[-1].rstrip("…"))
+    box.send_keys(Keys.ENTER)
+    shown = browser.execute_script(
+        "return window.policykgNodes.get({filter: function (n) { return !n.hidden && n.label === arguments[0]; }}).length"
+        .replace("arguments[0]", repr(hidden[-1])))
+    assert shown == 1
+    assert chromium.console_errors(browser) == []

@@ -227,7 +227,17 @@
     }).map(function (n) { return n.id; });
     network.selectNodes(hits);
     status.textContent = hits.length + " " + (words.matches || "个匹配 matches");
-    if (focus && hits.length) { network.focus(hits[0], { scale: 1.2, animation: false }); }
+    if (focus && hits.length) {
+      // a hit the top-N or weight control hides is brought in before focusing on it
+      var first = byId[hits[0]];
+      if (density && nodeHiddenNow[first.id]) {
+        if (topInput && first.rank > Number(topInput.value)) { topInput.value = String(first.rank); }
+        if (weightInput && density.maxWeight) { weightInput.value = weightInput.min; }
+        applyFilters(false);
+        network.selectNodes(hits);
+      }
+      network.focus(hits[0], { scale: 1.2, animation: false });
+    }
   }
   search.addEventListener("input", function () { runSearch(false); });
   search.addEventListener("keydown", function (e) { if (e.key === "Enter") { runSearch(true); } });
