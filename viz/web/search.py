@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 DEFAULT_LIMIT = 50
 SUGGESTIONS = 20      # names a picker offers at once
 NEAREST = 5           # names a near miss offers
+DIFFLIB_CANDIDATES = 5000  # names compared by similarity at most
 MAX_QUERY_CHARS = 200
 
 # query parameter name -> picker field
@@ -137,14 +138,27 @@ class Pickers:
 
 def nearest(typed: str, values: list[str], limit: int) -> list[str]:
     """Names nearest to `typed`: those that start with it, then those that contain it or that it
-    contains (衡阳 -> 衡阳市; 衡阳市人民政府 -> 衡阳市), then difflib's most similar."""
+    contains (衡阳 -> 衡阳市; 衡阳市人民政府 -> 衡阳市), then difflib's most similar. `values` are
+    sorted shortest first, so the first names found are the closest; one pass, bounded work."""
     lowered = typed.lower()
-    prefix = [v for v in values if v.lower().startswith(lowered)]
-    inside = [v for v in values if v not in prefix and (lowered in v.lower() or (len(v) >= 2 and v.lower() in lowered))]
+    prefix: list[str] = []
+    inside: list[str] = []
+    for value in values:
+        folded = value.lower()
+        if folded.startswith(lowered):
+            prefix.append(value)
+            if len(prefix) >= limit:
+                break
+        elif len(inside) < limit and (lowered in folded or (len(folded) >= 2 and folded in lowered)):
+            inside.append(value)
     found = (prefix + inside)[:limit]
     if len(found) < limit:
-        similar = difflib.get_close_matches(typed, values, n=limit, cutoff=0.5)
-        found += [v for v in similar if v not in found][:limit - len(found)]
+        # difflib only over names sharing a character with `typed` (bounded: at 10k plans there
+        # are tens of thousands of agency names, and this runs per keystroke)
+        letters, chosen = set(lowered), set(found)
+        candidates = [v for v in values if v not in chosen and not letters.isdisjoint(v.lower())]
+        found += difflib.get_close_matches(typed, candidates[:DIFFLIB_CANDIDATES], n=limit - len(found),
+                                           cutoff=0.5)
     return found
 
 
