@@ -164,3 +164,31 @@ def test_web_search_says_when_the_index_is_behind_the_store(tmp_path):
     page = local.get("/search?" + urlencode({"q": "质押融资", "lang": "en"}))
     assert page.status_code == 200 and 'id="search-results"' in page.text
     assert 'id="search-behind"' in page.text and "policykg search --reindex" in page.text
+
+
+NAMES = sorted(["临江市", "临江县", "青山市", "白沙市", "临江市市场监管局", "东海省"], key=lambda v: (len(v), v))
+
+
+@pytest.mark.parametrize("typed, first", [
+    ("临江", "临江县"),                 # prefix first, shortest first
+    ("江市", "临江市"),                 # containment
+    ("临江市人民政府", "临江市"),       # the value contains a known name
+    ("青山巿", "青山市"),               # one character off: difflib
+])
+def test_web_nearest_names(typed, first):
+    from policykg.viz.web.search import nearest
+
+    found = nearest(typed, NAMES, 5)
+    assert found[0] == first and len(found) == len(set(found)) <= 5
+
+
+def test_web_nearest_names_is_bounded_on_many_names():
+    import time
+
+    from policykg.viz.web.search import nearest
+
+    many = sorted([f"某某{i}局" for i in range(50_000)] + NAMES, key=lambda v: (len(v), v))
+    started = time.monotonic()
+    assert nearest("某", many, 20)[0] == "某某0局"
+    assert nearest("临江", many, 5)[:2] == ["临江县", "临江市"]
+    assert time.monotonic() - started < 5
