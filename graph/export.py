@@ -5,6 +5,8 @@ frameworks, indicators) and their N-hop neighbourhood, or runs a user CONSTRUCT.
 one format registry the CLI (`policykg export`), the notebook API and the web app share
 (STYLE.md §8: a format is one entry). RDF formats keep IRIs and named graphs; GraphML, GEXF and
 CSV go through graph/projections.py `rdf_to_networkx`. Docs: docs/export.md.
+The store keeps evidence compact (a span's oa:start / oa:end, graph/rdf.py); `web_annotation`
+adds the full W3C Web Annotation selectors (types and the quoted oa:exact) to an export.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 
 from policykg.errors import NothingSelected, PolicyKGError
-from policykg.ontology import DCTERMS, ELI, ORG, PK, PREFIXES, PROV, RDF, RDFS, SKOS
+from policykg.ontology import DCTERMS, ELI, OA, ORG, PK, PREFIXES, PROV, RDF, RDFS, SKOS
 
 from .projections import local_name, rdf_to_networkx
 
@@ -48,6 +50,9 @@ class Selection:
     indicators: text contained in a target's indicator label.
     hops: neighbourhood depth; default 1 around agencies/frameworks/indicators, 0 for plans only.
     construct: a CONSTRUCT query (SPARQL text or a .rq path) whose triples are added.
+    web_annotation: give every evidence selector its W3C Web Annotation form: the types
+        oa:TextPositionSelector and oa:TextQuoteSelector and oa:exact, the span's text (at most
+        EXACT_MAX_CHARS characters) from the plan's pk:cleanedText (`web_annotation_quads`).
     vocabulary: also export the vocabulary graphs (ontology, agency types: every named graph
         that is not a document's), so another store answers the named queries the same way.
     """
@@ -60,6 +65,7 @@ class Selection:
     hops: int | None = None
     construct: str | Path | None = None
     vocabulary: bool = False
+    web_annotation: bool = False
 
     @property
     def has_plans(self) -> bool:
@@ -180,7 +186,53 @@ def select(store: "Store", selection: Selection | None = None) -> Subgraph:
     ordered += sorted((q for q in extra if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in copied)),
                       key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     present = copied | {q.graph_name.value for q in extra if isinstance(q.graph_name, ox.NamedNode)}
+    if selection.web_annotation:
+        ordered += web_annotation_quads(store, ordered)
     return Subgraph(ordered, {g: y for g, y in years.items() if g in present})
+
+
+_EVIDENCE, _CLEANED_TEXT, _PLAN = ox.NamedNode(PK + "evidence"), ox.NamedNode(PK + "cleanedText"), ox.NamedNode(PK + "plan")
+_OA_START, _OA_END = ox.NamedNode(OA + "start"), ox.NamedNode(OA + "end")
+_OA_EXACT, _RDF_TYPE = ox.NamedNode(OA + "exact"), ox.NamedNode(RDF + "type")
+_SELECTOR_TYPES = (ox.NamedNode(OA + "TextPositionSelector"), ox.NamedNode(OA + "TextQuoteSelector"))
+
+
+def web_annotation_quads(store: "Store", quads: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """The W3C Web Annotation form of the evidence selectors among `quads` (objects of
+    pk:evidence with oa:start and oa:end), in the selector's graph: its two selector types and
+    oa:exact, the span of the plan's cleaned text (as graph/rdf.py wrote it before issue #24).
+    RETURNS (list[Quad]): only the quads not already in `quads`."""
+    from .rdf import EXACT_MAX_CHARS
+
+    present = set(quads)
+    selectors = {(q.object, q.graph_name) for q in quads if q.predicate == _EVIDENCE}
+    spans: dict[tuple, dict[str, int]] = {}
+    for quad in quads:
+        if quad.predicate in (_OA_START, _OA_END) and (quad.subject, quad.graph_name) in selectors:
+            spans.setdefault((quad.subject, quad.graph_name), {})[quad.predicate.value] = int(quad.object.value)
+    texts: dict[object, str | None] = {}
+
+    def text_of(graph) -> str | None:
+        if graph not in texts:
+            texts[graph] = None
+            if isinstance(graph, ox.NamedNode):
+                for link in store.raw.quads_for_pattern(graph, _PLAN, None, graph):
+                    for found in store.raw.quads_for_pattern(link.object, _CLEANED_TEXT, None, graph):
+                        texts[graph] = found.object.value
+        return texts[graph]
+
+    out: list[ox.Quad] = []
+    for selector, graph in sorted(selectors, key=lambda k: (str(k[1]), str(k[0]))):
+        span = spans.get((selector, graph), {})
+        start, end = span.get(OA + "start"), span.get(OA + "end")
+        if start is None or end is None:
+            continue
+        added = [ox.Quad(selector, _RDF_TYPE, kind, graph) for kind in _SELECTOR_TYPES]
+        text = text_of(graph)
+        if text is not None and 0 <= start < end:
+            added.append(ox.Quad(selector, _OA_EXACT, ox.Literal(text[start:end][:EXACT_MAX_CHARS], language="zh"), graph))
+        out.extend(q for q in added if q not in present)
+    return out
 
 
 def construct_triples(store: "Store", query: str | Path) -> list[ox.Triple]:

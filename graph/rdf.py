@@ -7,6 +7,10 @@ writes: each line written directly, no Python `Quad` object per quad, issue #24)
 replaces the provenance with it. Shared things (agencies, cited documents, places, people) get IRIs
 from their names, so plans meet on them; each graph carries their labels as seen in its document.
 No blank nodes and no None values: re-ingesting the same result gives the same quads.
+Compact (issue #24): a type is our own class only (superclasses such as eli:LegalResource or
+org:Organization are stated once, by rdfs:subClassOf in the ontology graph), and evidence is a
+span (oa:start, oa:end) into the plan's pk:cleanedText without a quoted copy; the W3C Web
+Annotation form is produced on export when asked (graph/export.py `web_annotation_quads`).
 IRI scheme and terms: docs/ontology.md, ontology/policykg.ttl.
 """
 from __future__ import annotations
@@ -37,7 +41,7 @@ VOCABULARY_GRAPHS = {"policykg.ttl": ONTOLOGY_GRAPH, "agency_types.ttl": AGENCY_
                      "pillars.ttl": NamedNode(ID + "graph/pillars"),
                      "instruments.ttl": NamedNode(ID + "graph/instruments")}
 
-EXACT_MAX_CHARS = 500  # oa:exact keeps at most this many characters of a span
+EXACT_MAX_CHARS = 500  # oa:exact keeps at most this many characters of a span (export, on request)
 
 _ROLES = {"lead": NamedNode(PK + "LeadRole"), "support": NamedNode(PK + "SupportRole")}
 
@@ -254,16 +258,16 @@ class _Graph:
 
     def evidence(self, item: NamedNode, start: int | None, end: int | None,
                  selector: NamedNode | None = None, field: str | None = None) -> None:
-        """item pk:evidence <item/evidence>: a TextPositionSelector that also quotes the span."""
+        """item pk:evidence <item/evidence>: the span's oa:start / oa:end in the plan's
+        pk:cleanedText. Compact (issue #24): no selector types and no oa:exact copy of text the
+        plan already stores; `policykg export --web-annotation` writes the full W3C Web
+        Annotation selectors (graph/export.py `web_annotation_quads`)."""
         if start is None or end is None:
             return
         node = selector or NamedNode(item.value + "/evidence")
         self.add(item, _pk("evidence"), node)
-        self.types(node, _n(OA, "TextPositionSelector"), _n(OA, "TextQuoteSelector"))
         self.add(node, _n(OA, "start"), _int(start))
         self.add(node, _n(OA, "end"), _int(end))
-        if 0 <= start < end:
-            self.add(node, _n(OA, "exact"), _zh(self.text[start:end][:EXACT_MAX_CHARS]))
         self.add(node, _pk("field"), _str(field))
 
 
@@ -327,7 +331,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
     source_file = NamedNode(graph.value + "/file")
     activity = NamedNode(graph.value + "/extraction")
     agent = NamedNode(ID + "agent/policykg-extractor/" + iri_segment(result.extractor_version or "_"))
-    g.types(graph, _pk("DocumentGraph"), _n(PROV, "Entity"))
+    g.types(graph, _pk("DocumentGraph"))
     g.add(graph, D_SOURCE, _str(result.source))
     g.add(graph, _pk("plan"), plan)
     g.add(graph, _pk("sha256"), _str(result.sha256))
@@ -337,12 +341,12 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
     g.add(graph, _n(PROV, "wasDerivedFrom"), source_file)
     g.add_all(graph, _pk("warning"), (_str(w) for w in result.warnings))
     g.add_all(graph, _pk("uncoveredCue"), (_str(f"{u.kind} L{u.line}: {u.text}") for u in result.uncovered))
-    g.types(source_file, _pk("SourceFile"), _n(PROV, "Entity"))
+    g.types(source_file, _pk("SourceFile"))
     g.add(source_file, D_TITLE, _str(result.source))
     g.add(source_file, _pk("sha256"), _str(result.sha256))
     g.add(source_file, _pk("encoding"), _str(result.encoding))
     g.add(source_file, _pk("sourceFormat"), _str(result.format))
-    g.types(activity, _pk("Extraction"), _n(PROV, "Activity"))
+    g.types(activity, _pk("Extraction"))
     g.add(activity, _n(PROV, "used"), source_file)
     g.add(activity, _n(PROV, "endedAtTime"), stamp)
     g.add(activity, _n(PROV, "wasAssociatedWith"), agent)
@@ -372,7 +376,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
     def add_agency(agency: Agency) -> NamedNode:
         canonical = agency.canonical or agency.name
         node = agency_iri(canonical, agency.jurisdiction)
-        g.types(node, _pk("Agency"), _n(ORG, "Organization"))
+        g.types(node, _pk("Agency"))
         if agency.collective:
             g.types(node, _pk("CollectiveUnit"))
         g.add(node, PREF, _zh(canonical))
@@ -405,7 +409,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         return by_name[name]
 
     # ---- the plan
-    g.types(plan, _pk("Plan"), _n(ELI, "LegalResource"))
+    g.types(plan, _pk("Plan"))
     g.add(plan, D_SOURCE, _str(result.source))
     g.add(plan, _n(ELI, "title"), _zh(meta.title))
     g.add(plan, LABEL, _zh(meta.title))
@@ -433,7 +437,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
                    selector=NamedNode(plan.value + "/evidence/" + iri_segment(field_name)))
     if meta.notice_title:
         notice = NamedNode(plan.value + "/notice")
-        g.types(notice, _pk("Notice"), _n(ELI, "LegalResource"))
+        g.types(notice, _pk("Notice"))
         g.add(notice, _n(ELI, "title"), _zh(meta.notice_title))
         g.add(notice, LABEL, _zh(meta.notice_title))
         g.add(notice, _pk("wraps"), plan)
@@ -511,7 +515,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         if not normalise_title(key_title or ""):
             return None
         node = NamedNode(ID + "framework/" + framework_id) if framework_id else cited_document_iri(key_title)
-        g.types(node, _pk("CitedDocument"), _n(ELI, "LegalResource"))
+        g.types(node, _pk("CitedDocument"))
         g.add(node, LABEL, _zh(title))
         g.add(node, _n(ELI, "title"), _zh(framework or title))
         g.add(node, _pk("framework"), _zh(framework))
@@ -620,7 +624,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         if key not in groups:
             suffix = "/group" if not groups else f"/group/{len(groups) + 1}"
             groups[key] = NamedNode(plan.value + suffix)
-            g.types(groups[key], _pk("LeadingGroup"), _n(ORG, "Organization"))
+            g.types(groups[key], _pk("LeadingGroup"))
             g.add(groups[key], _pk("plan"), plan)
             g.add(groups[key], LABEL, _zh(person.group))
         group = groups[key]
@@ -665,7 +669,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
                  for i, a in enumerate(result.agencies))
     for order, fix in enumerate(result.corrections, 1):
         node = NamedNode(f"{graph.value}/correction/{order}")
-        g.types(node, _pk("Correction"), _n(PROV, "Activity"))
+        g.types(node, _pk("Correction"))
         g.add(node, _pk("plan"), plan)
         g.add(node, _pk("correctionOp"), _str(fix.op))
         g.add(node, _pk("correctionTarget"), _str(fix.target))

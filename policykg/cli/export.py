@@ -39,6 +39,9 @@ def export_cli(
     vocabulary: bool = typer.Option(False, "--vocabulary",
                                     help="Also export the vocabulary graphs (ontology, agency types, places ...), "
                                          "so another store answers the named queries the same way."),
+    web_annotation: bool = typer.Option(False, "--web-annotation",
+                                        help="Give each evidence span its full W3C Web Annotation selector "
+                                             "(selector types and the quoted text, oa:exact)."),
 ) -> None:
     """Export a subgraph for Gephi, R, pandas or another triple store.
 
@@ -57,7 +60,7 @@ def export_cli(
         raise PolicyKGError(f"--construct: no such file {construct}")
     selection = Selection(plans=plan or [], cities=city or [], agencies=agency or [],
                           frameworks=framework or [], indicators=indicator or [], hops=hops,
-                          construct=construct, vocabulary=vocabulary)
+                          construct=construct, vocabulary=vocabulary, web_annotation=web_annotation)
     with open_reader(store, endpoint) as db:
         subgraph = select(db, selection)
     written = [export_zip(subgraph, out, stem=out.stem or "subgraph")] if zip_all \

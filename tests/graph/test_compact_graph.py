@@ -1,0 +1,101 @@
+"""The compact graph (issue #24): the same information in fewer quads, nothing a reader needs lost.
+
+Evidence is a span (oa:start, oa:end) into the plan's pk:cleanedText without selector types or a
+quoted copy; a node is typed with our own class only (superclasses are stated once, in the
+ontology). `policykg export --web-annotation` gives back the full W3C Web Annotation selectors.
+"""
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_rdf import make_result  # noqa: E402
+
+from policykg.extract import extract_text  # noqa: E402
+from policykg.graph.export import Selection, select, web_annotation_quads  # noqa: E402
+from policykg.graph.rdf import EXACT_MAX_CHARS, plan_iri, result_to_quads  # noqa: E402
+from policykg.graph.store import Store  # noqa: E402
+from policykg.ontology import ELI, OA, ORG, PK, PROV, RDF, ontology_file  # noqa: E402
+
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+SUPERCLASSES = {ELI + "LegalResource", ORG + "Organization", PROV + "Entity", PROV + "Activity"}
+
+
+def store_of(*results) -> Store:
+    store = Store(ox.Store())
+    for result in results:
+        _, quads = result_to_quads(result, now=NOW)
+        store.raw.extend(quads)
+    return store
+
+
+@pytest.mark.parametrize("predicate, value", [
+    (RDF + "type", OA + "TextPositionSelector"), (RDF + "type", OA + "TextQuoteSelector"),
+    (OA + "exact", None), *((RDF + "type", cls) for cls in sorted(SUPERCLASSES))])
+def test_compact_graph_states_no_selector_type_quote_or_superclass(predicate: str, value: str | None):
+    _, quads = result_to_quads(make_result(), now=NOW)
+    assert not [q for q in quads if q.predicate.value == predicate and value in (None, q.object.value)]
+
+
+@pytest.mark.parametrize("superclass", sorted(SUPERCLASSES))
+def test_compact_graph_a_dropped_superclass_is_still_stated_by_the_ontology(superclass: str):
+    """What lets a reader ask for an eli:LegalResource or org:Organization with rdfs:subClassOf*."""
+    ontology = ox.Store()
+    ontology.load(path=str(ontology_file("policykg.ttl")), format=ox.RdfFormat.TURTLE)
+    subclasses = {q.subject.value for q in ontology.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"), ox.NamedNode(superclass), None)}
+    assert subclasses & {PK + c for c in ("Plan", "Agency", "DocumentGraph", "Extraction", "Correction",
+                                          "CitedDocument", "LeadingGroup", "SourceFile", "Notice")}
+
+
+def test_compact_graph_web_annotation_export_gives_back_the_full_selectors():
+    result = make_result()
+    store = store_of(result)
+    subgraph = select(store, Selection(plans=["000_a.txt"], web_annotation=True))
+    quads = subgraph.quads
+    target = ox.NamedNode(plan_iri("000_a.txt").value + "/target/1")
+    [selector] = [q.object for q in quads if q.subject == target and q.predicate.value == PK + "evidence"]
+    about = {(q.predicate.value, q.object.value) for q in quads if q.subject == selector}
+    assert (RDF + "type", OA + "TextPositionSelector") in about and (RDF + "type", OA + "TextQuoteSelector") in about
+    assert (OA + "exact", "地理标志产品销售额达80亿元") in about
+    # every selector of the plan gets them, quoting exactly its span
+    selectors = {q.object for q in quads if q.predicate.value == PK + "evidence"}
+    exact = {q.subject: q.object for q in quads if q.predicate.value == OA + "exact"}
+    start = {q.subject: int(q.object.value) for q in quads if q.predicate.value == OA + "start"}
+    end = {q.subject: int(q.object.value) for q in quads if q.predicate.value == OA + "end"}
+    assert selectors and all(exact[s].value == result.text[start[s]:end[s]][:EXACT_MAX_CHARS]
+                             for s in selectors if start[s] < end[s])
+    assert all(exact[s].language == "zh" for s in exact)
+    # without the option the export is the compact graph
+    plain = select(store, Selection(plans=["000_a.txt"])).quads
+    assert not [q for q in plain if q.predicate.value == OA + "exact"]
+    assert len(quads) - len(plain) == len(web_annotation_quads(store, plain)) > 2 * len(selectors)
+
+
+def test_compact_graph_web_annotation_quote_is_cut_at_the_old_limit():
+    result = make_result()
+    result.text += "长" * 2000
+    result.measures[0].end = len(result.text)
+    store = store_of(result)
+    quads = select(store, Selection(plans=["000_a.txt"], web_annotation=True)).quads
+    selector = ox.NamedNode(plan_iri("000_a.txt").value + "/measure/1/evidence")
+    [exact] = [q.object for q in quads if q.subject == selector and q.predicate.value == OA + "exact"]
+    assert len(exact.value) == EXACT_MAX_CHARS
+
+
+PLAN = ("关于印发临川市知识产权强市建设方案的通知\n一、重点任务\n1.加强知识产权保护。由市市场监管局牵头，市科技局配合。\n"
+        "2.推进专利转化运用。到2025年，每万人口高价值发明专利拥有量达到10件。\n")
+
+
+def test_compact_graph_every_fact_keeps_a_span_of_the_cleaned_text():
+    result = extract_text(PLAN, source="compact.txt")
+    _, quads = result_to_quads(result, now=NOW)
+    facts = {q.subject for q in quads if q.predicate.value == RDF + "type" and q.object.value in
+             {PK + "Measure", PK + "Assignment", PK + "Target", PK + "Section"}}
+    with_evidence = {q.subject for q in quads if q.predicate.value == PK + "evidence"}
+    assert facts and facts <= with_evidence
