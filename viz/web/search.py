@@ -36,7 +36,7 @@ from policykg.ontology import PREFIXES
 
 from .http import WebError
 from .i18n import gettext as _
-from .plan_text import entity_url, measure_anchor
+from .plan_text import anchor_href, entity_url, measure_anchor
 
 if TYPE_CHECKING:
     from .app import WebApp
@@ -186,7 +186,7 @@ def hit_url(hit: Hit) -> str:
     if hit.kind == "agency":
         return entity_url(hit.iri)
     if hit.kind in ("measure", "target") and hit.measure:
-        return plan_url(hit.source) + "#" + quote(measure_anchor(hit.measure), safe="")
+        return plan_url(hit.source) + anchor_href(measure_anchor(hit.measure))
     return plan_url(hit.source)
 
 
