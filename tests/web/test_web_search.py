@@ -192,3 +192,11 @@ def test_web_nearest_names_is_bounded_on_many_names():
     assert nearest("某", many, 20)[0] == "某某0局"
     assert nearest("临江", many, 5)[:2] == ["临江县", "临江市"]
     assert time.monotonic() - started < 5
+
+
+def test_web_picker_datalist_is_in_the_page_when_small(client):
+    """Few names (the seed store's cities): the datalist carries them all, escaped, without JS."""
+    page = client.get("/queries/measures").text
+    datalist = page[page.index('<datalist id="picker-city">'):]
+    datalist = datalist[:datalist.index("</datalist>")]
+    assert '<option value="衡阳市">' in datalist and '<option value="银川市">' in datalist

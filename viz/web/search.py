@@ -45,6 +45,7 @@ DEFAULT_LIMIT = 50
 SUGGESTIONS = 20      # names a picker offers at once
 NEAREST = 5           # names a near miss offers
 DIFFLIB_CANDIDATES = 5000  # names compared by similarity at most
+SERVER_OPTIONS = 60   # a field with at most this many names gets them in the page (works without JS)
 MAX_QUERY_CHARS = 200
 
 # query parameter name -> picker field
@@ -103,6 +104,15 @@ class Pickers:
                 rows = self.web.store.query(_PREFIXES + FIELD_VALUES[field], timeout=self.web.time_limit).rows
                 self._values[field] = sorted({row[0] for row in rows if row[0]}, key=lambda v: (len(v), v))
             return self._values[field]
+
+    def page_options(self, field: str) -> list[str]:
+        """The names a field's datalist carries in the page itself: all of them when they are few
+        (the picker then works without JS), none otherwise (static/pickers.js asks /suggest)."""
+        try:
+            values = self.values(field)
+        except Exception:  # a picker must never break the query page
+            return []
+        return values if len(values) <= SERVER_OPTIONS else []
 
     def suggest(self, field: str, typed: str, limit: int = SUGGESTIONS) -> list[str]:
         """Names starting with `typed`, then names containing it, then similar names."""
@@ -273,7 +283,8 @@ def install(web: "WebApp") -> list[Route]:
     """Attach the pickers and template helpers to `web`; RETURNS the routes to register."""
     pickers = Pickers(web)
     web.pickers = pickers  # type: ignore[attr-defined]
-    web.templates.globals.update(picker_field=PARAM_FIELDS.get, near_misses=pickers.near_misses)
+    web.templates.globals.update(picker_field=PARAM_FIELDS.get, near_misses=pickers.near_misses,
+                                 picker_options=pickers.page_options)
     return [
         Route("/search", lambda request: search_page(web, request), name="search"),
         Route("/search.json", lambda request: search_json(web, request), name="search_json"),
