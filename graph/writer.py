@@ -44,6 +44,7 @@ from policykg.errors import PolicyKGError
 
 from .rdf import ID
 from .store import Store, _replace_update
+from .summary import summary_graph
 
 DOCUMENT_GRAPH_PREFIX = ID + "doc/"
 # Prepared documents waiting for the background writer (~0.8 MB each).
@@ -186,8 +187,11 @@ class DocumentWriter:
         """Replace an existing graph: one update, all or nothing."""
         try:
             graph = ox.NamedNode(item.graph)
-            quads = list(ox.parse(item.nquads, format=NQ))
-            update, _ = _replace_update({graph: quads}, check_graphs=True)
+            # the plan's graph and its summary graph (graph/summary.py), replaced together
+            by_graph: dict[ox.NamedNode, list[ox.Quad]] = {graph: [], ox.NamedNode(summary_graph(item.graph)): []}
+            for quad in ox.parse(item.nquads, format=NQ):
+                by_graph.setdefault(quad.graph_name, []).append(quad)
+            update, _ = _replace_update(by_graph, check_graphs=True)
             self.store.raw.update(update)
         except (SyntaxError, ValueError) as e:
             return f"cannot write the document's graph: {_one_line(e)}"

@@ -1,0 +1,118 @@
+"""graph/summary.py: whole-corpus named queries answered from the per-plan summaries return the
+same rows as the full SPARQL (order-insensitive within the query's ties, the ORDER BY keys in the
+same sequence), on the seeds, the dev set and a generated corpus; summaries are replaced with
+their plan, and stale or missing ones are never read (issue #24)."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from policykg.graph import summary
+from policykg.graph.build import build
+from policykg.graph.store import Store
+from policykg.queries import iter_query, load_query, run_query
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_DOCS = ROOT.parent / "shared" / "eval" / "dev" / "docs"
+GENERATED_PLANS = 200
+
+# The columns of each query's ORDER BY that it returns: their sequence must be the same both ways.
+ORDER_COLUMNS = {
+    "measures": ["source"], "targets": ["source"], "responsibilities": ["source"],
+    "plan_targets_timeline": ["source", "year"],
+    "target_comparison": ["indicator_id", "axis", "jurisdiction", "year", "source"],
+    "agency_load": ["measures_led", "measures"],
+    "co_responsibility": ["shared_measures"],
+}
+
+
+def _generated_corpus(folder: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("generate_corpus", ROOT / "bench" / "generate_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("generate_corpus", module)
+    spec.loader.exec_module(module)
+    module.generate(folder, GENERATED_PLANS, 20261123)
+    return folder
+
+
+@pytest.fixture(scope="module", params=["seeds", "dev", "generated"])
+def built_store(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"summary_{request.param}")
+    if request.param == "seeds":
+        source = ROOT / "data" / "seeds"
+    elif request.param == "dev":
+        if not DEV_DOCS.is_dir():
+            pytest.fail(f"the dev set is missing: {DEV_DOCS}")
+        source = DEV_DOCS
+    else:
+        source = _generated_corpus(folder / "corpus")
+    store = Store.open(folder / "store", create=True)
+    report = build([source], store, workers=2 if request.param == "generated" else 1)
+    assert report.ok, report.failed
+    yield request.param, store
+    store.close()
+
+
+@pytest.mark.parametrize("name", summary.SUMMARISED)
+def test_summary_rows_equal_full_query(built_store, name):
+    label, store = built_store
+    assert summary.summaries_complete(store.raw), f"{label}: a plan without its summary"
+    assert summary.corpus_rows(store.raw, name) is not None
+    columns, full = run_query(store.raw, name, use_summary=False)
+    summary_columns, from_summary = run_query(store.raw, name)
+    assert summary_columns == columns == load_query(name).columns
+    assert Counter(map(tuple, from_summary)) == Counter(map(tuple, full)), f"{label}: {name} differs"
+    keys = [columns.index(c) for c in ORDER_COLUMNS[name]]
+    assert [[r[k] for k in keys] for r in from_summary] == [[r[k] for k in keys] for r in full]
+    if label != "dev":  # the dev set has no linked indicators: target_comparison is empty there
+        assert full, f"{label}: {name} returns no rows, so the comparison proves nothing"
+
+
+def test_summary_is_replaced_with_its_plan(tmp_path):
+    """Rebuilding a plan with other text (transactional replace) replaces its summary too."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    seeds = sorted((ROOT / "data" / "seeds").glob("*.txt"))[:2]
+    for seed in seeds:
+        (plans / seed.name).write_bytes(seed.read_bytes())
+    with Store.open(tmp_path / "store", create=True) as store:
+        assert build([plans], store, workers=1, bulk=False).ok
+        before = run_query(store.raw, "measures")[1]
+        text = seeds[0].read_text(encoding="utf-8")
+        cut = text[: len(text) // 2]  # fewer measures in the new version
+        (plans / seeds[0].name).write_text(cut, encoding="utf-8")
+        assert build([plans], store, workers=1, bulk=False).ok
+        assert summary.summaries_complete(store.raw)
+        after = run_query(store.raw, "measures")[1]
+        assert after == run_query(store.raw, "measures", use_summary=False)[1]
+        assert len(after) < len(before)
+
+
+def test_stale_or_missing_summaries_are_not_read(tmp_path):
+    with Store.open(tmp_path / "store", create=True) as store:
+        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
+        raw = store.raw
+        graph = next(iter(summary.document_graphs(raw)))
+        raw.remove_graph(ox.NamedNode(summary.summary_graph(graph)))  # a plan without a summary
+        assert summary.corpus_rows(raw, "measures") is None
+        assert run_query(raw, "measures")[1] == run_query(raw, "measures", use_summary=False)[1]
+        summary.rebuild_summaries(raw, [graph])
+        assert summary.corpus_rows(raw, "measures") is not None
+        stamp = next(iter(raw.quads_for_pattern(None, summary.FINGERPRINT, None, None)))
+        raw.remove(stamp)  # written under another fingerprint (an older query text)
+        raw.add(ox.Quad(stamp.subject, stamp.predicate, ox.Literal("older"), stamp.graph_name))
+        assert summary.corpus_rows(raw, "agency_load") is None
+
+
+def test_parameters_run_the_full_query(tmp_path, monkeypatch):
+    with Store.open(tmp_path / "store", create=True) as store:
+        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
+        city = run_query(store.raw, "plans")[1][0][2]
+        monkeypatch.setattr(summary, "corpus_rows", lambda *a: pytest.fail("summary read for a city"))
+        columns, rows = iter_query(store.raw, "agency_load", {"city": city})
+        assert list(rows)
