@@ -6,7 +6,7 @@ bulk loader for a store without documents), so a file that fails is reported and
 store never holds half a document. Workers send back the document's graph as N-Quads bytes
 (serialised by Oxigraph, cheap to pickle, parsed by Oxigraph in the writer); at most a few chunks
 are in flight, so memory stays bounded whatever the corpus size (issue #10, docs/scale.md).
-Partners: extract/ (`extract_path`), graph/rdf.py (`result_to_quads`), graph/writer.py.
+Partners: extract/ (`extract_path`), graph/rdf.py (`result_to_nquads`), graph/writer.py.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
 
 from policykg.errors import PolicyKGError, UnreadableDocument
 from policykg.extract.load import readable_name
@@ -387,7 +386,7 @@ def prepare_document(item: Extracted, corrections: "Sequence[Correction]" = ()) 
     one bad document. Runs in the workers: the parent only writes. `corrections` are applied to
     the result first (extract/corrections.py); a stale one becomes a warning of the report."""
     from policykg.extract.corrections import apply_corrections, stale_message
-    from policykg.graph.rdf import result_to_quads
+    from policykg.graph.rdf import result_to_nquads
     from policykg.graph.summary import summary_nquads
 
     if item.result is None:
@@ -397,12 +396,8 @@ def prepare_document(item: Extracted, corrections: "Sequence[Correction]" = ()) 
         if corrections:
             stale = [stale_message(c, Path(corrections[0].file).name or "corrections")
                      for c in apply_corrections(item.result, list(corrections))]
-        graph, quads = result_to_quads(item.result)
-        quads = list(quads)
-        for quad in quads:
-            if quad.graph_name != graph:
-                raise ValueError(f"quad outside its document graph {graph}: {quad}")
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        # written as N-Quads lines, every one in the document's graph (no Quad object per quad)
+        graph, data, count = result_to_nquads(item.result)
         # the plan's rows for whole-corpus queries, written in the same transaction (graph/summary.py)
         data += summary_nquads(graph.value, data)
     except PolicyKGError as e:
@@ -410,7 +405,7 @@ def prepare_document(item: Extracted, corrections: "Sequence[Correction]" = ()) 
     except Exception as e:  # a bug in rdf.py must not stop the other files
         return Prepared(item.path, problem=_internal(e))
     shown = [w for w in item.result.warnings if w.startswith(REPORTED_WARNINGS)] + stale
-    return Prepared(item.path, graph.value, data, len(quads), warnings=shown,
+    return Prepared(item.path, graph.value, data, count, warnings=shown,
                     sha256=item.result.sha256, title=item.result.plan.title or "",
                     uncovered=tuple(u.kind for u in item.result.uncovered))
 
