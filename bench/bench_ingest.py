@@ -1,69 +1,221 @@
-"""Benchmark: ingest speed of the seed corpus, against the floor of just loading and cleaning it.
+"""Benchmark: ingest at the store's own speed (issue #24), every figure from ONE run.
 
-Prints docs/s, chars/s and triples/s for each stage, measured in one run so the ratios hold on a
-noisy machine (a benchmark, not a timed test). Usage:
-    .venv/bin/python bench/bench_ingest.py [--repeat N] [DIR]
+A shared 2-core machine makes wall time noisy, so the figures are CPU seconds
+(resource.getrusage: user + system of this process and of the children it waited for) and
+ratios between steps of the same run. On `--plans N` generated plans (bench/generate_corpus.py):
+
+1. extraction: `load_path` + `extract_text` in this process -> plans/s per core (goal >= 100);
+2. RDF mapping, before / after: the pre-#24 mapping (a pyoxigraph `Quad` per quad, then
+   `ox.serialize`; graph/rdf.py as of commit BEFORE_MAPPING, loaded from git) against
+   `result_to_nquads` (N-Quads lines written directly, compact graph): CPU and quads per plan;
+3. build, in a child process per writer mode (`policykg build --bulk` / `--no-bulk`, 2 workers):
+   CPU of the build and its workers, peak RSS of the parent and of the largest worker;
+4. `oxigraph load` floor: the bulk build's store dumped to N-Quads, then ONE `Store.bulk_load`
+   of that file into a new store (what Oxigraph alone needs for the very same quads), and the
+   same quads given to `bulk_load` in 250k-quad chunks (the pre-#24 writer) -> the ratios.
+
+Usage:
+    .venv/bin/python bench/bench_ingest.py --plans 1000 [--corpus DIR] [--workers 2] [--json OUT]
 """
 from __future__ import annotations
 
 import argparse
-import statistics
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from policykg.extract import extract_text
-from policykg.extract.load import load_path
-from policykg.graph.rdf import result_to_quads
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE_MAPPING = "125a709"  # graph/rdf.py before the N-Quads writer and the compact graph
+CHUNK_QUADS = 250_000       # the pre-#24 bulk writer's chunk
+
+
+def cpu_now(children: bool = True) -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    total = own.ru_utime + own.ru_stime
+    if children:
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        total += kids.ru_utime + kids.ru_stime
+    return total
+
+
+def corpus(plans: int, folder: Path | None) -> Path:
+    if folder is not None and folder.is_dir():
+        return folder
+    target = folder or Path(tempfile.mkdtemp(prefix="bench-ingest-")) / "plans"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate_corpus.py"), str(target),
+                    "--count", str(plans)], check=True, stdout=subprocess.DEVNULL)
+    return target
+
+
+def old_rdf_module():
+    """graph/rdf.py as it was before issue #24 (from git), importable next to the current one."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{BEFORE_MAPPING}:graph/rdf.py"],
+                            check=True, capture_output=True, text=True).stdout
+    path = ROOT / "graph" / "_bench_rdf_before.py"
+    path.write_text(source, encoding="utf-8")
+    try:
+        spec = importlib.util.spec_from_file_location("policykg.graph._bench_rdf_before", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        path.unlink(missing_ok=True)
+    return module
+
+
+def extraction_and_mapping(files: list[Path]) -> dict:
+    import pyoxigraph as ox
+
+    from policykg.extract import extract_text
+    from policykg.extract.load import load_path
+    from policykg.graph.rdf import result_to_nquads
+
+    old = old_rdf_module()
+    extract_text("一、重点任务\n1.甲。内容。", "warmup.txt")   # build the pipeline once
+    t0 = cpu_now(children=False)
+    loaded = [load_path(f) for f in files]
+    t_load = cpu_now(children=False) - t0
+    t0 = cpu_now(children=False)
+    results = [extract_text(x.text, x.source) for x in loaded]
+    t_extract = cpu_now(children=False) - t0
+    t0 = cpu_now(children=False)
+    before = [ox.serialize(old.result_to_quads(r)[1], format=ox.RdfFormat.N_QUADS) for r in results]
+    t_before = cpu_now(children=False) - t0
+    quads_before = sum(data.count(b"\n") for data in before)
+    del before
+    t0 = cpu_now(children=False)
+    after = [result_to_nquads(r) for r in results]
+    t_after = cpu_now(children=False) - t0
+    quads_after = sum(count for _, _, count in after)
+    n = len(files)
+    return {"plans": n, "load_cpu_s": t_load, "extract_cpu_s": t_extract,
+            "extraction_plans_per_cpu_s": n / (t_load + t_extract),
+            "mapping_before_cpu_s": t_before, "mapping_after_cpu_s": t_after,
+            "quads_per_plan_before": quads_before / n, "quads_per_plan_after": quads_after / n}
+
+
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from policykg.graph.build import build
 from policykg.graph.store import Store
-from policykg.graph.writer import DocumentWriter, Prepared
+folder, store_path, mode, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+with Store.open(store_path, create=True) as store:
+    report = build([folder], store, workers=workers, bulk=(mode == "bulk"))
+    store.flush()
+own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"ingested": len(report.ingested), "failed": len(report.failed), "quads": report.quads_written,
+                  "bulk": report.bulk, "parent_cpu_s": own.ru_utime + own.ru_stime,
+                  "workers_cpu_s": kids.ru_utime + kids.ru_stime,
+                  "parent_rss_mb": own.ru_maxrss / 1024, "worker_rss_mb": kids.ru_maxrss / 1024}))
+"""
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+def build_in_child(folder: Path, store: Path, mode: str, workers: int) -> dict:
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", CHILD, str(folder), str(store), mode, str(workers)],
+                         check=True, capture_output=True, text=True).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures["wall_s"] = time.perf_counter() - t0
+    figures["cpu_s"] = figures["parent_cpu_s"] + figures["workers_cpu_s"]
+    return figures
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def oxigraph_floor(store_path: Path, scratch: Path) -> dict:
+    """Dump the built store, then time Oxigraph alone loading the very same quads."""
+    import pyoxigraph as ox
+
+    from policykg.graph.bulk import dump_store
+    from policykg.graph.store import Store
+
+    dump = scratch / "corpus.nq"
+    with Store.open(store_path) as store:
+        quads = dump_store(store, dump)
+    one = scratch / "one-stream"
+    t0 = cpu_now(children=False)
+    target = ox.Store(str(one))
+    target.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    target.flush()
+    t_one = cpu_now(children=False) - t0
+    del target
+    size_one = folder_mb(one)
+    chunked = scratch / "chunked"
+    t0 = cpu_now(children=False)
+    target = ox.Store(str(chunked))
+    lines: list[bytes] = []
+    with dump.open("rb") as file:
+        for line in file:
+            lines.append(line)
+            if len(lines) >= CHUNK_QUADS:
+                target.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+                lines = []
+    if lines:
+        target.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+    target.flush()
+    t_chunked = cpu_now(children=False) - t0
+    del target
+    return {"dump_quads": quads, "dump_mb": dump.stat().st_size / 1e6,
+            "oxigraph_load_cpu_s": t_one, "oxigraph_load_store_mb": size_one,
+            "chunked_load_cpu_s": t_chunked, "chunked_load_store_mb": folder_mb(chunked)}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("folder", nargs="?", default="data/seeds")
-    ap.add_argument("--repeat", type=int, default=5)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--plans", type=int, default=1000)
+    ap.add_argument("--corpus", type=Path, help="a generated corpus folder (made when missing)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--modes", default="bulk,transactional")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
-    files = sorted(Path(args.folder).glob("*.txt"))
-    extract_text("一、重点任务\n1.甲。内容。", "warmup.txt")   # build the pipeline once
+    folder = corpus(args.plans, args.corpus)
+    files = sorted(folder.glob("*.txt"))[: args.plans]
+    figures: dict = {"plans": len(files), "workers": args.workers,
+                     "load_average_before": os.getloadavg()[0], "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    figures.update(extraction_and_mapping(files))
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-", dir=folder.parent) as scratch_name:
+        scratch = Path(scratch_name)
+        for mode in args.modes.split(","):
+            figures[mode] = build_in_child(folder, scratch / f"store-{mode}", mode, args.workers)
+            figures[mode]["store_mb"] = folder_mb(scratch / f"store-{mode}")
+        figures.update(oxigraph_floor(scratch / "store-bulk", scratch))
+    figures["load_average_after"] = os.getloadavg()[0]
+    report(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
 
-    t_load, loaded = timed(lambda: [load_path(f) for f in files], args.repeat)
-    chars = sum(len(x.text) for x in loaded)
-    t_extract, results = timed(lambda: [extract_text(x.text, x.source) for x in loaded], args.repeat)
-    t_rdf, quads = timed(lambda: [result_to_quads(r) for r in results], args.repeat)
-    n_quads = sum(len(q) for _, q in quads)
 
-    import pyoxigraph as ox
-
-    # new stores opened before the clock starts: opening RocksDB is not part of writing
-    folder = tempfile.TemporaryDirectory()
-    stores = iter([Store.open(Path(folder.name) / f"store{i}", create=True) for i in range(args.repeat)])
-
-    def write():  # as `policykg build` writes a few plans: N-Quads, one transaction per plan
-        store = next(stores)
-        writer = DocumentWriter(store, lambda item, problem: None)
-        for (graph, qs), f in zip(quads, files):
-            writer.add(Prepared(f, graph.value, ox.serialize(qs, format=ox.RdfFormat.N_QUADS), len(qs)))
-        writer.close()
-        store.flush()
-
-    t_store, _ = timed(write, args.repeat)
-    folder.cleanup()
-    total = t_load + t_extract + t_rdf + t_store
-    n = len(files)
-    print(f"{n} documents, {chars:,} cleaned chars, {n_quads:,} quads (median of {args.repeat} runs)")
-    for name, t in [("load+clean (floor)", t_load), ("extract", t_extract), ("to RDF", t_rdf), ("store write", t_store), ("total", total)]:
-        print(f"{name:20s} {t * 1000:8.1f} ms  {n / t:8.1f} docs/s  {chars / t / 1e6:6.2f} M chars/s")
-    print(f"ingest / floor ratio: {total / t_load:.1f}x")
+def report(f: dict) -> None:
+    n = f["plans"]
+    print(f"{n:,} generated plans, {f['workers']} workers, load average {f['load_average_before']:.1f} -> "
+          f"{f['load_average_after']:.1f} ({f['date']})")
+    print(f"extraction (load + extract, 1 process): {f['load_cpu_s'] + f['extract_cpu_s']:.1f} CPU-s, "
+          f"{f['extraction_plans_per_cpu_s']:.0f} plans/s/core (goal >= 100)")
+    print(f"RDF mapping: before {f['mapping_before_cpu_s']:.1f} CPU-s ({f['quads_per_plan_before']:,.0f} quads/plan), "
+          f"after {f['mapping_after_cpu_s']:.1f} CPU-s ({f['quads_per_plan_after']:,.0f} quads/plan): "
+          f"{f['mapping_before_cpu_s'] / max(f['mapping_after_cpu_s'], 1e-9):.2f}x, "
+          f"{1 - f['quads_per_plan_after'] / f['quads_per_plan_before']:.0%} fewer quads")
+    floor = f["oxigraph_load_cpu_s"]
+    print(f"oxigraph load (one bulk_load of the dumped {f['dump_quads']:,} quads): {floor:.1f} CPU-s, "
+          f"store {f['oxigraph_load_store_mb']:.0f} MB; in {CHUNK_QUADS:,}-quad chunks: "
+          f"{f['chunked_load_cpu_s']:.1f} CPU-s ({f['chunked_load_cpu_s'] / max(floor, 1e-9):.2f}x), "
+          f"store {f['chunked_load_store_mb']:.0f} MB")
+    for mode in ("bulk", "transactional"):
+        if mode in f:
+            b = f[mode]
+            print(f"build {mode:13s}: {b['cpu_s']:.1f} CPU-s (parent {b['parent_cpu_s']:.1f}, workers "
+                  f"{b['workers_cpu_s']:.1f}) = {b['cpu_s'] / max(floor, 1e-9):.2f}x oxigraph load (goal <= 1.3x); "
+                  f"wall {b['wall_s']:.0f} s; peak RSS parent {b['parent_rss_mb']:.0f} MB / worker "
+                  f"{b['worker_rss_mb']:.0f} MB; store {b['store_mb']:.0f} MB; {b['ingested']} plans, "
+                  f"{b['quads']:,} quads")
 
 
 if __name__ == "__main__":
