@@ -130,11 +130,20 @@ def _writable(path: Path) -> Iterator[sqlite3.Connection]:
 
 
 def rebuild(store: "Store", path: Path | None = None) -> int:
-    """Index every document of `store` afresh; RETURNS the number of plans indexed."""
+    """Index every document of `store` afresh, into a new file that then replaces the old one
+    (a server reading the old index meanwhile never sees half an index).
+    RETURNS the number of plans indexed."""
     path = path or _path_of(store)
+    fresh = path.with_name(path.name + ".new")
     for suffix in ("", "-wal", "-shm"):
+        Path(str(fresh) + suffix).unlink(missing_ok=True)
+    count = index_graphs(store, _document_graphs(store), fresh)
+    with closing(sqlite3.connect(str(fresh))) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")  # fold the write-ahead log into the file
+    for suffix in ("-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    return index_graphs(store, _document_graphs(store), path)
+    os.replace(fresh, path)
+    return count
 
 
 def index_graphs(store: "Store", graphs: Iterable[str], path: Path | None = None) -> int:
