@@ -118,6 +118,20 @@ def query(store: StoreLike, name_or_sparql: str, **params: str) -> "pd.DataFrame
     return _frame(columns, terms)
 
 
+def iter_rows(store: StoreLike, name: str, **params: str) -> Iterator[dict[str, str | None]]:
+    """A named query's rows one at a time, as dicts of plain strings (the CLI's cells), for
+    whole-corpus listings too large for a DataFrame: rows come as the engine (or the plans'
+    summaries, graph/summary.py) produce them and are never all held in memory.
+    RAISES: QueryNotFound, MissingParameter, UnknownParameter, QueryFailed, StoreNotFound."""
+    from policykg.queries import iter_query, load_query
+
+    named = load_query(name)
+    with _opened(store) as opened:
+        columns, rows = iter_query(opened.raw, named, params)
+        for row in rows:
+            yield dict(zip(columns, row))
+
+
 def _looks_like_sparql(text: str) -> bool:
     return "{" in text or bool(re.match(r"\s*(PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", text, re.I))
 
@@ -320,6 +334,6 @@ def list_queries() -> "pd.DataFrame":
                           "description": q.description} for q in shipped()])
 
 
-__all__ = ["build", "co_responsibility_graph", "export", "extraction", "list_queries", "open_store",
+__all__ = ["build", "co_responsibility_graph", "export", "extraction", "iter_rows", "list_queries", "open_store",
            "plan_framework_graph", "query", "responsibility_graph", "select_subgraph", "selection",
            "subgraph", "to_networkx", "EXPORTERS", "Selection", "Subgraph", "BuildReport", "Store"]

@@ -42,6 +42,9 @@ def query_cli(
     named = load_query(name)          # a bad name fails before the store is opened
     params = parse_params(param)
     with open_reader(store, endpoint, timeout=timeout) as db:
+        if format in ("csv", "tsv") and hasattr(db, "raw"):  # a local store: rows as they come
+            _stream_delimited(db.raw, named, params, "," if format == "csv" else "\t", limit, timeout)
+            return
         results = db.run_query(named, params, limit=limit, timeout=timeout)
     if format == "table" and sys.stdout.isatty():  # fit the terminal; piped tables stay whole
         from policykg.render import render_table
@@ -52,6 +55,39 @@ def query_cli(
     write_out(text)
     if results.truncated:
         warn(f"showing the first {len(results.rows)} rows; raise --limit for more")
+
+
+def _stream_delimited(raw, named, params: dict[str, str], delimiter: str, limit: Optional[int],
+                      timeout: float) -> None:
+    """CSV/TSV written row by row as the engine (or the plans' summaries) produce them, so a
+    whole-corpus listing of a million rows is never held in memory; the same bytes as
+    policykg/render.py. Runs in one thread under the time limit (pyoxigraph's results must be
+    read by the thread that made them); past the limit the rows written so far stay written."""
+    import codecs
+    import csv
+
+    from policykg.graph.store import call_with_timeout
+    from policykg.queries import iter_query
+
+    def stream() -> int | None:
+        columns, rows = iter_query(raw, named, params)
+        sys.stdout.flush()
+        out = codecs.getwriter("utf-8")(getattr(sys.stdout, "buffer", sys.stdout))
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(columns)
+        written = 0
+        for row in rows:
+            if limit is not None and written >= limit:
+                out.flush()
+                return written
+            writer.writerow(["" if v is None else v for v in row])
+            written += 1
+        out.flush()
+        return None
+
+    truncated_at = call_with_timeout(stream, timeout)
+    if truncated_at is not None:
+        warn(f"showing the first {truncated_at} rows; raise --limit for more")
 
 
 def _bad_format(value: str) -> Exception:

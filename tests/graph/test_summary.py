@@ -116,3 +116,39 @@ def test_parameters_run_the_full_query(tmp_path, monkeypatch):
         monkeypatch.setattr(summary, "corpus_rows", lambda *a: pytest.fail("summary read for a city"))
         columns, rows = iter_query(store.raw, "agency_load", {"city": city})
         assert list(rows)
+
+
+def test_cli_csv_streams_the_same_bytes_as_the_renderer(tmp_path):
+    """`policykg query NAME --format csv|tsv` writes rows as they come, byte for byte what
+    policykg/render.py writes from the whole table; --limit cuts and warns."""
+    from typer.testing import CliRunner
+
+    from policykg.cli import app
+    from policykg.render import render_csv, render_tsv
+
+    folder = tmp_path / "store"
+    with Store.open(folder, create=True) as store:
+        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
+        columns, rows = run_query(store.raw, "responsibilities")
+    runner = CliRunner()
+    for fmt, render in (("csv", render_csv), ("tsv", render_tsv)):
+        result = runner.invoke(app, ["query", "responsibilities", "--store", str(folder), "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == render(columns, rows)
+    cut = runner.invoke(app, ["query", "responsibilities", "--store", str(folder), "--format", "csv",
+                              "--limit", "5"])
+    assert cut.exit_code == 0
+    assert cut.stdout == render_csv(columns, rows[:5])
+
+
+def test_api_iter_rows_yields_dicts_lazily(tmp_path):
+    from policykg import api
+
+    folder = tmp_path / "store"
+    with Store.open(folder, create=True) as store:
+        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
+        columns, rows = run_query(store.raw, "measures")
+    iterator = api.iter_rows(folder, "measures")
+    first = next(iterator)
+    assert first == dict(zip(columns, rows[0]))
+    assert [first, *iterator] == [dict(zip(columns, row)) for row in rows]
