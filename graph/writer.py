@@ -210,7 +210,10 @@ class _Spool:
         folder = Path(store_path).parent if store_path is not None else None
         if folder is not None and not folder.is_dir():
             folder = None
-        handle, name = tempfile.mkstemp(prefix=".policykg-bulk-", suffix=".nq", dir=folder)
+        try:
+            handle, name = tempfile.mkstemp(prefix=".policykg-bulk-", suffix=".nq", dir=folder)
+        except OSError:  # a folder we may not write into: the system's temporary folder
+            handle, name = tempfile.mkstemp(prefix=".policykg-bulk-", suffix=".nq")
         self.path = name
         self.file = os.fdopen(handle, "w+b")
         self.where: dict[int, tuple[int, int]] = {}

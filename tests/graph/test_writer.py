@@ -171,3 +171,33 @@ def test_background_writer_reraises_a_writer_failure_in_the_callers_thread(store
         for name in "bcdefgh":  # never blocks, although the queue holds one item
             background.add(doc(name))
         background.close()
+
+
+class CountingBulkLoads:
+    """A pyoxigraph store that counts its bulk loads (issue #24: one stream, not chunks)."""
+
+    def __init__(self, raw: ox.Store):
+        self._raw = raw
+        self.calls = 0
+
+    def bulk_load(self, *args, **kwargs) -> None:
+        self.calls += 1
+        self._raw.bulk_load(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+
+class StoreWithCountingBulk(StoreWithFailingBulk):
+    pass
+
+
+def test_writer_bulk_is_one_stream_and_leaves_no_spool(tmp_path: Path):
+    real = Store.open(tmp_path / "store", create=True)
+    store = StoreWithCountingBulk(real.raw, real.path)
+    store._failing = CountingBulkLoads(real.raw)
+    outcomes = write(store, [doc(f"d{i}", "x" * 2000) for i in range(300)], bulk=True)
+    assert store._failing.calls == 1 and all(problem is None for _, problem in outcomes)
+    assert len(values(real)) == 300
+    assert not list(tmp_path.glob(".policykg-bulk-*"))  # the spool beside the store is gone
+    real.close()
