@@ -48,7 +48,6 @@ INDEX_SUFFIX = ".search.sqlite"
 KINDS = ("measure", "plan", "target", "agency")
 MARK_START, MARK_END = "\ue000", "\ue001"
 TRIGRAM_MIN_CHARS = 3
-SNIPPET_TOKENS = 24       # FTS5 snippet() size (trigram tokens are characters)
 SNIPPET_CHARS = 40        # characters either side of a hit in a LIKE snippet
 MAX_LIMIT = 500
 DOCUMENT_GRAPH_PREFIX = "https://w3id.org/policykg/id/doc/"
@@ -358,8 +357,10 @@ def search(path: Path, query: str, *, kind: str | None = None, limit: int = 50) 
         kind_filter = " AND e.kind = ?" if kind else ""
         kind_params = [kind] if kind else []
         if long_terms:
-            columns = (f"snippet(entries_fts, 0, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_TOKENS}), "
-                       f"snippet(entries_fts, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_TOKENS}), "
+            # highlight(), then a window in Python: FTS5's snippet() counts trigram tokens and can
+            # end its window inside the phrase it marks (…知识产权保护 for 知识产权保护中心)
+            columns = (f"highlight(entries_fts, 0, '{MARK_START}', '{MARK_END}'), "
+                       f"highlight(entries_fts, 1, '{MARK_START}', '{MARK_END}'), "
                        "bm25(entries_fts, 10.0, 1.0) AS score")
             order = "score, e.position"
         else:
@@ -373,15 +374,15 @@ def search(path: Path, query: str, *, kind: str | None = None, limit: int = 50) 
         rows = conn.execute(sql, params + kind_params + [limit * 4]).fetchall()
     hits: list[Hit] = []
     seen: set[tuple[str, str]] = set()
-    for (row_kind, iri, source, plan_title, title, body, number, measure, title_snip, body_snip,
+    for (row_kind, iri, source, plan_title, title, body, number, measure, title_marked, body_marked,
          score) in rows:
         if (row_kind, iri) in seen:
             continue
         seen.add((row_kind, iri))
         if long_terms:
-            snippet = body_snip if MARK_START in body_snip else (title_snip if MARK_START in title_snip
-                                                                 else body_snip)
-            snippet = _mark_terms(snippet, short_terms)
+            marked = body_marked if MARK_START in body_marked or MARK_START not in title_marked \
+                else title_marked
+            snippet = _mark_terms(_window(marked), short_terms)
         else:
             snippet = _like_snippet(body, short_terms) or _mark_terms(title, short_terms)
         hits.append(Hit(row_kind, iri, source, plan_title or source, _mark_terms(title, terms),
@@ -434,6 +435,22 @@ def _mark_terms(text: str, terms: list[str]) -> str:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+def _window(marked: str) -> str:
+    """A window of `marked` (text with MARK_START/MARK_END) around its first marked span, never
+    cutting a marked span, with … where text was left out."""
+    first = marked.find(MARK_START)
+    if first < 0:
+        end = min(len(marked), SNIPPET_CHARS * 3)
+        return marked[:end] + ("…" if end < len(marked) else "")
+    start = max(0, first - SNIPPET_CHARS)
+    close = marked.find(MARK_END, first)
+    end = min(len(marked), (close if close >= 0 else first) + 1 + SNIPPET_CHARS * 2)
+    opened, closed = marked.rfind(MARK_START, 0, end), marked.rfind(MARK_END, 0, end)
+    if opened > closed:  # the window ends inside a marked span: take the span whole
+        end = marked.find(MARK_END, opened) + 1 or len(marked)
+    return ("…" if start > 0 else "") + marked[start:end] + ("…" if end < len(marked) else "")
 
 
 def _like_snippet(text: str, terms: list[str]) -> str:

@@ -181,3 +181,17 @@ def test_search_cli_prints_hits_and_reindexes(store_path, tmp_path):
     assert "Traceback" not in missing.output
     reindexed = runner.invoke(app, ["search", "--reindex", "--store", str(empty)])
     assert reindexed.exit_code == 0 and search_index_path(empty).is_file()
+
+
+@pytest.mark.parametrize("before, phrase, after", [
+    ("甲" * 5, "知识产权保护中心", "乙" * 200),      # near the start
+    ("甲" * 300, "知识产权保护中心", "乙" * 5),      # near the end
+    ("甲" * 100, "长" * 120, "乙" * 100),            # a marked span longer than the window
+])
+def test_search_snippet_window_never_cuts_a_marked_span(before, phrase, after):
+    from policykg.graph.search_index import _window
+
+    snippet = _window(before + MARK_START + phrase + MARK_END + after)
+    assert MARK_START + phrase + MARK_END in snippet
+    assert snippet.count(MARK_START) == snippet.count(MARK_END) == 1
+    assert len(snippet) < len(before) + len(phrase) + len(after)
