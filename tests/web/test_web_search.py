@@ -200,3 +200,12 @@ def test_web_picker_datalist_is_in_the_page_when_small(client):
     datalist = page[page.index('<datalist id="picker-city">'):]
     datalist = datalist[:datalist.index("</datalist>")]
     assert '<option value="衡阳市">' in datalist and '<option value="银川市">' in datalist
+
+
+def test_web_plan_text_hit_links_to_the_words_found(client):
+    data = client.get("/search.json?" + urlencode({"q": "知识产权保护", "kind": "plan"})).json()
+    assert data["hits"]
+    for hit in data["hits"]:
+        path, _, fragment = hit["url"].partition("#")
+        assert path == "/plans/" + quote(hit["source"], safe="")
+        assert unquote(fragment) == ":~:text=知识产权保护"

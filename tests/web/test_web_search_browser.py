@@ -131,3 +131,16 @@ def test_web_browser_picker_corrects_city(base, driver, tmp_path):
     assert _poll(lambda: driver.find_elements(By.CSS_SELECTOR, "#results tbody tr"))
     severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     assert not severe, severe
+
+
+def test_web_browser_plan_text_hit_scrolls_to_the_words(base, driver):
+    """A hit in a plan's text (outside any one measure's link) opens the plan page scrolled to the
+    words found (a text fragment), not at its top."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/search?q=知识产权保护中心&kind=plan")
+    link = _poll(lambda: driver.find_elements(By.CSS_SELECTOR, "#search-results a.hit-link"))[0]
+    assert ":~:text=" in link.get_attribute("href")
+    link.click()
+    _poll(lambda: driver.find_elements(By.ID, "plan-text"))
+    assert _poll(lambda: driver.execute_script("return window.scrollY") > 0)

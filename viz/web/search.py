@@ -197,7 +197,16 @@ def hit_url(hit: Hit) -> str:
         return entity_url(hit.iri)
     if hit.kind in ("measure", "target") and hit.measure:
         return plan_url(hit.source) + anchor_href(measure_anchor(hit.measure))
+    found = _first_marked(hit.snippet)
+    if hit.kind == "plan" and found:  # a text fragment: the browser scrolls to the words found
+        return plan_url(hit.source) + "#:~:text=" + quote(found, safe="")
     return plan_url(hit.source)
+
+
+def _first_marked(text: str) -> str:
+    start = text.find(MARK_START)
+    end = text.find(MARK_END, start + 1)
+    return text[start + 1:end] if 0 <= start < end else ""
 
 
 def _search_request(web: "WebApp", request: Request) -> tuple[str, str, int]:
