@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -279,15 +280,72 @@ def query_form(sparql: str) -> str:
 
 
 def with_values(sparql: str, substitutions: Mapping[Any, Any]) -> str:
-    """`sparql` with `VALUES ?var { term }` for each substitution, placed just inside the first
-    `{` of the query that is not in a comment, string or IRI (the WHERE group of a SELECT/ASK):
-    joined there, each variable is bound to its value throughout the query, as pyoxigraph's
-    substitutions bind it."""
-    block = " ".join(f"VALUES ?{_variable_name(k)} {{ {_term(v)} }}" for k, v in substitutions.items())
-    position = _first_group(sparql)
-    if position < 0:
-        raise QueryFailed("cannot bind parameters: the query has no WHERE group")
-    return f"{sparql[:position + 1]} {block}\n{sparql[position + 1:]}"
+    """`sparql` with each substituted variable replaced by its value, as pyoxigraph's
+    substitutions (SEP-0007 pre-binding) bind it: the value is written in place of the variable
+    everywhere outside comments, strings and IRIs (`(value AS ?var)` in a SELECT list, `(value)`
+    in GROUP BY / ORDER BY), so engines see a constant, as Oxigraph does. A variable the query
+    itself BINDs (`... AS ?var)`) stays, and is joined with a VALUES clause after the query."""
+    names = {_variable_name(k): _term(v) for k, v in substitutions.items()}
+    assigned = {n for n in names if re.search(r"\bAS\s+[?$]" + re.escape(n) + r"\s*\)", sparql, re.I)}
+    replaced = {n: t for n, t in names.items() if n not in assigned}
+    if replaced:
+        sparql = _replace_variables(sparql, replaced)
+    if assigned:
+        variables = " ".join(f"?{n}" for n in sorted(assigned))
+        terms = " ".join(names[n] for n in sorted(assigned))
+        sparql = f"{sparql.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
+    return sparql
+
+
+_CLAUSE_WORDS = re.compile(r"(SELECT|WHERE|GROUP\s+BY|ORDER\s+BY|HAVING|LIMIT|OFFSET|VALUES)\b", re.I)
+
+
+def _replace_variables(sparql: str, values: Mapping[str, str]) -> str:
+    out: list[str] = []
+    clause = ""  # "select" (a projection list), "condition" (GROUP/ORDER BY) or ""
+    i, n = 0, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c == "#":
+            end = sparql.find("\n", i)
+            end = n if end < 0 else end
+            out.append(sparql[i:end])
+            i = end
+            continue
+        if c in "\"'":
+            quote = c * 3 if sparql[i:i + 3] == c * 3 else c
+            j = i + len(quote)
+            while j < n and not sparql.startswith(quote, j):
+                j += 2 if sparql[j] == "\\" else 1
+            out.append(sparql[i:j + len(quote)])
+            i = j + len(quote)
+            continue
+        if c == "<" and _looks_like_iri(sparql, i):
+            end = sparql.find(">", i) + 1
+            out.append(sparql[i:end])
+            i = end
+            continue
+        if c in "?$":
+            match = re.match(r"[?$]([A-Za-z0-9_]+)", sparql[i:])
+            if match and match.group(1) in values:
+                name, term = match.group(1), values[match.group(1)]
+                out.append(f"({term} AS ?{name})" if clause == "select"
+                           else f"({term})" if clause == "condition" else term)
+                i += len(match.group(0))
+                continue
+        if c in "{}":
+            clause = ""
+        elif (c.isalpha() and (i == 0 or not (sparql[i - 1].isalnum() or sparql[i - 1] in "_?$:"))):
+            word = _CLAUSE_WORDS.match(sparql, i)
+            if word:
+                keyword = word.group(1).upper().split()[0]
+                clause = {"SELECT": "select", "GROUP": "condition", "ORDER": "condition"}.get(keyword, "")
+                out.append(word.group(0))
+                i = word.end()
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def _first_group(sparql: str) -> int:

@@ -15,7 +15,10 @@ from policykg.queries import list_queries, load_query
 QUERIES = [q.name for q in list_queries()]
 PARAMETERS = [("measures", {"city": "银川市"}), ("responsibilities", {"city": "杭州市"}), ("people", {"source": "004_6d9d402cb80ceabd.txt"}),
               ("plans", {"city": "衡阳市"}), ("targets", {"source": "001_1eab838177af062e.txt"}),
-              ("measure_reuse", {"city": "银川市"}), ("plans", {"city": "no such city"})]
+              ("measure_reuse", {"city": "银川市"}), ("coverage", {"city": "银川市"}),
+              ("coverage", {"source": "003_ad288fc7cf756697.txt"}), ("target_comparison", {"indicator": "每万人口高价值发明专利拥有量"}),
+              ("plans_by_region", {"region": "330000"}),  # by code: a Chinese name, see docs/scale.md
+              ("plans", {"city": "no such city"})]
 
 
 def normalised(rows: list[list[str | None]], grouped: set[int]) -> list[tuple]:
@@ -90,10 +93,14 @@ def test_time_limit_stops_a_long_query(pushed: str):
 
 
 @pytest.mark.parametrize("sparql,values,expected", [
-    ("SELECT ?x WHERE { ?s ?p ?x }", {"x": "a"}, 'SELECT ?x WHERE { VALUES ?x { "a" }\n ?s ?p ?x }'),
-    ("# {not this}\nSELECT ?x WHERE { <urn:a{> ?p \"{\" . }", {"x": "b"},
-     '# {not this}\nSELECT ?x WHERE { VALUES ?x { "b" }\n <urn:a{> ?p "{" . }'),
-    ("SELECT ?x WHERE { ?s ?p '''{''' }", {"x": 'q"'}, "SELECT ?x WHERE { VALUES ?x { \"q\\\"\" }\n ?s ?p '''{''' }"),
+    ("SELECT ?x WHERE { ?s ?p ?x }", {"x": "a"}, 'SELECT ("a" AS ?x) WHERE { ?s ?p "a" }'),
+    ("# ?x {not this}\nSELECT ?x (COUNT(?y) AS ?n) WHERE { <urn:a?x> ?p \"?x\" . FILTER(?y != ?x) }"
+     " GROUP BY ?x ORDER BY ?x",
+     {"x": "b"},
+     '# ?x {not this}\nSELECT ("b" AS ?x) (COUNT(?y) AS ?n) WHERE { <urn:a?x> ?p "?x" . FILTER(?y != "b") }'
+     ' GROUP BY ("b") ORDER BY ("b")'),
+    ("SELECT ?x WHERE { ?s ?p ?o BIND(STR(?o) AS ?x) }", {"x": 'q"'},
+     'SELECT ?x WHERE { ?s ?p ?o BIND(STR(?o) AS ?x) }\nVALUES (?x) { ("q\\"") }\n'),
 ])
-def test_with_values_binds_inside_the_where_group(sparql, values, expected):
+def test_with_values_writes_the_value_in_place_of_the_variable(sparql, values, expected):
     assert with_values(sparql, values) == expected
