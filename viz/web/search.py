@@ -94,6 +94,7 @@ class Pickers:
     def __init__(self, web: "WebApp"):
         self.web = web
         self._values: dict[str, list[str]] = {}
+        self._known: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
 
     def values(self, field: str) -> list[str]:
@@ -103,7 +104,12 @@ class Pickers:
             if field not in self._values:
                 rows = self.web.store.query(_PREFIXES + FIELD_VALUES[field], timeout=self.web.time_limit).rows
                 self._values[field] = sorted({row[0] for row in rows if row[0]}, key=lambda v: (len(v), v))
+                self._known[field] = frozenset(self._values[field])
             return self._values[field]
+
+    def knows(self, field: str, value: str) -> bool:
+        self.values(field)
+        return value in self._known[field]
 
     def page_options(self, field: str) -> list[str]:
         """The names a field's datalist carries in the page itself: all of them when they are few
@@ -132,10 +138,10 @@ class Pickers:
             if not value or field is None or (field == "region" and value.isdigit()):
                 continue
             try:
+                if self.knows(field, value):
+                    continue
                 values = self.values(field)
             except Exception:  # a picker must never break the query page
-                continue
-            if value in values:
                 continue
             suggestions = []
             for name in nearest(value, values, NEAREST):
