@@ -35,8 +35,8 @@ def test_web_plan_page_marks_corrected_facts_and_lists_corrections(tmp_path):
     page = _page(tmp_path, ROWS)
     assert page.count('class="hl hl-agency corrected"') == 1      # the unit made lead
     assert page.count('class="hl hl-target corrected"') == 1      # the target whose value changed
-    assert 'title="知识产权质押融资金额 (corrected)"' in page
-    assert "<h2 id=\"corrections\">Corrections (3)</h2>" in page
+    assert 'title="知识产权质押融资金额 （已更正）"' in page      # the interface is Chinese by default
+    assert "<h2 id=\"corrections\">更正（3）</h2>" in page
     assert "<td>value=5</td><td>value=6</td>" in page             # extracted beside corrected
     assert '<tr class="correction-stale">' in page and "no measure numbered &#39;9&#39;" in page
 
@@ -49,7 +49,7 @@ def test_web_plan_page_escapes_corrections(tmp_path):
 
 def test_web_plan_page_without_corrections_has_no_section(tmp_path):
     page = _page(tmp_path, "")
-    assert "Corrections (" not in page and " corrected" not in page
+    assert "更正（" not in page and "已更正" not in page
 
 
 # ------------------------------------------------------------------ writing from the web (opt-in)

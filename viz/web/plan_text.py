@@ -202,7 +202,7 @@ def _spans(raw: ox.Store, graph: ox.NamedNode, length: int) -> list[Span]:
             title = f"{row['no'].value} {title}"
         corrected = row["fixes"] is not None and row["fixes"].value not in ("", "0")
         if corrected:
-            title += " (corrected)"
+            title += " " + _("(corrected)")
         role = entities.ROLE_NAMES.get(row["role"].value) if row["role"] is not None else None
         spans.append(Span(start, end, kind, target, item, title, corrected, role))
     return spans
