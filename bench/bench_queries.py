@@ -1,0 +1,89 @@
+"""Named-query timings on a built store (issue #24): every shipped query over the whole corpus as
+users get it (from the plans' summaries where graph/summary.py holds the query), the full SPARQL
+of the summarised queries for comparison, and per-city runs; optionally the query texts of an
+older checkout (`--before DIR` of .rq files) on the same store. A benchmark, not a test.
+
+Usage:
+    .venv/bin/python bench/bench_queries.py STORE [--cities 5] [--before DIR] [--queries a,b]
+Times are wall seconds and CPU seconds of this process (pyoxigraph evaluates in the calling
+thread, so CPU time is the figure that holds on a shared machine).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+
+def timed(fn) -> tuple[float, float, object]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, value
+
+
+def cities_of(store: ox.Store, count: int) -> list[str]:
+    """`count` cities spread over the distribution of plans per city (largest first)."""
+    from policykg.queries import run_query
+
+    columns, rows = run_query(store, "plans")
+    counts: dict[str, int] = {}
+    for row in rows:
+        city = dict(zip(columns, row))["jurisdiction"]
+        if city:
+            counts[city] = counts.get(city, 0) + 1
+    ranked = sorted(counts, key=lambda c: (-counts[c], c))
+    step = max(1, len(ranked) // max(1, count))
+    return ranked[::step][:count]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("store")
+    ap.add_argument("--cities", type=int, default=5)
+    ap.add_argument("--before", type=Path, help="folder of older .rq texts to time on the same store")
+    ap.add_argument("--queries", help="comma-separated names (default: every shipped query)")
+    ap.add_argument("--skip-full", action="store_true", help="do not time the full SPARQL of summarised queries")
+    args = ap.parse_args()
+
+    from policykg.graph.summary import SUMMARISED, summaries_complete
+    from policykg.queries import load_query, parse_query_file, run_query, shipped_query_names
+
+    store = ox.Store.read_only(args.store)
+    names = args.queries.split(",") if args.queries else shipped_query_names()
+    cities = cities_of(store, args.cities)
+    print(f"store {args.store}: {len(store):,} quads; summaries complete: {summaries_complete(store)}; "
+          f"cities {', '.join(cities)}", flush=True)
+    print("| query | rows | whole corpus (as served) | source | full SPARQL | before (old text) "
+          "| per-city p50 | per-city max | per-city p50 before |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in names:
+        query = load_query(name)
+        wall, cpu, (_, rows) = timed(lambda: run_query(store, query))
+        served = "summary" if name in SUMMARISED and summaries_complete(store) else "SPARQL"
+        full = before = "–"
+        if name in SUMMARISED and served == "summary" and not args.skip_full:
+            w, c, _ = timed(lambda: run_query(store, query, use_summary=False))
+            full = f"{w:.2f} s ({c:.2f} CPU-s)"
+        old = None
+        if args.before and (args.before / f"{name}.rq").is_file():
+            old = parse_query_file(args.before / f"{name}.rq", name=name)
+            w, c, _ = timed(lambda: run_query(store, old, use_summary=False))
+            before = f"{w:.2f} s ({c:.2f} CPU-s)"
+        per_city, per_city_before = [], []
+        if query.param("city") is not None:
+            for city in cities:
+                per_city.append(timed(lambda: run_query(store, query, {"city": city}))[0])
+                if old is not None and old.param("city") is not None:
+                    per_city_before.append(timed(lambda: run_query(store, old, {"city": city}))[0])
+        p50 = f"{statistics.median(per_city) * 1000:.0f} ms" if per_city else "–"
+        worst = f"{max(per_city) * 1000:.0f} ms" if per_city else "–"
+        p50_before = f"{statistics.median(per_city_before) * 1000:.0f} ms" if per_city_before else "–"
+        print(f"| {name} | {len(rows)} | {wall:.2f} s ({cpu:.2f} CPU-s) | {served} | {full} | {before} "
+              f"| {p50} | {worst} | {p50_before} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
