@@ -78,13 +78,13 @@ def timed_push(store: Path, endpoint: str, server_pid: int, *auth: str) -> tuple
     return wall, client, process_cpu(server_pid) - cpu_before
 
 
-def query_figures(store_dir: Path, endpoint: str, city: str, timeout: float) -> list[tuple]:
+def query_figures(store_dir: Path, endpoint: str, city: str, timeout: float):
+    """Yields (query, scope, oxigraph s, rows, virtuoso s, rows, same rows) as each is measured."""
     from policykg.graph.remote import RemoteStore
     from policykg.graph.store import Store
     from policykg.queries import bind_params, instantiate, list_queries
 
     remote = RemoteStore.open(endpoint, timeout=timeout)
-    figures = []
     with Store.open(store_dir) as local:
         for query in list_queries():
             for label, params in (("corpus", {}), ("city", {"city": city})):
@@ -107,8 +107,7 @@ def query_figures(store_dir: Path, endpoint: str, city: str, timeout: float) -> 
                     answers.append(sorted(repr([";".join(sorted(v.split("; "))) if v else v
                                                 for v in r]) for r in rows))
                 same = answers[0] is not None and answers[0] == answers[1]
-                figures.append((*row, same))
-    return figures
+                yield (*row, same)
 
 
 def main() -> None:
