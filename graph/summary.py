@@ -175,11 +175,15 @@ def summaries_complete(store: ox.Store) -> bool:
 
 
 def _plan_tables(store: ox.Store, name: str) -> Iterator[list[list[str | None]]]:
-    """Each plan's rows of query `name`, plans in source order, decoded one plan at a time."""
-    sparql = (f"SELECT ?rows WHERE {{ GRAPH ?summary {{ ?summary <{KEY.value}> ?key ; "
-              f"<{rows_predicate(name).value}> ?rows }} }} ORDER BY ?key")
-    for solution in store.query(sparql):
-        yield json.loads(solution["rows"].value)
+    """Each plan's rows of query `name`, plans in source order (the keys sorted here, as SPARQL
+    orders plain literals: by code point), read and decoded one plan at a time, so the first
+    rows come before the last plan is read and memory holds one plan's rows."""
+    predicate = rows_predicate(name)
+    keyed = sorted((q.object.value, q.subject.value) for q in store.quads_for_pattern(None, KEY, None, None))
+    for _, subject in keyed:
+        node = ox.NamedNode(subject)
+        for quad in store.quads_for_pattern(node, predicate, None, node):
+            yield json.loads(quad.object.value)
 
 
 def corpus_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None:
