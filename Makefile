@@ -13,7 +13,7 @@ ENSURE := sh scripts/ensure_debian_packages.sh
 # pip's and setuptools' chatter goes to a log, shown only when the install fails
 PIPLOG := $(VENV)/install.log
 
-.PHONY: demo test venv system-deps score bench clean api-docs
+.PHONY: demo test venv system-deps score bench clean api-docs screenshots
 
 $(BIN)/.installed: pyproject.toml
 	@echo "setting up $(VENV) and installing policykg with its test extra (about 1-2 min the first time)"
@@ -47,6 +47,11 @@ system-deps:
 
 test: venv system-deps
 	$(BIN)/python -m pytest
+
+# Refresh the screenshots docs/web.md shows: the browser tests take them in headless Chromium.
+screenshots: venv system-deps
+	POLICYKG_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_web_tables_browser.py \
+		tests/web/test_web_entity_browser.py tests/web/test_web_search_browser.py tests/viz/test_viz_index_browser.py
 
 # HTML API reference for the notebook API and the export registry, from docstrings (pdoc, offline).
 api-docs: venv

@@ -77,3 +77,14 @@ def test_docs_generated_sections_are_up_to_date():
     result = subprocess.run([sys.executable, "-m", "cogapp", "--check", str(CLI_DOC), str(QUERIES_DOC)],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"{result.stdout}{result.stderr}\n{REGENERATE}"
+
+
+@pytest.mark.parametrize("doc", sorted(p.relative_to(REPO).as_posix()
+                                       for p in [README, *(REPO / "docs").glob("*.md")]))
+def test_docs_every_picture_a_page_shows_is_committed(doc):
+    """Screenshots are taken by the browser tests (`make screenshots`) and committed beside the docs."""
+    path = REPO / doc
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", path.read_text(encoding="utf-8"))
+    missing = [p for p in pictures if not p.startswith(("http:", "https:"))
+               and not (path.parent / p).is_file()]
+    assert not missing, f"{doc} shows pictures that are not in the tree: {missing}"

@@ -5,14 +5,18 @@ browser console log switched on so a test can list every request and every conso
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome-error:")
 LOCAL_HOSTS = ("http://127.0.0.1", "https://127.0.0.1", "ws://127.0.0.1")
+# `make screenshots` (POLICYKG_SCREENSHOTS=docs/screenshots) refreshes the pictures docs/web.md shows
+SCREENSHOTS = os.environ.get("POLICYKG_SCREENSHOTS")
 
 
 def available() -> bool:
@@ -28,8 +32,9 @@ def require() -> None:
                     "(or: sudo apt-get install -y chromium chromium-driver)", pytrace=False)
 
 
-def start(width: int = 1280, height: int = 900):
-    """A headless Chromium with a fresh profile; the profile folder is removed on driver.quit()."""
+def start(width: int = 1280, height: int = 900, downloads: Path | None = None):
+    """A headless Chromium with a fresh profile; the profile folder is removed on driver.quit().
+    With `downloads`, files the pages download land in that folder without asking."""
     require()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -43,7 +48,13 @@ def start(width: int = 1280, height: int = 900):
                  f"--window-size={width},{height}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    if downloads is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    if downloads is not None:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                               {"behavior": "allow", "downloadPath": str(downloads)})
     quit_ = driver.quit
 
     def quit_and_clean() -> None:
@@ -86,3 +97,27 @@ def wait_ready(driver, timeout: float = 20.0) -> float:
     WebDriverWait(driver, timeout).until(
         lambda d: d.execute_script("return window.policykgReady || null") is not None)
     return float(driver.execute_script("return window.policykgReady"))
+
+
+def poll(condition, timeout: float = 20):
+    """condition()'s first truthy value, asked every 0.1 s; AssertionError after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"condition not met in {timeout} s")
+
+
+def screenshot(driver, name: str, folder: Path | None = None) -> Path | None:
+    """Save the page as PNG into $POLICYKG_SCREENSHOTS (for the docs), else into `folder` (a
+    test's tmp_path), else nowhere. A saved picture must be a drawn page, not a blank one."""
+    target = Path(SCREENSHOTS) if SCREENSHOTS else folder
+    if target is None:
+        return None
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / name
+    assert driver.save_screenshot(str(path)), path
+    assert path.stat().st_size > 10_000, f"{path}: a blank page"
+    return path

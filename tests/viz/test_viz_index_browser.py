@@ -4,7 +4,6 @@ page's scripts, and no request leaves the server), a node opens its page, dense 
 within their bounds and their top-N control reaches the rest."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from urllib.parse import unquote
@@ -20,15 +19,6 @@ from policykg.viz.page import DENSE_EDGE_BOUND, DENSE_NODE_BOUND  # noqa: E402
 from policykg.viz.views import VIEWS  # noqa: E402
 
 
-# POLICYKG_SCREENSHOTS=docs/img pytest tests/viz/test_viz_index_browser.py refreshes the
-# screenshots docs/web.md shows (taken here, by the test's browser)
-SCREENSHOTS = os.environ.get("POLICYKG_SCREENSHOTS")
-
-
-def _screenshot(browser, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        browser.save_screenshot(str(Path(SCREENSHOTS) / name))
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +59,7 @@ def test_viz_index_lists_every_view_with_its_question_and_parameters(base, brows
     plan_row = browser.find_element("id", "view-plan").text
     assert "source" in plan_row and "required" in plan_row
     assert any("000_" in unquote(u) for u in links["plan"])  # a real plan of the store
-    _screenshot(browser, "web-viz-index.png")
+    chromium.screenshot(browser, "web-viz-index.png")
     assert chromium.outside(chromium.requested_urls(browser)) == []
     assert chromium.console_errors(browser) == []
 
@@ -111,7 +101,7 @@ def test_viz_index_node_links_back_to_its_page(base, browser):
                            "window.policykgShowPanel(arguments[0]);", plan_id)
     link = browser.find_element("id", "pk-open-link")
     assert "/plans/000_" in unquote(link.get_attribute("href"))
-    _screenshot(browser, "web-view-plan-panel.png")
+    chromium.screenshot(browser, "web-view-plan-panel.png")
     link.click()
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -140,7 +130,7 @@ def test_viz_index_dense_views_open_within_bounds_and_show_all_on_request(base, 
     assert 1 <= shown <= DENSE_NODE_BOUND < total_nodes or shown <= DENSE_NODE_BOUND
     assert shown_edges <= DENSE_EDGE_BOUND
     assert shown < total_nodes, "the seed views are dense: the default view is narrowed"
-    _screenshot(browser, f"web-view-{view}.png")
+    chromium.screenshot(browser, f"web-view-{view}.png")
     browser.find_element("id", "pk-show-all").click()
     everything = int(browser.find_element("tag name", "body").get_attribute("data-shown-nodes"))
     assert everything == total_nodes

@@ -7,26 +7,17 @@ import json
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "viz"))
+import chromium  # noqa: E402
 from web_helpers import fetch, running_server, seed_store  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-
 selenium = pytest.importorskip("selenium")
-
-
-@pytest.fixture(autouse=True)
-def _chromium_installed():
-    """Never skipped (issue 22): without Chromium these fail with the fix."""
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.fail("Debian's chromium and chromium-driver are missing: `make test` installs them", pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -44,27 +35,11 @@ def downloads():
 
 @pytest.fixture(scope="module")
 def driver(downloads):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="policykg-web-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,900"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    browser.execute_cdp_cmd("Browser.setDownloadBehavior",
-                            {"behavior": "allow", "downloadPath": str(downloads)})
+    browser = chromium.start(downloads=downloads)
     try:
         yield browser
     finally:
         browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _requested(driver) -> list[str]:
@@ -82,25 +57,15 @@ def _outside(urls: list[str], base: str) -> list[str]:
             if u.startswith(("http:", "https:", "ws:", "wss:", "ftp:")) and not u.startswith(base + "/")]
 
 
-def _poll(condition, timeout: float):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
 def test_web_browser_query_page_has_highlighting_editor(base, driver):
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/")
-    _poll(lambda: driver.find_elements(By.CSS_SELECTOR, ".CodeMirror"), 20)
+    chromium.poll(lambda: driver.find_elements(By.CSS_SELECTOR, ".CodeMirror"), 20)
     # the SPARQL mode colours keywords: CodeMirror gives them a cm-keyword span
     assert driver.find_elements(By.CSS_SELECTOR, ".CodeMirror .cm-keyword")
     driver.find_element(By.ID, "run").click()
-    _poll(lambda: driver.find_elements(By.CSS_SELECTOR, "#results table.results tbody tr"), 20)
+    chromium.poll(lambda: driver.find_elements(By.CSS_SELECTOR, "#results table.results tbody tr"), 20)
     rows = driver.find_elements(By.CSS_SELECTOR, "#results table.results tbody tr")
     assert len(rows) == 6
     assert "query=" in driver.current_url  # the result has a shareable URL
@@ -114,12 +79,12 @@ def test_web_browser_saved_query_to_entity_and_csv(base, driver, downloads):
 
     driver.get(base + "/queries/")
     driver.find_element(By.LINK_TEXT, "responsibilities").click()
-    _poll(lambda: driver.find_elements(By.ID, "param-city"), 20)
+    chromium.poll(lambda: driver.find_elements(By.ID, "param-city"), 20)
     field = driver.find_element(By.ID, "param-city")
     field.clear()
     field.send_keys("衡阳市")
     driver.find_element(By.ID, "run").click()
-    _poll(lambda: "city=" in driver.current_url and driver.find_elements(By.ID, "results"), 20)
+    chromium.poll(lambda: "city=" in driver.current_url and driver.find_elements(By.ID, "results"), 20)
     cities = {td.text for td in driver.find_elements(By.CSS_SELECTOR, "#results tbody tr td:last-child")}
     assert cities == {"衡阳市"}
     shareable = driver.current_url
@@ -128,15 +93,15 @@ def test_web_browser_saved_query_to_entity_and_csv(base, driver, downloads):
     link = driver.find_element(By.CSS_SELECTOR, "#results tbody a[href*='agency']")
     iri = link.get_attribute("title")
     link.click()
-    _poll(lambda: driver.find_elements(By.CSS_SELECTOR, "p.iri code"), 20)
+    chromium.poll(lambda: driver.find_elements(By.CSS_SELECTOR, "p.iri code"), 20)
     assert driver.find_element(By.CSS_SELECTOR, "p.iri code").text == iri
     assert driver.find_elements(By.CSS_SELECTOR, "table.incoming tr")
 
     # back to the shared URL, download the CSV the page offers
     driver.get(shareable)
     driver.find_element(By.ID, "download-csv").click()
-    saved = _poll(lambda: [p for p in downloads.glob("*.csv")], 30)
-    _poll(lambda: not list(downloads.glob("*.crdownload")), 30)
+    saved = chromium.poll(lambda: [p for p in downloads.glob("*.csv")], 30)
+    chromium.poll(lambda: not list(downloads.glob("*.crdownload")), 30)
     expected = fetch(base + "/queries/responsibilities.csv?" + urlencode({"city": "衡阳市"}))[2]
     assert saved[0].read_bytes() == expected
     assert expected.decode().splitlines()[0].startswith("source,measure_no,measure_title,agency,role")
@@ -148,11 +113,11 @@ def test_web_browser_plan_page_links(base, driver):
 
     driver.get(base + "/plans/")
     driver.find_element(By.PARTIAL_LINK_TEXT, "hostile.txt").click()
-    _poll(lambda: driver.find_elements(By.ID, "plan-text"), 20)
+    chromium.poll(lambda: driver.find_elements(By.ID, "plan-text"), 20)
     # the hostile title is shown as text, not run
     assert "<script>" in driver.find_element(By.TAG_NAME, "h1").text
     citation = driver.find_element(By.CSS_SELECTOR, "#plan-text a.hl-citation")
     citation.click()
-    _poll(lambda: driver.find_elements(By.ID, "passage"), 20)
+    chromium.poll(lambda: driver.find_elements(By.ID, "passage"), 20)
     assert driver.find_element(By.CSS_SELECTOR, "#passage mark").text
     assert not _outside(_requested(driver), base)

@@ -5,9 +5,7 @@ shows its legend and a side panel whose links move to the measure; nothing is fe
 another host and no hostile text runs."""
 from __future__ import annotations
 
-import os
 import sys
-import time
 from pathlib import Path
 from urllib.parse import unquote, urlencode
 
@@ -19,8 +17,6 @@ import chromium  # noqa: E402
 from web_helpers import HOSTILE_SOURCE, running_server, seed_store  # noqa: E402
 
 SEED_SOURCE = "000_8c7ba4464c8b6764.txt"
-# POLICYKG_SCREENSHOTS=docs/screenshots pytest ... refreshes the screenshots docs/web.md shows
-SCREENSHOTS = os.environ.get("POLICYKG_SCREENSHOTS")
 PK = "https://w3id.org/policykg/ns#"
 
 
@@ -37,24 +33,6 @@ def driver():
         yield browser
     finally:
         browser.quit()
-
-
-def _poll(condition, timeout: float = 20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-def _screenshot(driver, tmp_path: Path, name: str) -> None:
-    """Save the page as PNG: into $POLICYKG_SCREENSHOTS (for the docs) or the test's tmp folder."""
-    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    assert driver.save_screenshot(str(folder / name))
-    assert (folder / name).stat().st_size > 10_000  # a drawn page, not a blank one
 
 
 def _agency_with_both_roles() -> str:
@@ -75,8 +53,8 @@ def test_web_entity_browser_agency_page_lists_roles_and_links_to_plan_and_ego_vi
     agency = _agency_with_both_roles()
     page = base + "/entity?" + urlencode({"iri": agency, "lang": "en"})
     driver.get(page)
-    _poll(lambda: driver.find_elements(By.ID, "agency-roles"))
-    _screenshot(driver, tmp_path, "web-agency-page.png")
+    chromium.poll(lambda: driver.find_elements(By.ID, "agency-roles"))
+    chromium.screenshot(driver, "web-agency-page.png", tmp_path)
     groups = driver.find_elements(By.CSS_SELECTOR, "#agency-roles .plan-group")
     assert groups and all(g.find_element(By.CSS_SELECTOR, "h3 .plan-title").text for g in groups)
     lead = driver.find_elements(By.CSS_SELECTOR, ".roles-lead .measure-item a.measure-link")
@@ -91,7 +69,7 @@ def test_web_entity_browser_agency_page_lists_roles_and_links_to_plan_and_ego_vi
     # the first led measure opens in its plan's text, at its anchor
     title = lead[0].text
     lead[0].click()
-    _poll(lambda: driver.find_elements(By.ID, "plan-text"))
+    chromium.poll(lambda: driver.find_elements(By.ID, "plan-text"))
     fragment = unquote(driver.execute_script("return location.hash").lstrip("#"))
     assert fragment.startswith("measure-")
     target = driver.find_element(By.ID, fragment)
@@ -99,17 +77,17 @@ def test_web_entity_browser_agency_page_lists_roles_and_links_to_plan_and_ego_vi
     number = title.split()[0]
     assert number in target.get_attribute("title")
     # the browser scrolled to it
-    assert _poll(lambda: driver.execute_script(
+    assert chromium.poll(lambda: driver.execute_script(
         "const r = arguments[0].getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0;", target))
 
     # back on the agency page, the ego view link opens the agency's view
     driver.get(page)
-    ego = _poll(lambda: driver.find_elements(By.ID, "ego-link"))[0]
+    ego = chromium.poll(lambda: driver.find_elements(By.ID, "ego-link"))[0]
     href = ego.get_attribute("href")
     assert "/viz/agency?agency=" in href
     ego.click()
-    _poll(lambda: "/viz/agency" in driver.current_url)
-    _poll(lambda: driver.execute_script("return document.readyState") == "complete")
+    chromium.poll(lambda: "/viz/agency" in driver.current_url)
+    chromium.poll(lambda: driver.execute_script("return document.readyState") == "complete")
     assert driver.title and "Not found" not in driver.title and "未找到" not in driver.title
     assert not chromium.outside(chromium.requested_urls(driver))
 
@@ -118,9 +96,9 @@ def test_web_entity_browser_plan_page_legend_roles_and_side_panel(base, driver, 
     from selenium.webdriver.common.by import By
 
     driver.get(base + f"/plans/{SEED_SOURCE}?lang=en")
-    _poll(lambda: driver.find_elements(By.ID, "plan-text"))
+    chromium.poll(lambda: driver.find_elements(By.ID, "plan-text"))
     driver.execute_script("document.getElementById('measure-4').scrollIntoView()")
-    _screenshot(driver, tmp_path, "web-plan-page.png")
+    chromium.screenshot(driver, "web-plan-page.png", tmp_path)
     driver.execute_script("window.scrollTo(0, 0)")
     legend = driver.find_element(By.ID, "legend")
     assert legend.is_displayed() and legend.find_elements(By.CSS_SELECTOR, ".unit-lead") \
@@ -146,9 +124,9 @@ def test_web_entity_browser_plan_page_legend_roles_and_side_panel(base, driver, 
     last = links[-1]
     anchor = last.get_attribute("data-anchor")
     last.click()
-    _poll(lambda: unquote(driver.execute_script("return location.hash")) == "#" + anchor)
+    chromium.poll(lambda: unquote(driver.execute_script("return location.hash")) == "#" + anchor)
     target = driver.find_element(By.ID, anchor)
-    assert _poll(lambda: driver.execute_script(
+    assert chromium.poll(lambda: driver.execute_script(
         "const r = arguments[0].getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0;", target))
     views = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#view-links a")]
     assert any("/viz/plan?" in v for v in views) and any(v.endswith("/viz/map") for v in views)
@@ -159,12 +137,12 @@ def test_web_entity_browser_hostile_plan_runs_no_script(base, driver):
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/plans/" + HOSTILE_SOURCE)
-    _poll(lambda: driver.find_elements(By.ID, "plan-measures"))
+    chromium.poll(lambda: driver.find_elements(By.ID, "plan-measures"))
     assert "<script>" in driver.find_element(By.ID, "plan-measures").text \
         or "<script>" in driver.find_element(By.TAG_NAME, "h1").text
     unit = driver.find_element(By.CSS_SELECTOR, "#plan-measures .side-units a")
     unit.click()
-    _poll(lambda: driver.find_elements(By.ID, "agency-roles"))
+    chromium.poll(lambda: driver.find_elements(By.ID, "agency-roles"))
     assert "<script>" in driver.find_element(By.ID, "agency-roles").text
     assert driver.execute_script("return typeof window.alert") == "function"
     assert not chromium.outside(chromium.requested_urls(driver))

@@ -4,9 +4,7 @@ typing 衡阳 into a city field offers 衡阳市 (static/pickers.js filling the 
 and submitting 衡阳 offers 衡阳市 as a "did you mean" link whose table has rows."""
 from __future__ import annotations
 
-import os
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,8 +17,6 @@ from web_helpers import running_server  # noqa: E402
 
 pytest.importorskip("selenium")
 
-# POLICYKG_SCREENSHOTS=docs/screenshots pytest ... refreshes the screenshots docs/web.md shows
-SCREENSHOTS = os.environ.get("POLICYKG_SCREENSHOTS")
 
 
 @pytest.fixture(scope="module")
@@ -43,24 +39,6 @@ def driver():
         browser.quit()
 
 
-def _poll(condition, timeout: float = 20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
-
-
-def _screenshot(driver, tmp_path: Path, name: str) -> None:
-    """Save the page as PNG: into $POLICYKG_SCREENSHOTS (for the docs) or the test's tmp folder."""
-    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    assert driver.save_screenshot(str(folder / name))
-    assert (folder / name).stat().st_size > 10_000  # a drawn page, not a blank one
-
-
 def _outside(driver, base: str) -> list[str]:
     """Requests to anything but our server (the page loads nothing from elsewhere)."""
     return [u for u in chromium.requested_urls(driver)
@@ -76,18 +54,18 @@ def test_web_browser_search_opens_plan_at_the_measure(base, driver, store_path, 
     driver.get(base + "/plans/")
     box = driver.find_element(By.ID, "nav-search")
     box.send_keys(phrase, Keys.RETURN)
-    _poll(lambda: driver.find_elements(By.ID, "search-results"))
+    chromium.poll(lambda: driver.find_elements(By.ID, "search-results"))
     assert driver.find_element(By.ID, "search-q").get_attribute("value") == phrase
     marks = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "#search-results .snippet mark")]
     assert phrase in marks
-    _screenshot(driver, tmp_path, "web-search.png")
+    chromium.screenshot(driver, "web-search.png", tmp_path)
     links = driver.find_elements(By.CSS_SELECTOR, "#search-results a.hit-link")
     wanted = [a for a in links if a.get_attribute("href").endswith("#" + anchor) or
               driver.execute_script("return decodeURIComponent(arguments[0].hash)", a) == "#" + anchor]
     assert wanted, [a.get_attribute("href") for a in links]
     wanted[0].click()
-    _poll(lambda: driver.find_elements(By.ID, "plan-text"))
-    target = _poll(lambda: driver.execute_script(
+    chromium.poll(lambda: driver.find_elements(By.ID, "plan-text"))
+    target = chromium.poll(lambda: driver.execute_script(
         "var t = document.querySelector(':target'); return t ? t.id : null;"))
     assert target == anchor
     # the measure is on screen, and it holds the phrase searched for
@@ -103,7 +81,7 @@ def test_web_browser_search_two_characters(base, driver):
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/search?q=商标")
-    _poll(lambda: driver.find_elements(By.ID, "search-results"))
+    chromium.poll(lambda: driver.find_elements(By.ID, "search-results"))
     assert {m.text for m in driver.find_elements(By.CSS_SELECTOR, "#search-results mark")} == {"商标"}
 
 
@@ -111,24 +89,24 @@ def test_web_browser_picker_corrects_city(base, driver, tmp_path):
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/queries/responsibilities?lang=en")
-    field = _poll(lambda: driver.find_elements(By.ID, "param-city"))[0]
+    field = chromium.poll(lambda: driver.find_elements(By.ID, "param-city"))[0]
     assert field.get_attribute("list") == "picker-city"
     field.clear()
     field.send_keys("衡阳")
-    _poll(lambda: driver.execute_script(
+    chromium.poll(lambda: driver.execute_script(
         "var l = document.getElementById('picker-city'); return l.getAttribute('data-for') === '衡阳';"))
     offered = driver.execute_script(
         "return Array.from(document.querySelectorAll('#picker-city option')).map(o => o.value);")
     assert "衡阳市" in offered and "银川市" not in offered
     driver.find_element(By.ID, "run").click()
-    near = _poll(lambda: driver.find_elements(By.ID, "near-miss-city"))[0]
+    near = chromium.poll(lambda: driver.find_elements(By.ID, "near-miss-city"))[0]
     link = near.find_element(By.LINK_TEXT, "衡阳市")
-    _screenshot(driver, tmp_path, "web-near-miss.png")
+    chromium.screenshot(driver, "web-near-miss.png", tmp_path)
     link.click()
-    _poll(lambda: "city=%E8%A1%A1%E9%98%B3%E5%B8%82" in driver.current_url)
+    chromium.poll(lambda: "city=%E8%A1%A1%E9%98%B3%E5%B8%82" in driver.current_url)
     assert not driver.find_elements(By.ID, "near-miss-city")
     assert driver.find_element(By.ID, "param-city").get_attribute("value") == "衡阳市"
-    assert _poll(lambda: driver.find_elements(By.CSS_SELECTOR, "#results tbody tr"))
+    assert chromium.poll(lambda: driver.find_elements(By.CSS_SELECTOR, "#results tbody tr"))
     severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     assert not severe, severe
 
@@ -139,8 +117,8 @@ def test_web_browser_plan_text_hit_scrolls_to_the_words(base, driver):
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/search?q=知识产权保护中心&kind=plan")
-    link = _poll(lambda: driver.find_elements(By.CSS_SELECTOR, "#search-results a.hit-link"))[0]
+    link = chromium.poll(lambda: driver.find_elements(By.CSS_SELECTOR, "#search-results a.hit-link"))[0]
     assert ":~:text=" in link.get_attribute("href")
     link.click()
-    _poll(lambda: driver.find_elements(By.ID, "plan-text"))
-    assert _poll(lambda: driver.execute_script("return window.scrollY") > 0)
+    chromium.poll(lambda: driver.find_elements(By.ID, "plan-text"))
+    assert chromium.poll(lambda: driver.execute_script("return window.scrollY") > 0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import sys
 import tempfile
@@ -14,25 +13,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_web_browser import CHROMEDRIVER, CHROMIUM, _outside, _poll, _requested  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "viz"))
+import chromium  # noqa: E402
+from test_web_browser import _outside, _requested  # noqa: E402
 from web_helpers import fetch, running_server, seed_store  # noqa: E402
 
 selenium = pytest.importorskip("selenium")
-# set to a folder (docs/screenshots) to save the pages these tests visit, for docs/web.md
-SCREENSHOTS = os.environ.get("POLICYKG_SCREENSHOTS")
-
-
-def _screenshot(driver, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(Path(SCREENSHOTS) / f"{name}.png"))
-
-
-@pytest.fixture(autouse=True)
-def _chromium_installed():
-    """Never skipped (issue 22): without Chromium these fail with the fix."""
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.fail("Debian's chromium and chromium-driver are missing: `make test` installs them", pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -50,26 +36,11 @@ def downloads():
 
 @pytest.fixture(scope="module")
 def driver(downloads):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="policykg-web-tables-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,900"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser = chromium.start(downloads=downloads)
     try:
         yield browser
     finally:
         browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _column(driver, name: str) -> list[str]:
@@ -95,24 +66,24 @@ def test_web_tables_browser_facet_sort_page_and_download_the_plans(base, driver,
 
     # facet: only city-level plans
     driver.find_element(By.CSS_SELECTOR, "#plans-facets [data-facet='level'] a[data-value='city']").click()
-    _poll(lambda: "level=city" in driver.current_url, 20)
+    chromium.poll(lambda: "level=city" in driver.current_url, 20)
     assert _row_count(driver) == (1, 2, 4)
     assert set(_column(driver, "level")) == {"city"}
 
     # sort by measures: ascending, then descending from the same header
     driver.find_element(By.CSS_SELECTOR, "#plans th[data-column='measures'] a").click()
-    _poll(lambda: "_sort=measures" in driver.current_url, 20)
+    chromium.poll(lambda: "_sort=measures" in driver.current_url, 20)
     driver.find_element(By.CSS_SELECTOR, "#plans th[data-column='measures'] a").click()
-    _poll(lambda: "_sort_desc=measures" in driver.current_url, 20)
+    chromium.poll(lambda: "_sort_desc=measures" in driver.current_url, 20)
     assert driver.find_element(By.CSS_SELECTOR, "#plans th[data-column='measures']").get_attribute(
         "aria-sort") == "descending"
     first_page = [int(n) for n in _column(driver, "measures")]
     assert len(first_page) == 2 and first_page == sorted(first_page, reverse=True)
 
-    _screenshot(driver, "web-plans")
+    chromium.screenshot(driver, "web-plans.png")
     # page 2 holds the other two city plans, fewer measures than page 1
     driver.find_element(By.CSS_SELECTOR, "#plans-pager a.page-next").click()
-    _poll(lambda: "_page=2" in driver.current_url, 20)
+    chromium.poll(lambda: "_page=2" in driver.current_url, 20)
     assert _row_count(driver) == (3, 4, 4)
     second_page = [int(n) for n in _column(driver, "measures")]
     assert len(second_page) == 2 and max(second_page) <= min(first_page)
@@ -121,8 +92,8 @@ def test_web_tables_browser_facet_sort_page_and_download_the_plans(base, driver,
 
     # the CSV of this view: all four city plans in the sorted order, not the page's two
     driver.find_element(By.ID, "download-csv").click()
-    saved = _poll(lambda: list(downloads.glob("plans*.csv")), 30)
-    _poll(lambda: not list(downloads.glob("*.crdownload")), 30)
+    saved = chromium.poll(lambda: list(downloads.glob("plans*.csv")), 30)
+    chromium.poll(lambda: not list(downloads.glob("*.crdownload")), 30)
     table = list(csv.reader(io.StringIO(saved[0].read_text(encoding="utf-8"))))
     header, rows = table[0], table[1:]
     assert len(rows) == 4 > 2
@@ -133,7 +104,7 @@ def test_web_tables_browser_facet_sort_page_and_download_the_plans(base, driver,
 
     # a title opens the plan's page
     driver.find_element(By.CSS_SELECTOR, "#plans tbody a.plan-link").click()
-    _poll(lambda: driver.find_elements(By.ID, "plan-text"), 20)
+    chromium.poll(lambda: driver.find_elements(By.ID, "plan-text"), 20)
     assert not _outside(_requested(driver), base)
 
 
@@ -141,14 +112,14 @@ def test_web_tables_browser_home_links_into_the_faceted_plans(base, driver):
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/?lang=zh")
-    _screenshot(driver, "web-home")
+    chromium.screenshot(driver, "web-home.png")
     assert driver.find_element(By.CSS_SELECTOR, "#store-counts [data-kind='plans']").get_attribute("data-count") == "6"
     driver.find_element(By.CSS_SELECTOR, "#by-level a.glance-link").click()
-    _poll(lambda: driver.find_elements(By.ID, "plans"), 20)
+    chromium.poll(lambda: driver.find_elements(By.ID, "plans"), 20)
     assert "level=" in driver.current_url and _row_count(driver)[2] < 6
     # the editor is still on the home page
     driver.get(base + "/")
-    _poll(lambda: driver.find_elements(By.CSS_SELECTOR, ".CodeMirror"), 20)
+    chromium.poll(lambda: driver.find_elements(By.CSS_SELECTOR, ".CodeMirror"), 20)
     severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     assert not severe, severe
 
@@ -157,7 +128,7 @@ def test_web_tables_browser_saved_query_pages_through_all_rows(base, driver):
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/queries/responsibilities?city=%E8%A1%A1%E9%98%B3%E5%B8%82&_facet=role&_size=10")
-    _screenshot(driver, "web-saved-query")
+    chromium.screenshot(driver, "web-saved-query.png")
     driver.get(base + "/queries/measures?_size=20&lang=en")
     first, last, total = (int(driver.find_element(By.CSS_SELECTOR, "#results-pager .row-count").get_attribute(k))
                           for k in ("data-first", "data-last", "data-total"))
@@ -177,7 +148,7 @@ def test_web_tables_browser_choosing_a_facet_column_applies_it(base, driver):
 
     driver.get(base + "/plans/?lang=en&_sort=title")
     Select(driver.find_element(By.ID, "plans-facet-select")).select_by_value("issuer")
-    _poll(lambda: "_facet=issuer" in driver.current_url, 20)
+    chromium.poll(lambda: "_facet=issuer" in driver.current_url, 20)
     assert driver.find_elements(By.CSS_SELECTOR, "#plans-facets [data-facet='issuer'] a.facet-value")
     assert "_sort=title" in driver.current_url  # the view's other parameters are kept
     severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
