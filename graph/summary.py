@@ -47,7 +47,8 @@ FINGERPRINT = ox.NamedNode(SUMMARY_NS + "fingerprint")
 SUMMARY_OF = ox.NamedNode(SUMMARY_NS + "summaryOf")
 NQ = ox.RdfFormat.N_QUADS
 # Listings: whole corpus = each plan's rows, plans in source order (the queries order by source first).
-LISTINGS = ("measures", "plan_targets_timeline", "responsibilities", "targets")
+LISTINGS = ("leading_groups", "measures", "people", "places_mentioned", "plan_targets_timeline",
+            "responsibilities", "targets")
 # target_comparison: each plan's rows, then sorted again by the query's own ORDER BY.
 SORTED = ("target_comparison",)
 # Aggregates: per-plan counts added up per agency (pair).

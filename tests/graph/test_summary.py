@@ -24,6 +24,7 @@ GENERATED_PLANS = 200
 # The columns of each query's ORDER BY that it returns: their sequence must be the same both ways.
 ORDER_COLUMNS = {
     "measures": ["source"], "targets": ["source"], "responsibilities": ["source"],
+    "people": ["source"], "leading_groups": ["source"], "places_mentioned": ["source"],
     "plan_targets_timeline": ["source", "year"],
     "target_comparison": ["indicator_id", "axis", "jurisdiction", "year", "source"],
     "agency_load": ["measures_led", "measures"],
