@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "virtuoso"))
-from server import VirtuosoServer, free_port  # noqa: E402
+from virtuoso_server import VirtuosoServer, free_port  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent

@@ -11,10 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import VirtuosoServer, require  # noqa: E402
+from virtuoso_server import DBA_AUTH, ROOT, VirtuosoServer, require  # noqa: E402,F401
 
-ROOT = Path(__file__).resolve().parents[2]
-DBA_AUTH = "dba:dba"
 
 
 @pytest.fixture(scope="session")

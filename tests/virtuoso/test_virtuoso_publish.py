@@ -17,8 +17,8 @@ from policykg.graph.gsp import PushFailed, push_store
 from policykg.graph.remote import RemoteStore
 from policykg.graph.store import Store
 
-from conftest import DBA_AUTH, ROOT
-from server import VirtuosoServer, require
+
+from virtuoso_server import DBA_AUTH, ROOT, VirtuosoServer, require
 
 PLAN_GRAPH = "https://w3id.org/policykg/id/doc/003_ad288fc7cf756697.txt"
 MEASURE = ox.NamedNode("https://w3id.org/policykg/ns#Measure")

@@ -16,6 +16,8 @@ from pathlib import Path
 VIRTUOSO = "/usr/bin/virtuoso-t"
 ISQL = "/usr/bin/isql-vt"
 DBA_PASSWORD = "dba"  # a fresh database's; the server listens on 127.0.0.1 only
+DBA_AUTH = f"dba:{DBA_PASSWORD}"
+ROOT = Path(__file__).resolve().parents[2]
 
 INI = """\
 [Database]
