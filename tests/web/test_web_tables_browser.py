@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,32 +13,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "viz"))
 import chromium  # noqa: E402
-from test_web_browser import _outside, _requested  # noqa: E402
-from web_helpers import fetch, running_server, seed_store  # noqa: E402
+# the seed server, the download folder and the browser are test_web_browser's fixtures
+from test_web_browser import _outside, _requested, base, downloads, driver  # noqa: E402,F401
+from web_helpers import fetch  # noqa: E402
 
 selenium = pytest.importorskip("selenium")
-
-
-@pytest.fixture(scope="module")
-def base():
-    with running_server(seed_store()) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def downloads():
-    folder = Path(tempfile.mkdtemp(prefix="policykg-web-table-downloads-"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def driver(downloads):
-    browser = chromium.start(downloads=downloads)
-    try:
-        yield browser
-    finally:
-        browser.quit()
 
 
 def _column(driver, name: str) -> list[str]:
