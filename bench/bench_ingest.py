@@ -175,6 +175,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--modes", default="bulk,transactional")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--keep-store", type=Path, help="move the bulk build's store here (for bench_queries.py)")
     args = ap.parse_args()
     folder = corpus(args.plans, args.corpus)
     files = sorted(folder.glob("*.txt"))[: args.plans]
@@ -187,6 +188,10 @@ def main() -> None:
             figures[mode] = build_in_child(folder, scratch / f"store-{mode}", mode, args.workers)
             figures[mode]["store_mb"] = folder_mb(scratch / f"store-{mode}")
         figures.update(oxigraph_floor(scratch / "store-bulk", scratch))
+        if args.keep_store and (scratch / "store-bulk").exists():
+            import shutil
+
+            shutil.move(str(scratch / "store-bulk"), str(args.keep_store))
     figures["load_average_after"] = os.getloadavg()[0]
     report(figures)
     if args.json:
