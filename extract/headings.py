@@ -73,10 +73,10 @@ def part_styles() -> frozenset[str]:
 
 
 def marker_number(marker: str) -> int | None:
-    if marker.isdigit():
-        return int(marker)
-    if marker in _CIRCLED:
+    if marker in _CIRCLED:   # before the digit test: str.isdigit() is True for ① but int("①") fails
         return _CIRCLED.index(marker) + 1
+    if marker.isdecimal():
+        return int(marker)
     return cn_to_int(marker)
 
 
