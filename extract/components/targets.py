@@ -735,9 +735,12 @@ def _row_targets(roles, cells: list[tuple[str, int]], out: list[Target], loose: 
 
 
 def _split_cells(line) -> list[tuple[str, int]] | None:
-    """A row printed with ' | ' or tabs -> [(cell, offset)], else None."""
+    """A row printed with ' | ' or tabs -> [(cell, offset)], else None. A row framed by pipes
+    ('| 指标 | 2025年 |', markdown style) drops the empty cells outside its frame."""
     if "|" in line.text:
-        return pipe_cells(line)
+        cells = pipe_cells(line)
+        framed = line.text.strip().startswith("|") and line.text.strip().endswith("|") and len(cells) > 2
+        return cells[1:-1] if framed else cells
     if "\t" in line.text:
         return split_cells(line, "\t")
     return None
@@ -767,6 +770,9 @@ def _row_table(lines, i: int, out: list[Target], start_year: int | None = None,
         return i
     while j < len(lines):
         row = _split_cells(lines[j])
+        if row and all(re.fullmatch(r"\s*:?-{3,}:?\s*", c) for c, _ in row):
+            j += 1   # the rule under a markdown header: |---|---|
+            continue
         if row is None or not _row_targets(roles, row, out, loose=True, default_year=period_end):
             break
         j += 1
