@@ -13,6 +13,7 @@ matched: this is what keeps per-city queries fast at 10k plans (issue #10, queri
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,10 @@ _PLACEHOLDER = re.compile(r"\{\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:@(?P<lang>[A-
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC_FLOAT = {_XSD + "double", _XSD + "float"}
+NUMERIC_DATATYPES = frozenset(_XSD + name for name in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+    "unsignedShort", "unsignedByte"))
 
 
 @dataclass(frozen=True)
@@ -271,6 +276,42 @@ def term_text(term) -> str | None:
     return str(term)
 
 
+class NumberText(str):
+    """A numeric literal as its table text (what CSV and the CLI print) that also knows its value,
+    so JSON gives a number and sorting compares numbers (viz/web/tables.py)."""
+
+    number: int | float
+
+    def __new__(cls, text: str, number: int | float) -> "NumberText":
+        made = super().__new__(cls, text)
+        made.number = number
+        return made
+
+
+def parse_number(text: str) -> int | float | None:
+    """`text` as an int, else a finite float, else None."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def typed_term_text(term) -> str | None:
+    """`term_text`, with a numeric literal as NumberText: the same text (so CSV stays
+    byte-identical to `policykg query`), plus its number."""
+    text = term_text(term)
+    if isinstance(term, Literal) and term.datatype.value in NUMERIC_DATATYPES and text is not None:
+        number = parse_number(term.value)
+        if number is not None:
+            return NumberText(text, number)
+    return text
+
+
 def bind_params(query: NamedQuery, params: Mapping[str, str] | None) -> dict[Variable, Literal]:
     """Check `params` against the header and turn them into pyoxigraph substitutions.
 
@@ -294,7 +335,8 @@ def bind_params(query: NamedQuery, params: Mapping[str, str] | None) -> dict[Var
 
 
 def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] | None = None, *,
-              use_summary: bool = True) -> tuple[list[str], list[list[str | None]]]:
+              use_summary: bool = True, typed: bool = False
+              ) -> tuple[list[str], list[list[str | None]]]:
     """Run a named query against a store: parameter values substituted by the engine and written
     into the query's restriction lines as escaped RDF terms (`instantiate`), never pasted as text.
 
@@ -304,19 +346,26 @@ def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] |
     use_summary (bool): answer a whole-corpus query (no parameter given) of graph/summary.py's
         SUMMARISED from the plans' summaries when every plan has a current one (same rows, in
         seconds at 10k plans); False = always run the SPARQL.
+    typed (bool): numeric literals as NumberText (same text, and their number: the web's JSON and
+        sorting); the SPARQL then always runs, as the summaries keep each cell as text only (its
+        datatype is gone, so they cannot tell the integer 2025 from the string "2025").
     RETURNS (tuple[list[str], list[list[str | None]]]): column names and rows of plain strings
         (None for unbound). The default graph is the union of all named graphs.
     RAISES: QueryNotFound, BadQueryFile, UnknownParameter, MissingParameter, QueryFailed.
     """
-    columns, rows = iter_query(store, query, params, use_summary=use_summary)
+    columns, rows = iter_query(store, query, params, use_summary=use_summary, typed=typed)
     return columns, list(rows)
 
 
 def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] | None = None, *,
-               use_summary: bool = True) -> tuple[list[str], Iterator[list[str | None]]]:
+               use_summary: bool = True, typed: bool = False
+               ) -> tuple[list[str], Iterator[list[str | None]]]:
     """`run_query`, with the rows as an iterator: they come as the engine (or the summaries)
     produce them, so a whole-corpus listing of a million rows is never held in memory (the CLI's
     `--format csv` writes them as they come). Errors while iterating raise QueryFailed too."""
+    if typed:
+        use_summary = False  # summary rows are text only (see run_query)
+    cell = typed_term_text if typed else term_text
     if not isinstance(query, NamedQuery):
         query = load_query(query)
     substitutions = bind_params(query, params)
@@ -335,10 +384,10 @@ def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] 
                              substitutions=substitutions or None)
         if isinstance(result, pyoxigraph.QuerySolutions):
             columns = [v.value for v in result.variables]
-            rows = ([term_text(solution[c]) for c in columns] for solution in result)
+            rows = ([cell(solution[c]) for c in columns] for solution in result)
         elif isinstance(result, pyoxigraph.QueryTriples):
             columns = ["subject", "predicate", "object"]
-            rows = ([term_text(t.subject), term_text(t.predicate), term_text(t.object)] for t in result)
+            rows = ([cell(t.subject), cell(t.predicate), cell(t.object)] for t in result)
         else:
             columns, rows = ["result"], iter([["true" if bool(result) else "false"]])
     except (SyntaxError, OSError, RuntimeError, ValueError) as e:
@@ -361,5 +410,6 @@ def _checked(rows: Iterator[list[str | None]], name: str) -> Iterator[list[str |
         raise QueryFailed(f"query {name!r} failed: {e}") from e
 
 
-__all__ = ["NamedQuery", "Param", "bind_params", "instantiate", "iter_query", "list_queries", "load_query", "parse_query_file",
-           "run_query", "shipped_query_names", "term_text"]
+__all__ = ["NUMERIC_DATATYPES", "NamedQuery", "NumberText", "Param", "bind_params", "instantiate", "iter_query",
+           "list_queries", "load_query", "parse_number", "parse_query_file", "run_query", "shipped_query_names",
+           "term_text", "typed_term_text"]

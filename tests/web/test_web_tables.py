@@ -22,7 +22,7 @@ from policykg.graph.store import Store  # noqa: E402
 from policykg.queries import list_queries  # noqa: E402
 from policykg.viz.web.app import create_app  # noqa: E402
 from policykg.viz.web.tables import (NumberText, TableRequest, render_download, sort_rows,  # noqa: E402
-                                     table_view, typed_text, view_rows)
+                                     table_view, view_rows)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 COLUMNS = ["name", "city", "n"]
@@ -68,14 +68,6 @@ def test_web_tables_sort_typed_terms():
             [ox.Literal("9.5", datatype=ox.NamedNode(XSD + "decimal"))],
             [ox.NamedNode("https://example.org/a")]]
     assert [r[0].value for r in sort_rows(rows, 0, False)] == ["9.5", "10", "https://example.org/a"]
-
-
-def test_web_tables_typed_text_keeps_cli_text_and_number():
-    integer = typed_text(ox.Literal("7", datatype=ox.NamedNode(XSD + "integer")))
-    double = typed_text(ox.Literal("2.0E0", datatype=ox.NamedNode(XSD + "double")))
-    assert isinstance(integer, NumberText) and integer == "7" and integer.number == 7
-    assert double == "2" and double.number == 2.0
-    assert not isinstance(typed_text(ox.Literal("7")), NumberText)
 
 
 @pytest.mark.parametrize("items,expected_names", [

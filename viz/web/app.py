@@ -36,6 +36,7 @@ from policykg.errors import (MissingParameter, PolicyKGError, QueryNotFound, Sto
                              StoreNotFound, UnknownParameter)
 from policykg.graph.store import Store
 from policykg.ontology import ID, PREFIXES
+from policykg.queries import run_query
 from policykg.render import MEDIA_TYPES
 
 from . import browse
@@ -233,7 +234,7 @@ class WebApp:
         if missing:
             raise MissingParameter(name, missing[0])
         columns, rows = call_with_time_limit(
-            lambda: browse.run_named_typed(self.store.raw, named, params), self.time_limit)
+            lambda: run_query(self.store.raw, named, params, typed=True), self.time_limit)
         wanted = TableRequest.from_params(items, columns, reserved=params)
         has_iris = any(_is_iri(v) for row in rows for v in row)
         if suffix == "ttl":

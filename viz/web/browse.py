@@ -1,5 +1,6 @@
-"""The browsing pages' data: the store at a glance (home), the plans table, and saved-query
-results with their numbers typed, all as rows for viz/web/tables.py.
+"""The browsing pages' data: the store at a glance (home), the plans table and the saved-query
+list, all as rows for viz/web/tables.py (saved-query results come typed from
+`policykg.queries.run_query(..., typed=True)`).
 
 A researcher first asks what the store holds (how many plans, from which provinces, levels and
 years) and then picks plans from a table they can facet and sort; each of those answers is one
@@ -10,19 +11,18 @@ the counts of measures, targets and agencies per plan.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from urllib.parse import urlencode
 from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
-from policykg.errors import QueryFailed
 from policykg.ontology import PREFIXES
 
 from .i18n import gettext as _
-from .tables import (NumberText, Table, TableRequest, render_download, table_view, typed_text,
-                     unknown_params, view_rows)
+from .tables import (NumberText, Table, TableRequest, render_download, table_view, unknown_params,
+                     view_rows)
 
 PK = PREFIXES["pk"]
 PLAN_COLUMNS = ["title", "jurisdiction", "province", "level", "year", "period_start", "period_end",
@@ -65,38 +65,12 @@ class Overview:
     by_year: list[tuple[str, int]]
 
 
-def run_named_typed(raw: ox.Store, named: Any, params: Mapping[str, str]
-                    ) -> tuple[list[str], list[list[str | None]]]:
-    """A saved query's columns and rows like policykg.queries.run_query, with numeric literals
-    kept as NumberText (same text, so CSV is unchanged; JSON and sorting see numbers).
-    RAISES: MissingParameter, UnknownParameter, QueryFailed."""
-    from policykg.queries import bind_params, instantiate
-
-    substitutions = bind_params(named, dict(params))
-    sparql = instantiate(named.sparql, {v.value: t.value for v, t in substitutions.items()})
-    try:
-        result = raw.query(sparql, use_default_graph_as_union=True,
-                           substitutions=substitutions or None)
-        if isinstance(result, ox.QuerySolutions):
-            columns = [v.value for v in result.variables]
-            rows = [[typed_text(solution[c]) for c in columns] for solution in result]
-        elif isinstance(result, ox.QueryTriples):
-            columns = ["subject", "predicate", "object"]
-            rows = [[typed_text(t.subject), typed_text(t.predicate), typed_text(t.object)]
-                    for t in result]
-        else:
-            columns, rows = ["result"], [["true" if bool(result) else "false"]]
-    except (SyntaxError, OSError, RuntimeError, ValueError) as e:
-        raise QueryFailed(f"query {named.name!r} failed: {e}") from None
-    return columns, rows
-
-
 def plan_rows(raw: ox.Store) -> list[list[Any]]:
     """One row per plan in PLAN_COLUMNS order. year: the year the plan was issued, else the first
     year it covers; city: the jurisdiction of a plan below the province level."""
-    from policykg.queries import load_query
+    from policykg.queries import run_query
 
-    columns, rows = run_named_typed(raw, load_query("plans"), {})
+    columns, rows = run_query(raw, "plans", {}, typed=True)
     counts: dict[str, dict[str, int]] = {}
     for solution in raw.query(PLAN_COUNTS, use_default_graph_as_union=False):
         plan, kind, n = solution["plan"], solution["kind"], solution["n"]

@@ -25,6 +25,9 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from policykg.queries import NUMERIC_DATATYPES, NumberText
+from policykg.queries import parse_number as _parse_number
+
 from .i18n import gettext as _
 
 DEFAULT_PAGE_SIZE = 50
@@ -33,36 +36,6 @@ MAX_FACET_VALUES = 30
 TABLE_PARAMS = frozenset({"_sort", "_sort_desc", "_search", "_facet", "_page", "_size"})
 # parameters that belong to the app, never to a table's column filters
 APP_PARAMS = frozenset({"lang", "_submit"})
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC_DATATYPES = frozenset(_XSD + name for name in (
-    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
-    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
-    "unsignedShort", "unsignedByte"))
-
-
-class NumberText(str):
-    """A numeric literal as its table text (what CSV and the CLI print) that also knows its value,
-    so JSON gives a number and sorting compares numbers."""
-
-    number: int | float
-
-    def __new__(cls, text: str, number: int | float) -> "NumberText":
-        made = super().__new__(cls, text)
-        made.number = number
-        return made
-
-
-def typed_text(term: Any) -> str | None:
-    """A query term as a table cell: numeric literals become NumberText, the rest the plain
-    string of policykg.queries.term_text (so CSV stays byte-identical to `policykg query`)."""
-    from policykg.queries import term_text
-
-    text = term_text(term)
-    if isinstance(term, ox.Literal) and term.datatype.value in NUMERIC_DATATYPES and text is not None:
-        number = _parse_number(term.value)
-        if number is not None:
-            return NumberText(text, number)
-    return text
 
 
 def cell_text(value: Any) -> str:
@@ -87,18 +60,6 @@ def cell_number(value: Any) -> int | float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return None
-
-
-def _parse_number(text: str) -> int | float | None:
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True)
