@@ -8,36 +8,17 @@ from __future__ import annotations
 
 import re
 import sys
-import warnings
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_helpers import HOSTILE_SOURCE, SCRIPT, seed_store  # noqa: E402
+from web_helpers import HOSTILE_SOURCE, SCRIPT  # noqa: E402
 
 ID = "https://w3id.org/policykg/id/"
 PK = "https://w3id.org/policykg/ns#"
 SEED_SOURCE = "000_8c7ba4464c8b6764.txt"
-
-
-@pytest.fixture(scope="module")
-def store():
-    from policykg.graph.store import Store
-
-    with Store.open(seed_store(), read_only=True) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from starlette.testclient import TestClient
-    from policykg.viz.web.app import create_app
-
-    return TestClient(create_app(None, store=store, workers=0))
 
 
 def _rows(store, **params):
@@ -83,10 +64,10 @@ def _section(page: str, css_class: str) -> str:
     return page[start:end if end > 0 else len(page)]
 
 
-def test_web_entity_agency_page_lists_led_and_supported_measures_by_plan(store, client):
-    agency = _busiest_agency(store)
-    page = _page(client, agency)
-    rows = [r for r in _rows(store) if r["agency_iri"] == agency]
+def test_web_entity_agency_page_lists_led_and_supported_measures_by_plan(seed_web_store, seed_client):
+    agency = _busiest_agency(seed_web_store)
+    page = _page(seed_client, agency)
+    rows = [r for r in _rows(seed_web_store) if r["agency_iri"] == agency]
     for role, block in (("lead", "roles-lead"), ("support", "roles-support")):
         expected = {(r["source"], r["measure_no"]) for r in rows if r["role"] == role}
         listed = set()
@@ -103,35 +84,35 @@ def test_web_entity_agency_page_lists_led_and_supported_measures_by_plan(store, 
         assert f"{verb} {len(measures)} measures" in counts
 
 
-def test_web_entity_agency_page_links_measures_partners_and_views(store, client):
-    agency = _busiest_agency(store)
-    page = _page(client, agency)
-    rows = [r for r in _rows(store) if r["agency_iri"] == agency and r["measure"]]
+def test_web_entity_agency_page_links_measures_partners_and_views(seed_web_store, seed_client):
+    agency = _busiest_agency(seed_web_store)
+    page = _page(seed_client, agency)
+    rows = [r for r in _rows(seed_web_store) if r["agency_iri"] == agency and r["measure"]]
     first = rows[0]
     anchor = "measure-" + first["measure"].rsplit("/measure/", 1)[-1]
     link = f'href="/plans/{quote(first["source"], safe="")}#{quote(anchor, safe="-._~()")}"'
     assert link in page
     # the measure's other units, linked to their own pages
-    partners = {r["agency_iri"] for r in _rows(store) if r["measure"] == first["measure"]} - {agency}
+    partners = {r["agency_iri"] for r in _rows(seed_web_store) if r["measure"] == first["measure"]} - {agency}
     for partner in partners:
         assert f'href="/entity?{urlencode({"iri": partner})}" class="co-agency"' in page
     assert 'id="ego-link"' in page and "/viz/agency?agency=" + quote(agency, safe="") in page
-    assert "/viz/responsibility?" + urlencode({"city": _city(store, first["source"])}) in page
+    assert "/viz/responsibility?" + urlencode({"city": _city(seed_web_store, first["source"])}) in page
 
 
-def test_web_entity_measure_anchor_exists_on_the_plan_page(store, client):
-    agency = _busiest_agency(store)
-    page = _page(client, agency)
+def test_web_entity_measure_anchor_exists_on_the_plan_page(seed_web_store, seed_client):
+    agency = _busiest_agency(seed_web_store)
+    page = _page(seed_client, agency)
     for href in re.findall(r'href="(/plans/[^"#]+#[^"]+)" class="measure-link"', page):
         path, fragment = href.split("#", 1)
-        plan = client.get(path).text
+        plan = seed_client.get(path).text
         assert f'id="{unquote(fragment)}"' in plan, href
 
 
-def test_web_entity_incoming_links_are_grouped_and_counted(store, client):
-    agency = _busiest_agency(store)
-    page = _page(client, agency)
-    assignments = sum(r["agency_iri"] == agency for r in _rows(store))
+def test_web_entity_incoming_links_are_grouped_and_counted(seed_web_store, seed_client):
+    agency = _busiest_agency(seed_web_store)
+    page = _page(seed_client, agency)
+    assignments = sum(r["agency_iri"] == agency for r in _rows(seed_web_store))
     incoming = page[page.index("Incoming links"):]
     assert f'<span class="incoming-count">{assignments} links</span>' in incoming
     assert "pk:Assignment" in incoming and "<details>" in incoming
@@ -142,13 +123,13 @@ def test_web_entity_incoming_links_are_grouped_and_counted(store, client):
     assert all(plain_rows.count(p) <= COLLAPSE_AFTER for p in plain_rows)
 
 
-def test_web_entity_measure_page_shows_plan_units_lead_first_and_targets(store, client):
-    rows = _rows(store, source=SEED_SOURCE)
+def test_web_entity_measure_page_shows_plan_units_lead_first_and_targets(seed_web_store, seed_client):
+    rows = _rows(seed_web_store, source=SEED_SOURCE)
     by_measure: dict[str, list[dict]] = {}
     for row in rows:
         by_measure.setdefault(row["measure"], []).append(row)
     measure, units = max(by_measure.items(), key=lambda item: len(item[1]))
-    page = _page(client, measure)
+    page = _page(seed_client, measure)
     profile = page[page.index('id="measure-profile"'):page.index("</section>", page.index('id="measure-profile"'))]
     assert f'href="/plans/{SEED_SOURCE}"' in profile and 'id="measure-in-plan"' in profile
     roles = re.findall(r'<span class="unit unit-(lead|support|unstated)">', profile)
@@ -157,49 +138,49 @@ def test_web_entity_measure_page_shows_plan_units_lead_first_and_targets(store, 
     assert "/viz/plan?" + urlencode({"source": SEED_SOURCE}) in page
 
 
-def test_web_entity_measure_page_lists_its_targets(store, client):
+def test_web_entity_measure_page_lists_its_targets(seed_web_store, seed_client):
     query = f"""PREFIX pk: <{PK}>
     SELECT ?m (COUNT(?t) AS ?n) WHERE {{ GRAPH ?g {{ ?t a pk:Target ; pk:inMeasure ?m }} }}
     GROUP BY ?m ORDER BY DESC(?n) ?m LIMIT 1"""
-    row = next(iter(store.raw.query(query)))
-    page = _page(client, row["m"].value)
+    row = next(iter(seed_web_store.raw.query(query)))
+    page = _page(seed_client, row["m"].value)
     targets = page[page.index('class="targets"'):].split("</ul>")[0]
     assert targets.count("<li>") == int(row["n"].value)
 
 
-def test_web_entity_cited_document_lists_citing_plans(store, client):
+def test_web_entity_cited_document_lists_citing_plans(seed_web_store, seed_client):
     query = f"""PREFIX pk: <{PK}> PREFIX eli: <http://data.europa.eu/eli/ontology#>
     SELECT ?d (COUNT(DISTINCT ?p) AS ?n) WHERE {{ GRAPH ?g {{ ?d a pk:CitedDocument . ?p a pk:Plan ; eli:cites ?d }} }}
     GROUP BY ?d ORDER BY DESC(?n) ?d LIMIT 1"""
-    row = next(iter(store.raw.query(query)))
-    page = _page(client, row["d"].value)
+    row = next(iter(seed_web_store.raw.query(query)))
+    page = _page(seed_client, row["d"].value)
     cited = page[page.index('id="cited-by"'):].split("</section>")[0]
     assert cited.count('class="plan-title"') == int(row["n"].value) >= 1
     assert 'href="/viz/frameworks"' in page
 
 
-def test_web_entity_plan_entity_links_its_text_and_views(client):
-    page = _page(client, ID + "plan/" + SEED_SOURCE)
+def test_web_entity_plan_entity_links_its_text_and_views(seed_client):
+    page = _page(seed_client, ID + "plan/" + SEED_SOURCE)
     assert f'href="/plans/{SEED_SOURCE}" id="plan-link"' in page
     assert "/viz/plan?" + urlencode({"source": SEED_SOURCE}) in page and 'href="/viz/map"' in page
 
 
-def test_web_entity_jurisdiction_page_lists_its_plans_and_views(client):
+def test_web_entity_jurisdiction_page_lists_its_plans_and_views(seed_client):
     from urllib.parse import quote as q
 
-    page = _page(client, ID + "plan/" + SEED_SOURCE)
+    page = _page(seed_client, ID + "plan/" + SEED_SOURCE)
     place = re.search(r'<th><a [^>]*>pk:jurisdiction</a></th>\s*<td><a href="/entity\?iri=([^"]+)"', page)
     assert place, "the plan entity links its jurisdiction"
-    place_page = client.get("/entity?iri=" + place.group(1) + "&lang=en").text
+    place_page = seed_client.get("/entity?iri=" + place.group(1) + "&lang=en").text
     plans = place_page[place_page.index('id="place-plans"'):].split("</section>")[0]
     assert f'href="/plans/{q(SEED_SOURCE, safe="")}"' in plans
     assert "/viz/responsibility?city=" in place_page and 'href="/viz/map"' in place_page
 
 
-def test_web_entity_plan_page_styles_lead_and_support_apart_with_legend_and_side_panel(store, client):
-    page = client.get(f"/plans/{SEED_SOURCE}?lang=en").text
+def test_web_entity_plan_page_styles_lead_and_support_apart_with_legend_and_side_panel(seed_web_store, seed_client):
+    page = seed_client.get(f"/plans/{SEED_SOURCE}?lang=en").text
     text = page[page.index('id="plan-text"'):page.index('id="plan-measures"')]
-    rows = _rows(store, source=SEED_SOURCE)
+    rows = _rows(seed_web_store, source=SEED_SOURCE)
     # every assignment with a role is drawn with its role's class (one span per evidence)
     for role in ("lead", "support"):
         drawn = len(re.findall(rf'<span class="unit unit-{role}" data-badge="{role}">', text))
@@ -215,21 +196,20 @@ def test_web_entity_plan_page_styles_lead_and_support_apart_with_legend_and_side
         assert view in page, view
 
 
-def test_web_entity_pages_are_chinese_by_default(store, client):
-    client.cookies.clear()  # the other tests asked for ?lang=en, which sets a cookie
-    page = client.get("/entity?" + urlencode({"iri": _busiest_agency(store)})).text
+def test_web_entity_pages_are_chinese_by_default(seed_web_store, seed_client):
+    page = seed_client.get("/entity?" + urlencode({"iri": _busiest_agency(seed_web_store)})).text
     assert "牵头" in page and "配合" in page and "Incoming links" not in page
-    plan = client.get(f"/plans/{SEED_SOURCE}").text
+    plan = seed_client.get(f"/plans/{SEED_SOURCE}").text
     assert 'data-badge="牵头"' in plan and "图例" in plan
 
 
-def test_web_entity_pages_escape_hostile_text(store, client):
-    agencies = {r["agency_iri"] for r in _rows(store, source=HOSTILE_SOURCE) if r["agency_iri"]}
+def test_web_entity_pages_escape_hostile_text(seed_web_store, seed_client):
+    agencies = {r["agency_iri"] for r in _rows(seed_web_store, source=HOSTILE_SOURCE) if r["agency_iri"]}
     assert agencies
-    pages = [client.get("/entity?" + urlencode({"iri": a})).text for a in agencies]
-    pages.append(client.get("/plans/" + HOSTILE_SOURCE).text)
-    pages += [client.get("/entity?" + urlencode({"iri": r["measure"]})).text
-              for r in _rows(store, source=HOSTILE_SOURCE)]
+    pages = [seed_client.get("/entity?" + urlencode({"iri": a})).text for a in agencies]
+    pages.append(seed_client.get("/plans/" + HOSTILE_SOURCE).text)
+    pages += [seed_client.get("/entity?" + urlencode({"iri": r["measure"]})).text
+              for r in _rows(seed_web_store, source=HOSTILE_SOURCE)]
     for page in pages:
         assert SCRIPT not in page
     assert any("&lt;script&gt;" in page for page in pages)

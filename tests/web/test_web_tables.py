@@ -16,7 +16,7 @@ import pytest
 from starlette.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web_helpers import HOSTILE_SOURCE, SCRIPT, seed_store  # noqa: E402
+from web_helpers import HOSTILE_SOURCE, SCRIPT  # noqa: E402
 
 from policykg.graph.store import Store  # noqa: E402
 from policykg.queries import list_queries  # noqa: E402
@@ -31,20 +31,9 @@ ROWS = [["甲", "衡阳市", NumberText("10", 10)], ["乙", "杭州市", NumberT
 
 
 @pytest.fixture(scope="module")
-def store():
-    with Store.open(seed_store(), read_only=True) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    return TestClient(create_app(None, store=store, workers=0))
-
-
-@pytest.fixture(scope="module")
-def capped(store):
+def capped(seed_web_store):
     """The app with --max-rows 3: downloads past it must say they were cut."""
-    return TestClient(create_app(None, store=store, workers=0, max_rows=3))
+    return TestClient(create_app(None, store=seed_web_store, workers=0, max_rows=3))
 
 
 # -- the table layer --------------------------------------------------------------------------------
@@ -138,40 +127,40 @@ def _csv_rows(body: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8"))))
 
 
-def test_web_tables_download_holds_more_rows_than_the_page(client, store):
-    total = len(store.run_query(list_by_name("measures")).rows)
+def test_web_tables_download_holds_more_rows_than_the_page(seed_client, seed_web_store):
+    total = len(seed_web_store.run_query(list_by_name("measures")).rows)
     assert total > 50
-    page = client.get("/queries/measures?_size=5")
+    page = seed_client.get("/queries/measures?_size=5")
     assert page.status_code == 200
     assert page.text.count("<tr>") == 5 + 1  # five rows and the header
     assert f'data-total="{total}"' in page.text
     for path in ("/queries/measures.csv?_size=5&_page=2", "/queries/measures.csv"):
-        assert len(_csv_rows(client.get(path).content)) == total + 1
-    rows = client.get("/queries/measures.json?_size=5").json()
+        assert len(_csv_rows(seed_client.get(path).content)) == total + 1
+    rows = seed_client.get("/queries/measures.json?_size=5").json()
     assert isinstance(rows, list) and len(rows) == total
 
 
-def test_web_tables_saved_query_view_is_what_downloads(client):
-    page = client.get("/queries/responsibilities?" + urlencode({"city": "衡阳市", "_sort_desc": "agency",
-                                                                "role": "lead", "_size": "3"}))
+def test_web_tables_saved_query_view_is_what_downloads(seed_client):
+    page = seed_client.get("/queries/responsibilities?" + urlencode({"city": "衡阳市", "_sort_desc": "agency",
+                                                                     "role": "lead", "_size": "3"}))
     assert page.status_code == 200
     link = "/queries/responsibilities.csv?city=%E8%A1%A1%E9%98%B3%E5%B8%82&amp;_sort_desc=agency&amp;role=lead"
     assert link in page.text
-    table = _csv_rows(client.get(link.replace("&amp;", "&")).content)
+    table = _csv_rows(seed_client.get(link.replace("&amp;", "&")).content)
     header, body = table[0], table[1:]
     assert body and {row[header.index("role")] for row in body} == {"lead"}
     agencies = [row[header.index("agency")] for row in body]
     assert agencies == sorted(agencies, reverse=True)
 
 
-def test_web_tables_unknown_parameter_still_refused(client):
-    response = client.get("/queries/measures?bogus=1")
+def test_web_tables_unknown_parameter_still_refused(seed_client):
+    response = seed_client.get("/queries/measures?bogus=1")
     assert response.status_code == 400 and "bogus" in response.text
-    assert client.get("/plans/?bogus=1").status_code == 400
+    assert seed_client.get("/plans/?bogus=1").status_code == 400
 
 
-def test_web_tables_capped_downloads_say_so(capped, store):
-    total = len(store.run_query(list_by_name("measures")).rows)
+def test_web_tables_capped_downloads_say_so(capped, seed_web_store):
+    total = len(seed_web_store.run_query(list_by_name("measures")).rows)
     response = capped.get("/queries/measures.csv")
     assert response.headers["x-policykg-truncated"] == "true"
     lines = response.text.splitlines()
@@ -184,12 +173,12 @@ def test_web_tables_capped_downloads_say_so(capped, store):
     assert f'data-total="{total}"' in page.text
 
 
-def test_web_tables_json_numbers_are_numbers(client):
-    rows = client.get("/queries/targets.json").json()
+def test_web_tables_json_numbers_are_numbers(seed_client):
+    rows = seed_client.get("/queries/targets.json").json()
     assert any(isinstance(row["value"], (int, float)) for row in rows)
     assert all(row["value"] is None or isinstance(row["value"], (int, float)) for row in rows)
     # CSV keeps the CLI's text
-    assert client.get("/queries/targets.csv").text.splitlines()[0].startswith("source,indicator")
+    assert seed_client.get("/queries/targets.csv").text.splitlines()[0].startswith("source,indicator")
 
 
 def list_by_name(name: str):
@@ -197,10 +186,10 @@ def list_by_name(name: str):
 
 
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
-def test_web_tables_turtle_offered_only_where_not_empty(client, name):
-    page = client.get(f"/queries/{name}")
+def test_web_tables_turtle_offered_only_where_not_empty(seed_client, name):
+    page = seed_client.get(f"/queries/{name}")
     assert page.status_code == 200, page.text[:500]
-    response = client.get(f"/queries/{name}.ttl")
+    response = seed_client.get(f"/queries/{name}.ttl")
     if 'id="download-ttl"' in page.text:
         assert response.status_code == 200
         assert len(list(ox.parse(response.content, ox.RdfFormat.TURTLE))) > 0
@@ -211,38 +200,38 @@ def test_web_tables_turtle_offered_only_where_not_empty(client, name):
 # -- plans and home -------------------------------------------------------------------------------
 
 
-def test_web_tables_plans_table_facets_sorts_pages(client):
-    page = client.get("/plans/?" + urlencode({"level": "city", "_sort_desc": "measures", "_size": "2",
-                                              "lang": "en"}))
+def test_web_tables_plans_table_facets_sorts_pages(seed_client):
+    page = seed_client.get("/plans/?" + urlencode({"level": "city", "_sort_desc": "measures", "_size": "2",
+                                                   "lang": "en"}))
     assert page.status_code == 200
     assert "rows 1–2 of 4" in page.text and "(filtered from 6)" in page.text
     for facet in ("province", "level", "year", "city"):
         assert f'data-facet="{facet}"' in page.text
-    rows = client.get("/plans/.json?" + urlencode({"level": "city", "_sort_desc": "measures"})).json()
+    rows = seed_client.get("/plans/.json?" + urlencode({"level": "city", "_sort_desc": "measures"})).json()
     assert len(rows) == 4 and {row["level"] for row in rows} == {"city"}
     measures = [row["measures"] for row in rows]
     assert all(isinstance(n, int) for n in measures) and measures == sorted(measures, reverse=True)
-    csv_rows = _csv_rows(client.get("/plans/.csv?level=city").content)
+    csv_rows = _csv_rows(seed_client.get("/plans/.csv?level=city").content)
     assert len(csv_rows) == 5 and csv_rows[0][:5] == ["title", "jurisdiction", "province", "level", "year"]
 
 
-def test_web_tables_plans_titles_link_to_plan_pages_and_escape(client):
-    page = client.get("/plans/?lang=zh").text
+def test_web_tables_plans_titles_link_to_plan_pages_and_escape(seed_client):
+    page = seed_client.get("/plans/?lang=zh").text
     assert f'href="/plans/{HOSTILE_SOURCE}"' in page
     assert SCRIPT not in page and "&lt;script&gt;" in page
     assert "第 1–6 行，共 6 行" in page  # Chinese by default
 
 
-def test_web_tables_home_shows_the_store_at_a_glance(client, store):
-    page = client.get("/?lang=en").text
+def test_web_tables_home_shows_the_store_at_a_glance(seed_client, seed_web_store):
+    page = seed_client.get("/?lang=en").text
     assert 'data-kind="plans" data-count="6"' in page
-    measures = store.query("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { GRAPH ?g { ?m a "
-                           "<https://w3id.org/policykg/ns#Measure> } }").rows[0][0]
+    measures = seed_web_store.query("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { GRAPH ?g { ?m a "
+                                    "<https://w3id.org/policykg/ns#Measure> } }").rows[0][0]
     assert f'data-kind="measures" data-count="{measures}"' in page
     assert 'href="/plans/?province=%E6%B9%96%E5%8D%97%E7%9C%81"' in page
     assert 'id="query-form"' in page  # the editor stays on /
-    ran = client.get("/?" + urlencode({"query": "SELECT ?s WHERE { ?s a <https://w3id.org/policykg/ns#Plan> }",
-                                       "_size": "4", "lang": "en"}))
+    ran = seed_client.get("/?" + urlencode({"query": "SELECT ?s WHERE { ?s a <https://w3id.org/policykg/ns#Plan> }",
+                                            "_size": "4", "lang": "en"}))
     assert ran.status_code == 200 and "rows 1–4 of 6" in ran.text
     assert 'id="overview"' not in ran.text
 
@@ -254,7 +243,7 @@ def test_web_tables_plans_empty_store():
     assert empty.get("/").status_code == 200
 
 
-def test_web_tables_editor_query_parameter_is_never_a_column_filter(client):
+def test_web_tables_editor_query_parameter_is_never_a_column_filter(seed_client):
     sparql = 'SELECT ?query WHERE { VALUES ?query { "a" "b" } }'
-    page = client.get("/?" + urlencode({"query": sparql, "lang": "en"}))
+    page = seed_client.get("/?" + urlencode({"query": sparql, "lang": "en"}))
     assert page.status_code == 200 and "rows 1–2 of 2" in page.text
