@@ -64,3 +64,17 @@ def hostile_store() -> Path:
     with Store.open(path, create=True) as store:
         store.replace_document(graph, quads)
     return path
+
+
+# the first seed plan by file name, and a rendered view's data: helpers the view tests share
+FIRST_SEED = sorted(p.name for p in SEEDS.iterdir())[0]
+
+
+def page_data(html: str) -> dict:
+    """The JSON a view page hands its script (<script type="application/json" id="pk-data">)."""
+    import json
+    import re
+
+    match = re.search(r'<script type="application/json" id="pk-data">(.*?)</script>', html, re.S)
+    assert match, "the page carries its data as a JSON script element"
+    return json.loads(match.group(1))

@@ -23,21 +23,6 @@ from policykg.viz.errors import MissingViewParameter, NothingToShow, UnknownView
 from policykg.viz.page import reduce_graph, render_page, script_json, vis_assets  # noqa: E402
 from policykg.viz.views import VIEWS, render  # noqa: E402
 
-FIRST_SEED = sorted(p.name for p in stores.SEEDS.iterdir())[0]
-
-
-@pytest.fixture(scope="module")
-def seed():
-    with Store.open(stores.seed_store(), read_only=True) as store:
-        yield store
-
-
-def page_data(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="pk-data">(.*?)</script>', html, re.S)
-    assert match, "the page carries its data as a JSON script element"
-    return json.loads(match.group(1))
-
-
 def test_views_lists_the_five_views_with_params():
     assert set(VIEWS) == {"plan", "responsibility", "frameworks", "agency", "indicator", "network", "map"}
     assert VIEWS["plan"].required == ("source",) and VIEWS["agency"].required == ("agency",)
@@ -62,7 +47,7 @@ def test_views_render_rejects_bad_input_with_one_line(seed, view, params, error,
 
 
 def test_views_plan_graph_has_the_outline_and_distinct_lead_and_support_edges(seed):
-    graph = projections.plan_graph(seed, FIRST_SEED)
+    graph = projections.plan_graph(seed, stores.FIRST_SEED)
     kinds = {d["kind"] for _, d in graph.nodes(data=True)}
     assert {"plan", "section", "measure", "agency"} <= kinds
     edge_kinds = {d["kind"] for _, _, d in graph.edges(data=True)}
@@ -163,7 +148,7 @@ def test_views_hostile_page_has_no_raw_markup_from_the_document():
     assert stores.SCRIPT not in html and stores.IMG not in html
     assert "alert(1)" in html  # the text is there, escaped
     assert html.replace(vis_assets()[0], "").count("<script") == 3  # vis-network's own code aside
-    data = page_data(html)
+    data = stores.page_data(html)
     assert any(stores.SCRIPT in n["tip"] for n in data["nodes"])
     assert any(stores.IMG in n["label"] + n["tip"] for n in data["nodes"] if n["kind"] == "agency")
 
@@ -187,7 +172,7 @@ def test_views_node_cap_keeps_top_degree_and_says_so():
     assert reduction.total == 31
     html = render_page(graph, title="t", node_cap=5)
     assert "showing 5 of 31 nodes" in html and 'id="pk-note"' in html
-    assert len(page_data(html)["nodes"]) == 5
+    assert len(stores.page_data(html)["nodes"]) == 5
     assert 'id="pk-note"' not in render_page(graph, title="t", node_cap=100)
 
 
@@ -201,7 +186,7 @@ def test_views_node_cap_keeps_the_centre():
 
 def test_views_positions_are_precomputed_and_physics_is_off(seed):
     html = render(seed, "responsibility", {})
-    data = page_data(html)
+    data = stores.page_data(html)
     assert len({(n["x"], n["y"]) for n in data["nodes"]}) == len(data["nodes"])
     assert "physics: false" in html
 
@@ -214,9 +199,9 @@ runner = CliRunner()
 def test_cli_viz_writes_a_page(tmp_path):
     out = tmp_path / "views" / "plan.html"
     result = runner.invoke(app, ["viz", "plan", "--store", str(stores.seed_store()),
-                                 "--param", f"source={FIRST_SEED}", "--out", str(out)])
+                                 "--param", f"source={stores.FIRST_SEED}", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert out.is_file() and page_data(out.read_text(encoding="utf-8"))["nodes"]
+    assert out.is_file() and stores.page_data(out.read_text(encoding="utf-8"))["nodes"]
     assert str(out) in result.stdout
 
 
@@ -225,7 +210,7 @@ def test_cli_viz_max_nodes(tmp_path):
     result = runner.invoke(app, ["viz", "responsibility", "--store", str(stores.seed_store()),
                                  "--max-nodes", "10", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert len(page_data(out.read_text(encoding="utf-8"))["nodes"]) == 10
+    assert len(stores.page_data(out.read_text(encoding="utf-8"))["nodes"]) == 10
 
 
 @pytest.mark.parametrize("args, words", [

@@ -4,7 +4,6 @@ their pages in the web app and nowhere in files, and the web form of a page has 
 (the app's CSP) while the file form stays self-contained."""
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -16,22 +15,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stores  # noqa: E402
 
-from policykg.graph.store import Store  # noqa: E402
 from policykg.viz import page  # noqa: E402
 from policykg.viz.views import render  # noqa: E402
-
-FIRST_SEED = sorted(p.name for p in stores.SEEDS.iterdir())[0]
-
-
-@pytest.fixture(scope="module")
-def seed():
-    with Store.open(stores.seed_store(), read_only=True) as store:
-        yield store
-
-
-def page_data(html: str) -> dict:
-    return json.loads(re.search(r'id="pk-data">(.*?)</script>', html, re.S).group(1))
-
 
 def shown_by_default(data: dict) -> tuple[set[int], list[dict]]:
     """What views.js shows before any click: nodes ranked within `top`, edges at or above
@@ -64,7 +49,7 @@ def test_views_legible_label_colour_by_shape_and_fill(fill, shape, expected):
 
 
 def test_views_legible_page_data_carries_the_label_colours(seed):
-    data = page_data(render(seed, "indicator", {}))
+    data = stores.page_data(render(seed, "indicator", {}))
     by_key = {k["key"]: k for k in data["kinds"]}
     assert by_key["city"]["inside"] and by_key["city"]["font"] == "#ffffff"
     assert not by_key["target"]["inside"]
@@ -72,7 +57,7 @@ def test_views_legible_page_data_carries_the_label_colours(seed):
 
 @pytest.mark.parametrize("view", ["indicator", "network"])
 def test_views_legible_dense_views_open_within_bounds(seed, view):
-    data = page_data(render(seed, view, {}))
+    data = stores.page_data(render(seed, view, {}))
     nodes, edges = shown_by_default(data)
     assert 1 <= len(nodes) <= page.DENSE_NODE_BOUND
     assert len(edges) <= page.DENSE_EDGE_BOUND
@@ -81,7 +66,7 @@ def test_views_legible_dense_views_open_within_bounds(seed, view):
 
 @pytest.mark.parametrize("view", ["indicator", "network", "responsibility"])
 def test_views_legible_controls_reach_every_node(seed, view):
-    data = page_data(render(seed, view, {}))
+    data = stores.page_data(render(seed, view, {}))
     density = data["density"]
     assert all(1 <= n["rank"] <= density["hubs"] for n in data["nodes"])
     html = render(seed, view, {})
@@ -91,8 +76,8 @@ def test_views_legible_controls_reach_every_node(seed, view):
 
 
 def test_views_legible_small_views_have_no_density_control(seed):
-    html = render(seed, "plan", {"source": FIRST_SEED})
-    assert page_data(html)["density"] is None and 'id="pk-top"' not in html
+    html = render(seed, "plan", {"source": stores.FIRST_SEED})
+    assert stores.page_data(html)["density"] is None and 'id="pk-top"' not in html
 
 
 def test_views_legible_hub_ranks_follow_hubs_two_steps_not_through_other_hubs():
@@ -123,20 +108,20 @@ def test_views_legible_default_density_keeps_the_node_bound(monkeypatch):
 
 
 def test_views_legible_web_nodes_link_back_to_their_pages(seed):
-    data = page_data(render(seed, "plan", {"source": FIRST_SEED}, web=True, link_base=""))
+    data = stores.page_data(render(seed, "plan", {"source": stores.FIRST_SEED}, web=True, link_base=""))
     by_kind: dict[str, list[str]] = {}
     for node in data["nodes"]:
         if "href" in node:
             by_kind.setdefault(node["kind"], []).append(unquote(node["href"]))
-    assert by_kind["plan"] == [f"/plans/{FIRST_SEED}"]
+    assert by_kind["plan"] == [f"/plans/{stores.FIRST_SEED}"]
     assert by_kind["agency"] and all(h.startswith("/entity?iri=https://") for h in by_kind["agency"])
     assert by_kind["measure"] and all(h.startswith("/entity?iri=") for h in by_kind["measure"])
-    indicator = page_data(render(seed, "indicator", {}, web=True, link_base=""))
+    indicator = stores.page_data(render(seed, "indicator", {}, web=True, link_base=""))
     assert any(n.get("href", "").startswith("/viz/indicator?indicator=")
                for n in indicator["nodes"] if n["kind"] == "indicator")
 
 
-@pytest.mark.parametrize("view, params", [("plan", {"source": FIRST_SEED}), ("frameworks", {}),
+@pytest.mark.parametrize("view, params", [("plan", {"source": stores.FIRST_SEED}), ("frameworks", {}),
                                           ("map", {})])
 def test_views_legible_files_have_no_links_to_a_server(seed, view, params):
     html = render(seed, view, params)
@@ -144,7 +129,7 @@ def test_views_legible_files_have_no_links_to_a_server(seed, view, params):
     assert 'href="/' not in html
 
 
-@pytest.mark.parametrize("view, params", [("plan", {"source": FIRST_SEED}), ("network", {}),
+@pytest.mark.parametrize("view, params", [("plan", {"source": stores.FIRST_SEED}), ("network", {}),
                                           ("map", {})])
 def test_views_legible_web_form_has_no_inline_script(seed, view, params):
     html = render(seed, view, params, web=True, link_base="")
@@ -163,5 +148,5 @@ def test_views_legible_web_words_are_the_callers(seed):
 def test_views_legible_web_map_points_link_to_their_plans(seed):
     html = render(seed, "map", {}, web=True, link_base="")
     links = re.findall(r'<a href="(/plans/[^"]+)">', html)
-    assert len(links) == 5 and any(FIRST_SEED in unquote(h) for h in links)
+    assert len(links) == 5 and any(stores.FIRST_SEED in unquote(h) for h in links)
     assert '<script src="/static/views_map.js"></script>' in html
