@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +73,44 @@ def _cells(line: Line, separator: str) -> list[tuple[str, int]]:
 _SEPARATORS = (r"\|", r"\t+", r"[ \u3000]{2,}")
 
 
+def _display_column(text: str) -> int:
+    """Where text ends on screen: wide (CJK, full-width) characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _short_row_cells(line: Line, separator: str, header: Line, n: int) -> list[tuple[str, int]] | None:
+    """Cells of a row that splits into fewer cells than the header has columns, placed where the
+    row prints them: a tab row that keeps its empty cells ('\t工程\t\t市财政局'), a wide-space row
+    whose cells are glued by a single space ('市科技局、 2025年底'), or an indented continuation
+    row of an aligned table ('　　　工程　　　　市财政局') whose cells sit under the header's columns.
+    None when the row gives no such evidence (then the row is aligned to the right)."""
+    if separator == r"\t+":
+        if "\t\t" in header.text.strip("\t") or not ("\t\t" in line.text or line.text.startswith("\t")):
+            return None
+        cells = _cells(line, r"\t")
+        return cells + [("", line.end)] * (n - len(cells)) if len(cells) <= n else None
+    if separator != r"[ \u3000]{2,}":
+        return None
+    tokens = [(m.group(0), line.start + m.start()) for m in re.finditer(r"[^ \u3000\t]+", line.text)]
+    if len(tokens) == n:
+        return tokens
+    if not tokens or not line.text[:1].isspace():
+        return None
+    starts = [_display_column(header.text[:o - header.start]) for _, o in _cells(header, separator)]
+    placed: list[list[tuple[str, int]]] = [[] for _ in range(n)]
+    last = -1
+    for token, offset in tokens:
+        at = _display_column(line.text[:offset - line.start])
+        k = min(range(n), key=lambda c: abs(starts[c] - at))
+        if abs(starts[k] - at) > 3:
+            k = last   # a word glued to the previous one by a single space
+        if k < 0 or k < last:
+            return None
+        placed[k].append((token, offset))
+        last = k
+    return [("".join(t for t, _ in cell), cell[0][1]) if cell else ("", line.start) for cell in placed]
+
+
 def _row(kinds: list[str | None], cells: list[tuple[str, int]]) -> TaskRow | None:
     task = next(((c, o) for k, (c, o) in zip(kinds, cells) if k == "task"), None)
     if not task or not task[0]:
@@ -120,11 +159,14 @@ def _delimited_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] | No
             if not text.strip():
                 j += 1
                 continue
-            if not re.search(separator, text.strip(" \t\u3000")) and separator != r"\|":
-                break
+            if not re.search(separator, text.strip(" \t\u3000")) and separator != r"\|" and not (
+                    text[:1].isspace() and _short_row_cells(lines[j], separator, line, len(kinds))):
+                break   # one cell alone on its line ends the table, unless indented under its column
             if separator == r"\|" and "|" not in text:
                 break
             cells = _cells(lines[j], separator)
+            if len(cells) < len(kinds):
+                cells = _short_row_cells(lines[j], separator, line, len(kinds)) or cells
             if len(cells) < len(kinds):
                 # a row whose leading merged cells were left out: align it to the right
                 cells = [("", lines[j].start)] * (len(kinds) - len(cells)) + cells

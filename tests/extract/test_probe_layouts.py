@@ -26,3 +26,53 @@ def test_probe_layouts_circled_points_at_line_starts_stay_inside_their_task(poin
     r = extract_text(text, "t.txt")
     assert [(m.no, m.title) for m in r.measures] == [("1", "建设创新平台"), ("2", "培育创新主体")]
     assert _units(r, r.measures[0]) == [("市科技局", "support"), ("市发改委", "support")]
+
+
+@pytest.mark.parametrize("table", [
+    # framed by pipes (markdown style), bare year columns
+    "| 序号 | 指标 | 2024 | 2025 | 2026 |\n| 1 | 数字经济核心产业增加值（亿元） | 560 | 630 | 700 |\n"
+    "| 2 | 5G基站数量（万个） | 1.2 | 1.5 | 2 |\n",
+    # framed, with the rule row under the header and 年 in the year columns
+    "| 序号 | 指标 | 2024年 | 2025年 | 2026年 |\n|---|---|---|---|---|\n"
+    "| 1 | 数字经济核心产业增加值（亿元） | 560 | 630 | 700 |\n| 2 | 5G基站数量（万个） | 1.2 | 1.5 | 2 |\n",
+    "| 序号 | 指标 | 2024年 | 2025年 | 2026年 |\n| :---: | --- | ---: | --- | --- |\n"
+    "| 1 | 数字经济核心产业增加值（亿元） | 560 | 630 | 700 |\n| 2 | 5G基站数量（万个） | 1.2 | 1.5 | 2 |\n",
+])
+def test_probe_layouts_target_table_framed_by_pipes(table):
+    # before: the empty cells outside the frame made the header unreadable; every target was lost
+    text = ("某市数字经济发展行动方案（2024—2026年）\n一、发展目标\n主要指标如下：\n" + table +
+            "二、重点任务\n1.加强平台建设。做好工作。\n")
+    r = extract_text(text, "t.txt")
+    got = [(t.indicator, t.value, t.unit, t.year) for t in r.targets]
+    assert got == [("数字经济核心产业增加值", 560, "亿元", 2024), ("数字经济核心产业增加值", 630, "亿元", 2025),
+                   ("数字经济核心产业增加值", 700, "亿元", 2026), ("5G基站数量", 1.2, "万个", 2024),
+                   ("5G基站数量", 1.5, "万个", 2025), ("5G基站数量", 2, "万个", 2026)]
+
+
+_TASKS = ("某市人才发展行动方案\n一、重点任务\n（一）实施高层次人才引进工程。引进一批领军人才。\n"
+          "（二）实施青年人才集聚工程。吸引高校毕业生来市就业。\n附件\n重点任务分工表\n")
+
+
+@pytest.mark.parametrize("table", [
+    # tab rows that keep their empty cells: the task and the units wrap onto a second row
+    "序号\t工作任务\t牵头单位\t责任单位\t完成时限\n1\t实施高层次人才引进\t市委人才办\t市人社局、市科技局、\t2025年底\n"
+    "\t工程\t\t市财政局\n2\t实施青年人才集聚工\t市人社局\t市教育局、团市委\t持续推进\n\t程\n",
+    # tab rows: only the unit cell wraps, printed alone under its column
+    "序号\t工作任务\t牵头单位\t责任单位\t完成时限\n1\t实施高层次人才引进工程\t市委人才办\t市人社局、市科技局、\t2025年底\n"
+    "\t\t\t市财政局\n2\t实施青年人才集聚工程\t市人社局\t市教育局、\t持续推进\n\t\t\t团市委\n",
+    # an aligned wide-space table (text copied from a PDF): cells under the header's columns,
+    # the last two cells of a row glued by a single space
+    "序号　　工作任务　　　　　　　　牵头单位　　　责任单位　　　　　　完成时限\n"
+    "1　　 实施高层次人才引进　　　市委人才办　　市人社局、市科技局、 2025年底\n"
+    "　　　工程　　　　　　　　　　　　　　　　　市财政局\n"
+    "2　　 实施青年人才集聚工　　　市人社局　　　市教育局、团市委　　持续推进\n"
+    "　　　程\n",
+])
+def test_probe_layouts_task_table_rows_wrapped_over_several_lines(table):
+    # before: the wrapped row's cells were aligned to the right (a task fragment became a unit,
+    # a unit fell into the time-limit column) or a lone cell ended the table
+    r = extract_text(_TASKS + table, "t.txt")
+    assert [m.no for m in r.measures] == ["(一)", "(二)"]
+    assert _units(r, r.measures[0]) == [("市委人才办", "lead"), ("市人社局", "support"), ("市科技局", "support"),
+                                        ("市财政局", "support")]
+    assert _units(r, r.measures[1]) == [("市人社局", "lead"), ("市教育局", "support"), ("团市委", "support")]
