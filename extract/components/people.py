@@ -308,6 +308,10 @@ def _member_lines(text: str):
     """The text's lines, a line that carries several role labels split before each label."""
     for line in iter_lines(text):
         cuts = [m.start() for m in _inline_role().finditer(line.text)] if len(line.text) >= 20 else []
+        opening = _spaced_roles().match(line.text.lstrip())
+        if opening:   # '副 组 长：…': the spaced '组 长：' inside the line's own label is no second label
+            label_end = len(line.text) - len(line.text.lstrip()) + opening.end("label")
+            cuts = [c for c in cuts if c >= label_end]
         if not cuts or (len(cuts) < 2 and not _spaced_roles().match(line.text.strip())):
             yield line
             continue
@@ -426,7 +430,14 @@ def _prose_holders(text: str, listed: list[Person], group: str | None) -> list[P
             add(m.group("role"), name, post, m.start(), m.end())
     for key in ("role_by", "by_role", "clause_role", "with_role"):
         for m in pats[key].finditer(text):
+            pieces, pending = [], []
             for holder in re.split(r"[、和]", m.group("holders")):
+                if split_holder(holder)[0]:   # '市委副书记、市长张三': the posts before a name are his
+                    pieces.append("、".join(pending + [holder]))
+                    pending = []
+                else:
+                    pending.append(holder)
+            for holder in pieces + pending:
                 name, post = split_holder(holder)
                 if key in ("clause_role", "with_role") and not (name and post and _starts_post(post)):
                     continue   # without 由, only '<post><name>任…' is trusted

@@ -76,3 +76,37 @@ def test_probe_layouts_task_table_rows_wrapped_over_several_lines(table):
     assert _units(r, r.measures[0]) == [("市委人才办", "lead"), ("市人社局", "support"), ("市科技局", "support"),
                                         ("市财政局", "support")]
     assert _units(r, r.measures[1]) == [("市人社局", "lead"), ("市教育局", "support"), ("团市委", "support")]
+
+
+_PEOPLE_HEAD = "某市人才发展行动方案\n一、主要任务\n1.建设创新平台。做好工作。（责任单位：市科技局）\n"
+
+
+@pytest.mark.parametrize("annex, expected", [
+    # a spaced-out role label whose own '组 长：' sits inside it, on a line long enough to be split
+    ("组　　长：张三　　市长\n副 组 长：李四　　市委常委、组织部部长\n　　　　　王五　　市政府副市长\n",
+     [("张三", "组长", "市长"), ("李四", "副组长", "市委常委、组织部部长"), ("王五", "副组长", "市政府副市长")]),
+    ("召 集 人：张三　　市长\n副 召 集 人：李四　　市委常委、组织部部长\n成  员：王五　　市政府副市长\n",
+     [("张三", "召集人", "市长"), ("李四", "副召集人", "市委常委、组织部部长"), ("王五", "成员", "市政府副市长")]),
+])
+def test_probe_layouts_spaced_deputy_role_label_keeps_its_deputy(annex, expected):
+    # before: '副 组 长：…' was cut before '组 长：' and the deputy became a 组长
+    r = extract_text(_PEOPLE_HEAD + "附件\n市人才工作领导小组成员名单\n" + annex, "t.txt")
+    assert [(p.name, p.role, p.post) for p in r.people] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # posts that open with 分管 / 常务
+    ("由市长张三任组长，分管副市长李四任副组长。", [("张三", "组长", "市长"), ("李四", "副组长", "分管副市长")]),
+    ("由市长张三任组长，常务副市长李四任副组长。", [("张三", "组长", "市长"), ("李四", "副组长", "常务副市长")]),
+    # a holder with two posts; two holders joined by 和
+    ("由市委副书记、市长张三任组长。", [("张三", "组长", "市委副书记、市长")]),
+    ("由市长张三任组长，市委常委、组织部部长李四和副市长王五任副组长。",
+     [("张三", "组长", "市长"), ("李四", "副组长", "市委常委、组织部部长"), ("王五", "副组长", "副市长")]),
+    # posts without names stay one person each
+    ("组长由市长担任，副组长由分管副市长、市政府秘书长担任。",
+     [(None, "组长", "市长"), (None, "副组长", "分管副市长"), (None, "副组长", "市政府秘书长")]),
+])
+def test_probe_layouts_office_holders_named_in_sentences(sentence, expected):
+    # before: '分管副市长李四' was not trusted as a post, and '市委副书记、' became a person of its own
+    r = extract_text(_PEOPLE_HEAD + "二、保障措施\n（一）加强组织领导。成立市人才工作领导小组，" + sentence + "\n", "t.txt")
+    assert [(p.name, p.role, p.post) for p in r.people] == expected
