@@ -100,7 +100,7 @@ class WebApp:
         self.templates.globals.update(entity_url=entity_url, prefixed=entities.prefixed,
                                       is_iri=_is_iri, term_kind=_term_kind, quote=quote,
                                       max_value_chars=entities.MAX_VALUE_CHARS,
-                                      row_count_text=row_count_text)
+                                      row_count_text=row_count_text, value_label=browse.value_label)
         self.templates.globals.update(template_globals())
         self.views = _viz_views()
 

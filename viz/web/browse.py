@@ -115,6 +115,19 @@ def overview(raw: ox.Store, plans: list[list[Any]] | None = None) -> Overview:
 PLAN_DOWNLOADS = ("csv", "json", "tsv")
 
 
+def value_label(column: str, value: Any) -> str:
+    """A stored data value as the interface names it: the catalog entry `"<column>=<value>"`
+    (viz/web/messages/values.json: a plan's `level` province | city | county | district is
+    省级 | 市级 | 县级 | 区级 in Chinese), else the value as stored (English, and values without an
+    entry). Only the label changes: URLs, filters and downloads keep the stored value."""
+    if value is None:
+        return ""
+    text = str(value)
+    key = f"{column}={text}"
+    label = _(key)
+    return text if label == key else label
+
+
 def plan_labels() -> dict[str, str]:
     """The plans table's column headers in the request's language."""
     return {"title": _("title"), "jurisdiction": _("jurisdiction"), "province": _("province"),
