@@ -9,8 +9,11 @@ same typed terms and the same `Results` rows as from Oxigraph. Writing raises on
 
 The time limit is the HTTP timeout plus Virtuoso's `timeout` hint (milliseconds); an answer that
 Virtuoso cut at its limit ("anytime" partial results, header X-SQL-State: S1TAT) is an error, never
-a silently shorter table. Parameter substitutions (pyoxigraph's `substitutions=`) become a `VALUES`
-block at the head of the query's WHERE group. The default graph is the server's default graph,
+a silently shorter table; so is an answer cut at the endpoint's row cap (Virtuoso's
+ResultSetMaxRows, header X-SPARQL-MaxRows): RowLimitReached names the endpoint and the limit.
+Parameter substitutions (pyoxigraph's `substitutions=`) are written into the query as constants
+(`with_values`; a non-ASCII string inside an expression as `STR("..."^^xsd:string)`, around
+Virtuoso's STR() fault). The default graph is the server's default graph,
 which is the union of all graphs on Virtuoso and `oxigraph serve --union-default-graph`.
 Partners: graph/gsp.py (writes to the same servers), docs/scale.md ("A shared server").
 """
@@ -53,6 +56,16 @@ class ReadOnlyRemote(PolicyKGError):
                          "publish to it with `policykg push` or its bulk loader (docs/scale.md)")
 
 
+class RowLimitReached(QueryFailed):
+    """The endpoint sent only the first rows of the answer, the most it sends of any query."""
+
+    def __init__(self, endpoint: str, limit: int):
+        self.endpoint, self.limit = endpoint, limit
+        super().__init__(f"{endpoint} cut the answer at its limit of {limit} rows (Virtuoso: "
+                         f"[SPARQL] ResultSetMaxRows in virtuoso.ini): raise that limit on the "
+                         "server, or narrow the query (a parameter, LIMIT); no partial table is shown")
+
+
 class SparqlEndpoint:
     """The read methods of `pyoxigraph.Store` over the SPARQL 1.1 Protocol.
 
@@ -72,6 +85,8 @@ class SparqlEndpoint:
         self._local = threading.local()
         self._subjects: dict[str, tuple[float, list[tuple[Any, Any, Any]]]] = {}
         self._subjects_lock = threading.Lock()
+        # the endpoint's row cap, once an answer has named it (X-SPARQL-MaxRows)
+        self.row_limit: int | None = None
 
     # -- time limit ------------------------------------------------------------------------------
 
@@ -84,6 +99,18 @@ class SparqlEndpoint:
             yield
         finally:
             self._local.timeout = previous
+
+    @contextmanager
+    def first_rows(self, rows: int | None) -> Iterator[None]:
+        """Inside the block this thread's caller keeps only the first `rows` rows and says so
+        when there were more (the web app's `--max-rows`): an answer the endpoint cut at a limit
+        of at least `rows` is then no error, since the caller's own notice tells the truth."""
+        previous = getattr(self._local, "first_rows", None)
+        self._local.first_rows = rows
+        try:
+            yield
+        finally:
+            self._local.first_rows = previous
 
     def _timeout(self) -> float:
         value = getattr(self._local, "timeout", None)
@@ -98,15 +125,43 @@ class SparqlEndpoint:
         text = with_values(query, substitutions) if substitutions else query
         form = query_form(text)  # a syntax error is found here, before any request
         if form == "graph":
-            data = self._request(text, N_TRIPLES + ", text/turtle;q=0.5")
+            data, _ = self._request(text, N_TRIPLES + ", text/turtle;q=0.5")
             scratch = ox.Store()
             scratch.load(data, format=ox.RdfFormat.TURTLE)  # N-Triples is Turtle
+            # Virtuoso marks no cut CONSTRUCT/DESCRIBE: a limit seen on an earlier answer tells
+            kept = getattr(self._local, "first_rows", None)
+            if (self.row_limit is not None and (kept is None or kept > self.row_limit)
+                    and len(scratch) >= self.row_limit):
+                del scratch
+                raise RowLimitReached(self.url, self.row_limit)
             return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
-        data = _canonical_booleans(self._request(text, RESULTS_JSON))
+        data, limit = self._request(text, RESULTS_JSON)
+        # counted from the JSON: no pyoxigraph answer may live in the frames of the error raised
+        # here (it is unsendable, and the web app drops errors on another thread)
+        kept = getattr(self._local, "first_rows", None)
+        if (limit is not None and (kept is None or kept > limit) and _row_count(data) >= limit
+                and self._more_rows_than(text, limit)):
+            raise RowLimitReached(self.url, limit)
+        return self._parse_results(data)
+
+    def _parse_results(self, data: bytes) -> Any:
         try:
-            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(_canonical_booleans(data), format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as e:
             raise QueryFailed(f"{self.url} sent an unreadable answer: {_one_line(e)[:200]}") from None
+
+    def _more_rows_than(self, sparql: str, limit: int) -> bool:
+        """Whether the SELECT `sparql` has more than `limit` rows (its answer had exactly `limit`
+        and the endpoint said that is its cap): one COUNT over it as a subquery. A count the
+        endpoint cannot give counts as more (never a silent cut)."""
+        prologue = _PROLOGUE.match(sparql)
+        head = prologue.group(0) if prologue else ""
+        count = f"{head}SELECT (COUNT(*) AS ?n) WHERE {{ {sparql[len(head):]} }}"
+        try:
+            data, _ = self._request(count, RESULTS_JSON)
+            return int(json.loads(data)["results"]["bindings"][0]["n"]["value"]) > limit
+        except (QueryFailed, ValueError, IndexError, KeyError, TypeError):
+            return True
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
@@ -167,7 +222,10 @@ class SparqlEndpoint:
 
     # -- HTTP ------------------------------------------------------------------------------------
 
-    def _request(self, sparql: str, accept: str) -> bytes:
+    def _request(self, sparql: str, accept: str) -> tuple[bytes, int | None]:
+        """POST `sparql` as a form (UTF-8, percent-encoded); RETURNS the body and the endpoint's
+        row cap when it says the answer reached it (Virtuoso: header X-SPARQL-MaxRows, sent when
+        a SELECT's rows reach [SPARQL] ResultSetMaxRows), else None."""
         timeout = self._timeout()
         form = {"query": sparql}
         if timeout:
@@ -180,6 +238,7 @@ class SparqlEndpoint:
             # a little more than the server's own limit, so its answer (or error) can arrive
             with urllib.request.urlopen(request, timeout=timeout + 5 if timeout else None) as response:
                 state = response.headers.get("X-SQL-State", "")
+                max_rows = response.headers.get("X-SPARQL-MaxRows", "")
                 data = response.read()
         except urllib.error.HTTPError as e:
             detail = _one_line(e.read().decode("utf-8", "replace"))[:300]
@@ -197,7 +256,10 @@ class SparqlEndpoint:
             raise QueryFailed(f"cannot reach the SPARQL endpoint {self.url} ({_one_line(reason)})") from None
         if state.startswith("S1TAT"):  # Virtuoso stopped at its limit and sent what it had
             raise _too_long(timeout)
-        return data
+        limit = int(max_rows) if max_rows.strip().isdigit() else None
+        if limit is not None:
+            self.row_limit = limit
+        return data, limit
 
 
 class RemoteStore(Store):
@@ -284,10 +346,22 @@ def with_values(sparql: str, substitutions: Mapping[Any, Any]) -> str:
     substitutions (SEP-0007 pre-binding) bind it: the value is written in place of the variable
     everywhere outside comments, strings and IRIs (`(value AS ?var)` in a SELECT list, `(value)`
     in GROUP BY / ORDER BY), so engines see a constant, as Oxigraph does. A variable the query
-    itself BINDs (`... AS ?var)`) stays, and is joined with a VALUES clause after the query."""
+    itself BINDs (`... AS ?var)`) stays, and is joined with a VALUES clause after the query.
+    A SELECT whose group holds a subquery projecting the variable keeps `?var` in its list (the
+    subquery binds it; a second `AS ?var` would be an error).
+
+    Inside an expression (FILTER, BIND, a function's arguments) a non-ASCII string is written
+    `STR("..."^^xsd:string)`: Virtuoso 7.2 keeps a plain literal of the query text as a wide
+    string and its STR()/CONCAT() narrow it to ISO-8859-1, so `STR(COALESCE("浙江省", ?p))` is
+    "???" there (openlink/virtuoso-opensource#609); a typed literal is compiled as an RDF value
+    holding UTF-8 and keeps its characters. Every SPARQL 1.1 engine reads both forms as the same
+    simple literal. Triple patterns keep the plain literal (Virtuoso matches a stored plain
+    literal only with it)."""
     names = {_variable_name(k): _term(v) for k, v in substitutions.items()}
+    expressions = {n: _expression_term(v) for n, v in
+                   ((_variable_name(k), v) for k, v in substitutions.items())}
     assigned = {n for n in names if re.search(r"\bAS\s+[?$]" + re.escape(n) + r"\s*\)", sparql, re.I)}
-    replaced = {n: t for n, t in names.items() if n not in assigned}
+    replaced = {n: (t, expressions[n]) for n, t in names.items() if n not in assigned}
     if replaced:
         sparql = _replace_variables(sparql, replaced)
     if assigned:
@@ -297,12 +371,19 @@ def with_values(sparql: str, substitutions: Mapping[Any, Any]) -> str:
     return sparql
 
 
+# PREFIX/BASE declarations and comments before a query's form keyword
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*\n|(?:PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s+<[^>]*>))*", re.I)
+
 _CLAUSE_WORDS = re.compile(r"(SELECT|WHERE|GROUP\s+BY|ORDER\s+BY|HAVING|LIMIT|OFFSET|VALUES)\b", re.I)
 
 
-def _replace_variables(sparql: str, values: Mapping[str, str]) -> str:
+def _replace_variables(sparql: str, values: Mapping[str, tuple[str, str]]) -> str:
+    """`values`: variable name -> (its term for a triple pattern, its form in an expression)."""
     out: list[str] = []
     clause = ""  # "select" (a projection list), "condition" (GROUP/ORDER BY) or ""
+    depth = 0  # parentheses open in the current group: > 0 is an expression
+    depths: list[int] = []  # the enclosing groups' depths (EXISTS { } inside a FILTER( ))
+    kept: set[str] = set()  # variables the current SELECT list keeps (a subquery binds them)
     i, n = 0, len(sparql)
     while i < n:
         c = sparql[i]
@@ -328,24 +409,82 @@ def _replace_variables(sparql: str, values: Mapping[str, str]) -> str:
         if c in "?$":
             match = re.match(r"[?$]([A-Za-z0-9_]+)", sparql[i:])
             if match and match.group(1) in values:
-                name, term = match.group(1), values[match.group(1)]
-                out.append(f"({term} AS ?{name})" if clause == "select"
-                           else f"({term})" if clause == "condition" else term)
+                name = match.group(1)
+                term, expression = values[name]
+                if clause == "select" and depth == 0:
+                    out.append(f"?{name}" if name in kept else f"({expression} AS ?{name})")
+                elif clause == "condition" and depth == 0:
+                    out.append(f"({expression})")
+                else:
+                    out.append(expression if depth > 0 else term)
                 i += len(match.group(0))
                 continue
-        if c in "{}":
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth = max(0, depth - 1)
+        elif c == "{":
             clause = ""
+            depths.append(depth)
+            depth = 0
+        elif c == "}":
+            clause = ""
+            depth = depths.pop() if depths else 0
         elif (c.isalpha() and (i == 0 or not (sparql[i - 1].isalnum() or sparql[i - 1] in "_?$:"))):
             word = _CLAUSE_WORDS.match(sparql, i)
             if word:
                 keyword = word.group(1).upper().split()[0]
                 clause = {"SELECT": "select", "GROUP": "condition", "ORDER": "condition"}.get(keyword, "")
+                if keyword == "SELECT":
+                    kept = _projected_by_subqueries(sparql, word.end(), values)
                 out.append(word.group(0))
                 i = word.end()
                 continue
         out.append(c)
         i += 1
     return "".join(out)
+
+
+def _projected_by_subqueries(sparql: str, select_end: int, names: Mapping[str, Any]) -> set[str]:
+    """Of `names`, those a subquery inside this SELECT's group projects."""
+    start = _first_group(sparql[select_end:])
+    if start < 0:
+        return set()
+    start += select_end
+    end = _group_end(sparql, start)
+    found = set()
+    for match in re.finditer(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", sparql[start + 1:end], re.I | re.S):
+        found |= {name for name in names if re.search(r"[?$]" + re.escape(name) + r"\b", match.group(1))}
+    return found
+
+
+def _group_end(sparql: str, start: int) -> int:
+    """The index of the `}` closing the group opened at `start` (strings, IRIs, comments skipped)."""
+    level, i, n = 0, start, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c == "#":
+            end = sparql.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c in "\"'":
+            quote = c * 3 if sparql[i:i + 3] == c * 3 else c
+            j = i + len(quote)
+            while j < n and not sparql.startswith(quote, j):
+                j += 2 if sparql[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "<" and _looks_like_iri(sparql, i):
+            i = sparql.find(">", i) + 1
+            continue
+        if c == "{":
+            level += 1
+        elif c == "}":
+            level -= 1
+            if level == 0:
+                return i
+        i += 1
+    return n
 
 
 def _first_group(sparql: str) -> int:
@@ -388,6 +527,19 @@ def _term(value: Any) -> str:
     return str(value)  # N-Triples form: valid, escaped SPARQL
 
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _expression_term(value: Any) -> str:
+    """`value` as written inside an expression: a simple literal with non-ASCII characters as
+    `STR("..."^^xsd:string)` (see `with_values`), anything else as its term."""
+    literal = ox.Literal(value) if isinstance(value, str) else value
+    if (isinstance(literal, ox.Literal) and literal.language is None
+            and literal.datatype.value == XSD_STRING and not literal.value.isascii()):
+        return f"STR({literal}^^<{XSD_STRING}>)"
+    return _term(value)
+
+
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _BOOLEAN_TEXT = {"1": "true", "0": "false"}
 
@@ -406,6 +558,14 @@ def _canonical_booleans(data: bytes) -> bytes:
             if term.get("datatype") == XSD_BOOLEAN and term.get("value") in _BOOLEAN_TEXT:
                 term["value"] = _BOOLEAN_TEXT[term["value"]]
     return json.dumps(answer).encode("utf-8")
+
+
+def _row_count(data: bytes) -> int:
+    """The number of rows in a SPARQL JSON results document (0 for an ASK or unreadable body)."""
+    try:
+        return len(json.loads(data).get("results", {}).get("bindings") or [])
+    except (ValueError, AttributeError):
+        return 0
 
 
 def _string(text: str) -> str:

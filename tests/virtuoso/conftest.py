@@ -51,3 +51,21 @@ def pushed(virtuoso: VirtuosoServer, seed_store: Path) -> str:
                                       "--store", str(seed_store)])
     assert result.exit_code == 0, result.output
     return virtuoso.sparql
+
+
+@pytest.fixture(scope="session")
+def capped(tmp_path_factory, seed_store: Path) -> str:
+    """A second private Virtuoso holding the seeds that sends at most 50 rows of any answer
+    (`[SPARQL] ResultSetMaxRows = 50`, Debian ships 10000); RETURNS its /sparql URL."""
+    from policykg.cli import app
+
+    require()
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-capped"), buffers=10000, max_rows=50)
+    server.start()
+    try:
+        result = CliRunner().invoke(app, ["push", "--endpoint", server.graph_crud, "--auth", DBA_AUTH,
+                                          "--store", str(seed_store)])
+        assert result.exit_code == 0, result.output
+        yield server.sparql
+    finally:
+        server.remove()

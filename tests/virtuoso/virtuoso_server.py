@@ -61,7 +61,7 @@ Charset                     = UTF-8
 EnabledGzipContent          = 0
 
 [SPARQL]
-ResultSetMaxRows           = 1000000
+ResultSetMaxRows           = {max_rows}
 MaxSortedTopRows           = 1000000
 MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime      = 300
@@ -91,7 +91,9 @@ class VirtuosoServer:
     """One virtuoso-t process on a temporary database. `start()` waits until /sparql answers."""
 
     def __init__(self, folder: Path | None = None, *, buffers: int = 170000,
-                 dirs_allowed: str = "/tmp"):
+                 dirs_allowed: str = "/tmp", max_rows: int = 1000000):
+        """max_rows: `[SPARQL] ResultSetMaxRows`, the rows Virtuoso sends of any SELECT (Debian's
+        default is 10000; the tests give a small one to see a cut answer reported)."""
         self.folder = Path(folder or tempfile.mkdtemp(prefix="policykg-virtuoso-"))
         self.db = self.folder / "db"
         self.db.mkdir(parents=True, exist_ok=True)
@@ -100,7 +102,8 @@ class VirtuosoServer:
         self.ini = self.folder / "virtuoso.ini"
         self.ini.write_text(INI.format(db=self.db, sql_port=self.sql_port, http_port=self.http_port,
                                        buffers=buffers, dirty_buffers=buffers * 3 // 4,
-                                       dirs_allowed=dirs_allowed), encoding="utf-8")
+                                       dirs_allowed=dirs_allowed, max_rows=max_rows),
+                            encoding="utf-8")
         self.process: subprocess.Popen | None = None
 
     @property
