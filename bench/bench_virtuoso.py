@@ -78,8 +78,10 @@ def timed_push(store: Path, endpoint: str, server_pid: int, *auth: str) -> tuple
     return wall, client, process_cpu(server_pid) - cpu_before
 
 
-def query_figures(store_dir: Path, endpoint: str, city: str, timeout: float):
-    """Yields (query, scope, oxigraph s, rows, virtuoso s, rows, same rows) as each is measured."""
+def query_figures(store_dir: Path, endpoint: str, city: str, timeout: float, province: str = ""):
+    """Yields (query, scope, oxigraph s, rows, virtuoso s, rows, same rows) as each is measured:
+    each query over the whole corpus, then with each of its Chinese-valued parameters (`city`, and
+    `region` by the province's name, which Virtuoso once missed: graph/remote.py `with_values`)."""
     from policykg.graph.remote import RemoteStore
     from policykg.graph.store import Store
     from policykg.queries import bind_params, instantiate, list_queries
@@ -87,8 +89,9 @@ def query_figures(store_dir: Path, endpoint: str, city: str, timeout: float):
     remote = RemoteStore.open(endpoint, timeout=timeout)
     with Store.open(store_dir) as local:
         for query in list_queries():
-            for label, params in (("corpus", {}), ("city", {"city": city})):
-                if params and not query.param("city"):
+            scopes = (("corpus", {}), ("city", {"city": city}), ("region", {"region": province}))
+            for label, params in scopes:
+                if params and not all(query.param(name) and value for name, value in params.items()):
                     continue
                 bound = bind_params(query, params)
                 sparql = instantiate(query.sparql, {v.value: t.value for v, t in bound.items()})
@@ -165,10 +168,15 @@ def main() -> None:
                                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
                                "SELECT ?c WHERE { ?p a pk:Plan ; pk:jurisdiction/rdfs:label ?c "
                                "FILTER(LANG(?c) = 'zh') } ORDER BY ?c LIMIT 1").rows[0][0]
-        say(f"\n== named queries (seconds; rows), whole corpus and city={city}")
+            provinces = local.query("PREFIX pk: <https://w3id.org/policykg/ns#> "
+                                    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                                    "SELECT ?c WHERE { ?p a pk:Plan ; pk:province/rdfs:label ?c "
+                                    "FILTER(LANG(?c) = 'zh') } ORDER BY ?c LIMIT 1").rows
+            province = provinces[0][0] if provinces else ""
+        say(f"\n== named queries (seconds; rows), whole corpus, city={city}, region={province}")
         say(f"{'query':24} {'scope':6} {'oxigraph':>9} {'rows':>7} {'virtuoso':>9} {'rows':>7}  same")
         for name, scope, t_ox, n_ox, t_vt, n_vt, same in query_figures(store, virtuoso.sparql, city,
-                                                                        args.timeout):
+                                                                        args.timeout, province):
             show = lambda t: f"{t:9.2f}" if isinstance(t, float) else f"{'-':>9}"  # noqa: E731
             say(f"{name:24} {scope:6} {show(t_ox)} {n_ox!s:>7} {show(t_vt)} {n_vt!s:>7}  "
                 f"{'yes' if same else 'NO'}")
