@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .cues import has_block
 from .textutil import Line, cn_to_int
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
@@ -89,9 +90,21 @@ def match_marker(text: str, pos: int) -> tuple[MarkerStyle, re.Match] | None:
     return None
 
 
+_LEADING_BRACKET = re.compile(r"[\s\u3000]*[(（【\[][^()（）【】\[\]\n]{2,120}[)）】\]][\s\u3000]*")
+
+
+def leading_block_end(text: str, pos: int = 0) -> int:
+    """Where the title starts when a responsibility bracket is printed before it
+    ('（一）（市科技局牵头，市财政局配合）加快建设…', '1.【牵头单位：A；配合单位：B】推动…'); else pos."""
+    m = _LEADING_BRACKET.match(text, pos)
+    return m.end() if m and has_block(m.group(0)) else pos
+
+
 def _title_start_ok(text: str, pos: int, end: int) -> bool:
     """A heading's text must start with a word: CJK, a quote or title mark, or a Latin/digit token
-    such as 5G, PCT, 2021年 (not punctuation, not nothing)."""
+    such as 5G, PCT, 2021年 (not punctuation, not nothing); a responsibility bracket before it is
+    skipped."""
+    pos = leading_block_end(text, pos)
     if pos >= end:
         return False
     ch = text[pos]

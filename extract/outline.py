@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .headings import Candidate, candidates_in_line, match_marker, marker_styles, part_styles
+from .headings import Candidate, candidates_in_line, leading_block_end, match_marker, marker_styles, part_styles
 from .result import Decision
 from .textutil import CJK, LP, RP, Line, iter_lines, nfkc_key
 
@@ -123,7 +123,7 @@ def classify_section(title: str) -> str:
 
 def heading_title(rest: str) -> str:
     """The short heading before the first 。 (or the whole first clause when there is none)."""
-    head = re.split(r"[。!！?？]", rest, maxsplit=1)[0]
+    head = re.split(r"[。!！?？]", rest[leading_block_end(rest):], maxsplit=1)[0]   # '（A牵头）标题'
     head = head.strip(" \u3000")
     if len(head) > 40:
         clause = re.split(r"[,，;；:：]", head, maxsplit=1)[0]
