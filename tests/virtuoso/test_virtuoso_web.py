@@ -1,13 +1,11 @@
 """`policykg serve --endpoint` over Virtuoso: the home page, a saved query (its page and its CSV,
 byte for byte what the app serves from the local store), a plan page, an entity page and the
-SPARQL endpoint, over HTTP from a real server process; one plan page in headless Chromium. And the
-other readers' `--endpoint`: query, export and analyze give what they give from the store."""
+SPARQL endpoint, over HTTP from a real server process. And the other readers' `--endpoint`: query,
+export and analyze give what they give from the store. The web app's whole browser suite runs over
+Virtuoso too: tests/conftest.py's `backend` fixture runs each browser test on both stores."""
 from __future__ import annotations
 
-import contextlib
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -17,38 +15,16 @@ from typer.testing import CliRunner
 from policykg.cli import app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "viz"))
-from web_helpers import _wait_until_up, fetch, free_port  # noqa: E402
+from web_helpers import fetch, running_server  # noqa: E402
 
 SOURCE = "003_ad288fc7cf756697.txt"
 TITLE = "银川市国家知识产权强市建设试点城市工作方案"
 PLAN_IRI = f"https://w3id.org/policykg/id/plan/{SOURCE}"
 
 
-@contextlib.contextmanager
-def serving(*options: str):
-    port = free_port()
-    command = [sys.executable, "-c", "from policykg.cli import main; main()", "serve",
-               "--port", str(port), *options]
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process, log)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
 @pytest.fixture(scope="module")
 def base(pushed: str):
-    with serving("--endpoint", pushed, "--time-limit", "60") as url:
+    with running_server(None, "--endpoint", pushed, "--time-limit", "60") as url:
         yield url
 
 
@@ -99,19 +75,6 @@ def test_sparql_endpoint_answers_through_virtuoso(base: str):
     query = "PREFIX pk: <https://w3id.org/policykg/ns#> SELECT (COUNT(*) AS ?n) WHERE { ?p a pk:Plan }"
     status, _headers, body = fetch(base + "/sparql?" + urlencode({"query": query, "format": "json"}))
     assert status == 200 and b'"5"' in body
-
-
-def test_plan_page_in_chromium(base: str):
-    import chromium
-
-    driver = chromium.start()
-    try:
-        driver.get(base + "/plans/" + quote(SOURCE) + "?lang=en")
-        assert TITLE in driver.find_element("tag name", "h1").text
-        assert chromium.console_errors(driver) == []
-        assert chromium.outside(chromium.requested_urls(driver)) == []
-    finally:
-        driver.quit()
 
 
 def test_query_cli_same_output_from_endpoint_and_store(pushed: str, seed_store: Path):

@@ -1,6 +1,7 @@
 """Every view in real headless Chromium (Debian's chromium + chromedriver via selenium), opened as
 file://: the canvas is drawn, the nodes exist, no request leaves the machine, the console stays
 clean; search and filters work; the hostile plan stays inert text (no dialog, no injected element).
+Each view is rendered from the local store and from a Virtuoso holding it (tests/conftest.py).
 """
 from __future__ import annotations
 
@@ -37,10 +38,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory):
-    """Each view over the seed store, written once."""
+def pages(tmp_path_factory, open_on_backend):
+    """Each view over the seed store, written once per backend (`policykg viz --store` or
+    `--endpoint` over Virtuoso: tests/conftest.py)."""
     folder = tmp_path_factory.mktemp("views")
-    with Store.open(stores.seed_store(), read_only=True) as store:
+    with open_on_backend(stores.seed_store()) as store:
         responsibility_agency = _busiest_agency(store)
         params = {
             "plan": {"source": FIRST_SEED},
@@ -120,9 +122,9 @@ def test_views_browser_filters_by_type_and_city(browser, pages):
 
 
 @pytest.fixture(scope="module")
-def hostile_pages(tmp_path_factory):
+def hostile_pages(tmp_path_factory, open_on_backend):
     folder = tmp_path_factory.mktemp("hostile")
-    with Store.open(stores.hostile_store(), read_only=True) as store:
+    with open_on_backend(stores.hostile_store()) as store:
         paths = {}
         for view, values in {"plan": {"source": stores.HOSTILE_SOURCE}, "responsibility": {},
                              "agency": {"agency": f"临江市{stores.IMG}局"}}.items():

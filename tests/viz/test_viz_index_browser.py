@@ -1,4 +1,5 @@
-"""/viz/ in real headless Chromium against `policykg serve` over the seed store: every view is
+"""/viz/ in real headless Chromium against `policykg serve` over the seed store (on both backends,
+tests/conftest.py: the local store and `--endpoint` over Virtuoso): every view is
 listed and reachable by its links, each link draws (no console error, so the app's CSP admits the
 page's scripts, and no request leaves the server), a node opens its page, dense views open
 within their bounds and their top-N control reaches the rest."""
@@ -13,7 +14,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 import chromium  # noqa: E402
-from web_helpers import running_server, seed_store  # noqa: E402
 
 from policykg.viz.page import DENSE_EDGE_BOUND, DENSE_NODE_BOUND  # noqa: E402
 from policykg.viz.views import VIEWS  # noqa: E402
@@ -22,9 +22,9 @@ from policykg.viz.views import VIEWS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def base():
-    with running_server(seed_store()) as url:
-        yield url
+def base(web_base):
+    """The seed store's server on each backend (tests/conftest.py: local store, Virtuoso)."""
+    return web_base
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The web app in real headless Chromium (Debian's chromium + chromedriver, driven by selenium):
 the query page's editor loads from our own assets, a saved query runs with a parameter, a result
-links to an entity page, the CSV downloads, and no page asks anything of another host."""
+links to an entity page, the CSV downloads, and no page asks anything of another host. Each test
+runs on both backends (tests/conftest.py: the local store, and `serve --endpoint` over Virtuoso)."""
 from __future__ import annotations
 
 import json
@@ -11,24 +12,25 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import selenium  # noqa: F401  (a test dependency: without it these tests fail, never skip)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "viz"))
 import chromium  # noqa: E402
-from web_helpers import fetch, running_server, seed_store  # noqa: E402
+from web_helpers import fetch  # noqa: E402
 
-selenium = pytest.importorskip("selenium")
-
-
-@pytest.fixture(scope="module")
-def base():
-    with running_server(seed_store()) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
-def downloads():
-    folder = Path(tempfile.mkdtemp(prefix="policykg-web-downloads-"))
+def base(web_base):
+    return web_base
+
+
+@pytest.fixture(scope="module")
+def downloads(backend):
+    """A fresh folder (and so a fresh browser) per backend: a file the other backend's run
+    downloaded must not pass for this one's."""
+    folder = Path(tempfile.mkdtemp(prefix=f"policykg-web-downloads-{backend}-"))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 

@@ -14,16 +14,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "viz"))
 import chromium  # noqa: E402
-from web_helpers import HOSTILE_SOURCE, running_server, seed_store  # noqa: E402
+from web_helpers import HOSTILE_SOURCE, seed_store  # noqa: E402
 
 SEED_SOURCE = "000_8c7ba4464c8b6764.txt"
 PK = "https://w3id.org/policykg/ns#"
 
 
 @pytest.fixture(scope="module")
-def base():
-    with running_server(seed_store()) as url:
-        yield url
+def base(web_base):
+    """The seed store's server on each backend (tests/conftest.py: local store, Virtuoso)."""
+    return web_base
 
 
 @pytest.fixture(scope="module")

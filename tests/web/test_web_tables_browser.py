@@ -8,7 +8,7 @@ import io
 import sys
 from pathlib import Path
 
-import pytest
+import selenium  # noqa: F401  (a test dependency: without it these tests fail, never skip)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "viz"))
@@ -17,7 +17,6 @@ import chromium  # noqa: E402
 from test_web_browser import _outside, _requested, base, downloads, driver  # noqa: E402,F401
 from web_helpers import fetch  # noqa: E402
 
-selenium = pytest.importorskip("selenium")
 
 
 def _column(driver, name: str) -> list[str]:

@@ -2,7 +2,12 @@
 text carries `<script>`), and `running_server`, which starts the real `policykg serve` in a
 subprocess on a free 127.0.0.1 port and stops it (and any abandoned query thread) afterwards;
 `running_server_process` also yields the server's Popen, and `worker_pids` lists its SPARQL
-worker processes.
+worker processes. Given no store (None) and `--endpoint URL` among the options, the server reads
+that SPARQL endpoint instead.
+
+The browser suite runs on two backends (BACKENDS, the `backend` fixture of tests/conftest.py): the
+local Oxigraph store, and `policykg serve --endpoint` over a private Virtuoso holding the same
+store (`VirtuosoPublisher`, issue 25).
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "data" / "seeds"
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE_SOURCE = "hostile.txt"
+BACKENDS = ("oxigraph", "virtuoso")
 
 
 _folder = temp_folder
@@ -75,7 +81,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(store: Path, *options: str) -> Iterator[str]:
+def running_server(store: Path | None, *options: str) -> Iterator[str]:
     """`policykg serve --store STORE OPTIONS...` on a free loopback port; yields its base URL."""
     with running_server_process(store, *options) as (base, _process):
         yield base
@@ -99,11 +105,13 @@ def worker_pids(server_pid: int) -> set[int]:
 
 
 @contextlib.contextmanager
-def running_server_process(store: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`running_server`, yielding (base URL, the server's Popen)."""
+def running_server_process(store: Path | None, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`running_server`, yielding (base URL, the server's Popen). `store` None: the options name
+    what the server reads (`--endpoint URL`)."""
     port = free_port()
+    where = ["--store", str(store)] if store is not None else []
     command = [sys.executable, "-c", "from policykg.cli import main; main()", "serve",
-               "--store", str(store), "--port", str(port), *options]
+               *where, "--port", str(port), *options]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -143,3 +151,45 @@ def fetch(url: str, *, headers: dict[str, str] | None = None, data: bytes | None
             return response.status, dict(response.headers.items()), response.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers.items()), e.read()
+
+
+class VirtuosoPublisher:
+    """One private Virtuoso (tests/virtuoso/virtuoso_server.py, Debian's package) for the browser
+    suite's Virtuoso backend. `publish(store)` makes the server hold exactly that local store's
+    named graphs, pushed with graph/gsp.py as `policykg push` does (the previously published
+    store's graphs are dropped first), and RETURNS the server's /sparql URL.
+
+    It is not tests/virtuoso's session server: that one holds the seeds with their analysis and
+    its tests compare it with that store all session, while the browser tests need the stores
+    they assert on (the seeds with the hostile plan, the views' hostile store), one at a time."""
+
+    BUFFERS = 20_000  # 8 KB pages, 160 MB: the test stores are a few MB
+
+    def __init__(self, folder: Path):
+        sys.path.insert(0, str(REPO / "tests" / "virtuoso"))
+        from virtuoso_server import VirtuosoServer, require
+
+        require()
+        self.server = VirtuosoServer(folder, buffers=self.BUFFERS)
+        self.server.start()
+        self.current: Path | None = None
+        self.graphs: list[str] = []
+
+    def publish(self, store: Path) -> str:
+        from virtuoso_server import DBA_AUTH
+
+        from policykg.graph.gsp import push_store
+        from policykg.graph.store import Store
+
+        if self.current != store:
+            if self.graphs:
+                self.server.isql("\n".join(f"SPARQL DROP SILENT GRAPH <{g}>;" for g in self.graphs))
+            self.current, self.graphs = None, []
+            with Store.open(store, read_only=True) as local:
+                report = push_store(local, self.server.graph_crud, auth=DBA_AUTH)
+            assert report.graphs > 0, store
+            self.current, self.graphs = store, report.pushed
+        return self.server.sparql
+
+    def close(self) -> None:
+        self.server.remove()
