@@ -4,7 +4,10 @@ Search (`/search?q=&kind=`, `/search.json`): reads the SQLite FTS5 index beside 
 (graph/search_index.py); each hit links to where a researcher reads it: a measure (or a target in
 a measure) to its span on the plan page (`/plans/<source>#measure-<no>`, plan_text.measure_anchor),
 a plan to its page, an agency to its entity page. A store without an index (built before it
-existed) gets a page that says how to make one, never a traceback. Snippets are raw document text
+existed) gets a page that says how to make one, never a traceback. A server reading a SPARQL
+endpoint (`serve --endpoint`) has no index by design (it lives beside a local store): its nav bar
+has no search box, and /search says so and points to the saved queries and SPARQL instead (HTTP
+501: not something a rebuild fixes, unlike a local store's missing index, 503). Snippets are raw document text
 with marker characters around the hits: they are escaped first, and only then are the markers
 turned into `<mark>`, so no document text ever reaches the page unescaped.
 
@@ -229,6 +232,16 @@ def _search_request(web: "WebApp", request: Request) -> tuple[str, str, int]:
     return q, kind, limit
 
 
+ENDPOINT_MESSAGE = ("full-text search reads the index `policykg build` writes beside a local store; "
+                    "this server reads a SPARQL endpoint, which has none: find words with a saved "
+                    "query or with SPARQL (CONTAINS) instead")
+
+
+def has_search_index_folder(web: "WebApp") -> bool:
+    """False when the server reads a remote (or in-memory) store: there is no folder to hold an index."""
+    return getattr(web.store, "path", None) is not None
+
+
 def _run_search(web: "WebApp", q: str, kind: str, limit: int):
     folder = getattr(web.store, "path", None)  # a remote or in-memory store has no folder
     if folder is None:
@@ -238,6 +251,10 @@ def _run_search(web: "WebApp", q: str, kind: str, limit: int):
 
 def search_page(web: "WebApp", request: Request) -> Response:
     q, kind, limit = _search_request(web, request)
+    if not has_search_index_folder(web):
+        return web.render("search.html", status=501, q=q, kind=kind, kinds=KINDS, kind_names=kind_names(),
+                          results=None, hits=[], missing=None, no_index_here=True, json_url="",
+                          search_query=q, behind=0)
     results = missing = None
     if q:
         try:
@@ -269,6 +286,8 @@ def _plans_out_of_step(web: "WebApp") -> int:
 
 def search_json(web: "WebApp", request: Request) -> Response:
     q, kind, limit = _search_request(web, request)
+    if not has_search_index_folder(web):
+        raise WebError(501, "No full-text search here", ENDPOINT_MESSAGE)
     try:
         results = _run_search(web, q, kind, limit) if q else None
     except SearchIndexMissing as e:
@@ -299,7 +318,8 @@ def install(web: "WebApp") -> list[Route]:
     pickers = Pickers(web)
     web.pickers = pickers  # type: ignore[attr-defined]
     web.templates.globals.update(picker_field=PARAM_FIELDS.get, near_misses=pickers.near_misses,
-                                 picker_options=pickers.page_options)
+                                 picker_options=pickers.page_options,
+                                 has_search=has_search_index_folder(web))
     return [
         Route("/search", lambda request: search_page(web, request), name="search"),
         Route("/search.json", lambda request: search_json(web, request), name="search_json"),
