@@ -271,8 +271,8 @@ def frameworks_graph(store: Store) -> nx.Graph:
 _AGENCY_BY_LABEL = """
 SELECT DISTINCT ?agency ?name WHERE {
   GRAPH ?g { ?agency a pk:Agency . { ?agency skos:prefLabel ?l } UNION { ?agency skos:altLabel ?l } }
-  FILTER(STR(?l) = STR(?name)) }
-"""
+  FILTER(STR(?l) = ?name) }
+"""  # ?name is bound to a plain string; STR() of a non-ASCII constant matches nothing on Virtuoso 7.2
 _AGENCY_EXISTS = "SELECT ?agency WHERE { GRAPH ?g { ?agency a pk:Agency } } LIMIT 1"
 _EGO = """
 SELECT ?agency ?source ?plan ?title ?city ?measure ?no ?mtitle ?exact ?other ?other_label ?role
