@@ -9,16 +9,18 @@ build computes them once, when it writes the plan, and stores them beside it:
   this plan alone (plus the vocabularies), computed by running the query itself on a small
   in-memory store (so the summary cannot drift from the query text), in document order.
 - **Where**: one named graph per plan, `SUMMARY_GRAPH_PREFIX` + the plan graph's last segment,
-  holding one node with the plan's sort key (`pksum:key`, its source), a fingerprint of the
-  query texts and this module (`pksum:fingerprint`) and, per query, one JSON literal with every
-  row of the plan (`pksum:<query name>`). About 10 quads per plan instead of ~24 lookups per row.
+  holding one node with the plan's sort key (`pksum:key`, its source) and, per query, a
+  fingerprint of its text and encoding (`pksum:fingerprint`, "name:hash") and one literal with
+  every row of the plan (`pksum:<query name>`): the rows as JSON, or for the aggregates a compact
+  form (agency IRIs once, packed integer counts, labels on a second line read only when needed).
+  About 20 quads per plan instead of ~24 lookups per row.
 - **When**: graph/build.py's `prepare_document` appends the summary's N-Quads to the plan's, so
   graph/writer.py writes (or replaces) both in the same transaction.
 - **Reading**: `corpus_rows(store, name)` streams the whole-corpus rows from the summaries:
   listings are the plans' rows in source order (`target_comparison` re-sorted by its ORDER BY),
   `agency_load` and `co_responsibility` add up per-plan counts (measures and assignments belong
   to one plan, so distinct counts add). It returns None when any plan lacks a summary of the
-  current fingerprint (a store built before summaries, a query file edited since): the caller
+  query's current fingerprint (a store built before summaries, the query file edited since): the caller
   then runs the full query. queries/__init__.py decides; per-plan and per-city answers always
   run the full query.
 - Exactness is a test: tests/graph/test_summary.py compares both paths on the seeds, the dev set
@@ -30,8 +32,11 @@ indicators) are read when the plan is built, so after an ontology edit rebuild, 
 """
 from __future__ import annotations
 
+import array
+import base64
 import hashlib
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -55,7 +60,11 @@ SORTED = ("target_comparison",)
 AGGREGATES = ("agency_load", "co_responsibility")
 SUMMARISED = LISTINGS + SORTED + AGGREGATES
 # Bump when the way rows are computed or combined changes: old summaries then stop being used.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
+# How each query's rows are kept in its literal: "rows" = the rows as JSON; the aggregates in a
+# compact form (`_encode_agency_load`, `_encode_co_responsibility`). Part of the query's fingerprint.
+ENCODINGS = {**{name: "rows" for name in LISTINGS + SORTED},
+             "agency_load": "agencies-1", "co_responsibility": "pairs-1"}
 
 _QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -69,13 +78,22 @@ def summary_graph(document_graph: str) -> str:
     return SUMMARY_GRAPH_PREFIX + document_graph.removeprefix(DOCUMENT_GRAPH_PREFIX)
 
 
-def fingerprint() -> str:
-    """A hash of this module's format and the summarised queries' texts: summaries written under
-    another fingerprint are not read (the full query runs instead)."""
-    digest = hashlib.sha256(FORMAT_VERSION.encode())
-    for name in SUMMARISED:
-        digest.update(name.encode() + b"\0" + (_QUERY_DIR / f"{name}.rq").read_bytes())
-    return digest.hexdigest()[:16]
+def fingerprint(name: str) -> str:
+    """`name:hash` of this module's format, the query's encoding and its text: a query's summaries
+    written under another fingerprint are not read (the full query runs instead). One per query,
+    so editing one query's text leaves the other queries' summaries in use."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION}\0{ENCODINGS[name]}\0{name}\0".encode())
+    digest.update((_QUERY_DIR / f"{name}.rq").read_bytes())
+    return f"{name}:{digest.hexdigest()[:16]}"
+
+
+def encode(name: str, rows: list[list[str | None]]) -> str:
+    """The text of query `name`'s summary literal for one plan's rows."""
+    if name == "agency_load":
+        return _encode_agency_load(rows)
+    if name == "co_responsibility":
+        return _encode_co_responsibility(rows)
+    return _dumps(rows)
 
 
 # -- writing (in the build's workers) --------------------------------------------------------------
@@ -113,11 +131,10 @@ def summary_quads(document_graph: str, source: str, rows: dict[str, list[list[st
     graph = ox.NamedNode(summary_graph(document_graph))
     node = graph
     quads = [ox.Quad(node, SUMMARY_OF, ox.NamedNode(document_graph), graph),
-             ox.Quad(node, KEY, ox.Literal(source), graph),
-             ox.Quad(node, FINGERPRINT, ox.Literal(fingerprint()), graph)]
+             ox.Quad(node, KEY, ox.Literal(source), graph)]
     for name, table in rows.items():
-        text = json.dumps(table, ensure_ascii=False, separators=(",", ":"))
-        quads.append(ox.Quad(node, rows_predicate(name), ox.Literal(text), graph))
+        quads.append(ox.Quad(node, FINGERPRINT, ox.Literal(fingerprint(name)), graph))
+        quads.append(ox.Quad(node, rows_predicate(name), ox.Literal(encode(name, table)), graph))
     return quads
 
 
@@ -166,40 +183,59 @@ def document_graphs(store: ox.Store) -> list[str]:
     return sorted(g.value for g in store.named_graphs() if g.value.startswith(DOCUMENT_GRAPH_PREFIX))
 
 
-def summaries_complete(store: ox.Store) -> bool:
-    """Whether every plan graph has a summary of the current fingerprint (and no other exists)."""
+def summaries_complete(store: ox.Store, name: str | None = None) -> bool:
+    """Whether every plan graph has a summary of query `name` (of every summarised query when
+    None) under its current fingerprint, and no summary of a plan that is gone exists."""
     documents = {g.removeprefix(DOCUMENT_GRAPH_PREFIX) for g in document_graphs(store)}
-    current = ox.Literal(fingerprint())
-    summarised = {q.subject.value.removeprefix(SUMMARY_GRAPH_PREFIX)
-                  for q in store.quads_for_pattern(None, FINGERPRINT, current, None)}
-    return bool(documents) and documents == summarised
+    if not documents:
+        return False
+    for query in (name,) if name is not None else SUMMARISED:
+        current = ox.Literal(fingerprint(query))
+        summarised = {q.subject.value.removeprefix(SUMMARY_GRAPH_PREFIX)
+                      for q in store.quads_for_pattern(None, FINGERPRINT, current, None)}
+        if documents != summarised:
+            return False
+    return True
 
 
-def _plan_tables(store: ox.Store, name: str) -> Iterator[list[list[str | None]]]:
-    """Each plan's rows of query `name`, plans in source order (the keys sorted here, as SPARQL
-    orders plain literals: by code point), read and decoded one plan at a time, so the first
-    rows come before the last plan is read and memory holds one plan's rows."""
+def _plan_texts(store: ox.Store, name: str) -> Iterator[str]:
+    """Each plan's summary literal of query `name`, plans in source order (the keys sorted here,
+    as SPARQL orders plain literals: by code point), read one plan at a time, so the first rows
+    come before the last plan is read and memory holds one plan's rows."""
     predicate = rows_predicate(name)
     keyed = sorted((q.object.value, q.subject.value) for q in store.quads_for_pattern(None, KEY, None, None))
     for _, subject in keyed:
         node = ox.NamedNode(subject)
         for quad in store.quads_for_pattern(node, predicate, None, node):
-            yield json.loads(quad.object.value)
+            yield quad.object.value
+
+
+def _plan_texts_scanned(store: ox.Store, name: str) -> Iterator[str]:
+    """`_plan_texts` for readers that hold every row anyway (aggregates, re-sorted listings):
+    one scan of the query's literals (one lookup per plan cost twice as much at 10k plans)."""
+    texts = {q.subject.value: q.object.value
+             for q in store.quads_for_pattern(None, rows_predicate(name), None, None)}
+    keyed = sorted((q.object.value, q.subject.value) for q in store.quads_for_pattern(None, KEY, None, None))
+    return (texts[subject] for _, subject in keyed if subject in texts)
+
+
+def _plan_tables(store: ox.Store, name: str) -> Iterator[list[list[str | None]]]:
+    return (json.loads(text) for text in _plan_texts(store, name))
 
 
 def corpus_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None:
     """The whole-corpus rows of summarised query `name` from the plans' summaries, or None when
     the summaries cannot answer (not a summarised query, or a plan without a current summary)."""
-    if name not in SUMMARISED or not summaries_complete(store):
+    if name not in SUMMARISED or not summaries_complete(store, name):
         return None
-    tables = _plan_tables(store, name)
     if name in LISTINGS:
-        return (row for table in tables for row in table)
+        return (row for table in _plan_tables(store, name) for row in table)
+    texts = _plan_texts_scanned(store, name)
     if name == "target_comparison":
-        return iter(_sorted_target_comparison(tables))
+        return iter(_sorted_target_comparison(json.loads(text) for text in texts))
     if name == "agency_load":
-        return iter(_agency_load(tables))
-    return iter(_co_responsibility(tables))
+        return iter(_agency_load(texts))
+    return iter(_co_responsibility(texts))
 
 
 # Sorting as SPARQL ORDER BY does for these columns: unbound first, numbers as numbers.
@@ -216,67 +252,189 @@ def _number_key(value: str | None) -> tuple:
         return (2, 0.0, value)
 
 
+def _ranks(values: Iterable[str | None], key) -> dict:
+    """Each distinct value -> its position in ORDER BY order."""
+    return {value: rank for rank, value in enumerate(sorted(set(values), key=key))}
+
+
 def _sorted_target_comparison(tables: Iterable[list[list[str | None]]]) -> list[list[str | None]]:
     """ORDER BY ?indicator_id ?axis ?jurisdiction ?year ?source ?order: each plan's rows are in
-    document order already, so a stable sort on the other keys gives the same order."""
+    document order already, so a stable sort on the other keys gives the same order. Each key
+    column's few distinct values are ranked once and a row's sort key is one integer made of its
+    ranks (a tuple of strings per row made the sort most of the cost at 10k plans)."""
     rows = [row for table in tables for row in table]
     # columns: indicator_id 0, jurisdiction 3, year 5, source 14, axis 17
-    rows.sort(key=lambda r: (_text_key(r[0]), _text_key(r[17]), _text_key(r[3]), _number_key(r[5]),
-                             _text_key(r[14])))
-    return rows
+    key = [0] * len(rows)
+    for column, sort_key in ((0, _text_key), (17, _text_key), (3, _text_key), (5, _number_key), (14, _text_key)):
+        ranks = _ranks((row[column] for row in rows), sort_key)
+        width = len(ranks)
+        key = [k * width + ranks[row[column]] for k, row in zip(key, rows)]
+    order = sorted(range(len(rows)), key=key.__getitem__)
+    return [rows[i] for i in order]
 
 
-def _add_up(tables: Iterable[list[list[str | None]]], key_of, counts_of, labels_of
-            ) -> tuple[dict, dict]:
-    """Counts added per key over plans (a plan's label variants of one key count once), with the
-    number of plans; label variants kept from the first plan that has the key (the full queries
-    take them from one plan graph, SAMPLE(?g)). RETURNS key -> [counts, plans] and
-    key -> (labelling plan, {variant: None})."""
-    totals: dict = {}
-    labels: dict = {}
-    for plan, table in enumerate(tables):
-        counted: set = set()
-        for row in table:
-            key = key_of(row)
-            if key not in counted:
-                counted.add(key)
-                entry = totals.get(key)
-                if entry is None:
-                    entry = totals[key] = [[0] * len(counts_of(row)), 0]
-                entry[0] = [a + b for a, b in zip(entry[0], counts_of(row))]
-                entry[1] += 1
-            labelling_plan, variants = labels.setdefault(key, (plan, {}))
-            if labelling_plan == plan:
-                variants[labels_of(row)] = None
-    return totals, labels
+# -- the aggregates' compact form ------------------------------------------------------------------
+# A plan's rows of `agency_load` / `co_responsibility` are stored as two JSON lines: first the
+# numbers (the plan's agency IRIs once, then flat integer counts that point into them), then the
+# labels. Adding up reads the first line of every plan and the second only of a plan that brings
+# an agency (pair) no earlier plan had, whose labels the corpus row then takes (as the queries'
+# SAMPLE(?g) takes them from one plan graph). Encoding keeps exactly what adding up uses: each
+# key's counts from its first row in the plan, and its label variants in row order.
 
 
-def _agency_load(tables: Iterable[list[list[str | None]]]) -> list[list[str | None]]:
-    """Per agency: measures led, supported and carried added over plans, plans counted; labels
-    (name, English, type, category, jurisdiction) from the first plan that names it."""
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # escapes newlines
+
+
+def _encode_agency_load(rows: list[list[str | None]]) -> str:
     # columns: agency, agency_en, agency_type, agency_category, jurisdiction, measures_led,
     #   measures_supported, measures, plans, agency_iri, city
-    totals, labels = _add_up(tables, lambda r: r[9], lambda r: (int(r[5]), int(r[6]), int(r[7])),
-                             lambda r: tuple(r[:5]))
-    rows = []
-    for iri, entry in totals.items():
-        led, supported, measures = entry[0]
-        for variant in labels[iri][1]:
-            rows.append([*variant, str(led), str(supported), str(measures), str(entry[1]), iri, None])
-    rows.sort(key=lambda r: (-int(r[5]), -int(r[7]), _text_key(r[0])))
-    return rows
+    iris: list[str] = []
+    counts: list[int] = []
+    variants: list[list] = []
+    index: dict[str, int] = {}
+    for row in rows:
+        position = index.get(row[9])
+        if position is None:
+            position = index[row[9]] = len(iris)
+            iris.append(row[9])
+            counts += (int(row[5]), int(row[6]), int(row[7]))
+            variants.append([])
+        if row[:5] not in variants[position]:
+            variants[position].append(row[:5])
+    return _dumps({"a": iris, "c": counts}) + "\n" + _dumps(variants)
 
 
-def _co_responsibility(tables: Iterable[list[list[str | None]]]) -> list[list[str | None]]:
-    """Per agency pair: shared measures added over plans, plans counted; labels from the first plan."""
+def _encode_co_responsibility(rows: list[list[str | None]]) -> str:
+    """Pairs as indices into the plan's agencies; labels per agency when every pair's label
+    variants are the product of its two agencies' labels (they come from one plan graph), else
+    per pair."""
     # columns: agency_a, agency_b, shared_measures, plans, agency_a_iri, agency_b_iri, city
-    totals, labels = _add_up(tables, lambda r: (r[4], r[5]), lambda r: (int(r[2]),), lambda r: (r[0], r[1]))
+    iris: list[str] = []
+    index: dict[str, int] = {}
+    pairs: list[int] = []
+    pair_variants: list[list] = []
+    pair_index: dict[tuple, int] = {}
+    agency_labels: dict[int, list] = {}
+    for row in rows:
+        a = index.setdefault(row[4], len(index))
+        if a == len(iris):
+            iris.append(row[4])
+        b = index.setdefault(row[5], len(index))
+        if b == len(iris):
+            iris.append(row[5])
+        position = pair_index.get((a, b))
+        if position is None:
+            position = pair_index[(a, b)] = len(pair_variants)
+            pairs += (a, b, int(row[2]))
+            pair_variants.append([])
+        if [row[0], row[1]] not in pair_variants[position]:
+            pair_variants[position].append([row[0], row[1]])
+        for agency, label in ((a, row[0]), (b, row[1])):
+            known = agency_labels.setdefault(agency, [])
+            if label not in known:
+                known.append(label)
+    labels = [agency_labels[k] for k in range(len(iris))]
+    product = all(sorted(map(tuple, variants), key=str) ==
+                  sorted(((x, y) for x in labels[pairs[3 * k]] for y in labels[pairs[3 * k + 1]]), key=str)
+                  for k, variants in enumerate(pair_variants))
+    tail = {"agencies": labels} if product else {"pairs": pair_variants}
+    packed_pairs = array.array("i", pairs)  # 32-bit; stored little-endian, read as "<i4"
+    if sys.byteorder == "big":
+        packed_pairs.byteswap()
+    packed = base64.b64encode(packed_pairs.tobytes()).decode("ascii")
+    return _dumps({"a": iris, "p": packed}) + "\n" + _dumps(tail)
+
+
+def _agency_load(texts: Iterable[str]) -> list[list[str | None]]:
+    """Per agency: measures led, supported and carried added over plans, plans counted; labels
+    (name, English, type, category, jurisdiction) from the first plan that names it."""
+    totals: dict[str, list] = {}
+    for text in texts:
+        head, _, tail = text.partition("\n")
+        numbers = json.loads(head)
+        counts = numbers["c"]
+        variants = None
+        for position, iri in enumerate(numbers["a"]):
+            entry = totals.get(iri)
+            if entry is None:
+                if variants is None:
+                    variants = json.loads(tail)
+                totals[iri] = [counts[3 * position], counts[3 * position + 1], counts[3 * position + 2], 1,
+                               variants[position]]
+            else:
+                entry[0] += counts[3 * position]
+                entry[1] += counts[3 * position + 1]
+                entry[2] += counts[3 * position + 2]
+                entry[3] += 1
     rows = []
-    for pair, entry in totals.items():
-        for a, b in labels[pair][1]:
-            rows.append([a, b, str(entry[0][0]), str(entry[1]), pair[0], pair[1], None])
-    rows.sort(key=lambda r: (-int(r[2]), _text_key(r[0]), _text_key(r[1])))
-    return rows
+    for iri, (led, supported, measures, plans, variants) in totals.items():
+        for variant in variants:
+            rows.append((-led, -measures, variant[0] is not None, variant[0] or "", len(rows),
+                         [*variant, str(led), str(supported), str(measures), str(plans), iri, None]))
+    rows.sort()
+    return [row[-1] for row in rows]
+
+
+def _co_responsibility(texts: Iterable[str]) -> list[list[str | None]]:
+    """Per agency pair: shared measures added over plans, plans counted; labels from the first
+    plan that has the pair. ~1.1 M per-plan pair rows at 10k plans: a Python loop over them took
+    2-3 CPU-s, so the plans' packed (agency, agency, count) arrays are added up with numpy
+    (installed with spaCy): agencies numbered over the corpus, pairs keyed by the two numbers."""
+    import numpy as np
+
+    numbers_of: dict[str, int] = {}
+    agencies: list[str] = []
+    slots: list[int] = []          # each plan's agencies, plan after plan -> corpus number
+    starts: list[int] = []         # the plan's first slot
+    arrays = []
+    tails: list[str] = []
+    for text in texts:
+        head, _, tail = text.partition("\n")
+        numbers = json.loads(head)
+        starts.append(len(slots))
+        for iri in numbers["a"]:
+            number = numbers_of.get(iri)
+            if number is None:
+                number = numbers_of[iri] = len(agencies)
+                agencies.append(iri)
+            slots.append(number)
+        arrays.append(np.frombuffer(base64.b64decode(numbers["p"]), dtype="<i4"))
+        tails.append(tail)
+    if not arrays or not sum(len(a) for a in arrays):
+        return []
+    sizes = np.array([len(a) // 3 for a in arrays], dtype=np.int64)
+    flat = np.concatenate(arrays).reshape(-1, 3).astype(np.int64)
+    plan_of = np.repeat(np.arange(len(arrays)), sizes)
+    first_row = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    slot_offset = np.repeat(np.array(starts, dtype=np.int64), sizes)
+    corpus_number = np.array(slots, dtype=np.int64)
+    key = corpus_number[flat[:, 0] + slot_offset] * len(agencies) + corpus_number[flat[:, 1] + slot_offset]
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    shared = np.bincount(inverse.ravel(), weights=flat[:, 2]).astype(np.int64)
+    plans = np.bincount(inverse.ravel())
+    order = np.argsort(first, kind="stable")  # pairs in order of first appearance
+    occurrence = first[order]
+    plan = plan_of[occurrence]
+    columns = (plan, occurrence - first_row[plan], flat[occurrence, 0], flat[occurrence, 1],
+               corpus_number[flat[occurrence, 0] + slot_offset[occurrence]],
+               corpus_number[flat[occurrence, 1] + slot_offset[occurrence]], shared[order], plans[order])
+    decoded: dict[int, dict] = {}
+    rows = []
+    for plan, position, a, b, number_a, number_b, total, count in zip(*(c.tolist() for c in columns)):
+        labels = decoded.get(plan)
+        if labels is None:
+            labels = decoded[plan] = json.loads(tails[plan])
+        iri_a, iri_b, total_text, count_text = agencies[number_a], agencies[number_b], str(total), str(count)
+        if "agencies" in labels:
+            variants = [(x, y) for x in labels["agencies"][a] for y in labels["agencies"][b]]
+        else:
+            variants = labels["pairs"][position]
+        for label_a, label_b in variants:
+            rows.append((-total, label_a is not None, label_a or "", label_b is not None, label_b or "",
+                         len(rows), [label_a, label_b, total_text, count_text, iri_a, iri_b, None]))
+    rows.sort()
+    return [row[-1] for row in rows]
 
 
 __all__ = ["AGGREGATES", "LISTINGS", "SUMMARISED", "SUMMARY_GRAPH_PREFIX", "corpus_rows", "fingerprint",

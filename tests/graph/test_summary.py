@@ -99,10 +99,14 @@ def test_stale_or_missing_summaries_are_not_read(tmp_path):
         assert run_query(raw, "measures")[1] == run_query(raw, "measures", use_summary=False)[1]
         summary.rebuild_summaries(raw, [graph])
         assert summary.corpus_rows(raw, "measures") is not None
-        stamp = next(iter(raw.quads_for_pattern(None, summary.FINGERPRINT, None, None)))
+        current = ox.Literal(summary.fingerprint("agency_load"))
+        stamp = next(iter(raw.quads_for_pattern(None, summary.FINGERPRINT, current, None)))
         raw.remove(stamp)  # written under another fingerprint (an older query text)
-        raw.add(ox.Quad(stamp.subject, stamp.predicate, ox.Literal("older"), stamp.graph_name))
+        raw.add(ox.Quad(stamp.subject, stamp.predicate, ox.Literal("agency_load:older"), stamp.graph_name))
         assert summary.corpus_rows(raw, "agency_load") is None
+        assert not summary.summaries_complete(raw)
+        # fingerprints are per query: the other queries' summaries are still read
+        assert summary.corpus_rows(raw, "co_responsibility") is not None
 
 
 def test_parameters_run_the_full_query(tmp_path, monkeypatch):
@@ -148,3 +152,32 @@ def test_api_iter_rows_yields_dicts_lazily(tmp_path):
     first = next(iterator)
     assert first == dict(zip(columns, rows[0]))
     assert [first, *iterator] == [dict(zip(columns, row)) for row in rows]
+
+
+A, B, C = (f"https://w3id.org/policykg/id/agency/X/{n}" for n in "abc")
+
+
+@pytest.mark.parametrize("plan_one,plan_two,expected", [
+    # labels from the first plan with the pair; counts and plans added; product of label variants
+    ([["a", "b", "2", "1", A, B, None], ["a2", "b", "2", "1", A, B, None]],
+     [["a-other", "b", "3", "1", A, B, None], ["b", "c", "1", "1", B, C, None]],
+     [["a", "b", "5", "2", A, B, None], ["a2", "b", "5", "2", A, B, None], ["b", "c", "1", "1", B, C, None]]),
+    # variants that are not a product of the agencies' labels are kept per pair
+    ([["a", "b", "1", "1", A, B, None], ["a2", "c", "4", "1", A, C, None], ["a", "c", "4", "1", A, C, None]],
+     [[None, "b", "1", "1", A, B, None]],
+     [["a", "c", "4", "1", A, C, None], ["a2", "c", "4", "1", A, C, None], ["a", "b", "2", "2", A, B, None]]),
+])
+def test_co_responsibility_pairs_add_up_from_their_compact_form(plan_one, plan_two, expected):
+    texts = [summary.encode("co_responsibility", plan) for plan in (plan_one, plan_two)]
+    assert summary._co_responsibility(texts) == expected
+
+
+def test_agency_load_adds_up_from_its_compact_form():
+    one = [["甲", "A", "局", "government", "X市", "2", "1", "3", "1", A, None],
+           ["甲局", "A", "局", "government", "X市", "2", "1", "3", "1", A, None]]
+    two = [["甲2", None, None, None, "X市", "1", "0", "1", "1", A, None],
+           ["乙", None, None, None, "X市", "0", "4", "4", "1", B, None]]
+    rows = summary._agency_load([summary.encode("agency_load", plan) for plan in (one, two)])
+    assert rows == [["甲", "A", "局", "government", "X市", "3", "1", "4", "2", A, None],
+                    ["甲局", "A", "局", "government", "X市", "3", "1", "4", "2", A, None],
+                    ["乙", None, None, None, "X市", "0", "4", "4", "1", B, None]]
