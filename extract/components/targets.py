@@ -93,6 +93,9 @@ def _patterns():
         "baseline": re.compile(rf"(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),   # not 在现有基础上
         "soft": w["soft_prefixes"],
         "fund": re.compile(rf"(?:{_alt('fund_words')})$"),
+        # '…企业数量明显增加，达到1200家': a clause naming the indicator with a predicate and no figure
+        "subject_clause": re.compile(rf"^(?P<subject>[^\d%％]{{2,40}}?)(?:{_alt('subject_adverbs')})*"
+                                     rf"(?:{_alt('subject_predicates')})\s*[,，]?\s*$"),
     }
 
 
@@ -502,6 +505,20 @@ def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_f
     return before + core if before else core
 
 
+def _subject_before(ctx: _Context, clauses: list[tuple[int, int]], c_start: int, generic: str) -> str:
+    """'全市高新技术企业数量明显增加，达到1200家': a figure without its indicator takes the subject of
+    the clause before it in the sentence, when that clause only says the indicator grows (no figure)."""
+    k = next((i for i, (a, _) in enumerate(clauses) if a == c_start), 0)
+    if not k:
+        return ""
+    before = ctx.text[clauses[k - 1][0]:clauses[k - 1][1]].strip(" \u3000")
+    m = ctx.p["subject_clause"].match(before)
+    if not m:
+        return ""
+    subject = _clean_indicator(m.group("subject"))
+    return _GENERIC.sub("", subject) + generic if generic else subject
+
+
 def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, out: list[Target]) -> None:
     text, p = ctx.text, ctx.p
     sentence = text[s_start:s_end]
@@ -555,6 +572,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                     and not text[n.end:c_end].strip(" \u3000，,;；。"):
                 # "…融资额达到20亿元，年均增长15%以上", "…增加值增长55%以上、达到5.5万亿元": the same indicator
                 indicator = prior.indicator
+            if (not indicator or _GENERIC.fullmatch(indicator)) and (growth or lvl) and prior is None:
+                indicator = _subject_before(ctx, clauses, c_start, indicator) or indicator
             if len(indicator) < 2 or not re.search(r"[\u4e00-\u9fff]", indicator):
                 continue
             if count and not (lvl or growth) and (n.unit or "").endswith("元") and p["fund"].search(indicator):

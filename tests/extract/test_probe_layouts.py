@@ -110,3 +110,46 @@ def test_probe_layouts_office_holders_named_in_sentences(sentence, expected):
     # before: '分管副市长李四' was not trusted as a post, and '市委副书记、' became a person of its own
     r = extract_text(_PEOPLE_HEAD + "二、保障措施\n（一）加强组织领导。成立市人才工作领导小组，" + sentence + "\n", "t.txt")
     assert [(p.name, p.role, p.post) for p in r.people] == expected
+
+
+@pytest.mark.parametrize("marker", ["（{}）", "{}、"])
+@pytest.mark.parametrize("block, expected", [
+    ("（市科技局牵头，市财政局、市市场监管局配合）", [("市科技局", "lead"), ("市财政局", "support"), ("市市场监管局", "support")]),
+    ("【牵头单位：市科技局；配合单位：市财政局】", [("市科技局", "lead"), ("市财政局", "support")]),
+    ("（责任单位：市科技局、市财政局）", [("市科技局", "support"), ("市财政局", "support")]),
+])
+def test_probe_layouts_responsibility_bracket_printed_before_the_title(marker, block, expected):
+    # before: a heading whose text opened with a bracket was no heading, so the whole part became
+    # one measure holding every task's units
+    numbers = ["一", "二", "三"] if "、" not in marker else ["1", "2", "3"]
+    titles = ["加快建设创新平台", "推动企业技术改造", "强化人才支撑"]
+    body = "".join(f"{marker.format(n)}{block}{t}。推进相关工作。\n" for n, t in zip(numbers, titles))
+    r = extract_text("某市科技创新行动方案\n一、重点任务\n" + body, "t.txt")
+    assert [m.title for m in r.measures] == titles
+    assert all(_units(r, m) == expected for m in r.measures)
+
+
+def test_probe_layouts_a_bracket_that_is_no_responsibility_still_opens_no_title():
+    text = "某市科技创新行动方案\n一、重点任务\n（一）加快建设。做好工作。\n（二）（2024年）继续推进。\n"
+    r = extract_text(text, "t.txt")
+    assert [m.title for m in r.measures] == ["加快建设"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2026年，全市高新技术企业数量明显增加，达到1200家。", ("高新技术企业数量", 1200, "家")),
+    ("到2026年，全市高新技术企业数量翻一番，达到1200家。", ("高新技术企业数量", 1200, "家")),
+    ("到2026年，全市数字经济规模不断壮大，突破1000亿元。", ("数字经济规模", 1000, "亿元")),
+    ("到2026年，规上工业企业研发投入持续增长，年均增长10%以上。", ("规上工业企业研发投入", 10, "%")),
+])
+def test_probe_layouts_figure_after_a_clause_that_names_the_indicator(sentence, expected):
+    # before: '达到1200家' had no indicator of its own and the target was dropped
+    text = ("某市科技创新行动方案（2024—2026年）\n一、主要目标\n" + sentence +
+            "\n二、重点任务\n1.加强平台建设。做好工作。\n")
+    r = extract_text(text, "t.txt")
+    assert [(t.indicator, t.value, t.unit) for t in r.targets] == [expected]
+
+
+def test_probe_layouts_a_predicate_clause_without_figure_lends_nothing_to_words():
+    text = ("某市科技创新行动方案（2024—2026年）\n一、主要目标\n到2026年，全市专利质量明显提升，达到国内先进水平。"
+            "\n二、重点任务\n1.加强平台建设。做好工作。\n")
+    assert extract_text(text, "t.txt").targets == []
