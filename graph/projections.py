@@ -2,8 +2,10 @@
 
 `rdf_to_networkx` is the generic conversion GraphML, GEXF and CSV exports use (graph/export.py):
 IRIs become nodes, literals flattened node attributes, IRI-valued triples edges. The projections
-(responsibility, co-responsibility, plan-framework) are built from the named queries, so they
-agree with `policykg query`. Partner: policykg/api.py (the notebook functions that return them).
+(responsibility, plan-responsibility, co-responsibility, plan-framework) are built from the named
+queries, so they agree with `policykg query`; they are the one home of these relations:
+policykg/api.py returns them to notebooks, graph/analytics.py measures them and
+viz/projections_for_views.py only decorates them for display (labels, tips, colours, sizes).
 """
 from __future__ import annotations
 
@@ -179,57 +181,116 @@ def _flatten(values: list, number: type | None) -> int | float | str:
 def responsibility_graph(store: "Store", city: str | None = None) -> nx.Graph:
     """Bipartite agencies–measures graph from the `responsibilities` query.
 
-    Nodes: agencies (id = agency IRI, `bipartite="agency"`, `label` = canonical name) and measures
-    (id = measure IRI, `bipartite="measure"`, `label` = title, `source`, `no`, `city`).
-    Edges: `role` ("lead"/"support") and `rank`. city (str): only plans of that jurisdiction.
+    Nodes: agencies (id = agency IRI, `bipartite="agency"`, `label` = canonical name,
+    `agency_type` = the agency-type concept's name or "") and measures (id = measure IRI,
+    `bipartite="measure"`, `label` = title, `source`, `no`, `city`, `plan` = plan IRI).
+    Edges: `role` ("lead"/"support"; "lead" when any of the agency's assignments to the measure
+    leads) and `rank`. city (str): only plans of that jurisdiction.
+    The other responsibility projections (`plan_responsibility_graph`, `co_responsibility_graph`)
+    are built from this one, so every view of who-does-what counts the same assignments.
     """
     from policykg.queries import load_query
 
     params = {"city": city} if city else {}
     results = store.run_query(load_query("responsibilities"), params)
     graph = nx.Graph(name="responsibility")
-    cities = _plan_cities(store)
+    plans = _plans_by_source(store)
     for row in results.as_dicts():
         agency, measure = row.get("agency_iri"), row.get("measure")
         if not agency or not measure:
             continue
-        graph.add_node(agency, bipartite="agency", label=row.get("agency_canonical") or row.get("agency") or "")
+        plan = plans.get(row.get("source") or "", {})
+        graph.add_node(agency, bipartite="agency", label=row.get("agency_canonical") or row.get("agency") or "",
+                       agency_type=row.get("agency_type") or "")
         graph.add_node(measure, bipartite="measure", label=row.get("measure_title") or "",
                        no=row.get("measure_no") or "", source=row.get("source") or "",
-                       city=cities.get(row.get("source") or "", ""))
+                       city=plan.get("jurisdiction") or "", plan=plan.get("plan") or "")
         rank = row.get("rank")
-        graph.add_edge(agency, measure, role=row.get("role") or "", rank=int(rank) if rank else 0)
+        role = row.get("role") or ""
+        if graph.has_edge(agency, measure) and graph.edges[agency, measure]["role"] == "lead":
+            role = "lead"
+        graph.add_edge(agency, measure, role=role, rank=int(rank) if rank else 0)
+    return graph
+
+
+def plan_responsibility_graph(store: "Store", city: str | None = None) -> nx.Graph:
+    """Plans and the agencies they assign, counted from `responsibility_graph` (measures folded
+    into their plans).
+
+    Nodes: plans (id = plan IRI, `bipartite="plan"`, `label` = title or source, `title`, `source`,
+    `city`)
+    and agencies (id = agency IRI, `bipartite="agency"`, `label`, `agency_type`, `city` = the
+    jurisdiction of the first plan, in source order, that assigns it, `measures` and
+    `measures_led` = distinct measures it is assigned / leads). Edges: `lead` and `support` = the
+    plan's measures the agency leads / supports, `role` = "lead" when it leads any of them.
+    city (str): only plans of that jurisdiction.
+    """
+    bipartite = responsibility_graph(store, city)
+    plans = _plans_by_source(store)
+    graph = nx.Graph(name="plan-responsibility")
+    for measure, data in bipartite.nodes(data=True):
+        if data["bipartite"] != "measure" or not data["plan"]:
+            continue
+        plan = data["plan"]
+        if plan not in graph:
+            title = plans.get(data["source"], {}).get("title")
+            graph.add_node(plan, bipartite="plan", label=title or data["source"], title=title or "",
+                           source=data["source"], city=data["city"])
+        for agency in bipartite.neighbors(measure):
+            role = bipartite.edges[agency, measure]["role"]
+            if agency not in graph:
+                agency_data = bipartite.nodes[agency]
+                graph.add_node(agency, bipartite="agency", label=agency_data["label"],
+                               agency_type=agency_data["agency_type"], city=data["city"],
+                               measures=0, measures_led=0)
+            graph.nodes[agency]["measures"] += 1
+            graph.nodes[agency]["measures_led"] += int(role == "lead")
+            counts = graph.get_edge_data(plan, agency) or {"lead": 0, "support": 0}
+            counts[role if role == "lead" else "support"] += 1
+            graph.add_edge(plan, agency, lead=counts["lead"], support=counts["support"],
+                           role="lead" if counts["lead"] else "support")
     return graph
 
 
 def co_responsibility_graph(store: "Store", city: str | None = None) -> nx.Graph:
-    """Agency pairs that share measures: `weight` = number of shared measures, `lead_pairs` =
-    measures where one of the two leads. Nodes carry `label` and `measures` (their count)."""
+    """Agency pairs that share measures, from `responsibility_graph`: `weight` = number of shared
+    measures, `lead_pairs` = measures where one of the two leads, `plans` = plans in which they
+    share one. Nodes: every agency of the bipartite graph (also those sharing nothing), with
+    `label`, `measures` (their count) and `city` (the jurisdiction of their first measure's plan,
+    in source order). city (str): only plans of that jurisdiction."""
     bipartite = responsibility_graph(store, city)
     graph = nx.Graph(name="co-responsibility")
     agencies = [n for n, kind in bipartite.nodes(data="bipartite") if kind == "agency"]
     for agency in agencies:
         graph.add_node(agency, label=bipartite.nodes[agency]["label"],
-                       measures=bipartite.degree(agency))
-    for measure, kind in bipartite.nodes(data="bipartite"):
-        if kind != "measure":
+                       measures=bipartite.degree(agency), city="")
+    shared_plans: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for measure, data in bipartite.nodes(data=True):
+        if data["bipartite"] != "measure":
             continue
         members = sorted(bipartite.neighbors(measure))
+        for agency in members:
+            graph.nodes[agency]["city"] = graph.nodes[agency]["city"] or data["city"]
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                data = graph.get_edge_data(a, b) or {"weight": 0, "lead_pairs": 0}
+                edge = graph.get_edge_data(a, b) or {"weight": 0, "lead_pairs": 0}
                 led = "lead" in (bipartite.edges[a, measure]["role"], bipartite.edges[b, measure]["role"])
-                graph.add_edge(a, b, weight=data["weight"] + 1, lead_pairs=data["lead_pairs"] + int(led))
+                shared_plans[(a, b)].add(data["plan"] or data["source"])
+                graph.add_edge(a, b, weight=edge["weight"] + 1, lead_pairs=edge["lead_pairs"] + int(led),
+                               plans=len(shared_plans[(a, b)]))
     return graph
 
 
-def plan_framework_graph(store: "Store") -> nx.Graph:
+def plan_framework_graph(store: "Store", *, evidence: bool = False) -> nx.Graph:
     """Plans and the documents they cite (from the `plans` and `citations` queries).
 
-    Nodes: plans (id = plan IRI, `kind="plan"`, `label` = title, `source`, `city`, `year`) and
-    cited documents (id = IRI, `kind="framework"`, `label` = framework or printed title,
-    `doc_kind`). Edges: `mentions` (how often the plan cites it), `applies` (True when cited in
-    the preamble's 根据/贯彻/落实 clause).
+    Nodes: plans (id = plan IRI, `kind="plan"`, `label` = title, `title`, `source`, `city`,
+    `year`) and cited documents (id = IRI, `kind="framework"`, `label` = framework or printed
+    title, `title` = the document's own title (eli:title), else the first printed one, `printed`
+    = every title plans print for it, " | "-joined, `level` = its pk:level or "", `doc_kind`,
+    `citations` = how often plans cite it). Edges: `mentions` (how often the plan cites it),
+    `applies` (True when cited in the preamble's 根据/贯彻/落实 clause) and, with evidence=True,
+    `evidence` (the plan's text at its first citation of it, up to 500 characters).
     """
     from policykg.queries import load_query
 
@@ -241,26 +302,68 @@ def plan_framework_graph(store: "Store") -> nx.Graph:
             continue
         plan_by_source[source] = plan
         year = _year(row.get("issued")) or _year(row.get("period_start"))
-        graph.add_node(plan, kind="plan", label=row.get("title") or source, source=source,
-                       city=row.get("jurisdiction") or "", year=year or 0)
+        graph.add_node(plan, kind="plan", label=row.get("title") or source, title=row.get("title") or "",
+                       source=source, city=row.get("jurisdiction") or "", year=year or 0)
+    details = _citation_details(store, evidence=evidence)
+    printed: dict[str, list[str]] = defaultdict(list)
     for row in store.run_query(load_query("citations")).as_dicts():
         plan, cited = plan_by_source.get(row.get("source") or ""), row.get("cited")
         if not plan or not cited:
             continue
+        detail = details.get(row.get("citation") or "", {})
         if cited not in graph:
             graph.add_node(cited, kind="framework", label=row.get("framework") or row.get("title") or "",
-                           doc_kind=row.get("kind") or "")
-        data = graph.get_edge_data(plan, cited) or {"mentions": 0, "applies": False}
-        graph.add_edge(plan, cited, mentions=data["mentions"] + 1,
-                       applies=data["applies"] or row.get("in_preamble") == "true")
+                           title=detail.get("cited_title") or row.get("title") or cited,
+                           level=detail.get("level") or "", doc_kind=row.get("kind") or "", citations=0)
+        graph.nodes[cited]["citations"] += 1
+        if row.get("title") and row["title"] not in printed[cited]:
+            printed[cited].append(row["title"])
+        data = graph.get_edge_data(plan, cited)
+        if data is None:
+            data = {"mentions": 0, "applies": False}
+            if evidence:
+                data["evidence"] = detail.get("exact") or ""
+        graph.add_edge(plan, cited, **{**data, "mentions": data["mentions"] + 1,
+                                       "applies": data["applies"] or row.get("in_preamble") == "true"})
+    for cited, titles in printed.items():
+        graph.nodes[cited]["printed"] = MULTI_VALUE_SEPARATOR.join(titles)
+    for node, kind in graph.nodes(data="kind"):
+        if kind == "framework":
+            graph.nodes[node].setdefault("printed", "")
     return graph
 
 
-def _plan_cities(store: "Store") -> dict[str, str]:
+# What the `citations` query leaves out: the cited document's own title and level, and the
+# citation's evidence (the plan's cleaned text between the selector's offsets, up to 500 characters).
+_CITATION_DETAILS = """
+PREFIX pk: <https://w3id.org/policykg/ns#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?citation ?cited_title ?level ?exact WHERE {
+  GRAPH ?g { ?citation a pk:Citation ; pk:refersTo ?cited .
+    OPTIONAL { ?cited eli:title ?cited_title } OPTIONAL { ?cited pk:level ?level }
+    %s } }
+"""
+_CITATION_EVIDENCE = """OPTIONAL { ?citation pk:evidence ?selector . ?selector oa:start ?start ; oa:end ?end .
+      ?g pk:plan/pk:cleanedText ?text
+      BIND(SUBSTR(?text, ?start + 1, IF(?end - ?start > 500, 500, ?end - ?start)) AS ?exact) }"""
+
+
+def _citation_details(store: "Store", *, evidence: bool) -> dict[str, dict[str, str | None]]:
+    """citation IRI -> cited_title, level and (with evidence=True) exact."""
+    sparql = _CITATION_DETAILS % (_CITATION_EVIDENCE if evidence else "")
+    details: dict[str, dict[str, str | None]] = {}
+    for row in store.query(sparql).as_dicts():
+        details.setdefault(row["citation"], row)
+    return details
+
+
+def _plans_by_source(store: "Store") -> dict[str, dict[str, str | None]]:
+    """source -> that plan's row of the `plans` query (plan IRI, title, jurisdiction, ...)."""
     from policykg.queries import load_query
 
-    return {row["source"]: row.get("jurisdiction") or ""
-            for row in store.run_query(load_query("plans")).as_dicts() if row.get("source")}
+    return {row["source"]: row for row in store.run_query(load_query("plans")).as_dicts()
+            if row.get("source")}
 
 
 def _year(text: str | None) -> int | None:
@@ -269,5 +372,5 @@ def _year(text: str | None) -> int | None:
     return None
 
 
-__all__ = ["co_responsibility_graph", "plan_framework_graph", "qname", "rdf_to_networkx",
-           "responsibility_graph"]
+__all__ = ["co_responsibility_graph", "plan_framework_graph", "plan_responsibility_graph", "qname",
+           "rdf_to_networkx", "responsibility_graph"]

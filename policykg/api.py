@@ -255,8 +255,18 @@ def responsibility_graph(store: StoreLike, city: str | None = None) -> "nx.Graph
         return project(opened, city)
 
 
+def plan_responsibility_graph(store: StoreLike, city: str | None = None) -> "nx.Graph":
+    """Plans and the agencies they assign (`bipartite` = "plan" | "agency"; edges: lead, support,
+    role), the measures of `responsibility_graph` folded into their plans."""
+    from policykg.graph.projections import plan_responsibility_graph as project
+
+    with _opened(store) as opened:
+        return project(opened, city)
+
+
 def co_responsibility_graph(store: StoreLike, city: str | None = None) -> "nx.Graph":
-    """Agency pairs weighted by the number of measures they share (`weight`, `lead_pairs`)."""
+    """Agency pairs weighted by the number of measures they share (`weight`, `lead_pairs`,
+    `plans`)."""
     from policykg.graph.projections import co_responsibility_graph as project
 
     with _opened(store) as opened:
@@ -335,5 +345,5 @@ def list_queries() -> "pd.DataFrame":
 
 
 __all__ = ["build", "co_responsibility_graph", "export", "extraction", "iter_rows", "list_queries", "open_store",
-           "plan_framework_graph", "query", "responsibility_graph", "select_subgraph", "selection",
+           "plan_framework_graph", "plan_responsibility_graph", "query", "responsibility_graph", "select_subgraph", "selection",
            "subgraph", "to_networkx", "EXPORTERS", "Selection", "Subgraph", "BuildReport", "Store"]

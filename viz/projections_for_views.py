@@ -143,20 +143,7 @@ def plan_graph(store: Store, source: str) -> nx.DiGraph:
 
 
 # -- responsibility: agencies across plans, sized by measures led ------------------------------
-
-_RESPONSIBILITY = """
-SELECT ?source ?plan ?title ?city ?agency ?label ?type ?role (COUNT(DISTINCT ?measure) AS ?n)
-WHERE {
-  GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
-    ?assignment a pk:Assignment ; pk:measure ?measure ; pk:agency ?agency ; pk:role ?role_ .
-    OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
-    OPTIONAL { ?agency skos:prefLabel ?label FILTER(LANG(?label) = "zh") }
-    OPTIONAL { ?agency org:classification ?type_ } }
-  OPTIONAL { ?type_ skos:prefLabel ?type FILTER(LANG(?type) = "zh") }
-  BIND(IF(?role_ = pk:LeadRole, "lead", "support") AS ?role)
-}
-GROUP BY ?source ?plan ?title ?city ?agency ?label ?type ?role
-"""
+# The counts are graph/projections.py's `plan_responsibility_graph`; this view only decorates it.
 
 
 def _cities(store: Store) -> list[str]:
@@ -170,54 +157,31 @@ def _check_city(store: Store, city: str | None) -> None:
         raise NothingToShow("plan for city", city, _cities(store))
 
 
-def responsibility_graph(store: Store, city: str | None = None) -> nx.Graph:
-    """Plans and the agencies they assign; an agency's size is the number of measures it leads."""
+def responsibility_view_graph(store: Store, city: str | None = None) -> nx.Graph:
+    """The responsibility view: graph/projections.py's plans–agencies projection, decorated; an
+    agency's size is the number of measures it leads."""
+    from policykg.graph.projections import plan_responsibility_graph
+
     _check_city(store, city)
+    projection = plan_responsibility_graph(store, city)
     graph = nx.Graph()
-    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    led: Counter = Counter()
-    agency_info: dict[str, dict] = {}
-    for row in _rows(store, _RESPONSIBILITY):
-        if city and row["city"] != city:
-            continue
-        plan_city = row["city"] or ""
-        if row["plan"] not in graph:
-            graph.add_node(row["plan"], label=short(row["title"] or row["source"], 20), kind="plan",
-                           source=row["source"],
-                           city=plan_city, tip=_tip(row["title"], f"文件: {row['source']}"))
-        n = int(row["n"] or 0)
-        counts[(row["plan"], row["agency"])][row["role"]] += n
-        if row["role"] == "lead":
-            led[row["agency"]] += n
-        agency_info.setdefault(row["agency"], {"label": row["label"] or row["agency"],
-                                               "type": row["type"], "city": plan_city})
-    for agency, info in agency_info.items():
-        graph.add_node(agency, label=short(info["label"]), kind="agency", city=info["city"],
-                       size=led[agency],
-                       tip=_tip(info["label"], info["type"] and f"类型: {info['type']}",
-                                f"牵头措施 measures led: {led[agency]}"))
-    for (plan, agency), roles in counts.items():
-        role = "lead" if roles["lead"] else "support"
-        graph.add_edge(plan, agency, kind=role, weight=roles["lead"] + roles["support"],
-                       tip=f"牵头 {roles['lead']} · 配合 {roles['support']}")
+    for node, data in projection.nodes(data=True):
+        if data["bipartite"] == "plan":
+            graph.add_node(node, label=short(data["label"], 20), kind="plan", source=data["source"],
+                           city=data["city"], tip=_tip(data["title"], f"文件: {data['source']}"))
+        else:
+            led, agency_type = data["measures_led"], data["agency_type"]
+            graph.add_node(node, label=short(data["label"]), kind="agency", city=data["city"], size=led,
+                           tip=_tip(data["label"], agency_type and f"类型: {agency_type}",
+                                    f"牵头措施 measures led: {led}"))
+    for plan, agency, data in projection.edges(data=True):
+        graph.add_edge(plan, agency, kind=data["role"], weight=data["lead"] + data["support"],
+                       tip=f"牵头 {data['lead']} · 配合 {data['support']}")
     return graph
 
 
 # -- frameworks: plans <-> cited documents, national vs provincial -----------------------------
-
-_CITATIONS = """
-SELECT ?source ?plan ?title ?city ?cited ?cited_title ?level ?kind ?printed ?exact ?applies WHERE {
-  GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
-    ?citation a pk:Citation ; pk:refersTo ?cited .
-    OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
-    OPTIONAL { ?citation pk:citedTitle ?printed } OPTIONAL { ?citation pk:docKind ?kind }
-    OPTIONAL { ?citation pk:evidence ?exact_sel . ?exact_sel oa:start ?exact_start ; oa:end ?exact_end .
-      ?g pk:plan/pk:cleanedText ?exact_text
-      BIND(SUBSTR(?exact_text, ?exact_start + 1, IF(?exact_end - ?exact_start > 500, 500, ?exact_end - ?exact_start)) AS ?exact) } OPTIONAL { ?cited eli:title ?cited_title }
-    OPTIONAL { ?cited pk:level ?level }
-    BIND(EXISTS { ?plan eli:applies ?cited } AS ?applies) } }
-"""
-
+# The citations are graph/projections.py's `plan_framework_graph`; this view only decorates it.
 
 def document_level(title: str, stated: str | None = None) -> str:
     """national | provincial | local for a cited document: the graph's pk:level when present,
@@ -235,34 +199,32 @@ def document_level(title: str, stated: str | None = None) -> str:
     return "provincial" if found[0].level == "province" else "local"
 
 
-def frameworks_graph(store: Store) -> nx.Graph:
-    """Plans and the documents they cite (cites vs applies), documents styled by level."""
+def frameworks_view_graph(store: Store) -> nx.Graph:
+    """The frameworks view: graph/projections.py's `plan_framework_graph` (plans and the
+    documents they cite), decorated: cites vs applies edges, documents styled by level; plans
+    that cite nothing are left out."""
+    from policykg.graph.projections import MULTI_VALUE_SEPARATOR, plan_framework_graph
+
+    projection = plan_framework_graph(store, evidence=True)
     graph = nx.Graph()
-    printed: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, _CITATIONS):
-        if row["plan"] not in graph:
-            graph.add_node(row["plan"], label=short(row["title"] or row["source"], 20), kind="plan",
-                           source=row["source"],
-                           city=row["city"] or "", tip=_tip(row["title"], f"文件: {row['source']}"))
-        cited = row["cited"]
-        title = row["cited_title"] or row["printed"] or cited
-        if row["printed"]:
-            printed[cited].add(row["printed"])
-        level = document_level(title, row["level"])
-        if cited not in graph:
-            graph.add_node(cited, label=short(title), kind=f"doc-{level}", city="", title=title,
-                           doc_kind=row["kind"], cites=0)
-        graph.nodes[cited]["cites"] += 1
-        applies = row["applies"] == "true"
-        graph.add_edge(row["plan"], cited, kind="applies" if applies else "cites",
-                       tip=_tip("贯彻落实 applies" if applies else "引用 cites", row["exact"]))
-    for node, data in graph.nodes(data=True):
-        if data["kind"].startswith("doc-"):
-            names = sorted(printed[node] - {data["title"]})
-            data["size"] = graph.degree(node)
-            data["tip"] = _tip(data["title"], data.get("doc_kind") and f"类型: {data['doc_kind']}",
-                               f"被 {graph.degree(node)} 个方案引用",
-                               names and "原文标题: " + "；".join(names))
+    for node, data in projection.nodes(data=True):
+        if data["kind"] == "plan" and projection.degree(node):
+            graph.add_node(node, label=short(data["label"], 20), kind="plan", source=data["source"],
+                           city=data["city"], tip=_tip(data["title"], f"文件: {data['source']}"))
+        elif data["kind"] == "framework":
+            title, cited_by = data["title"], projection.degree(node)
+            names = sorted(set(data["printed"].split(MULTI_VALUE_SEPARATOR)) - {title, ""})
+            graph.add_node(node, label=short(title), kind=f"doc-{document_level(title, data['level'])}",
+                           city="", title=title, doc_kind=data["doc_kind"], cites=data["citations"],
+                           size=cited_by,
+                           tip=_tip(title, data["doc_kind"] and f"类型: {data['doc_kind']}",
+                                    f"被 {cited_by} 个方案引用", names and "原文标题: " + "；".join(names)))
+    for plan, cited, data in projection.edges(data=True):
+        if projection.nodes[plan]["kind"] != "plan":
+            plan, cited = cited, plan
+        applies = data["applies"]
+        graph.add_edge(plan, cited, kind="applies" if applies else "cites",
+                       tip=_tip("贯彻落实 applies" if applies else "引用 cites", data["evidence"]))
     return graph
 
 
@@ -427,6 +389,7 @@ def indicator_graph(store: Store, indicator: str | None = None) -> nx.Graph:
 
 
 # -- network: the co-responsibility network of agencies, coloured by community ------------------
+# The pairs are graph/projections.py's `co_responsibility_graph`; this view only decorates it.
 
 # Colours of the network view's communities (1 = largest). Each community is a node kind in
 # page.KINDS, so the legend names it and its checkbox filters it; communities past the palette
@@ -453,14 +416,6 @@ SELECT ?agency ?betweenness ?degree_centrality ?degree ?community WHERE {
     OPTIONAL { ?agency pk:degreeCentrality ?degree_centrality }
     OPTIONAL { ?agency pk:coAgencies ?degree } OPTIONAL { ?agency pk:community ?community } } }
 """
-_AGENCY_PLACES = """
-SELECT ?agency ?city (COUNT(DISTINCT ?measure) AS ?measures) WHERE {
-  GRAPH ?g { ?assignment a pk:Assignment ; pk:agency ?agency ; pk:measure ?measure ; pk:plan ?plan .
-    OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city } } }
-GROUP BY ?agency ?city
-"""
-
-
 def community_kind(community: int | None) -> str:
     """The node kind (page.KINDS key) that colours a community."""
     if community is not None and 1 <= community <= len(COMMUNITY_COLOURS):
@@ -496,38 +451,35 @@ def _computed_metrics(graph: nx.Graph) -> dict[str, dict[str, float | int | None
                 "degree": graph.degree(n), "community": community.get(n)} for n in graph}
 
 
-def network_graph(store: Store, city: str | None = None) -> nx.Graph:
-    """Agencies linked when they share measures (the `co_responsibility` named query); edge
-    `weight` = shared measures, node `size` = betweenness, kind = community. Metrics come from
-    id:graph/analysis when `policykg analyze` has run, else are computed here; graph attribute
-    `metrics` says which ("analysis" | "computed")."""
-    from policykg.queries import load_query
+def network_view_graph(store: Store, city: str | None = None) -> nx.Graph:
+    """The network view: graph/projections.py's `co_responsibility_graph` (agencies linked when
+    they share measures), decorated: agencies sharing nothing are left out, edge `weight` = shared
+    measures, node `size` = betweenness, kind = community. Metrics come from id:graph/analysis
+    when `policykg analyze` has run, else are computed here; graph attribute `metrics` says which
+    ("analysis" | "computed")."""
+    from policykg.graph.projections import co_responsibility_graph
 
     _check_city(store, city)
-    rows = store.run_query(load_query("co_responsibility"), {"city": city} if city else {}).as_dicts()
+    projection = co_responsibility_graph(store, city)
+    labels = {node: data["label"] or node for node, data in projection.nodes(data=True)}
     graph = nx.Graph(title="")
-    labels: dict[str, str] = {}
-    for row in rows:
-        a, b = row["agency_a_iri"], row["agency_b_iri"]
-        labels[a] = row["agency_a"] or a
-        labels[b] = row["agency_b"] or b
-        shared = int(row["shared_measures"] or 0)
+    # heaviest pairs first, as the `co_responsibility` named query lists them (the layout and the
+    # communities follow insertion order)
+    pairs = sorted((sorted((a, b)) + [data] for a, b, data in projection.edges(data=True)),
+                   key=lambda pair: (-pair[2]["weight"], labels[pair[0]], labels[pair[1]]))
+    for a, b, data in pairs:
+        shared = data["weight"]
         graph.add_edge(a, b, kind="shared", weight=shared,
                        tip=_tip(f"{labels[a]} — {labels[b]}", f"共同措施 shared measures: {shared}",
-                                f"方案 plans: {row['plans']}"))
+                                f"方案 plans: {data['plans']}"))
     stored = analysis_metrics(store)
     source = "analysis" if stored and all(n in stored for n in graph) else "computed"
     metrics = stored if source == "analysis" else _computed_metrics(graph)
     graph.graph["metrics"] = source
-    places: dict[str, tuple[str, int]] = {}
-    for row in _rows(store, _AGENCY_PLACES):
-        if row["agency"] in graph and (city is None or row["city"] == city):
-            known = places.get(row["agency"], ("", 0))
-            places[row["agency"]] = (known[0] or row["city"] or "", known[1] + int(row["measures"] or 0))
     note = "policykg analyze (id:graph/analysis)" if source == "analysis" else "computed for this view"
     for node in graph:
         m = metrics.get(node, {})
-        place, measures = places.get(node, ("", 0))
+        place, measures = projection.nodes[node]["city"], projection.nodes[node]["measures"]
         betweenness = float(m.get("betweenness") or 0.0)
         graph.nodes[node].update(
             label=short(labels[node]), kind=community_kind(m.get("community")), city=place,

@@ -107,15 +107,15 @@ def render(store: Store, view: str, params: dict[str, str], *,
         layout = "layers"
         subtitle = f"{values['source']} · {spec.description}"
     elif view == "responsibility":
-        graph = projections.responsibility_graph(store, values.get("city"))
+        graph = projections.responsibility_view_graph(store, values.get("city"))
         subtitle = f"{values.get('city', '全部城市 all cities')} · {spec.description}"
     elif view == "frameworks":
-        graph = projections.frameworks_graph(store)
+        graph = projections.frameworks_view_graph(store)
     elif view == "agency":
         graph, keep = projections.agency_graph(store, values["agency"])
         subtitle = f"{values['agency']} · {spec.description}"
     elif view == "network":
-        graph = projections.network_graph(store, values.get("city"))
+        graph = projections.network_view_graph(store, values.get("city"))
         how = ("metrics from policykg analyze" if graph.graph["metrics"] == "analysis"
                else "metrics computed for this view (run policykg analyze to store them)")
         subtitle = f"{values.get('city', '全部城市 all cities')} · {spec.description} · {how}"

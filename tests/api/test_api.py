@@ -133,6 +133,10 @@ def test_api_responsibility_graphs(store):
     assert all(w >= 1 for w in weights.values())
     # two agencies named together on one measure of each plan share at least that one measure
     assert max(weights.values()) >= 1 and set(co.nodes) <= set(bipartite.nodes)
+    by_plan = api.plan_responsibility_graph(store)
+    assert {d["bipartite"] for _, d in by_plan.nodes(data=True)} == {"plan", "agency"}
+    # every assignment of the bipartite graph is counted once, under its plan
+    assert sum(d["lead"] + d["support"] for _, _, d in by_plan.edges(data=True)) == bipartite.number_of_edges()
 
 
 def test_api_plan_framework_graph(store):

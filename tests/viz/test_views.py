@@ -63,7 +63,7 @@ def test_views_plan_graph_has_the_outline_and_distinct_lead_and_support_edges(se
 
 
 def test_views_responsibility_sizes_agencies_by_measures_led(seed):
-    graph = projections.responsibility_graph(seed)
+    graph = projections.responsibility_view_graph(seed)
     rows = seed.run_query(__import__("policykg.queries", fromlist=["load_query"]).load_query(
         "responsibilities")).as_dicts()
     led: dict[str, set] = {}
@@ -76,9 +76,9 @@ def test_views_responsibility_sizes_agencies_by_measures_led(seed):
 
 
 def test_views_responsibility_city_keeps_one_city(seed):
-    everything = projections.responsibility_graph(seed)
+    everything = projections.responsibility_view_graph(seed)
     city = sorted({d["city"] for _, d in everything.nodes(data=True) if d["kind"] == "plan"})[-1]
-    graph = projections.responsibility_graph(seed, city)
+    graph = projections.responsibility_view_graph(seed, city)
     assert {d["city"] for _, d in graph.nodes(data=True) if d["kind"] == "plan"} == {city}
 
 
@@ -98,14 +98,14 @@ def test_views_document_level_prefers_the_graph():
 
 
 def test_views_frameworks_styles_national_and_provincial_apart(seed):
-    graph = projections.frameworks_graph(seed)
+    graph = projections.frameworks_view_graph(seed)
     kinds = {d["kind"] for _, d in graph.nodes(data=True)}
     assert {"plan", "doc-national", "doc-provincial"} <= kinds
     assert {"applies", "cites"} <= {d["kind"] for _, _, d in graph.edges(data=True)}
 
 
 def test_views_agency_ego_network_by_label_and_iri(seed):
-    responsibility = projections.responsibility_graph(seed)
+    responsibility = projections.responsibility_view_graph(seed)
     iri = max((n for n, d in responsibility.nodes(data=True) if d["kind"] == "agency"),
               key=lambda n: responsibility.nodes[n]["size"])
     label = responsibility.nodes[iri]["tip"].split("\n")[0]

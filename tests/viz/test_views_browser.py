@@ -59,9 +59,9 @@ def pages(tmp_path_factory, open_on_backend):
 
 
 def _busiest_agency(store: Store) -> str:
-    from policykg.viz.projections_for_views import responsibility_graph
+    from policykg.viz.projections_for_views import responsibility_view_graph
 
-    graph = responsibility_graph(store)
+    graph = responsibility_view_graph(store)
     return max((n for n, d in graph.nodes(data=True) if d["kind"] == "agency"),
                key=lambda n: graph.nodes[n]["size"])
 
