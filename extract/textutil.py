@@ -82,9 +82,9 @@ def split_units(text: str) -> list[tuple[str, int]]:
     """Split a printed list of units on 、,，;； outside brackets; returns (item, offset) pairs."""
     items, depth, buf_start = [], 0, 0
     for i, ch in enumerate(text + "、"):
-        if ch in "(（〔[［":
+        if ch in "(（〔﹝[［":
             depth += 1
-        elif ch in ")）〕]］":
+        elif ch in ")）〕﹞]］":
             depth = max(0, depth - 1)
         elif ch in SEPARATORS and depth == 0 or i == len(text):
             raw = text[buf_start:i]

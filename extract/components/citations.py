@@ -25,7 +25,7 @@ from ..textutil import CJK, nfkc_key
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 _CITE = re.compile(r"《(?P<title>[^《》\n]{1,200})》")
 DOC_NUMBER = re.compile(
-    rf"[{CJK}]{{1,14}}\s*[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*第?\s*\d{{1,4}}\s*号")
+    rf"[{CJK}]{{1,14}}\s*[〔﹝\[［【(（]\s*(?:19|20)\d\d\s*[〕﹞\]］】)）]\s*第?\s*\d{{1,4}}\s*号")
 _AFTER = re.compile(rf"^\s*[(（]?\s*(?P<no>{DOC_NUMBER.pattern})\s*[)）]?")
 _ISSUER = re.compile(
     r"(?P<issuer>中共中央办公厅[、 ]*国务院办公厅|中共中央[、 ]*国务院|中办[、 ]*国办|国务院办公厅|国务院|国办|"

@@ -236,11 +236,11 @@ def _portal_fields(lines) -> dict[str, tuple[str, int, int]]:
     return out
 
 
-_TITLE_END = re.compile(r"(?:通\s*知|意见|方案|计划|规划|办法|决定|措施|要点|批复)(?=[\u3400-\u9fff]{1,8}\s*[〔\[［【(（]\s*(?:19|20)\d\d)")
+_TITLE_END = re.compile(r"(?:通\s*知|意见|方案|计划|规划|办法|决定|措施|要点|批复)(?=[\u3400-\u9fff]{1,8}\s*[〔﹝\[［【(（]\s*(?:19|20)\d\d)")
 
 
 _GLUED_IN_LINE = re.compile(
-    rf"(?:通\s*知|意见|方案|计划|规划|办法|决定|措施|要点)(?![》〉])\s*[(（]?\s*(?P<no>[{CJK}]{{1,10}}\s*[〔\[［【]\s*(?:19|20)\d\d\s*[〕\]］】]\s*第?\s*\d{{1,4}}\s*号)")
+    rf"(?:通\s*知|意见|方案|计划|规划|办法|决定|措施|要点)(?![》〉])\s*[(（]?\s*(?P<no>[{CJK}]{{1,10}}\s*[〔﹝\[［【]\s*(?:19|20)\d\d\s*[〕﹞\]］】]\s*第?\s*\d{{1,4}}\s*号)")
 
 
 def _doc_number_in_line(text: str) -> tuple[str, int, int] | None:

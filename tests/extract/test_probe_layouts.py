@@ -153,3 +153,28 @@ def test_probe_layouts_a_predicate_clause_without_figure_lends_nothing_to_words(
     text = ("某市科技创新行动方案（2024—2026年）\n一、主要目标\n到2026年，全市专利质量明显提升，达到国内先进水平。"
             "\n二、重点任务\n1.加强平台建设。做好工作。\n")
     assert extract_text(text, "t.txt").targets == []
+
+
+@pytest.mark.parametrize("number", ["芜科﹝2024﹞12号", "芜科〔2024〕12号", "芜科〔2024〕第12号", "芜科字［2024］12号"])
+def test_probe_layouts_doc_number_in_small_tortoise_shell_brackets(number):
+    # before: ﹝﹞ (U+FE5D/FE5E, how some word processors print 〔〕) were no bracket: the 发文字号 and the
+    # cited document's number were lost
+    text = ("芜湖市科学技术局关于印发芜湖市科技创新券管理实施方案的通知\n" + number + "\n各县市区科技局：\n"
+            "现将《芜湖市科技创新券管理实施方案》印发给你们。按照《关于加快科技创新的意见》（" + number.replace("科", "政") +
+            "）要求执行。\n芜湖市科学技术局\n二〇二四年五月八日\n芜湖市科技创新券管理实施方案\n一、主要任务\n"
+            "1.建设创新平台。做好工作。（责任单位：市科技局）\n")
+    r = extract_text(text, "t.txt")
+    assert r.plan.doc_number == number
+    assert [(c.title, c.doc_number) for c in r.citations] == [("关于加快科技创新的意见", number.replace("科", "政"))]
+
+
+@pytest.mark.parametrize("block, expected", [
+    ("（责任单位：市工商联；督办单位：市督查室）", [("市工商联", "support")]),
+    ("\n牵头单位：市工商联\n督办单位：市督查室", [("市工商联", "lead")]),
+    ("（责任领导：张三；牵头单位：市工商联）", [("市工商联", "lead")]),
+    ("\n牵头领导：李四\n牵头单位：市工商联\n责任单位：市商务局", [("市工商联", "lead"), ("市商务局", "support")]),
+])
+def test_probe_layouts_supervision_and_leader_labels_are_not_units(block, expected):
+    # before: '督办单位：市督查室' stayed glued into a unit name (a 责任领导 line, a person, already named no unit)
+    r = extract_text("某市营商环境优化行动方案\n一、重点任务\n1.优化涉企服务。做好服务。" + block + "\n", "t.txt")
+    assert _units(r, r.measures[0]) == expected
