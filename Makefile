@@ -55,7 +55,7 @@ screenshots: venv system-deps
 
 # HTML API reference for the notebook API and the export registry, from docstrings (pdoc, offline).
 api-docs: venv
-	$(BIN)/python -m pdoc --no-search --docformat google -o out/api policykg.api policykg.graph.export policykg.graph.projections
+	$(BIN)/python -m pdoc --no-search --docformat google -o out/api policykg.api policykg.graph.export.exporters policykg.graph.export.projections
 
 score: venv
 	$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/eval/gold --docs $(SHARED)/seeds --cli "$(BIN)/policykg" -v

@@ -10,7 +10,7 @@ No blank nodes and no None values: re-ingesting the same result gives the same q
 Compact (issue #24): a type is our own class only (superclasses such as eli:LegalResource or
 org:Organization are stated once, by rdfs:subClassOf in the ontology graph), and evidence is a
 span (oa:start, oa:end) into the plan's pk:cleanedText without a quoted copy; the W3C Web
-Annotation form is produced on export when asked (graph/export.py `web_annotation_quads`).
+Annotation form is produced on export when asked (graph/export/exporters.py `web_annotation_quads`).
 IRI scheme and terms: docs/ontology.md, ontology/policykg.ttl.
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ FRAMEWORKS_GRAPH = NamedNode(ID + "graph/frameworks")
 VOCABULARY_GRAPHS = {"policykg.ttl": ONTOLOGY_GRAPH, "agency_types.ttl": AGENCY_TYPES_GRAPH,
                      "frameworks.ttl": FRAMEWORKS_GRAPH,
                      "indicators.ttl": NamedNode(ID + "graph/indicators"),
-                     # SKOS schemes of graph/classify.py (issue #11)
+                     # SKOS schemes of graph/analysis/keyword_classifier.py (issue #11)
                      "pillars.ttl": NamedNode(ID + "graph/pillars"),
                      "instruments.ttl": NamedNode(ID + "graph/instruments")}
 
@@ -261,7 +261,7 @@ class _Graph:
         """item pk:evidence <item/evidence>: the span's oa:start / oa:end in the plan's
         pk:cleanedText. Compact (issue #24): no selector types and no oa:exact copy of text the
         plan already stores; `policykg export --web-annotation` writes the full W3C Web
-        Annotation selectors (graph/export.py `web_annotation_quads`)."""
+        Annotation selectors (graph/export/exporters.py `web_annotation_quads`)."""
         if start is None or end is None:
             return
         node = selector or NamedNode(item.value + "/evidence")

@@ -1,7 +1,7 @@
 """The Python API for notebooks: stores, named queries as pandas DataFrames, graphs as networkx.
 
 Every function here is a thin door onto what the CLI uses (graph/store.py, graph/build.py,
-queries/, graph/export.py, graph/projections.py), so a notebook and `policykg query`/`export`
+queries/, graph/export/exporters.py, graph/export/projections.py), so a notebook and `policykg query`/`export`
 give the same answers. Errors are the PolicyKGError subclasses of policykg/errors.py.
 
 USAGE:
@@ -25,8 +25,8 @@ import pyoxigraph as ox
 
 from policykg.errors import DocumentNotFound, PolicyKGError, QueryFailed
 from policykg.graph.build import BuildReport
-from policykg.graph.export import EXPORTERS, Selection, Subgraph, export_zip, select
-from policykg.graph.export import export as export_subgraph
+from policykg.graph.export.exporters import EXPORTERS, Selection, Subgraph, export_zip, select
+from policykg.graph.export.exporters import export as export_subgraph
 from policykg.graph.store import Store
 from policykg.ontology import PK, XSD
 
@@ -249,7 +249,7 @@ def _sha256(path: Path) -> str:
 
 def responsibility_graph(store: StoreLike, city: str | None = None) -> "nx.Graph":
     """Bipartite agencies–measures graph (`bipartite` = "agency" | "measure"; edges: role, rank)."""
-    from policykg.graph.projections import responsibility_graph as project
+    from policykg.graph.export.projections import responsibility_graph as project
 
     with _opened(store) as opened:
         return project(opened, city)
@@ -258,7 +258,7 @@ def responsibility_graph(store: StoreLike, city: str | None = None) -> "nx.Graph
 def plan_responsibility_graph(store: StoreLike, city: str | None = None) -> "nx.Graph":
     """Plans and the agencies they assign (`bipartite` = "plan" | "agency"; edges: lead, support,
     role), the measures of `responsibility_graph` folded into their plans."""
-    from policykg.graph.projections import plan_responsibility_graph as project
+    from policykg.graph.export.projections import plan_responsibility_graph as project
 
     with _opened(store) as opened:
         return project(opened, city)
@@ -267,7 +267,7 @@ def plan_responsibility_graph(store: StoreLike, city: str | None = None) -> "nx.
 def co_responsibility_graph(store: StoreLike, city: str | None = None) -> "nx.Graph":
     """Agency pairs weighted by the number of measures they share (`weight`, `lead_pairs`,
     `plans`)."""
-    from policykg.graph.projections import co_responsibility_graph as project
+    from policykg.graph.export.projections import co_responsibility_graph as project
 
     with _opened(store) as opened:
         return project(opened, city)
@@ -275,7 +275,7 @@ def co_responsibility_graph(store: StoreLike, city: str | None = None) -> "nx.Gr
 
 def plan_framework_graph(store: StoreLike) -> "nx.Graph":
     """Plans and the documents they cite (`kind` = "plan" | "framework"; edges: mentions, applies)."""
-    from policykg.graph.projections import plan_framework_graph as project
+    from policykg.graph.export.projections import plan_framework_graph as project
 
     with _opened(store) as opened:
         return project(opened)

@@ -143,7 +143,7 @@ def plan_graph(store: Store, source: str) -> nx.DiGraph:
 
 
 # -- responsibility: agencies across plans, sized by measures led ------------------------------
-# The counts are graph/projections.py's `plan_responsibility_graph`; this view only decorates it.
+# The counts are graph/export/projections.py's `plan_responsibility_graph`; this view only decorates it.
 
 
 def _cities(store: Store) -> list[str]:
@@ -158,9 +158,9 @@ def _check_city(store: Store, city: str | None) -> None:
 
 
 def responsibility_view_graph(store: Store, city: str | None = None) -> nx.Graph:
-    """The responsibility view: graph/projections.py's plans–agencies projection, decorated; an
+    """The responsibility view: graph/export/projections.py's plans–agencies projection, decorated; an
     agency's size is the number of measures it leads."""
-    from policykg.graph.projections import plan_responsibility_graph
+    from policykg.graph.export.projections import plan_responsibility_graph
 
     _check_city(store, city)
     projection = plan_responsibility_graph(store, city)
@@ -181,7 +181,7 @@ def responsibility_view_graph(store: Store, city: str | None = None) -> nx.Graph
 
 
 # -- frameworks: plans <-> cited documents, national vs provincial -----------------------------
-# The citations are graph/projections.py's `plan_framework_graph`; this view only decorates it.
+# The citations are graph/export/projections.py's `plan_framework_graph`; this view only decorates it.
 
 def document_level(title: str, stated: str | None = None) -> str:
     """national | provincial | local for a cited document: the graph's pk:level when present,
@@ -200,10 +200,10 @@ def document_level(title: str, stated: str | None = None) -> str:
 
 
 def frameworks_view_graph(store: Store) -> nx.Graph:
-    """The frameworks view: graph/projections.py's `plan_framework_graph` (plans and the
+    """The frameworks view: graph/export/projections.py's `plan_framework_graph` (plans and the
     documents they cite), decorated: cites vs applies edges, documents styled by level; plans
     that cite nothing are left out."""
-    from policykg.graph.projections import MULTI_VALUE_SEPARATOR, plan_framework_graph
+    from policykg.graph.export.projections import MULTI_VALUE_SEPARATOR, plan_framework_graph
 
     projection = plan_framework_graph(store, evidence=True)
     graph = nx.Graph()
@@ -389,7 +389,7 @@ def indicator_graph(store: Store, indicator: str | None = None) -> nx.Graph:
 
 
 # -- network: the co-responsibility network of agencies, coloured by community ------------------
-# The pairs are graph/projections.py's `co_responsibility_graph`; this view only decorates it.
+# The pairs are graph/export/projections.py's `co_responsibility_graph`; this view only decorates it.
 
 # Colours of the network view's communities (1 = largest). Each community is a node kind in
 # page.KINDS, so the legend names it and its checkbox filters it; communities past the palette
@@ -426,7 +426,7 @@ def community_kind(community: int | None) -> str:
 def analysis_metrics(store: Store) -> dict[str, dict[str, float | int | None]]:
     """agency IRI -> betweenness, degree_centrality, degree, community as `policykg analyze`
     stored them in id:graph/analysis; empty when analyze has not run."""
-    from policykg.graph.analysis import ANALYSIS_GRAPH
+    from policykg.graph.analysis.analysis_graph import ANALYSIS_GRAPH
 
     metrics = {}
     for row in _rows(store, _ANALYSIS_METRICS % ANALYSIS_GRAPH.value):
@@ -439,9 +439,9 @@ def analysis_metrics(store: Store) -> dict[str, dict[str, float | int | None]]:
 
 
 def _computed_metrics(graph: nx.Graph) -> dict[str, dict[str, float | int | None]]:
-    """The same measures as graph/analytics.py (unweighted normalised betweenness, Louvain with
+    """The same measures as graph/analysis/metrics.py (unweighted normalised betweenness, Louvain with
     weight and seed 1, numbered by size), computed on the view's own graph."""
-    from policykg.graph.analytics import communities
+    from policykg.graph.analysis.metrics import communities
 
     betweenness = nx.betweenness_centrality(graph) if graph.number_of_nodes() > 2 else {}
     degree_centrality = nx.degree_centrality(graph) if graph.number_of_nodes() > 1 else {}
@@ -452,12 +452,12 @@ def _computed_metrics(graph: nx.Graph) -> dict[str, dict[str, float | int | None
 
 
 def network_view_graph(store: Store, city: str | None = None) -> nx.Graph:
-    """The network view: graph/projections.py's `co_responsibility_graph` (agencies linked when
+    """The network view: graph/export/projections.py's `co_responsibility_graph` (agencies linked when
     they share measures), decorated: agencies sharing nothing are left out, edge `weight` = shared
     measures, node `size` = betweenness, kind = community. Metrics come from id:graph/analysis
     when `policykg analyze` has run, else are computed here; graph attribute `metrics` says which
     ("analysis" | "computed")."""
-    from policykg.graph.projections import co_responsibility_graph
+    from policykg.graph.export.projections import co_responsibility_graph
 
     _check_city(store, city)
     projection = co_responsibility_graph(store, city)

@@ -2,7 +2,8 @@
 store, written as one derived named graph `id:graph/analysis` in one transaction.
 
 Reads what graph/rdf.py wrote (measures, plans, assignments, targets, citations) with SPARQL,
-calls graph/reuse.py, graph/classify.py and graph/analytics.py, and turns their results into quads.
+calls this package's text_reuse.py, keyword_classifier.py and metrics.py, and turns their results
+into quads.
 Re-running replaces the graph; document graphs are never touched. DOCS: docs/analysis.md
 """
 from __future__ import annotations
@@ -17,11 +18,11 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from policykg.ontology import DCTERMS, ELI, ID, OA, PK, PROV
 
-from . import analytics
-from .classify import MIN_SCORE, Decision, classify, load_scheme, primary
-from .rdf import cited_document_iri, iri_segment
-from .reuse import Framework, ReuseLink, Unit, find_reuse, load_frameworks
-from .store import Store
+from ..rdf import cited_document_iri, iri_segment
+from ..store import Store
+from . import metrics
+from .keyword_classifier import MIN_SCORE, Decision, classify, load_scheme, primary
+from .text_reuse import Framework, ReuseLink, Unit, find_reuse, load_frameworks
 
 ANALYSIS_GRAPH = NamedNode(ID + "graph/analysis")
 DEFAULT_FRAMEWORKS = Path("data/frameworks")
@@ -300,11 +301,11 @@ def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
                            for iri, d in decisions.items() if (p := primary(d["instrument"]))}
     primary_pillars = {iri: p.concept.notation
                        for iri, d in decisions.items() if (p := primary(d["pillar"]))}
-    tables = analytics.compute_tables(store, measures, links, primary_instruments, primary_pillars,
+    tables = metrics.compute_tables(store, measures, links, primary_instruments, primary_pillars,
                                       framework_cited=[cited_document_iri(f.title).value
                                                        for f in framework_list])
     plan_of = {m.source: m.plan for m in measures}
-    plan_of.update(analytics.plan_sources(store))
+    plan_of.update(metrics.plan_sources(store))
     _table_quads(q, tables, plan_of)
     tables["reuse"] = (["source_measure", "target", "score", "shared_chars", "longest", "source_text",
                         "target_text"],

@@ -3,7 +3,7 @@
 The rules are data: the SKOS schemes ontology/pillars.ttl and ontology/instruments.ttl give each
 concept its `pk:keyword` literals (and `pk:measureKind` for a kind bonus). A measure's title,
 section heading and body are searched for every keyword; each hit is a `Match` with its span, and
-a concept's score is the weighted count of its distinct keywords. Partner: graph/analysis.py
+a concept's score is the weighted count of its distinct keywords. Partner: analysis_graph.py
 writes the decisions into the graph. DOCS: docs/analysis.md#classification
 """
 from __future__ import annotations

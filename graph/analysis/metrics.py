@@ -1,9 +1,9 @@
 """Network and comparative analytics over the store with networkx: agency centrality and
-communities in the co-responsibility network (graph/projections.py builds it), plan–plan
+communities in the co-responsibility network (graph/export/projections.py builds it), plan–plan
 similarity, and PMC-index features.
 
 Each function returns a table `(columns, rows)` that `policykg analyze --csv` writes as CSV and
-graph/analysis.py writes into `id:graph/analysis`. DOCS: docs/analysis.md#network-analytics
+analysis_graph.py writes into `id:graph/analysis`. DOCS: docs/analysis.md#network-analytics
 """
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ import networkx as nx
 
 from policykg.ontology import DCTERMS, ELI, ID, PK, SKOS
 
-from .projections import co_responsibility_graph
-from .store import Store
+from ..export.projections import co_responsibility_graph
+from ..store import Store
 
 if TYPE_CHECKING:
-    from .analysis import MeasureRecord
-    from .reuse import ReuseLink
+    from .analysis_graph import MeasureRecord
+    from .text_reuse import ReuseLink
 
 Table = tuple[list[str], list[list]]
 
@@ -216,7 +216,7 @@ def compute_tables(store: Store, measures: list["MeasureRecord"], links: list["R
                    primary_instruments: dict[str, str], primary_pillars: dict[str, str], *,
                    framework_cited: list[str]) -> dict[str, Table]:
     """centrality, communities, similarity and pmc_features tables."""
-    graph = co_responsibility_graph(store)  # graph/projections.py: from the responsibilities query
+    graph = co_responsibility_graph(store)  # graph/export/projections.py: from the responsibilities query
     community = communities(graph)
     plan_of_measure = {m.iri: m.plan for m in measures}
     return {

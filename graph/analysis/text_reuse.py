@@ -4,7 +4,7 @@ Texts are normalised (CJK, letters and digits only, with a map back to the origi
 cut into clauses; MinHash LSH over character n-gram shingles of the clauses (datasketch) proposes
 candidate pairs of texts, and `difflib.SequenceMatcher` aligns each candidate pair to find the
 shared spans and a score. Framework texts are split into their numbered items here too.
-Partner: graph/analysis.py writes the links into the graph. DOCS: docs/analysis.md#text-reuse
+Partner: analysis_graph.py writes the links into the graph. DOCS: docs/analysis.md#text-reuse
 """
 from __future__ import annotations
 

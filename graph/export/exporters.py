@@ -4,7 +4,7 @@
 frameworks, indicators) and their N-hop neighbourhood, or runs a user CONSTRUCT. `EXPORTERS` is the
 one format registry the CLI (`policykg export`), the notebook API and the web app share
 (STYLE.md §8: a format is one entry). RDF formats keep IRIs and named graphs; GraphML, GEXF and
-CSV go through graph/projections.py `rdf_to_networkx`. Docs: docs/export.md.
+CSV go through projections.py `rdf_to_networkx`. Docs: docs/export.md.
 The store keeps evidence compact (a span's oa:start / oa:end, graph/rdf.py); `web_annotation`
 adds the full W3C Web Annotation selectors (types and the quoted oa:exact) to an export.
 """
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
-    from .store import Store
+    from ..store import Store
 
 # Links the neighbourhood walk does not follow: they point at hubs shared by most of the graph
 # (classes, the lead/support roles, agency types, the extractor, leading-group roles), so one hop
@@ -129,7 +129,7 @@ class Subgraph:
         return graph
 
     def to_networkx(self) -> "nx.DiGraph":
-        """The property graph GraphML, GEXF and CSV exports write (graph/projections.py)."""
+        """The property graph GraphML, GEXF and CSV exports write (graph/export/projections.py)."""
         return rdf_to_networkx(self.quads, years=self.node_years())
 
 
@@ -202,7 +202,7 @@ def web_annotation_quads(store: "Store", quads: Sequence[ox.Quad]) -> list[ox.Qu
     pk:evidence with oa:start and oa:end), in the selector's graph: its two selector types and
     oa:exact, the span of the plan's cleaned text (as graph/rdf.py wrote it before issue #24).
     RETURNS (list[Quad]): only the quads not already in `quads`."""
-    from .rdf import EXACT_MAX_CHARS
+    from ..rdf import EXACT_MAX_CHARS
 
     present = set(quads)
     selectors = {(q.object, q.graph_name) for q in quads if q.predicate == _EVIDENCE}
@@ -333,7 +333,7 @@ def _match_agencies(store: "Store", agencies: Sequence[str]) -> set[str]:
 
 
 def _match_frameworks(store: "Store", frameworks: Sequence[str]) -> set[str]:
-    from .rdf import normalise_title
+    from ..rdf import normalise_title
 
     if not frameworks:
         return set()

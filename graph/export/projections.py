@@ -1,10 +1,10 @@
 """networkx views of the graph: RDF triples -> a property graph, and the researchers' projections.
 
-`rdf_to_networkx` is the generic conversion GraphML, GEXF and CSV exports use (graph/export.py):
+`rdf_to_networkx` is the generic conversion GraphML, GEXF and CSV exports use (exporters.py):
 IRIs become nodes, literals flattened node attributes, IRI-valued triples edges. The projections
 (responsibility, plan-responsibility, co-responsibility, plan-framework) are built from the named
 queries, so they agree with `policykg query`; they are the one home of these relations:
-policykg/api.py returns them to notebooks, graph/analytics.py measures them and
+policykg/api.py returns them to notebooks, graph/analysis/metrics.py measures them and
 viz/projections_for_views.py only decorates them for display (labels, tips, colours, sizes).
 """
 from __future__ import annotations

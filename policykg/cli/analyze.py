@@ -1,5 +1,5 @@
 """`policykg analyze`: text reuse, classification and network analytics over the whole store,
-written into the derived named graph id:graph/analysis (graph/analysis.py: analyze)."""
+written into the derived named graph id:graph/analysis (graph/analysis/analysis_graph.py: analyze)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,8 +33,8 @@ def analyze_cli(
 
     Example: policykg analyze --store out/store --csv out/analysis
     """
-    from policykg.graph.analysis import DEFAULT_FRAMEWORKS, analyze
-    from policykg.graph.analytics import write_csv
+    from policykg.graph.analysis.analysis_graph import DEFAULT_FRAMEWORKS, analyze
+    from policykg.graph.analysis.metrics import write_csv
     if endpoint and csv_dir is None:
         raise PolicyKGError("--endpoint needs --csv DIR: the server is read-only here, so the "
                             "analysis graph goes to DIR/analysis.nt for you to publish")

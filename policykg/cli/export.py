@@ -1,4 +1,4 @@
-"""`policykg export`: write a selected subgraph as RDF, GraphML/GEXF or CSV (graph/export.py)."""
+"""`policykg export`: write a selected subgraph as RDF, GraphML/GEXF or CSV (graph/export/exporters.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -51,7 +51,7 @@ def export_cli(
     Example: policykg export --city 银川市 --format gexf --out yinchuan.gexf
     """
     from policykg.errors import PolicyKGError
-    from policykg.graph.export import EXPORTERS, Selection, export, export_zip, select
+    from policykg.graph.export.exporters import EXPORTERS, Selection, export, export_zip, select
     if not zip_all and format is None:
         raise PolicyKGError(f"give --format ({'|'.join(EXPORTERS)}) or --zip")
     if format is not None and format not in EXPORTERS:

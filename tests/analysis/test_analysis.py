@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fixtures.py
 
 from policykg.cli import app  # noqa: E402
-from policykg.graph.analysis import ANALYSIS_GRAPH, analyze  # noqa: E402
-from policykg.graph.analytics import PMC_FEATURES, agency_key, jaccard  # noqa: E402
+from policykg.graph.analysis.analysis_graph import ANALYSIS_GRAPH, analyze  # noqa: E402
+from policykg.graph.analysis.metrics import PMC_FEATURES, agency_key, jaccard  # noqa: E402
 from policykg.graph.build import build  # noqa: E402
 from policykg.graph.store import Store  # noqa: E402
 from policykg.queries import load_query  # noqa: E402

@@ -1,4 +1,4 @@
-"""graph/classify.py: the SKOS rule files, evidence spans, and precision on the hand-labelled seed
+"""graph/analysis/keyword_classifier.py: the SKOS rule files, evidence spans, and precision on the hand-labelled seed
 measures in labelled_measures.json (labelled from the text before the rules were written)."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from policykg.extract import extract_path
-from policykg.graph.analysis import MeasureRecord
-from policykg.graph.classify import (FIELD_WEIGHTS, classify, load_scheme, primary,
+from policykg.graph.analysis.analysis_graph import MeasureRecord
+from policykg.graph.analysis.keyword_classifier import (FIELD_WEIGHTS, classify, load_scheme, primary,
                                      scheme_top_labels)
 
 HERE = Path(__file__).resolve().parent

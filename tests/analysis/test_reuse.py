@@ -1,4 +1,4 @@
-"""graph/reuse.py: normalisation offsets, framework items, and reuse links between constructed
+"""graph/analysis/text_reuse.py: normalisation offsets, framework items, and reuse links between constructed
 near-duplicate texts (linked) and unrelated or merely same-topic texts (not linked)."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg.graph.reuse import (Unit, align, candidate_pairs, chinese_number, find_reuse,
+from policykg.graph.analysis.text_reuse import (Unit, align, candidate_pairs, chinese_number, find_reuse,
                                   is_reuse, load_framework, normalise, split_items)
 
 FRAMEWORK = Path(__file__).resolve().parents[2] / "data" / "frameworks" / \

@@ -1,4 +1,4 @@
-"""Exports (graph/export.py, `policykg export`): selectors, every format read back by its standard
+"""Exports (graph/export/exporters.py, `policykg export`): selectors, every format read back by its standard
 reader with node/edge counts, and a plan's N-Quads answering every named query like the store."""
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from fixtures import make_store  # noqa: E402
 from policykg.cli import app
 from policykg.errors import NothingSelected, PolicyKGError
 from policykg.graph.build import build
-from policykg.graph.export import (EXPORTERS, Selection, csv_tables, export, export_zip,
+from policykg.graph.export.exporters import (EXPORTERS, Selection, csv_tables, export, export_zip,
                                    jsonld_context, select)
 from policykg.graph.store import Store
 from policykg.queries import list_queries, run_query

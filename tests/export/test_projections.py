@@ -1,4 +1,4 @@
-"""graph/projections.py: the responsibility projections are one relation counted once
+"""graph/export/projections.py: the responsibility projections are one relation counted once
 (bipartite -> plan–agency and co-responsibility), and the views (viz/projections_for_views.py)
 only decorate them: same pairs, same counts.
 """
@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fixtures.py
 from fixtures import write_plan  # noqa: E402
 
-from policykg.graph import projections  # noqa: E402
+from policykg.graph.export import projections  # noqa: E402
 from policykg.graph.store import Store  # noqa: E402
 
 SHARED_PAIR = ["市市场监管局", "市财政局"]

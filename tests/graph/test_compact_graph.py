@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_rdf import make_result  # noqa: E402
 
 from policykg.extract import extract_text  # noqa: E402
-from policykg.graph.export import Selection, select, web_annotation_quads  # noqa: E402
+from policykg.graph.export.exporters import Selection, select, web_annotation_quads  # noqa: E402
 from policykg.graph.rdf import EXACT_MAX_CHARS, plan_iri, result_to_quads  # noqa: E402
 from policykg.graph.store import Store  # noqa: E402
 from policykg.ontology import ELI, OA, ORG, PK, PROV, RDF, ontology_file  # noqa: E402

@@ -18,7 +18,7 @@ from virtuoso_server import DBA_AUTH, ROOT, VirtuosoServer, require  # noqa: E40
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory) -> Path:
     """The seed plans with their analysis graph (so the analysis queries have rows)."""
-    from policykg.graph.analysis import analyze
+    from policykg.graph.analysis.analysis_graph import analyze
     from policykg.graph.build import build
     from policykg.graph.store import Store
 

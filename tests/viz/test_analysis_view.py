@@ -27,7 +27,7 @@ from policykg.viz.views import VIEWS, render  # noqa: E402
 @pytest.fixture(scope="module")
 def analyzed(tmp_path_factory):
     """A copy of the seed store after `analyze`: (path, centrality rows by agency IRI)."""
-    from policykg.graph.analysis import analyze
+    from policykg.graph.analysis.analysis_graph import analyze
 
     path = tmp_path_factory.mktemp("analyzed") / "store"
     shutil.copytree(stores.seed_store(), path)

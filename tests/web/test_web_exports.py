@@ -19,7 +19,7 @@ import rdflib
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from web_helpers import seed_store  # noqa: E402
 
-from policykg.graph.export import EXPORTERS  # noqa: E402
+from policykg.graph.export.exporters import EXPORTERS  # noqa: E402
 
 ID = "https://w3id.org/policykg/id/"
 SOURCE = "003_ad288fc7cf756697.txt"

@@ -1,9 +1,9 @@
 """Subgraph downloads in the web app (`/export?...`), the same selectors and formats as
-`policykg export` (issue 9): query parameters -> `Selection` -> graph/export.py `select` -> one
+`policykg export` (issue 9): query parameters -> `Selection` -> graph/export/exporters.py `select` -> one
 `EXPORTERS` format (or every format in a zip) as an attachment.
 
 `export_links` builds the "Export" block that plan, agency and cited-document pages show.
-Partners: viz/web/app.py (the route, error pages), graph/export.py (selection and formats).
+Partners: viz/web/app.py (the route, error pages), graph/export/exporters.py (selection and formats).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from policykg.errors import NothingSelected
-from policykg.graph.export import EXPORTERS, Selection, export_zip, select
+from policykg.graph.export.exporters import EXPORTERS, Selection, export_zip, select
 
 from .http import WebError
 
