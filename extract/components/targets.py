@@ -81,6 +81,7 @@ def _patterns():
         "year_end": re.compile(r"(?:今年|本年度?|当年)?(?<![\d〇○零一二三四五六七八九年])年(?:底|末)(?:前|之前)?|年内"),
         "level_verb": re.compile(rf"(?:{_alt('level_verbs')})\s*$"),
         "count_verb": re.compile(_alt("count_verbs")),
+        "count_verb_chain": re.compile(rf"(?:{_alt('count_verb_joiners')})?\s*(?:{_alt('count_verbs')})"),
         "growth": re.compile(rf"(?:{_alt('growth_verbs')})\s*(?:{_alt('level_verbs')})?\s*$"),
         "cumulative": re.compile(_alt("cumulative")),
         "strip_head": re.compile(rf"^(?:{_alt('strip_prefixes')})+"),
@@ -490,8 +491,8 @@ def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_f
     if verb:
         subject = _clean_indicator(seg_pre[:verb.start()])
         rest = seg_pre[verb.end():]
-        while (more := p["count_verb"].match(rest)) and (len(rest) > more.end() or obj):
-            rest = rest[more.end():]   # 遴选建设, 推动建设: a chain of verbs
+        while (more := p["count_verb_chain"].match(rest)) and (len(rest) > more.end() or obj):
+            rest = rest[more.end():]   # 遴选建设, 推动建设, 引进和培育: a chain of verbs
         between = _clean_indicator(rest)
         if obj and re.search(r"[\u4e00-\u9fff]{2}", obj):
             return between + _core(obj) if between else _core(obj)

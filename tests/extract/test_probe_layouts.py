@@ -178,3 +178,18 @@ def test_probe_layouts_supervision_and_leader_labels_are_not_units(block, expect
     # before: '督办单位：市督查室' stayed glued into a unit name (a 责任领导 line, a person, already named no unit)
     r = extract_text("某市营商环境优化行动方案\n一、重点任务\n1.优化涉企服务。做好服务。" + block + "\n", "t.txt")
     assert _units(r, r.measures[0]) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("引进和培育高层次人才500名以上", ("高层次人才", 500, "名")),
+    ("认定和培育专精特新企业100家", ("专精特新企业", 100, "家")),
+    ("新引进、培育科技领军人才50名", ("科技领军人才", 50, "名")),
+    ("建设和改造5G基站1000个", ("5G基站", 1000, "个")),
+    ("建成数据中心标准机架2万架", ("数据中心标准机架", 2, "万架")),
+])
+def test_probe_layouts_count_verbs_joined_by_he_or_dun(sentence, expected):
+    # before: the joiner and the second verb stayed in the indicator ('和培育高层次人才'); 架 was no unit
+    text = ("某市人才发展行动方案（2024—2026年）\n一、主要目标\n到2026年，" + sentence +
+            "。\n二、重点任务\n1.加强平台建设。做好工作。\n")
+    r = extract_text(text, "t.txt")
+    assert [(t.indicator, t.value, t.unit) for t in r.targets] == [expected]
