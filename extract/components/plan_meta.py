@@ -317,8 +317,12 @@ def find_plan_meta(outline: Outline) -> PlanMeta:
                 above -= 1   # "(X代章)" printed between the issuer and the date
             if not issuer and above >= 0 and pats["issuer_line"].match(block[above].text.strip()):
                 prev = block[above]
-                found.set("issuer", re.sub(r"\s+", "", prev.text.strip()), prev.start, prev.end,
-                          f"the issuer line above the date in the {where}")
+                first = above
+                while first > 0 and above - first < 3 and pats["issuer_line"].match(block[first - 1].text.strip()):
+                    first -= 1   # joint issuers, one per line: '中共X市委办公室' / 'X市人民政府办公室'
+                joint = "".join(re.sub(r"\s+", "", ln.text.strip()) for ln in block[first:above + 1])
+                found.set("issuer", joint, block[first].start, prev.end,
+                          f"the issuer line{'s' if first < above else ''} above the date in the {where}")
             elif issuer:
                 s = line.start + line.text.find(issuer)
                 found.set("issuer", re.sub(r"\s+", "", issuer), s, s + len(issuer), f"the issuer before the date in the {where}")

@@ -193,3 +193,17 @@ def test_probe_layouts_count_verbs_joined_by_he_or_dun(sentence, expected):
             "。\n二、重点任务\n1.加强平台建设。做好工作。\n")
     r = extract_text(text, "t.txt")
     assert [(t.indicator, t.value, t.unit) for t in r.targets] == [expected]
+
+
+@pytest.mark.parametrize("signature, issuer", [
+    ("芜湖市科学技术局\n芜湖市财政局", "芜湖市科学技术局芜湖市财政局"),
+    ("中共芜湖市委办公室\n芜湖市人民政府办公室", "中共芜湖市委办公室芜湖市人民政府办公室"),
+    ("芜湖市科学技术局", "芜湖市科学技术局"),
+])
+def test_probe_layouts_joint_issuers_one_per_line_above_the_date(signature, issuer):
+    # before: only the issuer line right above the date was kept (as for joint issuers on one line, all are)
+    text = ("关于印发芜湖市科技创新券管理实施方案的通知\n各县市区：\n现将《芜湖市科技创新券管理实施方案》印发给你们。\n"
+            + signature + "\n2024年5月8日\n芜湖市科技创新券管理实施方案\n一、主要任务\n"
+            "1.建设创新平台。做好工作。（责任单位：市科技局）\n")
+    p = extract_text(text, "t.txt").plan
+    assert (p.issuer, p.issued) == (issuer, "2024-05-08")
