@@ -91,11 +91,13 @@ def _patterns():
         "le": re.compile(rf"(?:{_alt('le_verbs')})\s*$"),
         "time_limit": re.compile(rf"(?:{_alt('time_limit_verbs')})\s*$"),
         "annual": re.compile(r"每年|每一年|逐年|每年度"),
-        "baseline": re.compile(rf"(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),   # not 在现有基础上
+        # not 在现有基础上; not the comparison of a growth target (较上年增长15%)
+        "baseline": re.compile(rf"(?<![比较])(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),
         "soft": w["soft_prefixes"],
         "fund": re.compile(rf"(?:{_alt('fund_words')})$"),
         # '…企业数量明显增加，达到1200家': a clause naming the indicator with a predicate and no figure
-        "subject_clause": re.compile(rf"^(?P<subject>[^\d%％]{{2,40}}?)(?:{_alt('subject_adverbs')})*"
+        "subject_clause": re.compile(rf"^(?P<subject>[^\d%％]{{2,40}}?)(?:(?:比|较)\s*(?:19|20)\d\d\s*年)?"
+                                     rf"(?:{_alt('subject_adverbs')})*"
                                      rf"(?:{_alt('subject_predicates')})\s*[,，]?\s*$"),
     }
 
@@ -134,9 +136,11 @@ def _clean_indicator(text: str) -> str:
         prev = text
         text = p["strip_head"].sub("", text).strip(" \u3000,，、")
         text = p["strip_tail"].sub("", text).strip(" \u3000,，、")
+    # "由2020年的8.5件提高到", "由20个工作日压缩至", "比2020年增长", "较上年增长": the baseline is not the
+    # indicator (cut before the trailing year, or '比2023年' would leave '比')
+    text = re.sub(r"(?:由|从|比|较)\s*(?:(?:19|20)\d\d\s*年(?:底|末)?|上一?年|去年|[\d.]+\s*\S{0,4}$).*$|同比$", "",
+                  text).strip(" ,，")
     text = re.sub(r"\s*(?:到|至|于|在)?\s*(?:19|20)\d\d\s*年\s*(?:年?底|年?末)?\s*(?:前)?\s*$", "", text)   # "拥有量2024年达到"
-    # "由2020年的8.5件提高到", "由20个工作日压缩至", "比2020年增长": the baseline is not the indicator
-    text = re.sub(r"(?:由|从|比|较)\s*(?:(?:19|20)\d\d\s*年(?:底|末)?|[\d.]+\s*\S{0,4}$).*$", "", text).strip(" ,，")
     if text.count("”") > text.count("“"):
         text = "“" + text
     return text.strip(" \u3000,，、;；:：。")

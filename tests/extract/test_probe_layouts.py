@@ -207,3 +207,24 @@ def test_probe_layouts_joint_issuers_one_per_line_above_the_date(signature, issu
             "1.建设创新平台。做好工作。（责任单位：市科技局）\n")
     p = extract_text(text, "t.txt").plan
     assert (p.issuer, p.issued) == (issuer, "2024-05-08")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2026年，全市技术合同成交额比2023年增长50%以上。", ("技术合同成交额", 50, 2026)),
+    ("2025年，全市规上工业企业研发费用较上年增长15%。", ("规上工业企业研发费用", 15, 2025)),
+    ("到2026年，全市专利授权量同比增长10%。", ("专利授权量", 10, 2026)),
+    ("到2026年，全市高新技术企业数量较2023年实现翻番，达到1200家。", ("高新技术企业数量", 1200, 2026)),
+])
+def test_probe_layouts_growth_against_a_base_year_or_the_year_before(sentence, expected):
+    # before: '比2023年' left '比' in the indicator, '较上年' made the target a baseline (dropped), and a
+    # subject clause with '较2023年' lent nothing
+    text = ("某市科技创新行动方案（2024—2026年）\n一、主要目标\n" + sentence +
+            "\n二、重点任务\n1.加强平台建设。做好工作。\n")
+    r = extract_text(text, "t.txt")
+    assert [(t.indicator, t.value, t.year) for t in r.targets] == [expected]
+
+
+def test_probe_layouts_growth_of_a_year_before_the_plan_stays_a_baseline():
+    text = ("某市科技创新行动方案（2024—2026年）\n一、主要目标\n2023年，全市研发费用较上年增长15%。\n"
+            "二、重点任务\n1.加强平台建设。做好工作。\n")
+    assert extract_text(text, "t.txt").targets == []
