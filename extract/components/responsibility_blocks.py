@@ -73,7 +73,9 @@ def _grammar() -> dict:
                             rf"|(?<![\u4e00-\u9fff])(?P<spaced>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=[\u4e00-\u9fff]))"),
         "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{verb})$", re.S),
         "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),
-        "mark": re.compile(rf"^(?P<name>.+?)\s*[(（]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）]$"),
+        # 'A(牵头)', also in angle, square or boxed brackets: 'A〈牵头〉', 'A[牵头]', 'A【牵头】'
+        "mark": re.compile(rf"^(?P<name>.+?)\s*[(（〈<\[［【]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】]$"),
+        "opener": re.compile(rf"^(?:{_alternation(v['item_openers'])})"),
         "tail": re.compile(rf"(?:{_alternation(v['list_tails'])})$"),
         "lead_rule": re.compile("|".join(f"(?:{p})" for p in v["lead_rules"])),
         "noise": re.compile(rf"(?:{_alternation(v['clause_noise'])})"),
@@ -162,6 +164,9 @@ def _strip_item(raw: str) -> tuple[str, int]:
         before = text
         m = re.match(r"^(?:由|并由|其中|以及|及|和|与|[、,，;；。:：\s])+", text)
         if m:
+            text, shift = text[m.end():], shift + m.end()
+        m = g["opener"].match(text)   # '会同B、C': the word that brings in the supporting units
+        if m and looks_like_unit(_strip_item(text[m.end():])[0]):
             text, shift = text[m.end():], shift + m.end()
         m = g["label_start"].match(text)
         if m and len(text) > m.end() + 1 and looks_like_unit(text[m.end():]):

@@ -228,3 +228,18 @@ def test_probe_layouts_growth_of_a_year_before_the_plan_stays_a_baseline():
     text = ("某市科技创新行动方案（2024—2026年）\n一、主要目标\n2023年，全市研发费用较上年增长15%。\n"
             "二、重点任务\n1.加强平台建设。做好工作。\n")
     assert extract_text(text, "t.txt").targets == []
+
+
+@pytest.mark.parametrize("block, expected", [
+    ("由市科技局牵头，会同市财政局、市发改委组织实施。", [("市科技局", "lead"), ("市财政局", "support"), ("市发改委", "support")]),
+    ("（市科技局牵头，会同市财政局、市发改委）", [("市科技局", "lead"), ("市财政局", "support"), ("市发改委", "support")]),
+    ("（责任单位：市科技局〈牵头〉、市财政局）", [("市科技局", "lead"), ("市财政局", "support")]),
+    ("（责任单位：市科技局[牵头]、市财政局）", [("市科技局", "lead"), ("市财政局", "support")]),
+    ("（市科技局为牵头单位，市财政局为配合单位）", [("市科技局", "lead"), ("市财政局", "support")]),
+    # a unit whose name holds an opener word keeps it
+    ("（责任单位：市协调办、市联合会）", [("市协调办", "support"), ("市联合会", "support")]),
+])
+def test_probe_layouts_responsibility_wordings_of_other_fields(block, expected):
+    # before: '会同市财政局' was a unit name, '市科技局〈牵头〉' kept its mark, '为牵头单位' named no unit
+    r = extract_text("某市科技创新行动方案\n一、重点任务\n1.做好某项工作。推进落实。" + block + "\n2.另一项工作。内容。\n", "t.txt")
+    assert _units(r, r.measures[0]) == expected
