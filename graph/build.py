@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from policykg.extract.corrections import Correction
     from policykg.extract.result import ExtractionResult
 
+    from .search_index import BuildIndexer, SearchRows
+
 # Files a folder walk picks up; a file named explicitly is always tried.
 PLAN_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf", ".docx"})
 _GLOB_CHARS = frozenset("*?[")
@@ -276,6 +278,7 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
 
     report = BuildReport()
     written: list[str] = []  # document graphs written, for the search index (graph/search_index.py)
+    refused: list[str] = []  # document graphs the store refused (their index rows must go)
     files, problems = expand_plan_files(paths)
     report.failed.extend(problems)
     from policykg.extract.corrections import EVERY_PLAN
@@ -317,6 +320,8 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
                                        f"produced nothing ({kinds}); see policykg extract FILE --explain")
         else:
             report.failed.append((readable_name(str(item.path)), problem))
+            if item.graph:
+                refused.append(item.graph)
         if progress is not None:
             progress(item.path, done, total)
 
@@ -324,22 +329,63 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     if vocabulary:
         store.ensure_vocabulary()
     prepared = _prepare_serial(files, by_plan) if count == 1 else _prepare_parallel(files, count, by_plan)
+    indexer = _search_indexer(store, fresh=bulk)
     background = BackgroundWriter(writer)
     try:
-        for item in prepared:
-            background.add(item)
-    finally:
-        background.close()
+        try:
+            for item in prepared:
+                rows, item.search_rows = item.search_rows, None  # never held by the writer
+                if indexer is not None and rows is not None and item.problem is None:
+                    indexer = _index_rows(indexer, item.graph, rows)
+                background.add(item)
+        finally:
+            background.close()
+    except BaseException:
+        if indexer is not None:
+            indexer.abort()
+        raise
     report.bulk = bulk
-    _refresh_search_index(store, written, report)
+    _refresh_search_index(store, written, report, indexer, refused)
     if every_plan:
         report.warnings.extend(_unused_every_plan_rows(store, every_plan))
     return report
 
 
-def _refresh_search_index(store: Store, written: list[str], report: BuildReport) -> None:
+def _search_indexer(store: Store, *, fresh: bool) -> "BuildIndexer | None":
+    """The writer of the rows the workers send (graph/search_index.py), for a store folder;
+    `fresh` (a bulk build: the store holds no plans) writes a new index file, swapped in at the end.
+    None when there is no folder, or the index cannot be opened (then the index is refreshed
+    from the store after the build, as before)."""
+    import sqlite3
+
+    from .search_index import BuildIndexer
+
+    if store.path is None:
+        return None
+    try:
+        return BuildIndexer(store, fresh=fresh)
+    except (sqlite3.Error, OSError):
+        return None
+
+
+def _index_rows(indexer: "BuildIndexer", graph: str, rows: "SearchRows") -> "BuildIndexer | None":
+    """Write one document's rows; on a failure drop the indexer (RETURNS None): the index is
+    then refreshed from the store after the build."""
+    import sqlite3
+
+    try:
+        indexer.add(graph, rows)
+    except (sqlite3.Error, OSError):
+        indexer.abort()
+        return None
+    return indexer
+
+
+def _refresh_search_index(store: Store, written: list[str], report: BuildReport,
+                          indexer: "BuildIndexer | None" = None, refused: Sequence[str] = ()) -> None:
     """Keep the full-text index beside the store in step with the plans just written (a store
-    folder only); a failure is a warning, never a failed build: the store itself is complete."""
+    folder only): finish the rows the workers sent, or (no indexer) read the plans from the store.
+    A failure is a warning, never a failed build: the store itself is complete."""
     import sqlite3
 
     from .search_index import refresh_after_build
@@ -347,6 +393,12 @@ def _refresh_search_index(store: Store, written: list[str], report: BuildReport)
     if store.path is None:
         return
     try:
+        if indexer is not None:
+            try:
+                indexer.finish(store, written, refused)
+                return
+            except (sqlite3.Error, OSError):
+                indexer.abort()  # then from the store, below
         refresh_after_build(store, written)
     except (sqlite3.Error, OSError) as e:
         report.warnings.append(f"the search index was not updated ({_one_line(e)}); "
@@ -398,6 +450,7 @@ def prepare_document(item: Extracted, corrections: "Sequence[Correction]" = ()) 
                      for c in apply_corrections(item.result, list(corrections))]
         # written as N-Quads lines, every one in the document's graph (no Quad object per quad)
         graph, data, count = result_to_nquads(item.result)
+        search_rows = _search_rows(graph.value, data)
         # the plan's rows for whole-corpus queries, written in the same transaction (graph/summary.py)
         data += summary_nquads(graph.value, data)
     except PolicyKGError as e:
@@ -407,7 +460,18 @@ def prepare_document(item: Extracted, corrections: "Sequence[Correction]" = ()) 
     shown = [w for w in item.result.warnings if w.startswith(REPORTED_WARNINGS)] + stale
     return Prepared(item.path, graph.value, data, count, warnings=shown,
                     sha256=item.result.sha256, title=item.result.plan.title or "",
-                    uncovered=tuple(u.kind for u in item.result.uncovered))
+                    uncovered=tuple(u.kind for u in item.result.uncovered), search_rows=search_rows)
+
+
+def _search_rows(graph: str, nquads: bytes) -> "SearchRows | None":
+    """The document's full-text index rows, made here in the worker from its N-Quads
+    (graph/search_index.py); None if that fails: the parent then reads them from the store."""
+    from policykg.graph.search_index import document_search_rows
+
+    try:
+        return document_search_rows(graph, nquads)
+    except Exception:  # the index is a convenience: never fail a document for it
+        return None
 
 
 def _prepare_serial(files: list[PlanFile], corrections: "dict[str, list[Correction]] | None" = None

@@ -10,9 +10,15 @@ What is indexed, one row each, read from the store's own literals (never from th
 - `measure`: its title (`dcterms:title`) and body (`pk:body`), with its number;
 - `target`: the indicator as printed (`rdfs:label`) and the sentence (`pk:text`), with its measure;
 - `agency`: its Chinese name, and its other names (aliases, English name) as the body.
-Rows are kept per document graph: `index_graphs` replaces one plan's rows in one SQLite transaction
-(a plan no longer in the store loses its rows), so the index follows `policykg build` (graph/build.py
-calls `refresh_after_build`) and a removed plan. `rebuild` starts afresh (`policykg search --reindex`).
+Rows are kept per document graph, each with its plan's stamp (sha256 and extraction time): one
+plan's rows are replaced in one SQLite transaction (a plan no longer in the store loses its rows).
+`policykg build` writes them in the same pass as the store: its workers make each plan's rows from
+the N-Quads they produce (`document_search_rows`, the same rows the store's literals give back),
+and the parent writes them as they come (`BuildIndexer`; into a new file swapped in whole when the
+index is new or the build is a bulk load), then catches up from the store any plan whose stamp the
+index does not hold (`refresh_after_build` does only that). Reading ~3,000 quads back per plan
+after the build cost ~45 ms a plan in the parent (issue #24). `rebuild` starts afresh from the
+store (`policykg search --reindex`).
 
 Queries: every whitespace-separated term of 3+ characters is an FTS5 phrase (all must match), ranked
 by bm25 with titles weighted above bodies. Trigram cannot see a term of 1 or 2 characters (专利, 商标
@@ -28,10 +34,12 @@ The index file: `<store folder>.search.sqlite` beside the store folder (`search_
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -128,20 +136,52 @@ def _writable(path: Path) -> Iterator[sqlite3.Connection]:
         yield conn
 
 
+_INSERT_PLAN = "INSERT INTO plans (graph, source, title, stamp) VALUES (?, ?, ?, ?)"
+_INSERT_ENTRY = ("INSERT INTO entries (graph, source, kind, iri, title, body, number, measure, position) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _replace_rows(conn: sqlite3.Connection, graph: str, found: "SearchRows | None") -> bool:
+    """A plan's old rows out and its new rows in (inside the caller's transaction);
+    `found` None: the graph holds no plan, it only loses its rows. RETURNS whether rows were written."""
+    conn.execute("DELETE FROM entries WHERE graph = ?", (graph,))
+    conn.execute("DELETE FROM plans WHERE graph = ?", (graph,))
+    if found is None:
+        return False
+    rows, plan = found
+    conn.execute(_INSERT_PLAN, plan)
+    conn.executemany(_INSERT_ENTRY, rows)
+    return True
+
+
+def _fresh_file(path: Path) -> Path:
+    """`<index>.new`, emptied: an index written aside and swapped in whole (`_swap_in`)."""
+    fresh = path.with_name(path.name + ".new")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(fresh) + suffix).unlink(missing_ok=True)
+    return fresh
+
+
+def _swap_in(fresh: Path, path: Path) -> None:
+    """Replace the index at `path` by `fresh` in one rename (a server reading the old index
+    meanwhile never sees half an index)."""
+    with closing(sqlite3.connect(str(fresh))) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")  # fold the write-ahead log into the file
+    with open(fresh, "rb") as file:  # on disk before it replaces the old one
+        os.fsync(file.fileno())
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(fresh, path)
+
+
 def rebuild(store: "Store", path: Path | None = None) -> int:
     """Index every document of `store` afresh, into a new file that then replaces the old one
     (a server reading the old index meanwhile never sees half an index).
     RETURNS the number of plans indexed."""
     path = path or _path_of(store)
-    fresh = path.with_name(path.name + ".new")
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(fresh) + suffix).unlink(missing_ok=True)
+    fresh = _fresh_file(path)
     count = index_graphs(store, _document_graphs(store), fresh)
-    with closing(sqlite3.connect(str(fresh))) as conn:
-        conn.execute("PRAGMA journal_mode=DELETE")  # fold the write-ahead log into the file
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    os.replace(fresh, path)
+    _swap_in(fresh, path)
     return count
 
 
@@ -155,14 +195,7 @@ def index_graphs(store: "Store", graphs: Iterable[str], path: Path | None = None
         for graph in dict.fromkeys(graphs):
             rows, plan = _graph_rows(store, graph)
             with conn:  # one transaction: the plan's old rows go, its new rows come, or nothing
-                conn.execute("DELETE FROM entries WHERE graph = ?", (graph,))
-                conn.execute("DELETE FROM plans WHERE graph = ?", (graph,))
-                if plan is not None:
-                    conn.execute("INSERT INTO plans (graph, source, title, stamp) VALUES (?, ?, ?, ?)", plan)
-                    conn.executemany(
-                        "INSERT INTO entries (graph, source, kind, iri, title, body, number, measure, "
-                        "position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                    done += 1
+                done += _replace_rows(conn, graph, (rows, plan) if plan is not None else None)
     return done
 
 
@@ -173,8 +206,7 @@ def remove_graphs(graphs: Iterable[str], path: Path) -> None:
     with _writable(path) as conn:
         for graph in graphs:
             with conn:
-                conn.execute("DELETE FROM entries WHERE graph = ?", (graph,))
-                conn.execute("DELETE FROM plans WHERE graph = ?", (graph,))
+                _replace_rows(conn, graph, None)
 
 
 def refresh_after_build(store: "Store", written: Iterable[str] = ()) -> int:
@@ -185,12 +217,101 @@ def refresh_after_build(store: "Store", written: Iterable[str] = ()) -> int:
     path = _path_of(store)
     if not _usable(path):
         return rebuild(store, path)
+    return _catch_up(store, path, written)
+
+
+def _catch_up(store: "Store", path: Path, written: Iterable[str] = ()) -> int:
+    """Bring the index at `path` in step with the store (see `refresh_after_build`), reading from
+    the store only the plans that need it. RETURNS the number of plans (re)indexed."""
     current = _document_stamps(store)
     with closing(sqlite3.connect(str(path), timeout=30)) as conn:
         indexed = dict(conn.execute("SELECT graph, stamp FROM plans").fetchall())
     remove_graphs(sorted(set(indexed) - set(current)), path)
     changed = sorted(g for g, stamp in current.items() if indexed.get(g) != stamp)
     return index_graphs(store, [g for g in written if g in current] + changed, path)
+
+
+class BuildIndexer:
+    """Writes the index rows that a build's workers computed (`document_search_rows`, carried by
+    each prepared document) in the same pass as the store write, so the parent never reads the
+    plans back from the store (that cost ~45 ms per plan, serially, after the build: issue #24).
+
+    - A store whose index is usable: each plan's old rows are replaced by its new ones (one
+      transaction holds whole plans, `COMMIT_PLANS` of them), live, as in `index_graphs`.
+    - Otherwise (a first build, a bulk build, an index of another version): the rows go into a
+      new file (`<index>.new`) that `finish` swaps in whole, as `rebuild` does.
+    `finish` then drops the rows of plans the store refused (`failed`) and catches up, from the
+    store, every plan whose stamp the index does not hold (a document that came without rows, a
+    failed replacement, a plan written by other means; see `refresh_after_build`). Memory stays
+    bounded: rows are written as they come, never held. Used from one thread.
+    """
+
+    COMMIT_PLANS = 64
+
+    def __init__(self, store: "Store", *, fresh: bool = False):
+        self.path = _path_of(store)
+        self.fresh = fresh or not _usable(self.path)
+        self.target = _fresh_file(self.path) if self.fresh else self.path
+        self.indexed: set[str] = set()   # graphs whose rows came from the build
+        self._uncommitted = 0
+        self._conn: sqlite3.Connection | None = None
+        self._conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(self.target), timeout=30)
+        try:
+            if self.fresh:  # nobody reads this file before the swap; `finish` syncs it
+                conn.execute("PRAGMA synchronous=OFF")
+            else:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(_SCHEMA)
+            conn.commit()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def add(self, graph: str, found: "SearchRows | None") -> None:
+        """The rows of one document the build is writing (its old rows, if any, go)."""
+        assert self._conn is not None, "the indexer is closed"
+        _replace_rows(self._conn, graph, found)
+        self.indexed.add(graph)
+        self._uncommitted += 1
+        if self._uncommitted >= self.COMMIT_PLANS:
+            self._conn.commit()
+            self._uncommitted = 0
+
+    def finish(self, store: "Store", written: Iterable[str] = (), failed: Iterable[str] = ()) -> int:
+        """After the store write: drop the rows of `failed` graphs, index from the store the
+        `written` graphs that came without rows and every plan out of step, then (a new file)
+        swap it in. RETURNS the number of plans whose rows came from the store."""
+        assert self._conn is not None, "the indexer is closed"
+        conn, self._conn = self._conn, None
+        try:
+            for graph in dict.fromkeys(failed):
+                if graph in self.indexed:
+                    _replace_rows(conn, graph, None)
+                    self.indexed.discard(graph)
+            conn.commit()
+        finally:
+            conn.close()
+        caught_up = _catch_up(store, self.target, [g for g in written if g not in self.indexed])
+        if self.fresh:
+            _swap_in(self.target, self.path)
+        return caught_up
+
+    def abort(self) -> None:
+        """The build stopped: forget uncommitted rows; a new file is deleted (the old index stays)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.rollback()
+            finally:
+                conn.close()
+        if self.fresh:
+            _fresh_file(self.path)
 
 
 def plans_out_of_step(store: "Store", path: Path | None = None) -> int:
@@ -233,65 +354,156 @@ def _stamp(sha: "ox.Literal | None", at: "ox.Literal | None") -> str:
     return f"{sha.value if sha is not None else ''}@{at.value if at is not None else ''}"
 
 
-_PLAN = f"""
-SELECT ?plan ?source ?title ?text ?sha ?at WHERE {{
-  ?plan a <{PK}Plan> ; <{DCTERMS}source> ?source .
-  OPTIONAL {{ ?plan <{ELI}title> ?title }}
-  OPTIONAL {{ ?plan <{PK}cleanedText> ?text }}
-  OPTIONAL {{ ?doc a <{PK}DocumentGraph> OPTIONAL {{ ?doc <{PK}sha256> ?sha }}
-             OPTIONAL {{ ?doc <{PROV}generatedAtTime> ?at }} }}
-}} LIMIT 1"""
-_MEASURES = f"""
-SELECT ?item ?title ?body ?no ?order WHERE {{
-  ?item a <{PK}Measure> .
-  OPTIONAL {{ ?item <{DCTERMS}title> ?title }}
-  OPTIONAL {{ ?item <{PK}body> ?body }}
-  OPTIONAL {{ ?item <{PK}measureNo> ?no }}
-  OPTIONAL {{ ?item <{PK}order> ?order }}
-}}"""
-_TARGETS = f"""
-SELECT ?item ?title ?body ?measure ?no ?order WHERE {{
-  ?item a <{PK}Target> .
-  OPTIONAL {{ ?item <{RDFS}label> ?title }}
-  OPTIONAL {{ ?item <{PK}text> ?body }}
-  OPTIONAL {{ ?item <{PK}inMeasure> ?measure OPTIONAL {{ ?measure <{PK}measureNo> ?no }} }}
-  OPTIONAL {{ ?item <{PK}order> ?order }}
-}}"""
-_AGENCIES = f"""
-SELECT ?item (SAMPLE(?zh) AS ?title) (GROUP_CONCAT(DISTINCT ?other; SEPARATOR=" / ") AS ?body) WHERE {{
-  ?item a <{PK}Agency> .
-  OPTIONAL {{ ?item <{SKOS}prefLabel> ?zh FILTER(lang(?zh) = "zh") }}
-  OPTIONAL {{ {{ ?item <{SKOS}altLabel> ?other }}
-              UNION {{ ?item <{SKOS}prefLabel> ?other FILTER(lang(?other) != "zh") }} }}
-}} GROUP BY ?item"""
+# -- the rows of one plan ---------------------------------------------------------------------------
+# One function turns a plan graph's quads into its index rows, whoever holds them: the build's
+# workers read them from the N-Quads they just wrote (`document_search_rows`), `--reindex` and the
+# catch-up from the store (`_graph_rows`), so both give the same rows in the same order. What it
+# reads (the SPARQL each part stands for; OPTIONAL values multiply as in SPARQL):
+#   plan:    ?plan a pk:Plan ; dcterms:source ?source . OPTIONAL eli:title, pk:cleanedText;
+#            the graph's pk:sha256 and prov:generatedAtTime make its stamp
+#   measure: ?m a pk:Measure . OPTIONAL dcterms:title, pk:body, pk:measureNo, pk:order
+#   target:  ?t a pk:Target . OPTIONAL rdfs:label, pk:text, pk:inMeasure (and that measure's
+#            pk:measureNo), pk:order
+#   agency:  ?a a pk:Agency ; its "zh" skos:prefLabel (the title; none: no row) and its other names
+#            (skos:altLabel, prefLabels in other languages), distinct, sorted, joined by " / ".
+# Rows come in a fixed order (the plan; measures and targets by pk:order then IRI; agencies by IRI),
+# so an index written by a build and one rebuilt from the store are the same row for row.
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_PLAN_CLASS, _DOCUMENT_CLASS = PK + "Plan", PK + "DocumentGraph"
+_MEASURE_CLASS, _TARGET_CLASS, _AGENCY_CLASS = PK + "Measure", PK + "Target", PK + "Agency"
+_CLASSES = (_PLAN_CLASS, _DOCUMENT_CLASS, _MEASURE_CLASS, _TARGET_CLASS, _AGENCY_CLASS)
+_SOURCE, _PLAN_TITLE, _CLEANED_TEXT = DCTERMS + "source", ELI + "title", PK + "cleanedText"
+_SHA256, _GENERATED_AT = PK + "sha256", PROV + "generatedAtTime"
+_TITLE, _BODY, _MEASURE_NO, _ORDER = DCTERMS + "title", PK + "body", PK + "measureNo", PK + "order"
+_LABEL, _TEXT, _IN_MEASURE = RDFS + "label", PK + "text", PK + "inMeasure"
+_PREF_LABEL, _ALT_LABEL = SKOS + "prefLabel", SKOS + "altLabel"
+_ROW_PREDICATES = (_SOURCE, _PLAN_TITLE, _CLEANED_TEXT, _SHA256, _GENERATED_AT, _TITLE, _BODY,
+                   _MEASURE_NO, _ORDER, _LABEL, _TEXT, _IN_MEASURE, _PREF_LABEL, _ALT_LABEL)
+# The N-Quads lines a worker parses: those of the predicates above, and the rdf:type lines of the
+# classes above (a plan has ~3,000 lines; these are a few hundred).
+_ROW_LINES = re.compile(
+    rb"^\S+ (?:" + b"|".join(re.escape(f"<{p}>".encode()) for p in _ROW_PREDICATES)
+    + rb"|" + re.escape(f"<{_RDF_TYPE}>".encode()) + rb" (?:"
+    + b"|".join(re.escape(f"<{c}>".encode()) for c in _CLASSES) + rb")) [^\n]*$", re.M)
+
+# (graph, source, kind, iri, title, body, number, measure, position) per entry; (graph, source,
+# title, stamp) for the plans table
+Row = tuple[str, str, str, str, str, str, str, str, int]
+PlanRow = tuple[str, str, str, str]
+SearchRows = tuple[list[Row], PlanRow]
 
 
-def _graph_rows(store: "Store", graph: str) -> tuple[list[tuple], tuple[str, str, str, str] | None]:
+def document_search_rows(graph: str, nquads: bytes) -> SearchRows | None:
+    """The index rows of one document from its N-Quads (what a build's worker just wrote for it),
+    without a store: the same rows `_graph_rows` reads back once the store holds them.
+    RETURNS (rows, plans row), or None when the graph holds no plan."""
+    wanted = b"\n".join(match.group(0) for match in _ROW_LINES.finditer(nquads))
+    node = ox.NamedNode(graph)
+    quads = (_as_stored(q) for q in ox.parse(wanted, format=ox.RdfFormat.N_QUADS) if q.graph_name == node)
+    return rows_from_quads(graph, quads)
+
+
+# Literals whose value the index uses as written: a store gives them back unchanged (an integer
+# is only read as a number). Others come back from a store in their canonical form (an
+# xsd:dateTime "+00:00" as "Z"), so `_as_stored` puts them through one.
+_AS_WRITTEN = frozenset({"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/2001/XMLSchema#integer",
+                         "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+_canonical_store: "ox.Store | None" = None
+
+
+def _as_stored(quad: ox.Quad) -> ox.Quad:
+    """The quad as a store gives it back (the plan's stamp must equal the store's)."""
+    global _canonical_store
+    literal = quad.object
+    if not isinstance(literal, ox.Literal) or literal.datatype.value in _AS_WRITTEN:
+        return quad
+    if _canonical_store is None:
+        _canonical_store = ox.Store()
+    _canonical_store.add(quad)
+    try:
+        return next(iter(_canonical_store.quads_for_pattern(quad.subject, quad.predicate, None, quad.graph_name)))
+    finally:
+        _canonical_store.clear()
+
+
+def _graph_rows(store: "Store", graph: str) -> tuple[list[Row], PlanRow | None]:
     """The index rows of one document graph, read from the store's literals, and its plans row."""
     node = ox.NamedNode(graph)
+    raw = store.raw
+    rdf_type = ox.NamedNode(_RDF_TYPE)
+    quads = [q for cls in _CLASSES for q in raw.quads_for_pattern(None, rdf_type, ox.NamedNode(cls), node)]
+    for predicate in _ROW_PREDICATES:
+        quads.extend(raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node))
+    found = rows_from_quads(graph, quads)
+    return found if found is not None else ([], None)
 
-    def select(sparql: str) -> list[dict[str, str]]:
-        result = store.raw.query(sparql, default_graph=node)
-        names = [v.value for v in result.variables]
-        return [{n: (_clean(row[n].value) if row[n] is not None else "") for n in names} for row in result]
 
-    plans = select(_PLAN)
+def rows_from_quads(graph: str, quads: Iterable[ox.Quad]) -> SearchRows | None:
+    """The index rows of one document graph from its quads (see the comment above for what is
+    read). RETURNS (rows, plans row), or None when the graph holds no plan."""
+    typed: dict[str, list[str]] = {cls: [] for cls in _CLASSES}
+    objects: dict[tuple[str, str], dict] = {}  # (subject, predicate) -> distinct objects
+    for quad in quads:
+        predicate = quad.predicate.value
+        if predicate == _RDF_TYPE:
+            if quad.object.value in typed:
+                typed[quad.object.value].append(quad.subject.value)
+        else:
+            objects.setdefault((quad.subject.value, predicate), {})[quad.object] = None
+
+    def values(subject: str, predicate: str) -> list[str]:
+        """Each value (markers removed), or [""] for none: an OPTIONAL that binds nothing."""
+        found = objects.get((subject, predicate))
+        return sorted(_clean(o.value) for o in found) if found else [""]
+
+    plans = sorted((plan, source) for plan in set(typed[_PLAN_CLASS])
+                   for source in values(plan, _SOURCE) if (plan, _SOURCE) in objects)
     if not plans:
-        return [], None
-    plan = plans[0]
-    source = plan["source"]
-    rows: list[tuple] = [(graph, source, "plan", plan["plan"], plan["title"] or source, plan["text"],
-                          "", "", 0)]
-    for m in select(_MEASURES):
-        rows.append((graph, source, "measure", m["item"], m["title"], m["body"], m["no"], m["item"],
-                     _int(m["order"])))
-    for t in select(_TARGETS):
-        rows.append((graph, source, "target", t["item"], t["title"], t["body"], t["no"], t["measure"],
-                     _int(t["order"])))
-    for a in select(_AGENCIES):
-        if a["title"]:
-            rows.append((graph, source, "agency", a["item"], a["title"], a["body"], "", "", 0))
-    return rows, (graph, source, plan["title"] or source, f"{plan['sha']}@{plan['at']}")
+        return None
+    plan, source = plans[0]
+    title, text = values(plan, _PLAN_TITLE)[0], values(plan, _CLEANED_TEXT)[0]
+    documents = sorted(set(typed[_DOCUMENT_CLASS]))
+    sha = values(documents[0], _SHA256)[0] if documents else ""
+    at = values(documents[0], _GENERATED_AT)[0] if documents else ""
+    rows: list[Row] = [(graph, source, "plan", _clean(plan), title or source, text, "", "", 0)]
+    measures: list[Row] = []
+    for item in set(typed[_MEASURE_CLASS]):
+        iri = _clean(item)
+        for m_title, body, number, order in product(values(item, _TITLE), values(item, _BODY),
+                                                    values(item, _MEASURE_NO), values(item, _ORDER)):
+            measures.append((graph, source, "measure", iri, m_title, body, number, iri, _int(order)))
+    targets: list[Row] = []
+    for item in set(typed[_TARGET_CLASS]):
+        iri = _clean(item)
+        in_measures = [(_clean(m.value), number) for m in sorted(objects.get((item, _IN_MEASURE), {}),
+                                                                 key=lambda term: term.value)
+                       for number in values(m.value, _MEASURE_NO)] or [("", "")]
+        for label, body, (measure, number), order in product(values(item, _LABEL), values(item, _TEXT),
+                                                              in_measures, values(item, _ORDER)):
+            targets.append((graph, source, "target", iri, label, body, number, measure, _int(order)))
+    agencies: list[Row] = []
+    for item in sorted(set(typed[_AGENCY_CLASS])):
+        preferred = objects.get((item, _PREF_LABEL), {})
+        chinese = sorted(o.value for o in preferred if isinstance(o, ox.Literal) and o.language == "zh")
+        if not chinese or not _clean(chinese[0]):
+            continue
+        others = [o for o in objects.get((item, _ALT_LABEL), {})]
+        others += [o for o in preferred if isinstance(o, ox.Literal) and o.language != "zh" and o not in others]
+        body = " / ".join(o.value for o in sorted(others, key=_term_key))
+        agencies.append((graph, source, "agency", _clean(item), _clean(chinese[0]), _clean(body), "", "", 0))
+    rows += sorted(measures, key=_row_key) + sorted(targets, key=_row_key) + agencies
+    return rows, (graph, source, title or source, f"{sha}@{at}")
+
+
+def _row_key(row: Row) -> tuple:
+    return (row[8], row[3], row[4:8])
+
+
+def _term_key(term: "ox.NamedNode | ox.Literal") -> tuple[str, str, str]:
+    if isinstance(term, ox.Literal):
+        return (term.value, term.language or "", term.datatype.value)
+    return (term.value, "", "")
 
 
 def _clean(text: str) -> str:
@@ -362,11 +574,11 @@ def search(path: Path, query: str, *, kind: str | None = None, limit: int = 50) 
             columns = (f"highlight(entries_fts, 0, '{MARK_START}', '{MARK_END}'), "
                        f"highlight(entries_fts, 1, '{MARK_START}', '{MARK_END}'), "
                        "bm25(entries_fts, 10.0, 1.0) AS score")
-            order = "score, e.position"
+            order = "score, e.position, e.graph, e.id"
         else:
             columns = "e.title, e.body, 0.0 AS score"
             order = "(" + " + ".join(["(instr(e.title, ?) > 0) * 10 + _occurrences(e.body, ?) * 200.0 / (length(e.body) + 100)"] * len(short_terms)) \
-                    + ") DESC, e.position"
+                    + ") DESC, e.position, e.graph, e.id"
             kind_params = kind_params + [t for t in short_terms for _ in (0, 1)]
         conn.create_function("_occurrences", 2, _occurrences, deterministic=True)
         sql = (f"SELECT e.kind, e.iri, e.source, p.title, e.title, e.body, e.number, e.measure, {columns} "
@@ -464,6 +676,6 @@ def _like_snippet(text: str, terms: list[str]) -> str:
     return ("…" if start > 0 else "") + _mark_terms(window, terms) + ("…" if end < len(text) else "")
 
 
-__all__ = ["Hit", "KINDS", "MARK_END", "MARK_START", "SearchIndexMissing", "SearchResults",
-           "index_graphs", "open_index", "plans_out_of_step", "rebuild", "refresh_after_build", "remove_graphs", "search",
+__all__ = ["BuildIndexer", "Hit", "KINDS", "MARK_END", "MARK_START", "SearchIndexMissing", "SearchResults",
+           "document_search_rows", "index_graphs", "open_index", "plans_out_of_step", "rebuild", "refresh_after_build", "remove_graphs", "search",
            "search_index_path"]

@@ -36,6 +36,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -45,6 +46,9 @@ from policykg.errors import PolicyKGError
 from .rdf import ID
 from .store import Store, _replace_update
 from .summary import summary_graph
+
+if TYPE_CHECKING:
+    from .search_index import SearchRows
 
 DOCUMENT_GRAPH_PREFIX = ID + "doc/"
 # Prepared documents waiting for the background writer (~0.8 MB each).
@@ -65,6 +69,10 @@ class Prepared:
     sha256: str = ""         # of the file, and the plan's title: to tell an edit from another document
     title: str = ""
     uncovered: tuple[str, ...] = ()   # kinds of the lines whose cues produced nothing (extract/coverage.py)
+    # the document's full-text index rows (graph/search_index.py `document_search_rows`), made by
+    # the worker; graph/build.py writes them to the index and takes them off before this writer
+    # sees the item (so a bulk stream's items waiting on the spool do not hold them)
+    search_rows: "SearchRows | None" = None
 
 
 # done(item, problem): called once per item, in input order; problem is None when it was written.
