@@ -9,7 +9,8 @@ ratios between steps of the same run. On `--plans N` generated plans (bench/gene
    `ox.serialize`; graph/rdf.py as of commit BEFORE_MAPPING, loaded from git) against
    `result_to_nquads` (N-Quads lines written directly, compact graph): CPU and quads per plan;
 3. build, in a child process per writer mode (`policykg build --bulk` / `--no-bulk`, 2 workers):
-   CPU of the build and its workers, peak RSS of the parent and of the largest worker;
+   CPU of the build and its workers, peak RSS of the parent and of the largest worker; the
+   parent alone (the writer side) against the floor, and the CPU of its search-index writing;
 4. `oxigraph load` floor: the bulk build's store dumped to N-Quads, then ONE `Store.bulk_load`
    of that file into a new store (what Oxigraph alone needs for the very same quads), and the
    same quads given to `bulk_load` in 250k-quad chunks (the pre-#24 writer) -> the ratios.
@@ -102,16 +103,30 @@ def extraction_and_mapping(files: list[Path]) -> dict:
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
+from policykg.graph import search_index
 from policykg.graph.build import build
 from policykg.graph.store import Store
 folder, store_path, mode, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+index_cpu = [0.0]  # CPU of the parent's thread writing the search index (thread time: the writer runs beside it)
+def timed(method):
+    def run(*args, **kwargs):
+        start = time.thread_time()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            index_cpu[0] += time.thread_time() - start
+    return run
+for name in ("add", "finish"):
+    setattr(search_index.BuildIndexer, name, timed(getattr(search_index.BuildIndexer, name)))
+search_index.refresh_after_build = timed(search_index.refresh_after_build)
 with Store.open(store_path, create=True) as store:
     report = build([folder], store, workers=workers, bulk=(mode == "bulk"))
     store.flush()
 own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"ingested": len(report.ingested), "failed": len(report.failed), "quads": report.quads_written,
                   "bulk": report.bulk, "parent_cpu_s": own.ru_utime + own.ru_stime,
-                  "workers_cpu_s": kids.ru_utime + kids.ru_stime,
+                  "workers_cpu_s": kids.ru_utime + kids.ru_stime, "index_cpu_s": index_cpu[0],
+                  "index_mb": search_index.search_index_path(store_path).stat().st_size / 1e6,
                   "parent_rss_mb": own.ru_maxrss / 1024, "worker_rss_mb": kids.ru_maxrss / 1024}))
 """
 
@@ -225,6 +240,9 @@ def report(f: dict) -> None:
                   f"wall {b['wall_s']:.0f} s; peak RSS parent {b['parent_rss_mb']:.0f} MB / worker "
                   f"{b['worker_rss_mb']:.0f} MB; store {b['store_mb']:.0f} MB; {b['ingested']} plans, "
                   f"{b['quads']:,} quads")
+            print(f"  parent alone (the writer side: store and search index): {b['parent_cpu_s']:.1f} CPU-s = "
+                  f"{b['parent_cpu_s'] / max(floor, 1e-9):.2f}x oxigraph load; of it the search index "
+                  f"{b.get('index_cpu_s', float('nan')):.1f} CPU-s (index {b.get('index_mb', float('nan')):.0f} MB)")
 
 
 if __name__ == "__main__":
