@@ -5,6 +5,7 @@ export and analyze give what they give from the store. The web app's whole brows
 Virtuoso too: tests/conftest.py's `backend` fixture runs each browser test on both stores."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -62,6 +63,18 @@ def test_plan_page(base: str):
     html = page(base, "/plans/" + quote(SOURCE) + "?lang=en")
     assert TITLE in html
     assert "加强组织领导" in html  # a measure title from the plan's text
+
+
+@pytest.mark.parametrize("source", [SOURCE, "000_8c7ba4464c8b6764.txt"])
+def test_plan_page_is_the_local_store_page(base: str, local_app, source: str):
+    """The whole plan page (text, highlights, legend, side panel) as the local store gives it,
+    but for the nav bar's search box: there is no search index behind an endpoint."""
+    path = "/plans/" + quote(source) + "?lang=en"
+    remote = page(base, path)
+    local = local_app.get(path).text
+    without_search_box = re.compile(r'<form action="/search"[^>]*class="nav-search".*?</form>', re.S)
+    assert without_search_box.search(local) and not without_search_box.search(remote)
+    assert remote == without_search_box.sub("", local)
 
 
 def test_entity_page(base: str):

@@ -134,6 +134,8 @@ def plan_page(raw: ox.Store, source: str) -> PlanPage | None:
     counts: dict[str, int] = {}
     for span in spans:
         counts[span.kind] = counts.get(span.kind, 0) + 1
+    # the legend lists kinds in one order, not in the order the engine happened to send the rows
+    counts = {kind: counts[kind] for kind in KINDS.values() if kind in counts}
     anchored = {s.item for s in spans if s.kind == "measure"}
     ref = entities.plan_ref(raw, plan)
     return PlanPage(source, graph.value, plan.value, label_of(raw, plan),
