@@ -165,6 +165,9 @@ def _delimited_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] | No
             if separator == r"\|" and "|" not in text:
                 break
             cells = _cells(lines[j], separator)
+            if all(re.fullmatch(r":?-{3,}:?|", c) for c, _ in cells):
+                j += 1   # the rule under a markdown header: |---|---|
+                continue
             if len(cells) < len(kinds):
                 cells = _short_row_cells(lines[j], separator, line, len(kinds)) or cells
             if len(cells) < len(kinds):

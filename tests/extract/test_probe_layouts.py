@@ -243,3 +243,14 @@ def test_probe_layouts_responsibility_wordings_of_other_fields(block, expected):
     # before: '会同市财政局' was a unit name, '市科技局〈牵头〉' kept its mark, '为牵头单位' named no unit
     r = extract_text("某市科技创新行动方案\n一、重点任务\n1.做好某项工作。推进落实。" + block + "\n2.另一项工作。内容。\n", "t.txt")
     assert _units(r, r.measures[0]) == expected
+
+
+@pytest.mark.parametrize("rule", ["|---|---|---|---|\n", "| :---: | --- | --- | ---: |\n", ""])
+def test_probe_layouts_markdown_task_table_rule_row_is_no_task(rule):
+    # before: the |---| rule under the header became a task row, so a measure '---'
+    text = ("芜湖市科技创新行动方案\n一、工作目标\n到2026年，取得成效。\n附件\n重点任务分工表\n"
+            "| 序号 | 工作任务 | 牵头单位 | 责任单位 |\n" + rule +
+            "| 1 | 建设科技创新平台 | 市科技局 | 市发改委 |\n| 2 | 培育科技型中小企业 | 市科技局 | 各区县政府 |\n")
+    r = extract_text(text, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [("1", "建设科技创新平台"), ("2", "培育科技型中小企业")]
+    assert _units(r, r.measures[1]) == [("市科技局", "lead"), ("各区县政府", "support")]
