@@ -70,7 +70,8 @@ def _cells(line: Line, separator: str) -> list[tuple[str, int]]:
     return out
 
 
-_SEPARATORS = (r"\|", r"\t+", r"[ \u3000]{2,}")
+# the last: cells parted by one full-width space ('序号　工作任务　牵头单位'), tried only after wider gaps
+_SEPARATORS = (r"\|", r"\t+", r"[ \u3000]{2,}", r"\u3000")
 
 
 def _display_column(text: str) -> int:

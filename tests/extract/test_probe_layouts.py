@@ -254,3 +254,14 @@ def test_probe_layouts_markdown_task_table_rule_row_is_no_task(rule):
     r = extract_text(text, "t.txt")
     assert [(m.no, m.title) for m in r.measures] == [("1", "建设科技创新平台"), ("2", "培育科技型中小企业")]
     assert _units(r, r.measures[1]) == [("市科技局", "lead"), ("各区县政府", "support")]
+
+
+def test_probe_layouts_task_table_cells_parted_by_one_full_width_space():
+    # before: a header printed '序号　工作任务　牵头单位' (one U+3000 between cells) was no header; a plan
+    # whose tasks exist only as that table lost every measure and unit
+    text = ("芜湖市科技创新行动方案\n一、工作目标\n到2026年，取得成效。\n附件\n重点任务分工表\n"
+            "序号　工作任务　牵头单位　责任单位　完成时限\n1　建设科技创新平台　市科技局　市发改委、市财政局　2025年\n"
+            "2　培育科技型中小企业　市科技局　各区县政府　持续推进\n")
+    r = extract_text(text, "t.txt")
+    assert [(m.no, m.title) for m in r.measures] == [("1", "建设科技创新平台"), ("2", "培育科技型中小企业")]
+    assert _units(r, r.measures[0]) == [("市科技局", "lead"), ("市发改委", "support"), ("市财政局", "support")]
