@@ -37,6 +37,9 @@ PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 
 _CN = "零〇○一二两三四五六七八九十百千"
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\s*[.．。]\s*\d+)?|[{_CN}]+)"
+# a character every number, bare scale (超万家) or fraction of `_patterns()` starts with: a
+# sentence without one holds no target
+_MAY_HOLD_NUMBER = re.compile(rf"[\d{_CN}万亿]")
 
 
 @lru_cache(maxsize=1)
@@ -504,6 +507,8 @@ def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_f
 
 def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, out: list[Target]) -> None:
     text, p = ctx.text, ctx.p
+    if not _MAY_HOLD_NUMBER.search(text, s_start, s_end):
+        return
     sentence = text[s_start:s_end]
     granted = [(s_start + a, s_start + b) for a, b in incentive_spans(sentence)]
     governing = None       # (kind, comparator) of the last clause with a target in this sentence
