@@ -256,6 +256,7 @@ def choose_by_evidence(candidates: list[Place], *texts: str | None) -> Place | N
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
 
 
+@lru_cache(maxsize=65536)   # pure; agency names and unit lists ask it of the same strings often
 def find_place(text: str, *, allow_short: bool = True) -> tuple[Place, int, int] | None:
     """The first place named in `text` (full names first, then province/city short names).
 
