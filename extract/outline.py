@@ -383,9 +383,12 @@ def _breaks_off(line: str) -> bool:
     return not re.search(r"(?:单位|部门)\s*[:：]|(?:政府|局|委|办|院|会|中心|部|厅|室|队|所|站|处|公司|集团|行|社)$", line)
 
 
+_WIDE = re.compile("[\u2e81-\U0010ffff]")   # ord(ch) > 0x2e80: CJK and full-width
+
+
 def _width(line: str) -> int:
     """Display width: CJK and full-width characters count two."""
-    return len(line) + sum(1 for ch in line if ord(ch) > 0x2e80)
+    return len(line) + len(_WIDE.findall(line))
 
 
 def hard_wrap_width(lines: list[Line]) -> int | None:
