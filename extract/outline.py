@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .headings import Candidate, candidates_in_line, match_marker, marker_styles, part_styles
 from .result import Decision
-from .textutil import CJK, LP, RP, Line, iter_lines, nfkc_key
+from .textutil import CJK, LP, RP, Line, lines_of, nfkc_key
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
@@ -404,7 +404,7 @@ def hard_wrap_width(lines: list[Line]) -> int | None:
 
 
 def parse_outline(text: str) -> Outline:
-    lines = list(iter_lines(text))
+    lines = list(lines_of(text))
     title, t_start, t_end, notice_title, notice_span, header_end, title_from = find_title(lines)
     out = Outline(text=text, title=title, title_start=t_start, title_end=t_end, notice_title=notice_title,
                   notice_span=notice_span, header_end=header_end, lines=lines, body_end=len(text),

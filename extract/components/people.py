@@ -26,7 +26,7 @@ from pathlib import Path
 from ..gazetteer import lookup
 from ..outline import Outline
 from ..result import Person
-from ..textutil import Line, iter_lines
+from ..textutil import Line, lines_of
 from .responsibility_blocks import AGENCY_END
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -312,7 +312,7 @@ def _inline_role() -> re.Pattern:
 
 def _member_lines(text: str):
     """The text's lines, a line that carries several role labels split before each label."""
-    for line in iter_lines(text):
+    for line in lines_of(text):
         cuts = [m.start() for m in _inline_role().finditer(line.text)] if len(line.text) >= 20 else []
         if not cuts or (len(cuts) < 2 and not _spaced_roles().match(line.text.strip())):
             yield line

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..outline import Outline
 from ..result import PlanMeta, Target
-from ..textutil import cn_to_int, iter_lines, pipe_cells, split_cells, to_halfwidth_digits
+from ..textutil import cn_to_int, lines_of, pipe_cells, split_cells, to_halfwidth_digits
 from .incentives import incentive_spans, is_threshold
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -176,7 +176,7 @@ class _Context:
         self.outline = outline
         self.text = outline.text
         self.p = _patterns()
-        self.lines = list(iter_lines(self.text))
+        self.lines = list(lines_of(self.text))
         self.line_starts = [ln.start for ln in self.lines]
         title = (plan.title if plan else None) or outline.title or ""
         period_start = plan.period_start if plan else None
@@ -835,7 +835,7 @@ def find_table_targets(outline: Outline, period_end: int | None,
     """Target tables anywhere after the title (annexes included): ' | ' rows, tab rows, one cell
     per line or one row per line; the header's cells are classified in any order. A year column
     before the plan's start is a base year even when the header does not say so."""
-    lines = [ln for ln in iter_lines(outline.text) if outline.header_end <= ln.start]
+    lines = [ln for ln in lines_of(outline.text) if outline.header_end <= ln.start]
     out, covered = [], []
     i = 0
     while i < len(lines):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..textutil import Line, iter_lines
+from ..textutil import Line, lines_of
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 _NUMBER = re.compile(r"^[(（]?\d{1,3}[)）.．、]?$|^[一二三四五六七八九十]{1,3}[、.．]?$")
@@ -163,7 +163,7 @@ def _cell_per_line_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] 
 
 
 def find_task_tables(text: str, start: int = 0, end: int | None = None) -> list[TaskRow]:
-    lines = [ln for ln in iter_lines(text) if ln.start >= start and (end is None or ln.start < end)]
+    lines = [ln for ln in lines_of(text) if ln.start >= start and (end is None or ln.start < end)]
     rows: list[TaskRow] = []
     i = 0
     while i < len(lines):
