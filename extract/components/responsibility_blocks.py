@@ -72,6 +72,7 @@ def _grammar() -> dict:
         "label": re.compile(rf"(?:【\s*(?P<boxed>{label_alt})\s*】\s*[:：]?|(?P<plain>{label_alt})\s*(?:[(（][^()（）]{{1,6}}[)）])?\s*[:：]"
                             rf"|(?<![\u4e00-\u9fff])(?P<spaced>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=[\u4e00-\u9fff]))"),
         "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{verb})$", re.S),
+        "verb_last_chars": frozenset(w[-1] for w in v["lead_verbs"] + v["support_verbs"]),
         "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),
         "mark": re.compile(rf"^(?P<name>.+?)\s*[(（]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）]$"),
         "tail": re.compile(rf"(?:{_alternation(v['list_tails'])})$"),
@@ -87,6 +88,16 @@ def _grammar() -> dict:
         "label_word": re.compile(label_alt),
         "label_spaced": re.compile(rf"^[ \t\u3000]*(?:【\s*)?(?P<label>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=\S)"),
     }
+
+
+def _verb_end(text: str) -> re.Match | None:
+    """`verb_end` matched against text that ends with a role verb ('…牵头', '…配合'); text whose
+    last character (before one final line break, where `$` also matches) ends no verb is not tried."""
+    g = _grammar()
+    last = text[-2:-1] if text.endswith("\n") else text[-1:]
+    if last not in g["verb_last_chars"]:
+        return None
+    return g["verb_end"].match(text)
 
 
 def first_is_lead_rule(text: str) -> re.Match | None:
@@ -262,7 +273,7 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
             own = "lead" if m.group("mark") in vocabulary()["lead_marks"] else "support"
             name = m.group("name")
         else:
-            v = g["verb_end"].match(name)
+            v = _verb_end(name)
             if v and v.group("units").strip():
                 own, name = role_of_verb(v.group("verb")), v.group("units")
                 name, _ = _strip_item(name)
@@ -305,7 +316,7 @@ def parse_list_clause(text: str, base: int, role: str | None, *, strict: bool) -
         piece_clean, shift = _strip_item(piece)
         if not piece_clean:
             continue
-        v = g["verb_end"].match(piece_clean)
+        v = _verb_end(piece_clean)
         if v and v.group("units").strip():
             verb_role = role_of_verb(v.group("verb"))
             items = parse_items(v.group("units"), base + offset + shift, verb_role, strict=strict)
@@ -360,13 +371,14 @@ def parse_labelled(text: str, base: int) -> list[Unit] | None:
 
 # ---------------------------------------------------------------- clauses in a measure
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def _blank(text: str, spans) -> str:
-    chars = list(text)
+    """Every character of the spans but line breaks turned into a space (offsets stay)."""
     for a, b in spans:
-        for i in range(a, b):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+        text = text[:a] + _NOT_NEWLINE.sub(" ", text[a:b]) + text[b:]
+    return text
 
 
 _BRACKET = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
@@ -510,7 +522,7 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
             continue
         pieces = []
         for piece, offset in _split_top(sentence, ",，。；;\n"):
-            v = g["verb_end"].match(piece.rstrip("。；; "))
+            v = _verb_end(piece.rstrip("。；; "))
             items = None
             if v and v.group("units").strip():
                 items = parse_items(v.group("units"), base + s_start + offset, role_of_verb(v.group("verb")), strict=True)
