@@ -21,6 +21,8 @@ from pathlib import Path
 from ..textutil import Line, lines_of
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
+_SPACES = re.compile(r"[\s\u3000]+")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 _NUMBER = re.compile(r"^[(（]?\d{1,3}[)）.．、]?$|^[一二三四五六七八九十]{1,3}[、.．]?$")
 
 
@@ -40,10 +42,11 @@ def _header_words() -> dict[str, set[str]]:
     return {kind: set(words) for kind, words in data["task_table_headers"].items()}
 
 
+@lru_cache(maxsize=65536)   # pure; asked of every cell of every line that could be a header
 def _column_kind(cell: str) -> str | None:
     """'牵头单位' -> lead, '重点任务' -> task, '完成时限' -> other; brackets and spaces ignored."""
-    key = re.sub(r"[\s\u3000]+", "", cell)
-    key = re.sub(r"[(（][^()（）]*[)）]", "", key)   # '牵头单位（部门）'
+    key = _SPACES.sub("", cell)
+    key = _BRACKETED.sub("", key)   # '牵头单位（部门）'
     for kind in ("no", "lead", "support", "task", "other"):
         if key in _header_words()[kind]:
             return kind
@@ -60,16 +63,21 @@ def _header(cells: list[str]) -> list[str | None] | None:
 def _cells(line: Line, separator: str) -> list[tuple[str, int]]:
     """A row split on its separator -> [(cell, offset of the cell in the text)]."""
     out, pos = [], 0
-    for part in re.split(separator, line.text):
+    for part in _compiled(separator).split(line.text):
         stripped = part.strip(" \t\u3000")
         out.append((stripped, line.start + pos + (part.index(stripped) if stripped else 0)))
         pos += len(part)
-        sep = re.match(separator, line.text[pos:])
+        sep = _compiled(separator).match(line.text, pos)
         pos += sep.end() if sep else 0
     return out
 
 
 _SEPARATORS = (r"\|", r"\t+", r"[ \u3000]{2,}")
+
+
+@lru_cache(maxsize=None)
+def _compiled(separator: str) -> re.Pattern:
+    return re.compile(separator)
 
 
 def _row(kinds: list[str | None], cells: list[tuple[str, int]]) -> TaskRow | None:
@@ -108,7 +116,7 @@ def _delimited_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] | No
     """A header line whose cells are joined by '|', tabs or wide spaces, then rows in that layout."""
     line = lines[i]
     for separator in _SEPARATORS:
-        if not re.search(separator, line.text.strip(" \t\u3000")):
+        if not _compiled(separator).search(line.text.strip(" \t\u3000")):
             continue
         kinds = _header([c for c, _ in _cells(line, separator)])
         if not kinds:
@@ -120,7 +128,7 @@ def _delimited_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] | No
             if not text.strip():
                 j += 1
                 continue
-            if not re.search(separator, text.strip(" \t\u3000")) and separator != r"\|":
+            if not _compiled(separator).search(text.strip(" \t\u3000")) and separator != r"\|":
                 break
             if separator == r"\|" and "|" not in text:
                 break
