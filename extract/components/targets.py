@@ -299,12 +299,19 @@ class _Context:
 def link_indicators(targets: list[Target]) -> None:
     """Set each target's indicator_id from the indicator vocabulary (ontology/indicators.ttl)."""
     try:
-        from policykg.ontology.vocab import match_indicator
+        from policykg.ontology.vocab import match_indicator  # noqa: F401 (is the vocabulary shipped?)
     except ImportError:   # vocabulary not shipped: targets keep only their printed indicator
         return
     for target in targets:
-        found = match_indicator(target.indicator)
-        target.indicator_id = found["notation"] if found else None
+        target.indicator_id = _indicator_notation(target.indicator)
+
+
+@lru_cache(maxsize=65536)   # pure; match_indicator deep-copies its entry on every call
+def _indicator_notation(indicator: str) -> str | None:
+    from policykg.ontology.vocab import match_indicator
+
+    found = match_indicator(indicator)
+    return found["notation"] if found else None
 
 
 def find_targets(outline: Outline, period_end: int | None, plan: PlanMeta | None = None) -> list[Target]:
