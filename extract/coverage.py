@@ -16,7 +16,7 @@ import re
 
 from .cues import cues as all_cues
 from .result import ExtractionResult, UncoveredCue
-from .textutil import iter_lines
+from .textutil import lines_of
 
 _QUANTITY_PARTS = {"goals", "tasks", "projects", "other", "annex", "safeguards"}
 _ANNEX_CONTENT = re.compile(r"任务|分工|清单|指标|目标|名单|成员|责任")
@@ -60,7 +60,7 @@ def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[Uncove
         doc_spans.append((ev.start, ev.end))
     kinds = [(s.start, s.end, s.kind) for s in result.sections if s.level <= 1]
     measure_starts = [m.start for m in result.measures]
-    lines = list(iter_lines(text))
+    lines = lines_of(text)
     starts = [ln.start for ln in lines]
     resp_covered = _Covered(resp_spans, starts)
     quantity_covered = _Covered(quantity_spans, starts)
@@ -90,9 +90,10 @@ def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[Uncove
                 and _ANNEX_CONTENT.search(text[line.start:line.start + 80]) \
                 and last_measure <= line.start and not result.people and not result.targets:
             add("annex")
+        if line.start >= max(header_end, 1):
+            continue   # a document number is only looked for in the header
         numbers = {re.sub(r"\s+", "", m.group(0)) for m in cues["doc_number"].finditer(line.text)}
         known = {result.plan.doc_number} | {c.doc_number for c in result.citations}
-        if numbers and line.start < max(header_end, 1) and not numbers <= known and \
-                not doc_covered(line.start):
+        if numbers and not numbers <= known and not doc_covered(line.start):
             add("doc_number")
     return out

@@ -256,6 +256,7 @@ def choose_by_evidence(candidates: list[Place], *texts: str | None) -> Place | N
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
 
 
+@lru_cache(maxsize=65536)   # pure; agency names and unit lists ask it of the same strings often
 def find_place(text: str, *, allow_short: bool = True) -> tuple[Place, int, int] | None:
     """The first place named in `text` (full names first, then province/city short names).
 
@@ -291,6 +292,23 @@ def _lengths_by_head() -> dict[str, tuple[int, ...]]:
             if len(name) >= 2:
                 lengths.setdefault(name[:2], set()).add(len(name))
     return {head: tuple(sorted(ns, reverse=True)) for head, ns in lengths.items()}
+
+
+@lru_cache(maxsize=1)
+def _maybe_name_start() -> re.Pattern:
+    """A position whose two characters could begin a name (any first character of a name, then
+    any second character): a superset of the positions `match_name_at` matches at, found in C.
+    About one position in eight passes it, against one in three for the first character alone."""
+    heads = _lengths_by_head()
+    firsts = "".join(sorted({head[0] for head in heads}))
+    seconds = "".join(sorted({head[1] for head in heads}))
+    return re.compile(f"(?=[{re.escape(firsts)}][{re.escape(seconds)}])")
+
+
+def next_name_start(text: str, start: int) -> int | None:
+    """The first position >= start where `match_name_at` may find a name; None when none is left."""
+    found = _maybe_name_start().search(text, start)
+    return found.start() if found else None
 
 
 def match_name_at(text: str, start: int) -> tuple[list[Place], int] | None:

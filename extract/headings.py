@@ -23,7 +23,10 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LONG_LINE = 40
 # where a heading can start inside a flattened line: after a sentence end or a space, and before
 # a (一) / 一、 marker anywhere (sequence rules in extract/outline.py reject what does not continue)
-_INLINE_BREAK = re.compile(r"(?:(?<=[。!！?？])|(?<=[\s\u3000]))(?=\S)|(?=[(（][一二三四五六七八九十]{1,3}[)）])|(?<=[。!！?？\s\u3000])(?=[一二三四五六七八九十]{1,3}、)")
+# (after a sentence end or space, before a non-space: _AFTER_BREAK's match end; or a (一) marker,
+# _PAREN_CN's start; 一、 after a sentence end is inside the first case)
+_AFTER_BREAK = re.compile(r"[。!！?？\s\u3000](?=\S)")
+_PAREN_CN = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]")
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,19 @@ def marker_number(marker: str) -> int | None:
     return cn_to_int(marker)
 
 
+@lru_cache(maxsize=1)
+def _any_marker() -> re.Pattern:
+    """Every marker style in one pattern (group names dropped): most positions tried hold no
+    marker, and one match in C says so instead of one match per style."""
+    patterns = [style.pattern.pattern for style in marker_styles()]
+    assert not any("(?P=" in p for p in patterns)   # no back-references to rename
+    return re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[A-Za-z_][A-Za-z_0-9]*>', '(?:', p)})" for p in patterns))
+
+
 def match_marker(text: str, pos: int) -> tuple[MarkerStyle, re.Match] | None:
     """The marker style printed at text[pos:], if any (first listed style wins)."""
+    if not _any_marker().match(text, pos):
+        return None
     for style in marker_styles():
         m = style.pattern.match(text, pos)
         if m:
@@ -117,8 +131,8 @@ def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate
     lead = len(line.text) - len(line.text.lstrip(" \u3000\t"))
     positions = [line.start + lead]
     if inline and len(line.text) >= LONG_LINE:
-        positions += sorted({line.start + m.start() for m in _INLINE_BREAK.finditer(line.text)
-                             if m.start() > lead})
+        breaks = {m.end() for m in _AFTER_BREAK.finditer(line.text)} | {m.start() for m in _PAREN_CN.finditer(line.text)}
+        positions += sorted(line.start + at for at in breaks if at > lead)
     for n, pos in enumerate(positions):
         while pos < line.end and text[pos] in " \u3000\t":
             pos += 1

@@ -19,6 +19,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from policykg.errors import UnreadableDocument
@@ -307,13 +308,17 @@ def _plausibility(text: str) -> float:
     """cleaning.plausibility (the mean char score of the non-ASCII chars) computed once per
     distinct char: a Chinese text repeats a few thousand chars, so this is ~5x cheaper and gives
     exactly the same value (integer scores, one division)."""
-    common = _common_hanzi()
     total = count = 0
     for ch, n in Counter(text).items():
         if ord(ch) >= 0x80 and ch not in _EDGE_WS:
-            total += _char_score(ch, common) * n
+            total += _score_of(ch) * n
             count += n
     return total / count if count else 0.0
+
+
+@lru_cache(maxsize=65536)   # a char's score never changes; plans share most of their chars
+def _score_of(ch: str) -> int:
+    return _char_score(ch, _common_hanzi())
 
 
 def _decode_mixed(data: bytes) -> tuple[tuple[str, str, bool], str] | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .headings import Candidate, candidates_in_line, leading_block_end, match_marker, marker_styles, part_styles
 from .result import Decision
-from .textutil import CJK, LP, RP, Line, iter_lines, nfkc_key
+from .textutil import CJK, LP, RP, Line, lines_of, nfkc_key
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
@@ -383,9 +383,12 @@ def _breaks_off(line: str) -> bool:
     return not re.search(r"(?:单位|部门)\s*[:：]|(?:政府|局|委|办|院|会|中心|部|厅|室|队|所|站|处|公司|集团|行|社)$", line)
 
 
+_WIDE = re.compile("[\u2e81-\U0010ffff]")   # ord(ch) > 0x2e80: CJK and full-width
+
+
 def _width(line: str) -> int:
     """Display width: CJK and full-width characters count two."""
-    return len(line) + sum(1 for ch in line if ord(ch) > 0x2e80)
+    return len(line) + len(_WIDE.findall(line))
 
 
 def hard_wrap_width(lines: list[Line]) -> int | None:
@@ -401,7 +404,7 @@ def hard_wrap_width(lines: list[Line]) -> int | None:
 
 
 def parse_outline(text: str) -> Outline:
-    lines = list(iter_lines(text))
+    lines = list(lines_of(text))
     title, t_start, t_end, notice_title, notice_span, header_end, title_from = find_title(lines)
     out = Outline(text=text, title=title, title_start=t_start, title_end=t_end, notice_title=notice_title,
                   notice_span=notice_span, header_end=header_end, lines=lines, body_end=len(text),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 CJK = r"\u3400-\u9fff"
@@ -47,6 +48,13 @@ def iter_lines(text: str) -> Iterator[Line]:
     for raw in text.split("\n"):
         yield Line(raw, pos)
         pos += len(raw) + 1
+
+
+@lru_cache(maxsize=4)
+def lines_of(text: str) -> tuple[Line, ...]:
+    """Every line of a whole text, split once: the outline, plan metadata, task tables, targets,
+    people and the coverage check all read the lines of the same text (Line is frozen)."""
+    return tuple(iter_lines(text))
 
 
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,

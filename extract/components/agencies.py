@@ -40,6 +40,7 @@ def place_readings() -> dict[str, str]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
+@lru_cache(maxsize=65536)   # pure; the dict it returns is only read
 def _classify(name: str) -> dict | None:
     try:
         from policykg.ontology.vocab import classify_agency
@@ -56,6 +57,7 @@ def _classify(name: str) -> dict | None:
     return found
 
 
+@lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
@@ -72,6 +74,7 @@ def pinyin_name(text: str) -> str:
     return "".join(lazy_pinyin(text)).capitalize()
 
 
+@lru_cache(maxsize=65536)
 def _place_en(name: str | None) -> str | None:
     if not name:
         return None
@@ -100,6 +103,13 @@ def _split_place(base: str, jurisdiction: str | None) -> tuple[str | None, str]:
     return jurisdiction, base
 
 
+@lru_cache(maxsize=65536)
+def _type_forms(name: str) -> frozenset[str]:
+    """The normalised names and endings of the agency type `name` is classified as."""
+    kind = _classify(name)
+    return frozenset(_norm(x) for x in [kind["pref_zh"], *kind["alt_zh"], *kind["suffixes"]] if x) if kind else frozenset()
+
+
 def resolve_agency(name: str, plan: PlanMeta) -> Agency:
     base, aliases = name, []
     m = _ALIAS.match(name)
@@ -116,18 +126,18 @@ def resolve_agency(name: str, plan: PlanMeta) -> Agency:
         inside = find_place(base)
         if base.startswith(_NATIONAL) or vertical or (inside and inside[1] > 0):
             canonical = base          # named as printed: a vertical body or a branch named after its place
-        elif place and not base.startswith(place) and find_place(base) and find_place(base)[1] == 0:
-            canonical = base[: find_place(base)[2]] + rest    # 衡阳高新区管委会 keeps its printed place
+        elif place and not base.startswith(place) and inside and inside[1] == 0:
+            canonical = base[: inside[2]] + rest    # 衡阳高新区管委会 keeps its printed place
         else:
             canonical = (place or "") + rest
-        found_inside = find_place(base)
+        found_inside = inside
         if vertical and found_inside:
             place = found_inside[0].name
     type_en = kind["pref_en"] if kind else None
     place_en = _place_en(place)
     party = rest.startswith("委") and not collective
     core = rest[1:] if party else rest
-    exact_type = bool(kind) and _norm(core) in {_norm(x) for x in [kind["pref_zh"], *kind["alt_zh"], *kind["suffixes"]] if x}
+    exact_type = bool(kind) and _norm(core) in _type_forms(name)
     if collective:
         name_en = f"{type_en or 'collective units'} of {place_en}" if place_en else (type_en or pinyin_name(base))
     elif type_en and place_en:

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..gazetteer import lookup
 from ..outline import Outline
 from ..result import Person
-from ..textutil import Line, iter_lines
+from ..textutil import Line, lines_of
 from .responsibility_blocks import AGENCY_END
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -53,13 +53,16 @@ def _patterns() -> dict:
     r = roles()
     role_alt = _alternation(r["roles"])
     holder = r"(?P<holders>[^,，。;；:：由]{2,80}?)"
+    # the characters a role_by match can start with: a lookahead on them lets the search skip
+    # every other position in C instead of trying the body and role alternations there
+    role_by_firsts = re.escape("".join(sorted({w[0] for w in [*r["bodies"], "办公室", *r["roles"]]})))
     return {
         "body": re.compile(_alternation(r["bodies"])),
         # a title line ends with the body: '…工作领导小组名单', '…联席会议成员名单', '…工作专班组成人员'
         "title": re.compile(rf"(?:{_alternation(r['bodies'])})(?:成员|组成人员|人员)?(?:名单|组成)?\s*$"),
         "list_heading": re.compile(rf"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])?\s*(?:{_alternation(r['list_headings'])})\s*$"),
         # '组长由市长张三担任' / '由副市长李四任副组长' / '黄瑾兼任办公室主任'
-        "role_by": re.compile(rf"(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))由{holder}(?:同志)?(?:担任|兼任|出任)"),
+        "role_by": re.compile(rf"(?=[{role_by_firsts}])(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))由{holder}(?:同志)?(?:担任|兼任|出任)"),
         "by_role": re.compile(rf"由{holder}(?:同志)?(?:任|担任|兼任)(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))"),
         # '…，副市长孙二强任副组长': a named holder at the start of a clause
         "clause_role": re.compile(rf"(?:^|(?<=[,，;；。\n]))(?P<holders>[^,，。;；:：\n由]{{2,40}}?)(?:同志)?(?:任|担任|兼任)(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt}))", re.M),
@@ -68,6 +71,9 @@ def _patterns() -> dict:
         # '黄瑾兼任办公室主任' / '市市场监管局局长兼任办公室主任' at the start of a clause
         "concurrent": re.compile(rf"(?:^|(?<=[,，;；。\n]))(?P<holders>[^,，。;；:：\n由]{{2,40}}?)(?:同志)?兼任(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:副)?(?:主任|联络员|秘书长))", re.M),
         "vague": re.compile(_alternation(r["vague_posts"])),
+        # what by_role and clause_role matches end with ('任' of 任/担任/兼任, then a role): a text
+        # without it has none of them
+        "role_after_ren": re.compile(rf"任(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt})"),
     }
 
 
@@ -306,7 +312,7 @@ def _inline_role() -> re.Pattern:
 
 def _member_lines(text: str):
     """The text's lines, a line that carries several role labels split before each label."""
-    for line in iter_lines(text):
+    for line in lines_of(text):
         cuts = [m.start() for m in _inline_role().finditer(line.text)] if len(line.text) >= 20 else []
         opening = _spaced_roles().match(line.text.lstrip())
         if opening:   # '副 组 长：…': the spaced '组 长：' inside the line's own label is no second label
@@ -424,11 +430,14 @@ def _prose_holders(text: str, listed: list[Person], group: str | None) -> list[P
         found.append(Person(name=name, role=role, post=post, group=group or _group_before(text, start),
                             start=start, end=end))
 
-    for m in pats["concurrent"].finditer(text):
+    holds_role_after_ren = bool(pats["role_after_ren"].search(text))
+    for m in (pats["concurrent"].finditer(text) if "兼任" in text else ()):
         name, post = split_holder(re.sub(r"^(?:并|同时)", "", m.group("holders").strip()))
         if name or post:
             add(m.group("role"), name, post, m.start(), m.end())
     for key in ("role_by", "by_role", "clause_role", "with_role"):
+        if key in ("by_role", "clause_role") and not holds_role_after_ren:
+            continue
         for m in pats[key].finditer(text):
             pieces, pending = [], []
             for holder in re.split(r"[、和]", m.group("holders")):

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from ..gazetteer import Place, by_code, match_name_at, places_named
+from ..gazetteer import Place, by_code, match_name_at, next_name_start, places_named
 from ..result import Measure, PlaceMention, PlanMeta
 
 ZONE_WORDS = Path(__file__).resolve().parent.parent / "patterns" / "zone_words.json"
@@ -48,6 +48,9 @@ def _pick(candidates: list[Place], home: Place | None) -> Place | None:
 def _admin_mentions(text: str, offset: int, home: Place | None, measure_id: str):
     i = 0
     while i < len(text):
+        i = next_name_start(text, i)   # skip positions no name can begin at
+        if i is None:
+            return
         found = match_name_at(text, i)
         if found is None:
             i += 1

@@ -23,7 +23,7 @@ from ..gazetteer import (Place, choose_by_evidence, doc_number_candidates, paren
                          province_of)
 from ..outline import Outline
 from ..result import Evidence, PlanMeta
-from ..textutil import CJK, LP, RP, cn_to_int, iter_lines
+from ..textutil import CJK, LP, RP, cn_to_int, lines_of
 from .citations import DOC_NUMBER
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -279,7 +279,7 @@ def find_plan_meta(outline: Outline) -> PlanMeta:
         meta.evidence["title"] = meta.title_span
     first_heading = next((h.start for h in outline.headings if h.level <= 2), outline.body_end)
     header_stop = max(outline.header_end, min(first_heading, outline.header_end + 600 if outline.header_end else 3000))
-    lines = list(iter_lines(text))
+    lines = list(lines_of(text))
     header_lines = [ln for ln in lines if ln.start < header_stop and ln.text.strip()]
     footer_lines = [ln for ln in lines if ln.start >= outline.body_end or ln in lines[-12:]]
     portal = _portal_fields(header_lines[:60])

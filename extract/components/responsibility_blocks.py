@@ -72,6 +72,7 @@ def _grammar() -> dict:
         "label": re.compile(rf"(?:【\s*(?P<boxed>{label_alt})\s*】\s*[:：]?|(?P<plain>{label_alt})\s*(?:[(（][^()（）]{{1,6}}[)）])?\s*[:：]"
                             rf"|(?<![\u4e00-\u9fff])(?P<spaced>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=[\u4e00-\u9fff]))"),
         "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{verb})$", re.S),
+        "verb_last_chars": frozenset(w[-1] for w in v["lead_verbs"] + v["support_verbs"]),
         "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),
         # 'A(牵头)', also in angle, square or boxed brackets: 'A〈牵头〉', 'A[牵头]', 'A【牵头】'
         "mark": re.compile(rf"^(?P<name>.+?)\s*[(（〈<\[［【]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】]$"),
@@ -86,8 +87,19 @@ def _grammar() -> dict:
         # 'A牵头 B配合': a space after a role verb separates two sub-clauses
         "verb_space": re.compile(rf"(?<={'|'.join(sorted({w[-2:] for w in v['lead_verbs'] + v['support_verbs']}))})[ \t\u3000]+(?=\S)"),
         "label_start": re.compile(rf"^(?:{label_alt})\s*"),
+        "label_word": re.compile(label_alt),
         "label_spaced": re.compile(rf"^[ \t\u3000]*(?:【\s*)?(?P<label>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=\S)"),
     }
+
+
+def _verb_end(text: str) -> re.Match | None:
+    """`verb_end` matched against text that ends with a role verb ('…牵头', '…配合'); text whose
+    last character (before one final line break, where `$` also matches) ends no verb is not tried."""
+    g = _grammar()
+    last = text[-2:-1] if text.endswith("\n") else text[-1:]
+    if last not in g["verb_last_chars"]:
+        return None
+    return g["verb_end"].match(text)
 
 
 def first_is_lead_rule(text: str) -> re.Match | None:
@@ -118,6 +130,7 @@ class Clause:
 
 # ---------------------------------------------------------------- units
 
+@lru_cache(maxsize=65536)   # pure, and asked of the same names many times per plan
 def looks_like_unit(name: str) -> bool:
     """A name that reads as an agency or office: a known ending, or a type in ontology/agency_types.ttl;
     '各…' collectives ('各县(市、区)', '各区、市政府') too. A bare place name is not a unit."""
@@ -139,21 +152,36 @@ def looks_like_unit(name: str) -> bool:
 _COLLECTIVE_PLACES = re.compile(r"^各.{0,12}(?:县|市|区|州|盟|旗|乡镇|街道|园区|开发区)(?:[(（][^()（）]*[)）])?$")
 
 
+@lru_cache(maxsize=None)
+def _brackets_or(seps: str) -> re.Pattern:
+    """One bracket or one of `seps`: the only characters `_split_top` has to look at."""
+    return re.compile("[" + "".join(re.escape(ch) for ch in _OPEN + _CLOSE + seps) + "]")
+
+
 def _split_top(text: str, seps: str) -> list[tuple[str, int]]:
     """Split on any of `seps` outside brackets; (piece, offset) pairs, empty pieces dropped."""
     out, depth, start = [], 0, 0
-    for i, ch in enumerate(text + seps[0]):
+    for m in _brackets_or(seps).finditer(text):
+        ch = m.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif (ch in seps and depth == 0) or i == len(text):
-            piece = text[start:i]
-            if piece.strip(_SPACE):
-                lead = len(piece) - len(piece.lstrip(_SPACE))
-                out.append((piece.strip(_SPACE), start + lead))
-            start = i + 1
+        elif depth == 0:
+            _keep_piece(out, text, start, m.start())
+            start = m.start() + 1
+    _keep_piece(out, text, start, len(text))
     return out
+
+
+def _keep_piece(out: list[tuple[str, int]], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    stripped = piece.strip(_SPACE)
+    if stripped:
+        out.append((stripped, start + len(piece) - len(piece.lstrip(_SPACE))))
+
+
+_LIST_WORDS = re.compile(r"^(?:由|并由|其中|以及|及|和|与|[、,，;；。:：\s])+")
 
 
 def _strip_item(raw: str) -> tuple[str, int]:
@@ -162,7 +190,7 @@ def _strip_item(raw: str) -> tuple[str, int]:
     text, shift = raw, 0
     while True:
         before = text
-        m = re.match(r"^(?:由|并由|其中|以及|及|和|与|[、,，;；。:：\s])+", text)
+        m = _LIST_WORDS.match(text)
         if m:
             text, shift = text[m.end():], shift + m.end()
         m = g["opener"].match(text)   # '会同B、C': the word that brings in the supporting units
@@ -178,8 +206,10 @@ def _strip_item(raw: str) -> tuple[str, int]:
 
 def _split_joined(name: str, offset: int) -> list[tuple[str, int]]:
     """'A及B' / 'A和B' / 'A B' are two units when both sides read as units on their own."""
-    for joiner in [r"\s+", *map(re.escape, sorted(vocabulary()["unit_joiners"], key=len, reverse=True))]:
-        parts = re.split(f"({joiner})", name)
+    for literal, joiner in _joiners():
+        if literal is not None and literal not in name:
+            continue   # no split possible: skip the regex
+        parts = joiner.split(name)
         if len(parts) < 3:
             continue
         pieces, pos = [], 0
@@ -189,7 +219,17 @@ def _split_joined(name: str, offset: int) -> list[tuple[str, int]]:
             pos += len(part)
         if all(looks_like_unit(p.strip()) and AGENCY_END.search(p.strip()) for p, _ in pieces):
             return [(p.strip(), o) for p, o in pieces]
-    return [(re.sub(r"\s+", "", name), offset)]
+    return [(_SPACES.sub("", name), offset)]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _joiners() -> list[tuple[str | None, re.Pattern]]:
+    """(literal joiner or None for spaces, its capturing split pattern), in the order tried."""
+    words = sorted(vocabulary()["unit_joiners"], key=len, reverse=True)
+    return [(None, re.compile(r"(\s+)")), *((w, re.compile(f"({re.escape(w)})")) for w in words)]
 
 
 def _shared_heads(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -238,7 +278,7 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
             own = "lead" if m.group("mark") in vocabulary()["lead_marks"] else "support"
             name = m.group("name")
         else:
-            v = g["verb_end"].match(name)
+            v = _verb_end(name)
             if v and v.group("units").strip():
                 own, name = role_of_verb(v.group("verb")), v.group("units")
                 name, _ = _strip_item(name)
@@ -281,7 +321,7 @@ def parse_list_clause(text: str, base: int, role: str | None, *, strict: bool) -
         piece_clean, shift = _strip_item(piece)
         if not piece_clean:
             continue
-        v = g["verb_end"].match(piece_clean)
+        v = _verb_end(piece_clean)
         if v and v.group("units").strip():
             verb_role = role_of_verb(v.group("verb"))
             items = parse_items(v.group("units"), base + offset + shift, verb_role, strict=strict)
@@ -336,26 +376,34 @@ def parse_labelled(text: str, base: int) -> list[Unit] | None:
 
 # ---------------------------------------------------------------- clauses in a measure
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def _blank(text: str, spans) -> str:
-    chars = list(text)
+    """Every character of the spans but line breaks turned into a space (offsets stay)."""
     for a, b in spans:
-        for i in range(a, b):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+        text = text[:a] + _NOT_NEWLINE.sub(" ", text[a:b]) + text[b:]
+    return text
+
+
+_BRACKET = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
+_UNCLOSED_AFTER = 600   # characters after which an unclosed bracket is given up
 
 
 def _brackets(body: str) -> list[tuple[int, int]]:
     """Top-level bracket pairs (open index, close index) in a measure's text."""
     out, stack = [], []
-    for i, ch in enumerate(body):
+    for m in _BRACKET.finditer(body):
+        i, ch = m.start(), m.group()
+        if stack and i - 1 - stack[0] > _UNCLOSED_AFTER:   # an unclosed bracket: given up before i
+            stack = []
         if ch in _OPEN:
             stack.append(i)
-        elif ch in _CLOSE and stack:
+        elif stack:
             start = stack.pop()
             if not stack:
                 out.append((start, i))
-        if stack and i - stack[0] > 600:   # an unclosed bracket: give up on it
+        if stack and i - stack[0] > _UNCLOSED_AFTER:
             stack = []
     return out
 
@@ -406,6 +454,8 @@ def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, 
     """Label lines and inline labels outside brackets: from the first label to the end of its line."""
     g = _grammar()
     clauses, used = [], []
+    if not g["label_word"].search(body):
+        return clauses, used   # every label pattern needs a label word
     lines = body.split("\n")
     starts = [0]
     for line in lines:
@@ -438,6 +488,9 @@ def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, 
 
 
 _BY = re.compile(r"(?<![自理缘经因])由(?!于|此|衷|来)")
+_SENTENCE_END = re.compile(r"[。；;\n]|$")
+_AFTER_SENTENCE = re.compile(r"(?<=[。；;\n])")
+_DUTY_VERB = re.compile(r"职|分工|分别|各自|共同")
 
 
 def _sentence_clauses(body: str, base: int) -> list[Clause]:
@@ -446,7 +499,7 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
     clauses = []
     taken: list[tuple[int, int]] = []
     for m in _BY.finditer(body):
-        sentence_end = re.search(r"[。；;\n]|$", body[m.end():]).start() + m.end()
+        sentence_end = _SENTENCE_END.search(body, m.end()).start()
         sentence = body[m.end():sentence_end]
         if PLAN_LEVEL.search(sentence) or PLAN_LEVEL.search(body[max(0, m.start() - 40):m.start()]):
             continue   # "本方案…由X负责牵头组织实施" is the plan's lead, not this measure's
@@ -467,14 +520,14 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
             taken.append((m.start(), sentence_end))
     # prose sub-clauses that are wholly a unit list closed by a role verb
     pos = 0
-    for sentence in re.split(r"(?<=[。；;\n])", body):
+    for sentence in _AFTER_SENTENCE.split(body):
         s_start = pos
         pos += len(sentence)
         if any(a <= s_start < b for a, b in taken) or PLAN_LEVEL.search(sentence):
             continue
         pieces = []
         for piece, offset in _split_top(sentence, ",，。；;\n"):
-            v = g["verb_end"].match(piece.rstrip("。；; "))
+            v = _verb_end(piece.rstrip("。；; "))
             items = None
             if v and v.group("units").strip():
                 items = parse_items(v.group("units"), base + s_start + offset, role_of_verb(v.group("verb")), strict=True)
@@ -483,12 +536,12 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
             # the whole sentence is unit lists closed by role verbs: 'A牵头,B、有关部门配合。'
             units = [u for _, items, _ in pieces for u in items]
             if any(not g["generic"].match(u.name) and not u.name.startswith("各") for u in units) or \
-                    all(re.search(r"职|分工|分别|各自|共同", verb) for verb, _, _ in pieces):
-                kind = "duty_sentence" if all(re.search(r"职|分工|分别|各自|共同", verb) for verb, _, _ in pieces) else "sentence"
+                    all(_DUTY_VERB.search(verb) for verb, _, _ in pieces):
+                kind = "duty_sentence" if all(_DUTY_VERB.search(verb) for verb, _, _ in pieces) else "sentence"
                 clauses.append(Clause(kind, units, pieces[0][2]))
             continue
         for verb, items, start in pieces:
-            if items and re.search(r"职|分工|分别|各自|共同", verb):   # '…,各县区政府按职责分工负责'
+            if items and _DUTY_VERB.search(verb):   # '…,各县区政府按职责分工负责'
                 clauses.append(Clause("duty_sentence", items, start))
     return clauses
 

@@ -30,13 +30,16 @@ from pathlib import Path
 
 from ..outline import Outline
 from ..result import PlanMeta, Target
-from ..textutil import cn_to_int, iter_lines, pipe_cells, split_cells, to_halfwidth_digits
+from ..textutil import cn_to_int, lines_of, pipe_cells, split_cells, to_halfwidth_digits
 from .incentives import incentive_spans, is_threshold
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 
 _CN = "零〇○一二两三四五六七八九十百千"
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\s*[.．。]\s*\d+)?|[{_CN}]+)"
+# a character every number, bare scale (超万家) or fraction of `_patterns()` starts with: a
+# sentence without one holds no target
+_MAY_HOLD_NUMBER = re.compile(rf"[\d{_CN}万亿]")
 
 
 @lru_cache(maxsize=1)
@@ -181,7 +184,7 @@ class _Context:
         self.outline = outline
         self.text = outline.text
         self.p = _patterns()
-        self.lines = list(iter_lines(self.text))
+        self.lines = list(lines_of(self.text))
         self.line_starts = [ln.start for ln in self.lines]
         title = (plan.title if plan else None) or outline.title or ""
         period_start = plan.period_start if plan else None
@@ -304,12 +307,19 @@ class _Context:
 def link_indicators(targets: list[Target]) -> None:
     """Set each target's indicator_id from the indicator vocabulary (ontology/indicators.ttl)."""
     try:
-        from policykg.ontology.vocab import match_indicator
+        from policykg.ontology.vocab import match_indicator  # noqa: F401 (is the vocabulary shipped?)
     except ImportError:   # vocabulary not shipped: targets keep only their printed indicator
         return
     for target in targets:
-        found = match_indicator(target.indicator)
-        target.indicator_id = found["notation"] if found else None
+        target.indicator_id = _indicator_notation(target.indicator)
+
+
+@lru_cache(maxsize=65536)   # pure; match_indicator deep-copies its entry on every call
+def _indicator_notation(indicator: str) -> str | None:
+    from policykg.ontology.vocab import match_indicator
+
+    found = match_indicator(indicator)
+    return found["notation"] if found else None
 
 
 def find_targets(outline: Outline, period_end: int | None, plan: PlanMeta | None = None) -> list[Target]:
@@ -526,6 +536,8 @@ def _subject_before(ctx: _Context, clauses: list[tuple[int, int]], c_start: int,
 
 def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, out: list[Target]) -> None:
     text, p = ctx.text, ctx.p
+    if not _MAY_HOLD_NUMBER.search(text, s_start, s_end):
+        return
     sentence = text[s_start:s_end]
     granted = [(s_start + a, s_start + b) for a, b in incentive_spans(sentence)]
     governing = None       # (kind, comparator) of the last clause with a target in this sentence
@@ -860,7 +872,7 @@ def find_table_targets(outline: Outline, period_end: int | None,
     """Target tables anywhere after the title (annexes included): ' | ' rows, tab rows, one cell
     per line or one row per line; the header's cells are classified in any order. A year column
     before the plan's start is a base year even when the header does not say so."""
-    lines = [ln for ln in iter_lines(outline.text) if outline.header_end <= ln.start]
+    lines = [ln for ln in lines_of(outline.text) if outline.header_end <= ln.start]
     out, covered = [], []
     i = 0
     while i < len(lines):

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..textutil import Line, iter_lines
+from ..textutil import Line, lines_of
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
+_SPACES = re.compile(r"[\s\u3000]+")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 _NUMBER = re.compile(r"^[(（]?\d{1,3}[)）.．、]?$|^[一二三四五六七八九十]{1,3}[、.．]?$")
 
 
@@ -41,10 +43,11 @@ def _header_words() -> dict[str, set[str]]:
     return {kind: set(words) for kind, words in data["task_table_headers"].items()}
 
 
+@lru_cache(maxsize=65536)   # pure; asked of every cell of every line that could be a header
 def _column_kind(cell: str) -> str | None:
     """'牵头单位' -> lead, '重点任务' -> task, '完成时限' -> other; brackets and spaces ignored."""
-    key = re.sub(r"[\s\u3000]+", "", cell)
-    key = re.sub(r"[(（][^()（）]*[)）]", "", key)   # '牵头单位（部门）'
+    key = _SPACES.sub("", cell)
+    key = _BRACKETED.sub("", key)   # '牵头单位（部门）'
     for kind in ("no", "lead", "support", "task", "other"):
         if key in _header_words()[kind]:
             return kind
@@ -61,11 +64,11 @@ def _header(cells: list[str]) -> list[str | None] | None:
 def _cells(line: Line, separator: str) -> list[tuple[str, int]]:
     """A row split on its separator -> [(cell, offset of the cell in the text)]."""
     out, pos = [], 0
-    for part in re.split(separator, line.text):
+    for part in _compiled(separator).split(line.text):
         stripped = part.strip(" \t\u3000")
         out.append((stripped, line.start + pos + (part.index(stripped) if stripped else 0)))
         pos += len(part)
-        sep = re.match(separator, line.text[pos:])
+        sep = _compiled(separator).match(line.text, pos)
         pos += sep.end() if sep else 0
     return out
 
@@ -112,6 +115,11 @@ def _short_row_cells(line: Line, separator: str, header: Line, n: int) -> list[t
     return [("".join(t for t, _ in cell), cell[0][1]) if cell else ("", line.start) for cell in placed]
 
 
+@lru_cache(maxsize=None)
+def _compiled(separator: str) -> re.Pattern:
+    return re.compile(separator)
+
+
 def _row(kinds: list[str | None], cells: list[tuple[str, int]]) -> TaskRow | None:
     task = next(((c, o) for k, (c, o) in zip(kinds, cells) if k == "task"), None)
     if not task or not task[0]:
@@ -148,7 +156,7 @@ def _delimited_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] | No
     """A header line whose cells are joined by '|', tabs or wide spaces, then rows in that layout."""
     line = lines[i]
     for separator in _SEPARATORS:
-        if not re.search(separator, line.text.strip(" \t\u3000")):
+        if not _compiled(separator).search(line.text.strip(" \t\u3000")):
             continue
         kinds = _header([c for c, _ in _cells(line, separator)])
         if not kinds:
@@ -160,7 +168,7 @@ def _delimited_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] | No
             if not text.strip():
                 j += 1
                 continue
-            if not re.search(separator, text.strip(" \t\u3000")) and separator != r"\|" and not (
+            if not _compiled(separator).search(text.strip(" \t\u3000")) and separator != r"\|" and not (
                     text[:1].isspace() and _short_row_cells(lines[j], separator, line, len(kinds))):
                 break   # one cell alone on its line ends the table, unless indented under its column
             if separator == r"\|" and "|" not in text:
@@ -209,7 +217,7 @@ def _cell_per_line_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] 
 
 
 def find_task_tables(text: str, start: int = 0, end: int | None = None) -> list[TaskRow]:
-    lines = [ln for ln in iter_lines(text) if ln.start >= start and (end is None or ln.start < end)]
+    lines = [ln for ln in lines_of(text) if ln.start >= start and (end is None or ln.start < end)]
     rows: list[TaskRow] = []
     i = 0
     while i < len(lines):
