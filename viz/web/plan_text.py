@@ -36,7 +36,9 @@ SELECT ?g ?item ?type ?start ?end ?agency ?no ?role (COUNT(?fix) AS ?fixes) WHER
   GRAPH ?g {
     ?item pk:evidence ?sel ; a ?type .
     ?sel oa:start ?start ; oa:end ?end .
-    VALUES ?type { pk:Measure pk:Assignment pk:Citation pk:Target pk:Incentive }
+    # FILTER IN, not VALUES: Virtuoso 7.2 answered the VALUES form with the measures and targets
+    # only (no assignments, no citations), so plan pages over it lost their units and citations
+    FILTER(?type IN (pk:Measure, pk:Assignment, pk:Citation, pk:Target, pk:Incentive))
     OPTIONAL { ?item pk:agency ?agency }
     OPTIONAL { ?item pk:measureNo ?no }
     OPTIONAL { ?item pk:role ?role }
