@@ -69,7 +69,7 @@ def _cells(line: Line, separator: str) -> list[tuple[str, int]]:
         out.append((stripped, line.start + pos + (part.index(stripped) if stripped else 0)))
         pos += len(part)
         sep = _compiled(separator).match(line.text, pos)
-        pos += sep.end() if sep else 0
+        pos = sep.end() if sep else pos
     return out
 
 
