@@ -17,7 +17,6 @@ from policykg.cli import app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from web_helpers import fetch, running_server  # noqa: E402
-from web_helpers import seed_store as web_seed_store  # noqa: E402
 
 SOURCE = "003_ad288fc7cf756697.txt"
 TITLE = "银川市国家知识产权强市建设试点城市工作方案"
@@ -76,28 +75,6 @@ def test_plan_page_is_the_local_store_page(base: str, local_app, source: str):
     without_search_box = re.compile(r'<form action="/search"[^>]*class="nav-search".*?</form>', re.S)
     assert without_search_box.search(local) and not without_search_box.search(remote)
     assert remote == without_search_box.sub("", local)
-
-
-def test_plan_text_spans_are_the_local_stores(web_virtuoso):
-    """The plan page's highlight query over every plan at once, on the browser suite's store
-    (tests/conftest.py), where Virtuoso 7.2 dropped the assignments and citations when the types
-    came as a VALUES list (the plan pages in Chromium lost their units)."""
-    from policykg.graph.remote import RemoteStore
-    from policykg.graph.store import Store
-    from policykg.viz.web.plan_text import _SPANS
-
-    def rows(answer) -> list[tuple]:
-        return sorted(tuple(str(row[v]) for v in answer.variables) for row in answer)
-
-    store = web_seed_store()
-    with Store.open(store, read_only=True) as local:
-        expected = rows(local.raw.query(_SPANS))
-    remote = RemoteStore.open(web_virtuoso.publish(store))
-    try:
-        assert rows(remote.remote.query(_SPANS)) == expected
-    finally:
-        remote.close()
-    assert {row[2].rsplit("#", 1)[1].rstrip(">") for row in expected} >= {"Measure", "Assignment", "Citation"}
 
 
 def test_entity_page(base: str):
