@@ -51,7 +51,7 @@ test: venv system-deps
 # Refresh the screenshots docs/web.md shows: the browser tests take them in headless Chromium.
 screenshots: venv system-deps
 	POLICYKG_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_web_tables_browser.py \
-		tests/web/test_web_entity_browser.py tests/web/test_web_search_browser.py tests/viz/test_viz_index_browser.py
+		tests/web/test_web_entity_browser.py tests/web/test_web_search_browser.py tests/viz/test_viz_index_browser.py -k oxigraph
 
 # HTML API reference for the notebook API and the export registry, from docstrings (pdoc, offline).
 api-docs: venv
