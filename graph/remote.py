@@ -93,24 +93,25 @@ class SparqlEndpoint:
     @contextmanager
     def time_limit(self, seconds: float | None) -> Iterator[None]:
         """Requests made by this thread inside the block give up after `seconds`."""
-        previous = getattr(self._local, "timeout", None)
-        self._local.timeout = seconds
-        try:
+        with self._thread_setting("timeout", seconds):
             yield
-        finally:
-            self._local.timeout = previous
 
     @contextmanager
     def first_rows(self, rows: int | None) -> Iterator[None]:
         """Inside the block this thread's caller keeps only the first `rows` rows and says so
         when there were more (the web app's `--max-rows`): an answer the endpoint cut at a limit
         of at least `rows` is then no error, since the caller's own notice tells the truth."""
-        previous = getattr(self._local, "first_rows", None)
-        self._local.first_rows = rows
+        with self._thread_setting("first_rows", rows):
+            yield
+
+    @contextmanager
+    def _thread_setting(self, name: str, value: Any) -> Iterator[None]:
+        previous = getattr(self._local, name, None)
+        setattr(self._local, name, value)
         try:
             yield
         finally:
-            self._local.first_rows = previous
+            setattr(self._local, name, previous)
 
     def _timeout(self) -> float:
         value = getattr(self._local, "timeout", None)
