@@ -46,7 +46,7 @@ from .exports import content_disposition, export_download, export_links, parse_e
 from .http import HostAllowList, WebError, negotiate
 from .i18n import LanguageMiddleware, template_globals
 from .plan_text import entity_url, plan_page, plan_view_links
-from .query_workers import QueryJob, TimeLimitReached, WorkerPool, deadline_after
+from .query_workers import QueryJob, TimeLimitReached, WorkerPool
 from .search import install as install_search
 from .tables import (TableRequest, render_download, row_count_text, table_view, unknown_params,
                      view_rows)
@@ -142,7 +142,6 @@ class WebApp:
 
     async def sparql(self, request: Request) -> Response:
         """The SPARQL 1.1 Protocol endpoint (GET and POST): the complete result, streamed."""
-        deadline = deadline_after(self.time_limit)
         body = await _bounded_body(request) if request.method == "POST" else b""
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
@@ -167,7 +166,7 @@ class WebApp:
             data = await run_in_threadpool(serialize, answer, media)
             return Response(data, media_type=content_type(media), headers=headers)
         job = QueryJob(checked.sparql, options, accept=accept, format_name=format_name)
-        messages = self.pool.run(job, deadline)
+        messages = self.pool.run(job, self.time_limit)
         first = await run_in_threadpool(self._next_message, messages)
         if first[0] == "error":
             raise WebError(*first[1:])
@@ -181,7 +180,7 @@ class WebApp:
             return run_sparql(self.store.raw, checked.sparql, max_rows=self.max_rows,
                               time_limit=self.time_limit, options=options)
         job = QueryJob(checked.sparql, options, output="answer", max_rows=self.max_rows)
-        messages = self.pool.run(job, deadline_after(self.time_limit))
+        messages = self.pool.run(job, self.time_limit)
         message = self._next_message(messages)
         if message[0] == "error":
             raise WebError(*message[1:])

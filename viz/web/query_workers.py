@@ -30,7 +30,7 @@ from typing import Any
 from .http import WebError
 
 CHUNK_BYTES = 64 * 1024      # a streamed result goes to the server in pieces of this size
-START_TIMEOUT = 60.0         # seconds a new worker may take to open the store (no time limit)
+START_TIMEOUT = 60.0         # seconds a new worker may take to open the store (not the query's time)
 
 
 @dataclass(frozen=True)
@@ -137,21 +137,22 @@ class WorkerPool:
 
     # -- running a job ------------------------------------------------------------------------
 
-    def run(self, job: QueryJob, deadline: float | None) -> Iterator[tuple[Any, ...]]:
+    def run(self, job: QueryJob, time_limit: float | None) -> Iterator[tuple[Any, ...]]:
         """The worker's messages for `job`, ending with its "end", "answer" or "error" message.
 
-        deadline: time.monotonic() by which the job must be done (None: no limit).
-        RAISES WebError(503): past the deadline (the worker is killed), no worker free in time,
-        or the worker died (crash, memory cap). Closing the iterator early kills the worker too.
+        time_limit: seconds the query may run (None or inf: no limit). It counts from the moment
+        the job reaches a ready worker: a worker still opening the store (at server start, or
+        replacing a killed one) is the server's overhead, not the query's, and may take up to
+        START_TIMEOUT. Waiting for a free worker while all are busy is bounded by the time limit.
+        RAISES WebError(503): past the time limit (the worker is killed), no worker free in time,
+        or the worker could not start or died (crash, memory cap). Closing the iterator early
+        kills the worker too.
         """
-        worker = self._acquire(deadline)
+        worker = self._acquire(deadline_after(time_limit))
         finished = False
         try:
-            if not self._wait_ready(worker, deadline):
-                finished = True  # a worker still starting is kept, not killed
-                raise WebError(503, "Server busy",
-                               "no query worker was ready within this query's time limit (one "
-                               "was starting after a stopped query); retry")
+            self._wait_ready(worker)
+            deadline = deadline_after(time_limit)
             worker.conn.send(job)
             while True:
                 message = self._receive(worker, deadline)
@@ -191,22 +192,22 @@ class WorkerPool:
             self._idle.append(worker if healthy else self._spawn())
             self._lock.notify()
 
-    def _wait_ready(self, worker: _Worker, deadline: float | None) -> bool:
-        """True once the worker has opened the store; False if it is still starting at the
-        deadline. RAISES WebError(503): it could not open the store, or died starting."""
+    def _wait_ready(self, worker: _Worker) -> None:
+        """Return once the worker has opened the store.
+        RAISES WebError(503): it could not open the store, died starting, or took longer than
+        START_TIMEOUT (it is then replaced)."""
         if worker.ready:
-            return True
-        if deadline is None:
-            deadline = time.monotonic() + START_TIMEOUT
+            return
         try:
-            message = self._receive(worker, deadline)
+            message = self._receive(worker, time.monotonic() + START_TIMEOUT)
         except TimeLimitReached:
-            return False
+            raise WebError(503, "Server busy",
+                           f"no query worker finished starting within {START_TIMEOUT:.0f} s "
+                           "(the machine may be overloaded); retry") from None
         if message[0] == "error":
             _status, title, text = message[1:]
             raise WebError(503, title, text)
         worker.ready = True
-        return True
 
     def _receive(self, worker: _Worker, deadline: float | None) -> tuple[Any, ...]:
         remaining = _remaining(deadline)
