@@ -76,6 +76,7 @@ def _grammar() -> dict:
         "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),
         # 'A(牵头)', also in angle, square or boxed brackets: 'A〈牵头〉', 'A[牵头]', 'A【牵头】'
         "mark": re.compile(rf"^(?P<name>.+?)\s*[(（〈<\[［【]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】]$"),
+        "mark_inside": re.compile(rf"[(（〈<\[［【]\s*(?:{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】]"),
         "opener": re.compile(rf"^(?:{_alternation(v['item_openers'])})"),
         "tail": re.compile(rf"(?:{_alternation(v['list_tails'])})$"),
         "lead_rule": re.compile("|".join(f"(?:{p})" for p in v["lead_rules"])),
@@ -270,13 +271,14 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
     """A printed unit list ('A、B(牵头)、C牵头') -> units; None when `strict` and an item is not a unit."""
     g = _grammar()
     raw_items: list[tuple[str, int, int, str | None]] = []   # name, start, end, own role
+    boxed: set[int] = set()   # starts of items whose role came from a bracketed mark
     for piece, offset in _split_top(text, "、"):
         name, shift = _strip_item(piece)
-        own = None
+        own, in_box = None, False
         m = g["mark"].match(name)
         if m:
             own = "lead" if m.group("mark") in vocabulary()["lead_marks"] else "support"
-            name = m.group("name")
+            name, in_box = m.group("name"), True
         else:
             v = _verb_end(name)
             if v and v.group("units").strip():
@@ -287,6 +289,8 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
         start = base + offset + shift
         for part, part_start in _split_joined(name, start):
             raw_items.append((part, part_start, part_start + len(part), own))
+            if in_box:
+                boxed.add(part_start)
     if not raw_items:
         return None if strict else []
     roles = {(s, e): own for _, s, e, own in raw_items}
@@ -299,12 +303,14 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
             continue
         own = roles.get((start, end)) or next((o for (s, e), o in roles.items() if start <= s and e <= end and o), None)
         unit = Unit(name, start, end, own, marked=own is not None)
+        units.append(unit)
+        if own and start in boxed:
+            continue   # 'A、B(牵头)': a bracketed mark is B's alone; A takes the list's role
         pending.append(unit)
         if own:   # 'A、B牵头、C': a mark closes the items before it
             for u in pending:
                 u.role = own
             pending = []
-        units.append(unit)
     for u in pending:
         u.role = role
     return units
@@ -348,10 +354,27 @@ def parse_list_clause(text: str, base: int, role: str | None, *, strict: bool) -
     return units, saw_role, all_ok
 
 
+_ITEM_BREAK = re.compile(r"[、,，;；:：。\n(（]")
+_AFTER_MARK = frozenset("、,，;；。)）】]］ \t\u3000\n")
+
+
+def _boxed_mark(text: str, m: re.Match) -> bool:
+    """'市市场监管局【牵头】、市科技局': a box holding a mark word printed right after a unit, before
+    the next item, marks that unit; it is no label opening a list ('【牵头单位】A' is one)."""
+    word = m.group("boxed")
+    v = vocabulary()
+    if not word or word not in v["lead_marks"] + v["support_marks"] or text[m.end() - 1:m.end()] in ":：":
+        return False
+    before = text[:m.start()].rstrip(" \t\u3000")
+    item = _ITEM_BREAK.split(before)[-1]
+    after = text[m.end():m.end() + 1]
+    return bool(item) and looks_like_unit(_strip_item(item)[0]) and (after == "" or after in _AFTER_MARK)
+
+
 def parse_labelled(text: str, base: int) -> list[Unit] | None:
     """'牵头单位:A、B;配合单位:C' (any labels, any separators) -> units; None without a label."""
     g = _grammar()
-    labels = list(g["label"].finditer(text))
+    labels = [m for m in g["label"].finditer(text) if not _boxed_mark(text, m)]
     if not labels:
         return None
     units: list[Unit] = []
@@ -467,6 +490,8 @@ def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, 
         if spaced:   # '责任单位  市科技局': a label at the line start followed by spaces
             line = line[:spaced.end("label")] + ":" + line[spaced.end("label") + 1:]
         for m in g["label"].finditer(line):
+            if _boxed_mark(line, m):
+                continue   # 'A【牵头】、B' on a line of its own: a marked list, read with the prose
             before = line[:m.start()]
             if before.strip() and before[-1] not in "。；;，,:：)）】] \t\u3000" and not m.group("boxed"):
                 continue   # '确定牵头单位:' in prose is not a label; 'task  牵头单位:' is
@@ -531,6 +556,10 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
             items = None
             if v and v.group("units").strip():
                 items = parse_items(v.group("units"), base + s_start + offset, role_of_verb(v.group("verb")), strict=True)
+            elif g["mark_inside"].search(piece):
+                # 'A【牵头】、B、C' with no verb: a list whose marks say the roles
+                listed = parse_items(piece.rstrip("。；; "), base + s_start + offset, None, strict=True)
+                items = listed if listed and any(u.marked for u in listed) else None
             pieces.append((v.group("verb") if v else "", items or None, base + s_start + offset))
         if pieces and all(items for _, items, _ in pieces):
             # the whole sentence is unit lists closed by role verbs: 'A牵头,B、有关部门配合。'
