@@ -58,13 +58,26 @@ LISTINGS = ("leading_groups", "measures", "people", "places_mentioned", "plan_ta
 SORTED = ("target_comparison",)
 # Aggregates: per-plan counts added up per agency (pair).
 AGGREGATES = ("agency_load", "co_responsibility")
-SUMMARISED = LISTINGS + SORTED + AGGREGATES
+# coverage: each plan's rows (0 or 1 usually) computed here in Python (`_coverage_rows`; the SPARQL
+# counts a measures x assignments x cues product per plan: 40 ms a plan), then sorted by its ORDER BY.
+COMPUTED = ("coverage",)
+SUMMARISED = LISTINGS + SORTED + AGGREGATES + COMPUTED
 # Bump when the way rows are computed or combined changes: old summaries then stop being used.
 FORMAT_VERSION = "2"
 # How each query's rows are kept in its literal: "rows" = the rows as JSON; the aggregates in a
-# compact form (`_encode_agency_load`, `_encode_co_responsibility`). Part of the query's fingerprint.
+# compact form (`_encode_agency_load`, `_encode_co_responsibility`); coverage's rows as JSON from
+# `_coverage_rows` (bump "coverage-N" when it changes). Part of the query's fingerprint.
 ENCODINGS = {**{name: "rows" for name in LISTINGS + SORTED},
-             "agency_load": "agencies-1", "co_responsibility": "pairs-1"}
+             "agency_load": "agencies-1", "co_responsibility": "pairs-1", "coverage": "coverage-py-2"}
+# The parameters that select plans (queries/*.rq restriction lines `#[source] ?g dcterms:source`,
+# `#[city] ?plan pk:jurisdiction/rdfs:label {{city@zh}}`), answered from the selected plans'
+# summaries; each such parameter's value is also the value of its column in the rows (pyoxigraph
+# substitutes the projected variable). target_comparison's `indicator` filters rows instead.
+SCOPE_PARAMS = {name: ("source", "city") for name in LISTINGS + COMPUTED}
+SCOPE_PARAMS.update({name: ("city",) for name in AGGREGATES}, target_comparison=("indicator",))
+# Per plan, the zh labels of its jurisdiction (`pksum:cities`, JSON; null when the plan graph has
+# not exactly one plan node that every pk:plan link points to, so a city cannot be decided here).
+CITIES = ox.NamedNode(SUMMARY_NS + "cities")
 
 _QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -114,24 +127,31 @@ def _scratch_store() -> ox.Store:
     return _scratch
 
 
-def plan_rows(store: ox.Store) -> dict[str, list[list[str | None]]]:
-    """Every summarised query's rows over `store` (which holds one plan): query name -> rows."""
+def plan_rows(store: ox.Store, document_graph: str | None = None) -> dict[str, list[list[str | None]]]:
+    """Every summarised query's rows over `store` (which holds one plan, in `document_graph`):
+    query name -> rows."""
     from policykg.queries import load_query, run_query
 
-    for name in SUMMARISED:
+    rows = {}
+    for name in LISTINGS + SORTED + AGGREGATES:
         if name not in _loaded:
             _loaded[name] = load_query(name)
-    return {name: run_query(store, _loaded[name], {}, use_summary=False)[1] for name in SUMMARISED}
+        rows[name] = run_query(store, _loaded[name], {}, use_summary=False)[1]
+    graph = ox.NamedNode(document_graph) if document_graph else None
+    rows["coverage"] = _coverage_rows(store, graph)
+    return rows
 
 
 _loaded: dict = {}
 
 
-def summary_quads(document_graph: str, source: str, rows: dict[str, list[list[str | None]]]) -> list[ox.Quad]:
+def summary_quads(document_graph: str, source: str, rows: dict[str, list[list[str | None]]],
+                  cities: list[str] | None = None) -> list[ox.Quad]:
     graph = ox.NamedNode(summary_graph(document_graph))
     node = graph
     quads = [ox.Quad(node, SUMMARY_OF, ox.NamedNode(document_graph), graph),
-             ox.Quad(node, KEY, ox.Literal(source), graph)]
+             ox.Quad(node, KEY, ox.Literal(source), graph),
+             ox.Quad(node, CITIES, ox.Literal(_dumps(cities)), graph)]
     for name, table in rows.items():
         quads.append(ox.Quad(node, FINGERPRINT, ox.Literal(fingerprint(name)), graph))
         quads.append(ox.Quad(node, rows_predicate(name), ox.Literal(encode(name, table)), graph))
@@ -145,17 +165,100 @@ def summary_nquads(document_graph: str, nquads: bytes) -> bytes:
     graph = ox.NamedNode(document_graph)
     store.load(nquads, format=NQ)
     try:
-        rows = plan_rows(store)
+        rows = plan_rows(store, document_graph)
         source = _plan_source(store, graph)
+        cities = _plan_cities(store, graph)
     finally:
         store.remove_graph(graph)
-    return ox.serialize(summary_quads(document_graph, source, rows), format=NQ)
+    return ox.serialize(summary_quads(document_graph, source, rows, cities), format=NQ)
 
 
 def _plan_source(store: ox.Store, graph: ox.NamedNode) -> str:
     for quad in store.quads_for_pattern(graph, ox.NamedNode("http://purl.org/dc/terms/source"), None, graph):
         return quad.object.value
     return graph.value.removeprefix(DOCUMENT_GRAPH_PREFIX)
+
+
+_PK = "https://w3id.org/policykg/ns#"
+PK_PLAN = ox.NamedNode(_PK + "plan")
+PK_JURISDICTION = ox.NamedNode(_PK + "jurisdiction")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+DC_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
+
+
+def _objects(store: ox.Store, subject, predicate, graph) -> list:
+    return [q.object for q in store.quads_for_pattern(subject, predicate, None, graph)]
+
+
+def _plan_cities(store: ox.Store, graph: ox.NamedNode) -> list[str] | None:
+    """The values of the zh labels the path `?plan pk:jurisdiction/rdfs:label` reaches in the plan
+    graph (one entry per path match, as the `#[city]` line joins), or None when the graph has not
+    exactly one plan node (`?g pk:plan`) that every pk:plan link and pk:jurisdiction is about: then
+    whether a city selects the plan is left to the SPARQL."""
+    plans = set(_objects(store, graph, PK_PLAN, graph))
+    if len(plans) != 1:
+        return None
+    linked = {q.object for q in store.quads_for_pattern(None, PK_PLAN, None, graph)}
+    governed = {q.subject for q in store.quads_for_pattern(None, PK_JURISDICTION, None, graph)}
+    if linked != plans or not governed <= plans:
+        return None
+    (plan,) = plans
+    return [label.value for place in _objects(store, plan, PK_JURISDICTION, graph)
+            for label in _objects(store, place, RDFS_LABEL, graph)
+            if isinstance(label, ox.Literal) and label.language == "zh"]
+
+
+def _coverage_rows(store: ox.Store, graph: ox.NamedNode | None) -> list[list[str | None]]:
+    """queries/coverage.rq's rows for one plan graph, counted here: per plan node of the graph
+    (`?g pk:plan ?plan`), distinct measures (`a pk:Measure ; pk:plan ?plan`), those no quad
+    `?unit pk:measure` points to, distinct assignments, distinct `?g pk:uncoveredCue` values; then
+    the outer `GRAPH ?g { OPTIONAL {source} OPTIONAL {?plan eli:title} OPTIONAL {?plan
+    pk:periodEnd} }` as SPARQL evaluates it, bottom-up: its ?plan is not the counted plan's
+    inside that group, so every titled node of the graph makes a row, joined with the plan
+    afterwards (a plan without a title in a graph where a cited document has one gets no row,
+    in the SPARQL as here); then one row per jurisdiction label, kept when one reason holds.
+    The SPARQL stays the definition (tests/graph/test_summary_scoped.py holds both equal); its
+    per-plan product of measures, assignments and cues costs ~40 ms a plan."""
+    if graph is None:
+        return []
+    measure_type, assignment_type = ox.NamedNode(_PK + "Measure"), ox.NamedNode(_PK + "Assignment")
+    measure_link, cue_link = ox.NamedNode(_PK + "measure"), ox.NamedNode(_PK + "uncoveredCue")
+    title_link, end_link = ox.NamedNode("http://data.europa.eu/eli/ontology#title"), ox.NamedNode(_PK + "periodEnd")
+    from policykg.queries import term_text
+
+    typed = {kind: {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, kind, graph)}
+             for kind in (measure_type, assignment_type)}
+    cues = len(set(_objects(store, graph, cue_link, graph)))
+    # the outer group: (source, titled node, title, dated node, period end), None = unbound
+    sources = [term_text(t) for t in _objects(store, graph, DC_SOURCE, graph)] or [None]
+    titled = [(q.subject, q.object.value) for q in store.quads_for_pattern(None, title_link, None, graph)]
+    dated = [(q.subject, q.object.value) for q in store.quads_for_pattern(None, end_link, None, graph)]
+    group = []
+    for source in sources:
+        for node, title in titled or [(None, None)]:
+            ends = [(n, e) for n, e in dated if node is None or n == node]
+            for dated_node, end in ends or [(node, None)]:
+                group.append((source, dated_node, title, end))
+    rows = []
+    for plan in dict.fromkeys(_objects(store, graph, PK_PLAN, graph)):
+        linked = {q.subject for q in store.quads_for_pattern(None, PK_PLAN, plan, graph)}
+        measures = typed[measure_type] & linked
+        bare = sum(1 for m in measures if next(store.quads_for_pattern(None, measure_link, m, graph), None) is None)
+        assignments = len(typed[assignment_type] & linked)
+        cities = [label.value for place in _objects(store, plan, PK_JURISDICTION, graph)
+                  for label in _objects(store, place, RDFS_LABEL, graph)] or [None]
+        for source, node, title, end in group:
+            if node is not None and node != plan:
+                continue
+            reasons = ("no measures; " if not measures else "") + \
+                (f"{bare} measures without units; " if bare and (assignments or cues) else "") + \
+                (f"{cues} lines with cues that produced nothing; " if cues else "") + \
+                ("no period; " if end is None else "")
+            if reasons:
+                rows.extend([source, title, str(len(measures)), str(bare), str(assignments), str(cues),
+                             end, reasons[:-2], plan.value, city] for city in cities)
+    return rows
 
 
 def rebuild_summaries(store: ox.Store, graphs: Iterable[str] | None = None) -> int:
@@ -231,11 +334,120 @@ def corpus_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None
     if name in LISTINGS:
         return (row for table in _plan_tables(store, name) for row in table)
     texts = _plan_texts_scanned(store, name)
+    if name == "coverage":
+        return iter(_sorted_coverage(json.loads(text) for text in texts))
     if name == "target_comparison":
         return iter(_sorted_target_comparison(json.loads(text) for text in texts))
     if name == "agency_load":
         return iter(_agency_load(texts))
     return iter(_co_responsibility(texts))
+
+
+def scoped_rows(store: ox.Store, name: str, params: dict[str, str]) -> Iterator[list[str | None]] | None:
+    """The rows of summarised query `name` with parameters `params` (values given, non-empty)
+    from the summaries of exactly the plans the parameters select, or None when the summaries
+    cannot answer (a parameter they do not model, a candidate plan without a current summary,
+    a plan whose city the summary cannot decide): the caller then runs the full SPARQL.
+
+    Plans are selected as the restriction lines do, by index lookups: `source` = the plan graphs
+    `?g` with `?g dcterms:source "value"`; `city` = the plan graphs holding a label "value"@zh
+    (every graph where the `#[city]` path could match), kept when the plan's jurisdiction has
+    that label (its summary's `pksum:cities`). The rows are theirs, combined as for the whole
+    corpus, with each parameter's column set to its value (the engine substitutes it)."""
+    scope = SCOPE_PARAMS.get(name, ())
+    if not params or any(key not in scope for key in params):
+        return None
+    if name == "target_comparison":
+        return _indicator_rows(store, params["indicator"])
+    keyed = _selected_plans(store, name, params.get("source"), params.get("city"))
+    if keyed is None:
+        return None
+    columns = _param_columns(name)
+    fixed = [(columns[key], value) for key, value in params.items()]
+
+    def scoped(rows: Iterable[list[str | None]]) -> Iterator[list[str | None]]:
+        for row in rows:
+            for column, value in fixed:
+                row[column] = value
+            yield row
+
+    predicate = rows_predicate(name)
+
+    def texts() -> Iterator[str]:
+        for _, subject in keyed:
+            node = ox.NamedNode(subject)
+            for quad in store.quads_for_pattern(node, predicate, None, node):
+                yield quad.object.value
+
+    if name in LISTINGS:
+        return scoped(row for text in texts() for row in json.loads(text))
+    if name == "coverage":
+        return scoped(_sorted_coverage(json.loads(text) for text in texts()))
+    if name == "agency_load":
+        return scoped(_agency_load(texts()))
+    return scoped(_co_responsibility(texts()))
+
+
+def _param_columns(name: str) -> dict[str, int]:
+    from policykg.queries import load_query
+
+    if name not in _loaded:
+        _loaded[name] = load_query(name)
+    columns = _loaded[name].columns
+    return {param: columns.index(param) for param in SCOPE_PARAMS[name]}
+
+
+def _selected_plans(store: ox.Store, name: str, source: str | None, city: str | None) -> list[tuple[str, str]] | None:
+    """(sort key, summary node) of the plans `source` and `city` select, in source order; None
+    when one of the candidate plans has no current summary of `name` or an undecided city."""
+    candidates: set[str] | None = None
+    if source is not None:
+        candidates = {q.graph_name.value for q in store.quads_for_pattern(None, DC_SOURCE, ox.Literal(source), None)
+                      if q.subject == q.graph_name and q.graph_name.value.startswith(DOCUMENT_GRAPH_PREFIX)}
+    if city is not None:
+        labelled = {q.graph_name.value
+                    for q in store.quads_for_pattern(None, RDFS_LABEL, ox.Literal(city, language="zh"), None)
+                    if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(DOCUMENT_GRAPH_PREFIX)}
+        candidates = labelled if candidates is None else candidates & labelled
+    current = ox.Literal(fingerprint(name))
+    keyed = []
+    for document_graph in candidates or ():
+        node = ox.NamedNode(summary_graph(document_graph))
+        if next(store.quads_for_pattern(node, FINGERPRINT, current, node), None) is None:
+            return None
+        if city is not None:
+            recorded = next(store.quads_for_pattern(node, CITIES, None, node), None)
+            cities = json.loads(recorded.object.value) if recorded is not None else None
+            if cities is None or cities.count(city) > 1:
+                return None
+            if city not in cities:
+                continue
+        key = next(store.quads_for_pattern(node, KEY, None, node), None)
+        if key is None:
+            return None
+        keyed.append((key.object.value, node.value))
+    keyed.sort()
+    return keyed
+
+
+def _indicator_rows(store: ox.Store, indicator: str) -> Iterator[list[str | None]] | None:
+    """target_comparison for one indicator: the rows whose notation or zh label is `indicator`
+    (the query's FILTER), its `indicator` column set to the value, in the ORDER BY."""
+    if not summaries_complete(store, "target_comparison"):
+        return None
+    rows = (row for text in _plan_texts_scanned(store, "target_comparison") for row in json.loads(text)
+            if row[0] == indicator or row[1] == indicator)
+    chosen = _sorted_target_comparison([list(rows)])
+    for row in chosen:
+        row[18] = indicator
+    return iter(chosen)
+
+
+def _sorted_coverage(tables: Iterable[list[list[str | None]]]) -> list[list[str | None]]:
+    """ORDER BY DESC(?uncovered_cues) ?source over the plans' rows (plans in source order: stable)."""
+    rows = [row for table in tables for row in table]
+    rows.sort(key=lambda row: (-int(row[5]), _text_key(row[0])))
+    return rows
 
 
 # Sorting as SPARQL ORDER BY does for these columns: unbound first, numbers as numbers.
@@ -437,5 +649,6 @@ def _co_responsibility(texts: Iterable[str]) -> list[list[str | None]]:
     return [row[-1] for row in rows]
 
 
-__all__ = ["AGGREGATES", "LISTINGS", "SUMMARISED", "SUMMARY_GRAPH_PREFIX", "corpus_rows", "fingerprint",
-           "rebuild_summaries", "summaries_complete", "summary_graph", "summary_nquads"]
+__all__ = ["AGGREGATES", "COMPUTED", "LISTINGS", "SCOPE_PARAMS", "SUMMARISED", "SUMMARY_GRAPH_PREFIX",
+           "corpus_rows", "fingerprint", "rebuild_summaries", "scoped_rows", "summaries_complete",
+           "summary_graph", "summary_nquads"]

@@ -343,9 +343,11 @@ def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] |
     store: a `pyoxigraph.Store` (or anything with its `query` signature).
     query (NamedQuery | str | Path): a loaded query, a shipped query's name or a `.rq` path.
     params (dict[str, str]): declared parameters only; values are bound as plain literals.
-    use_summary (bool): answer a whole-corpus query (no parameter given) of graph/summary.py's
-        SUMMARISED from the plans' summaries when every plan has a current one (same rows, in
-        seconds at 10k plans); False = always run the SPARQL.
+    use_summary (bool): answer a query of graph/summary.py's SUMMARISED from the plans'
+        summaries: whole corpus (no parameter given) when every plan has a current one (same
+        rows, in seconds at 10k plans), per city / source / indicator (`SCOPE_PARAMS`) from the
+        summaries of the plans the parameters select when those are current; False = always run
+        the SPARQL.
     typed (bool): numeric literals as NumberText (same text, and their number: the web's JSON and
         sorting); the SPARQL then always runs, as the summaries keep each cell as text only (its
         datatype is gone, so they cannot tell the integer 2025 from the string "2025").
@@ -369,11 +371,12 @@ def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] 
     if not isinstance(query, NamedQuery):
         query = load_query(query)
     substitutions = bind_params(query, params)
-    if use_summary and not substitutions and _summarisable(store, query):
-        from ..graph.summary import corpus_rows
+    if use_summary and _summarisable(store, query):
+        from ..graph.summary import corpus_rows, scoped_rows
 
         try:
-            rows = corpus_rows(store, query.name)
+            rows = (scoped_rows(store, query.name, {v.value: t.value for v, t in substitutions.items()})
+                    if substitutions else corpus_rows(store, query.name))
         except (OSError, RuntimeError, ValueError) as e:
             raise QueryFailed(f"query {query.name!r} failed: {e}") from e
         if rows is not None:
