@@ -86,6 +86,14 @@ def _patterns():
         "count_verb": re.compile(_alt("count_verbs")),
         "count_verb_chain": re.compile(rf"(?:{_alt('count_verb_joiners')})?\s*(?:{_alt('count_verbs')})"),
         "growth": re.compile(rf"(?:{_alt('growth_verbs')})\s*(?:{_alt('level_verbs')})?\s*$"),
+        # a bare number closing its clause after a level verb: a score or an index
+        # ("满意度达到85以上", "发展指数达到70", "得分保持在80-90之间"); the indicator must end in a score word
+        "score_number": re.compile(r"(?<![\d.．,，])(?P<num>\d+(?:[.．]\d+)?)(?:\s*(?:-|—|–|~|～|至|到)\s*(?P<num2>\d+(?:[.．]\d+)?))?"
+                                   rf"\s*(?P<post>{_alt('bound_posts')})?(?=\s*(?:$|[，,；;。、）)]|和|及|与|或))"),
+        "score_tail": re.compile(rf"(?:{_alt('score_words')})值?$"),
+        # '结案时间在30天以内', '增速保持8%左右': 在/保持 set a level only before a bounded figure
+        "bound_verb": re.compile(rf"(?:{_alt('bound_verbs')})\s*$"),
+        "class_label": re.compile(rf"(?:{_alt('class_label_suffixes')})"),
         "cumulative": re.compile(_alt("cumulative")),
         "strip_head": re.compile(rf"^(?:{_alt('strip_prefixes')})+"),
         "strip_tail": re.compile(rf"(?:{_alt('strip_suffixes')})+$"),
@@ -97,6 +105,7 @@ def _patterns():
         # not 在现有基础上; not the comparison of a growth target (较上年增长15%)
         "baseline": re.compile(rf"(?<![比较])(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),
         "soft": w["soft_prefixes"],
+        "bound_posts": w["bound_posts"],
         "fund": re.compile(rf"(?:{_alt('fund_words')})$"),
         # '…企业数量明显增加，达到1200家': a clause naming the indicator with a predicate and no figure
         "subject_clause": re.compile(rf"^(?P<subject>[^\d%％]{{2,40}}?)(?:(?:比|较)\s*(?:19|20)\d\d\s*年)?"
@@ -108,6 +117,7 @@ def _patterns():
 _SENTENCE_END = re.compile(r"[！？!?]|(?<!\d)。|。(?!\d)|\n")   # 。 between digits is a decimal point
 _CLAUSE_END = re.compile(r"[，;；:：|\t]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000; table cells end clauses
 _LIST_SEP = re.compile(r"以及|及|和|与|、")
+_CLOSES_CLAUSE = re.compile(r"\s*(?:之间)?\s*(?:$|[，,；;。、）)]|和|及|与|或)")
 _GENERIC = re.compile(r"(?:总数|总量|数量|规模|总规模|总额|占比|比重|比例)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[—–\-－·•▪●○◆]+|[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.、．]|[①-⑳]|[一二三四五六七八九十]+是)")
 _ANNUAL_TITLE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?\s*度?\s*(?:[^0-9\-—–~至到]{0,30}?)"
@@ -177,6 +187,7 @@ class _Num:
     pct_pair: bool = False     # "5%-10%": the first number carries its own %
     fraction: bool = False
     printed: str = ""          # the number as printed ("一", "12,000"); "" for 超万亿元 and fractions
+    score: bool = False        # a bare number without unit (a score or index: "满意度达到85")
 
 
 class _Context:
@@ -383,7 +394,28 @@ def _numbers(ctx: _Context, c_start: int, c_end: int) -> list[_Num]:
         if not num or not den or num >= den:
             continue
         found.append(_Num(m.start(), m.end(), round(num / den, 10), None, None, None, fraction=True))
+    for m in p["score_number"].finditer(text, c_start, c_end):
+        if any(n.start <= m.start() < n.end for n in found):
+            continue
+        pre = text[c_start:m.start()]
+        verb = _level_verb(p, pre, bool(m.group("post") or m.group("num2")), True)
+        if not verb or not p["score_tail"].search(_clean_indicator(pre[:verb.start()])):
+            continue   # a bare number is a score only after a level verb and a score word
+        value = _value(m.group("num"))
+        if value is None or re.fullmatch(r"(?:19|20)\d\d", m.group("num")):
+            continue   # a year, not a score ("指数达到2025")
+        found.append(_Num(m.start(), m.end(), value, _value(m.group("num2")) if m.group("num2") else None, None,
+                          m.group("post"), printed=m.group("num"), score=True))
     return sorted(found, key=lambda n: n.start)
+
+
+def _level_verb(p: dict, seg_pre: str, bounded: bool, closes_clause: bool) -> re.Match | None:
+    """The level verb right before a number; 在/保持/稳定 count only before a bounded figure
+    (以上, 以内, 左右, a range) that closes its clause ('结案时间在30天以内'), not '在10个县开展'."""
+    lvl = p["level_verb"].search(seg_pre)
+    if lvl or not (bounded and closes_clause):
+        return lvl
+    return p["bound_verb"].search(seg_pre)
 
 
 def _skip_number(ctx: _Context, n: _Num, c_start: int) -> bool:
@@ -409,6 +441,8 @@ def _skip_number(ctx: _Context, n: _Num, c_start: int) -> bool:
         return True   # 一支队伍, 一套制度: an article, not a count
     if re.match(r".?一体", text[n.end - 1:n.end + 2]):
         return True   # 三位一体
+    if ctx.p["class_label"].match(text, n.end) and not n.post:
+        return True   # 百亿级产业集群, 10亿元级项目: a size class in a name, not a figure
     if raw and re.fullmatch(rf"[{_CN}]+", raw) and (re.search(r"(?:数|几|若干|上|近)$", before) or re.match(
             r"(?:件事|次办|次告知|次到位|次审批|网通办|门式)", text[n.start + len(raw):n.start + len(raw) + 3])):
         return True   # 数十家 (dozens), 一件事一次办 (a slogan)
@@ -566,7 +600,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
             pre_clause = text[c_start:n.start]
             seg_pre, seg_post = text[seg_a:n.start], text[n.end:seg_b]
             growth = p["growth"].search(seg_pre)
-            lvl = p["level_verb"].search(seg_pre)
+            lvl = _level_verb(p, seg_pre, n.value_max is not None or (n.post or "") in p["bound_posts"],
+                              bool(_CLOSES_CLAUSE.match(text, n.end, c_end)))
             count = p["count_verb"].search(pre_clause)
             cumulative = bool(p["cumulative"].search(pre_clause)) or (
                 governing and governing[0] == "cumulative" and not (lvl or count or growth))
@@ -614,6 +649,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 comparator = "range"
             elif n.post in ("以内", "之内", "以下", "内") or le_m or p["time_limit"].search(seg_pre):
                 comparator = "<="
+            elif n.post == "左右":   # "达到70家左右": about, not at least
+                comparator = "="
             elif n.post in ("以上", "及以上") or ge_m or re.search(r"至少|不少于|不低于", ahead) or lvl:
                 comparator = ">="
             else:

@@ -1,0 +1,95 @@
+"""More target layouts (issue 19, second pass), each from fragments written for the class: scores and
+indices without a unit, bounds and ranges, the deadline a goals paragraph carries to its next
+sentences, sub-targets in brackets and 其中 clauses, size classes in names (百亿级), and the number
+forms of other fields' plans (digital economy, industry, talent)."""
+from __future__ import annotations
+
+import pytest
+
+from policykg.extract import extract_text
+
+PLAN = "株洲市知识产权强市建设三年行动方案（2023—2027年）"
+
+
+def targets(body: str, title: str = PLAN):
+    return extract_text(f"{title}\n{body}", "t.txt").targets
+
+
+def goals(sentence: str, title: str = PLAN):
+    """Targets of one sentence printed under a goals heading, then a task section."""
+    return targets(f"一、发展目标\n{sentence}\n二、重点任务\n（一）甲。内容。", title)
+
+
+def facts(found, *fields):
+    return [tuple(getattr(t, f) for f in fields) for t in found]
+
+
+# ------------------------------------------------------------------ 1. scores and indices without a unit
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2025年，知识产权保护社会满意度达到85以上。", [("知识产权保护社会满意度", 85, None, None, ">=")]),
+    ("到2025年，全市数字经济综合发展指数达到70。", [("数字经济综合发展指数", 70, None, None, ">=")]),
+    ("到2026年，企业知识产权管理水平达到65以上，营商环境评价得分不低于90分。",
+     [("企业知识产权管理水平", 65, None, None, ">="), ("营商环境评价得分", 90, None, "分", ">=")]),
+    ("到2025年，人才发展环境评分提升至88，人才满意度保持在90以上。",
+     [("人才发展环境评分", 88, None, None, ">="), ("人才满意度", 90, None, None, ">=")]),
+    ("到2027年，工业互联网平台应用指数超过60，两化融合发展水平达到62。",
+     [("工业互联网平台应用指数", 60, None, None, ">="), ("两化融合发展水平", 62, None, None, ">=")]),
+    ("到2025年，人才竞争力指数力争达到75左右。", [("人才竞争力指数", 75, None, None, "=")]),
+    ("到2025年，数字经济发展指数由2022年的55提高到70。", [("数字经济发展指数", 70, None, None, ">=")]),
+    ("到2025年，营商环境满意度得分保持在80-90之间。", [("营商环境满意度得分", 80, 90, None, "range")]),
+    ("到2025年，全市营商环境便利度指数达到85.5，较2022年提高5个百分点。",
+     [("营商环境便利度指数", 85.5, None, None, ">="), ("营商环境便利度指数", 5, None, "个百分点", "=")]),
+])
+def test_target_layouts_more_score_without_unit(sentence, expected):
+    found = goals(sentence)
+    assert facts(found, "indicator", "value", "value_max", "unit", "comparator") == expected
+    assert all(t.year == 2025 or t.year == 2026 or t.year == 2027 for t in found)
+
+
+@pytest.mark.parametrize("sentence", [
+    "全市知识产权保护水平达到新高度，服务满意度明显提升。",      # no figure
+    "服务满意度评价电话12345，全天受理。",                      # a phone number
+    "知识产权保护社会满意度测评按照湘知发〔2023〕5号执行。",     # a document number
+    "依据《专利法》第20条，满意度测评每年开展。",               # an article number
+    "到2025年，知识产权综合发展指数位居全省第2名。",            # a rank, not a figure
+    "推动知识产权指数研究达到2025，开展试点。",                 # a year is no score
+    "推动企业管理水平达到3级以上。",                            # a grade, no score word unit
+    "全市发明专利拥有量达到70，居全省前列。",                   # a bare number without a score word
+    "目前，全市营商环境指数达到72。",                           # a baseline
+])
+def test_target_layouts_more_bare_numbers_that_are_no_score(sentence):
+    assert goals(sentence) == []
+
+
+# ------------------------------------------------------------------ 3. bounds and ranges
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2025年，研发经费投入强度保持在3%-5%。", (3, 5, "%", "range")),
+    ("到2025年，研发经费投入强度保持在3%至5%之间。", (3, 5, "%", "range")),
+    ("到2025年，研发经费投入强度保持在3-5%。", (3, 5, "%", "range")),
+    ("到2025年，知识产权纠纷调解成功率不低于90%。", (90, None, "%", ">=")),
+    ("到2025年，数字经济核心产业增加值力争达到500亿元。", (500, None, "亿元", ">=")),
+    ("到2025年，高新技术企业超过2000家。", (2000, None, "家", ">=")),
+    ("到2025年，发明专利审查周期压缩至15个月以内。", (15, None, "个月", "<=")),
+    ("到2025年，商标注册周期控制在4个月左右。", (4, None, "个月", "<=")),
+    ("到2025年，专利代理机构达到50家左右。", (50, None, "家", "=")),
+    ("到2025年，数字经济占GDP比重达50%左右。", (50, None, "%", "=")),
+    ("到2025年，侵权案件结案时间在30天以内。", (30, None, "天", "<=")),
+    ("到2025年，知识产权保护满意度在85分以上。", (85, None, "分", ">=")),
+    ("到2025年，规上工业增加值增速保持8%左右。", (8, None, "%", "=")),
+    ("到2025年，工业互联网平台逾百个。", (100, None, "个", ">=")),
+    ("到2025年，数字化转型服务商达到30～50家。", (30, 50, "家", "range")),
+])
+def test_target_layouts_more_bounds_keep_value_comparator_and_unit(sentence, expected):
+    found = goals(sentence)
+    assert len(found) == 1, found
+    t = found[0]
+    assert (t.value, t.value_max, t.unit, t.comparator) == expected
+    assert not t.indicator.endswith(("在", "逾", "保持")), t.indicator
+
+
+@pytest.mark.parametrize("sentence", [
+    "在10个以上县区开展知识产权强县试点。",
+    "企业在3个以上领域开展专利导航。",
+])
+def test_target_layouts_more_zai_before_a_figure_that_does_not_close_the_clause_is_no_level(sentence):
+    assert goals(sentence) == []
