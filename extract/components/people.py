@@ -71,6 +71,10 @@ def _patterns() -> dict:
         # '黄瑾兼任办公室主任' / '市市场监管局局长兼任办公室主任' at the start of a clause
         "concurrent": re.compile(rf"(?:^|(?<=[,，;；。\n]))(?P<holders>[^,，。;；:：\n由]{{2,40}}?)(?:同志)?兼任(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:副)?(?:主任|联络员|秘书长))", re.M),
         "vague": re.compile(_alternation(r["vague_posts"])),
+        # '张三同志 市长' drops 同志, but '市发改委主要负责同志' keeps it: it is the post
+        "comrade": re.compile(r"(?<=[\u4e00-\u9fff])" + "".join(
+            f"(?<!{re.escape(stem)})" for stem in sorted({w[:-2][-2:] for w in r["vague_posts"] if w.endswith("同志") and len(w) >= 4}))
+            + r"同志(?=\s|[(（,，]|$)"),
         # what by_role and clause_role matches end with ('任' of 任/担任/兼任, then a role): a text
         # without it has none of them
         "role_after_ren": re.compile(rf"任(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt})"),
@@ -110,11 +114,68 @@ def _is_name(text: str) -> bool:
     return bool(_NAME_CHARS.match(text)) and not _starts_post(text) and not AGENCY_END.search(text)
 
 
+def unit_post(text: str) -> re.Match | None:
+    """'市发改委主要负责同志', '各区县政府分管负责同志': a unit printed before a vague post, the member
+    that unit sends, unnamed (a post printed without a name; never a person's name). The match of
+    the vague post, or None."""
+    text = text.strip()
+    m = None
+    for m in _patterns()["vague"].finditer(text):
+        pass
+    if m is None or m.end() != len(text):
+        return None
+    head = text[:m.start()]
+    if len(head) < 2 or re.search(r"\s", head) or not AGENCY_END.search(head) or _title_re().search(head):
+        return None
+    return m if (not has_surname(head) or _starts_post(head) or head.startswith("各")) else None
+
+
+def _cut_after_unit_posts(piece: str) -> list[str]:
+    cuts = [m.end() for m in _patterns()["vague"].finditer(piece)
+            if re.match(_PAD, piece[m.end():m.end() + 1]) and unit_post(re.split(_PAD + "+", piece[:m.end()])[-1])]
+    bounds = [0, *cuts, len(piece)]
+    return [piece[a:b].strip() for a, b in zip(bounds, bounds[1:]) if piece[a:b].strip()]
+
+
+def unit_post_members(part: str) -> list[str] | None:
+    """A member line holding posts of units: 'A主要负责同志，B分管负责同志，王五（局长）' -> one item per
+    member; 'A、B主要负责同志' -> 'A主要负责同志', 'B主要负责同志' (the title is each unit's, as a
+    shared head is in a unit list). None when the line names no unit post."""
+    if not _patterns()["vague"].search(part):
+        return None
+    pieces = [p.strip() for p in re.split(r"[,，]", part) if p.strip()]
+    # '市发改委主要负责同志　李四 市科技局局长': a unit's post ends its member where a space follows
+    pieces = [q for p in pieces for q in _cut_after_unit_posts(p)]
+    out: list[str] = []
+    found = False
+    for piece in pieces:
+        items = [i.strip() for i in piece.split("、")]
+        posts = [unit_post(i) for i in items]
+        bare = [bool(AGENCY_END.search(i)) and not re.search(r"\s", i) and not _title_re().search(i) and len(i) <= 20
+                for i in items]
+        if len(items) > 1 and posts[-1] and all(p or b for p, b in zip(posts, bare)):
+            pending: list[str] = []
+            for item, post in zip(items, posts):
+                if post:
+                    out.extend(u + post.group(0) for u in pending)
+                    out.append(item)
+                    pending = []
+                else:
+                    pending.append(item)
+            found = True
+            continue
+        found = found or bool(unit_post(piece))
+        out.append(piece)
+    return out if found else None
+
+
 def split_name_post(rest: str) -> tuple[str | None, str | None]:
     """'张三 市长' / '王 伟 市政协副主席' / '张三(市长)' / '张三,市长' / '王小五市科技局局长' / '市长'."""
     rest = rest.strip()
     if not rest:
         return None, None
+    if unit_post(re.sub(_PAD, "", rest)):
+        return None, re.sub(_PAD, "", rest)   # '各区县政府分管负责同志': a unit's post, no name
     m = re.match(r"^(?P<name>[\u4e00-\u9fff·](?:" + _PAD + r"?[\u4e00-\u9fff·]){1,3}?)" + _PAD + r"*[(（](?P<post>.+)[)）]$", rest)
     if m and _is_name(re.sub(_PAD, "", m.group("name"))):
         return re.sub(_PAD, "", m.group("name")), m.group("post").strip()
@@ -224,13 +285,31 @@ def _title_re() -> re.Pattern:
     return re.compile(_alternation(roles()["post_titles"]))
 
 
+@lru_cache(maxsize=1)
+def _title_or_vague_re() -> re.Pattern:
+    """A post title or a vague post ('主要负责同志'): where a post's unit ends."""
+    return re.compile(_alternation(roles()["post_titles"] + roles()["vague_posts"]))
+
+
+def _first_post(post: str) -> str:
+    """The first of several posts ('市委常委、组织部部长' -> '市委常委'); a 、 inside brackets
+    ('各县（市、区）政府主要负责同志') parts nothing."""
+    depth = 0
+    for i, ch in enumerate(post):
+        depth += ch in "(（"
+        depth -= ch in ")）" and depth > 0
+        if depth == 0 and ch in "、,，":
+            return post[:i]
+    return post
+
+
 def split_post(post: str | None) -> tuple[str | None, str | None]:
     """'市委宣传部分管日常工作的副部长' -> ('市委宣传部', '分管日常工作的副部长'); '市长' -> (None, '市长')."""
     if not post:
         return None, None
-    first = re.split(r"[、,，]", post, maxsplit=1)[0]
+    first = _first_post(post)
     best = None
-    for m in _title_re().finditer(first):
+    for m in _title_or_vague_re().finditer(first):
         head = first[:m.start()]
         if len(head) >= 2 and AGENCY_END.search(head):
             best = (head, post[m.start():])
@@ -240,6 +319,10 @@ def split_post(post: str | None) -> tuple[str | None, str | None]:
 
 def split_holder(holder: str) -> tuple[str | None, str | None]:
     """'市科技局副局长李晓明' -> ('李晓明', '市科技局副局长'); '市市场监管局局长' -> (None, …)."""
+    bare = holder.strip(" \u3000")
+    for printed in (bare, bare + "同志"):   # the holder patterns take 同志 off: '由市政府分管负责同志担任'
+        if unit_post(printed) or _patterns()["vague"].fullmatch(printed):
+            return None, printed   # a post with no name ('负责' is none)
     holder = re.sub(r"(?:同志|等)$", "", holder.strip(" \u3000"))
     if _is_name(holder):
         return holder, None
@@ -334,7 +417,7 @@ def find_people(outline: Outline) -> list[Person]:
     previous = ""
     for line in _member_lines(text):
         raw = _ORDER_NOTE.sub("", line.text).strip()
-        raw = re.sub(r"(?<=[\u4e00-\u9fff])同志(?=\s|[(（,，]|$)", "", raw)   # '张三同志 市长'
+        raw = pats["comrade"].sub("", raw)   # '张三同志 市长'
         if not raw:
             continue
         titled = pats["title"].search(raw) and len(raw) <= 40 and not re.search(r"[,，。;；:：]", raw)
@@ -363,10 +446,12 @@ def find_people(outline: Outline) -> list[Person]:
                 continue
             group, active = _group_before(text, line.start), True
         if cells:
-            if found and (found[1] or (found[2] and _title_re().search(found[2]))):
+            if found and (found[1] or (found[2] and (_title_re().search(found[2]) or unit_post(found[2])))):
                 # a member table without a role column lists members
                 role, name, post = found[0] or "成员", found[1], found[2]
                 out.append(Person(name=name, role=role, post=post, group=group, start=line.start, end=line.end))
+            elif found and found[0]:
+                role = found[0]   # a row that names no member still says the role of the rows below
             continue
         if label_role is None and _role_for(raw) and len(re.sub(r"\s+", "", raw)) <= 6 and re.sub(r"\s+", "", raw) in roles()["roles"]:
             role = _role_for(raw)   # a role alone on its line (a table printed one cell per line)
@@ -396,10 +481,11 @@ def find_people(outline: Outline) -> list[Person]:
         items = _NAME_POST_ITEM.findall(rest)
         if len(items) >= 2 and re.fullmatch(r"(?:\s*" + _NAME_POST_ITEM.pattern + r"\s*[、,，;；]?)+", rest):
             parts = items   # '张三（副市长）、李四（市政府秘书长）'
+        parts = [item for part in parts for item in (unit_post_members(part) or [part])]
         for part in parts:
             offset = line.start + max(0, line.text.find(part.strip()[:1])) if part.strip() else line.start
             for name, post in split_members(part) or [split_name_post(part)]:
-                if name is None and (post is None or not _title_re().search(post)):
+                if name is None and (post is None or not (_title_re().search(post) or unit_post(post))):
                     continue   # a line that is neither a name nor a post
                 out.append(Person(name=name, role=role, post=post, group=group, start=offset, end=line.end))
     out.extend(_prose_holders(text, out, group))

@@ -62,3 +62,54 @@ def test_probe_layouts_more_boxed_lead_mark_after_a_unit(block, expected):
 def test_probe_layouts_more_bracketed_mark_belongs_to_its_unit_alone(block, expected):
     # before: 'A、B（牵头）' made A a lead too, as if the mark were a verb closing the list
     assert _first_measure_units(block) == expected
+
+
+_GROUP_HEAD = ("某市数字经济发展行动方案\n一、主要任务\n1.建设数据平台。做好工作。（责任单位：市大数据局）\n"
+               "附件\n市数字经济发展领导小组成员名单\n组　长：张三　市长\n")
+
+
+@pytest.mark.parametrize("members, expected", [
+    # one unit post per line, between named members (a member held by post: name None, post as printed)
+    ("成　员：市发改委主要负责同志\n　　　　王五　市财政局局长\n　　　　各区县政府分管负责同志\n",
+     [(None, "成员", "市发改委主要负责同志", "市发改委"), ("王五", "成员", "市财政局局长", "市财政局"),
+      (None, "成员", "各区县政府分管负责同志", "各区县政府")]),
+    # several on one line, parted by a comma, a 、 or a space; the next named member stays his own
+    ("成员：市发改委主要负责同志，市科技局分管负责同志，王五（市财政局局长）\n",
+     [(None, "成员", "市发改委主要负责同志", "市发改委"), (None, "成员", "市科技局分管负责同志", "市科技局"),
+      ("王五", "成员", "市财政局局长", "市财政局")]),
+    ("成员：市发改委主要负责同志、市大数据局主要负责同志\n　　　王五　市财政局局长\n",
+     [(None, "成员", "市发改委主要负责同志", "市发改委"), (None, "成员", "市大数据局主要负责同志", "市大数据局"),
+      ("王五", "成员", "市财政局局长", "市财政局")]),
+    ("成员：市发改委主要负责同志　李四 市科技局局长\n",
+     [(None, "成员", "市发改委主要负责同志", "市发改委"), ("李四", "成员", "市科技局局长", "市科技局")]),
+    # units sharing one printed post: one member per unit, as a shared head in a unit list
+    ("成员：市委网信办、市大数据局分管负责同志；市工信局主要负责人\n",
+     [(None, "成员", "市委网信办分管负责同志", "市委网信办"), (None, "成员", "市大数据局分管负责同志", "市大数据局"),
+      (None, "成员", "市工信局主要负责人", "市工信局")]),
+    ("成员：各县（市、区）政府主要负责同志\n",
+     [(None, "成员", "各县（市、区）政府主要负责同志", "各县（市、区）政府")]),
+    # a member table: the row with an empty name cell still lists a member and says the role
+    ("成员\t\t市发改委主要负责同志\n\t赵六\t市科技局副局长\n",
+     [(None, "成员", "市发改委主要负责同志", "市发改委"), ("赵六", "成员", "市科技局副局长", "市科技局")]),
+])
+def test_probe_layouts_more_members_named_only_by_a_units_post(members, expected):
+    # before: '市发改委主要负责同志' was dropped (no post title), '各区县政府分管负责同志' became a person
+    # '各区', a comma line swallowed the named member after it, a table row's role was lost
+    r = extract_text(_GROUP_HEAD + members, "t.txt")
+    got = [(p.name, p.role, p.post, p.post_agency) for p in r.people]
+    assert got[0] == ("张三", "组长", "市长", None)
+    assert got[1:] == expected
+    agencies = {a.name for a in r.agencies}
+    assert {agency for *_, agency in expected} <= agencies
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("组长由市政府主要领导担任，副组长由市政府分管负责同志担任。", []),
+    ("由市长张三任组长，市发改委主要负责同志任副组长。", [("张三", "组长", "市长")]),
+    ("组长由市长张三担任，副组长由市政府分管负责同志担任。", [("张三", "组长", "市长")]),
+])
+def test_probe_layouts_more_vague_holder_in_a_sentence_is_no_person(sentence, expected):
+    # before: '由市政府分管负责同志担任' gave a person named '负责' with the post '市政府分管'
+    text = ("某市数字经济发展行动方案\n一、主要任务\n1.建设数据平台。做好工作。（责任单位：市大数据局）\n"
+            "二、保障措施\n（一）加强组织领导。成立市数字经济发展领导小组，" + sentence + "\n")
+    assert [(p.name, p.role, p.post) for p in extract_text(text, "t.txt").people] == expected
