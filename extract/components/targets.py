@@ -106,6 +106,11 @@ def _patterns():
         "baseline": re.compile(rf"(?<![比较])(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),
         "soft": w["soft_prefixes"],
         "bound_posts": w["bound_posts"],
+        "count_bound": re.compile(_alt("count_bounds")),
+        # '每个县', '每5所幼儿园', '各中小学至少': a quota per unit (not 每年, 每月: a rate in time)
+        "quota": re.compile(r"每(?!年|天|日|月|季|周|一年|批|次)(?:个|一个|[\d一二两三四五六七八九十百千万]+\s*[个所家名户位人])?"
+                            r"[\u4e00-\u9fff（）()、]{1,12}?(?:至少|不少于|均|都|要|应)?\s*(?:{cv})"
+                            r"|各[\u4e00-\u9fff（）()、]{1,12}?(?:至少|不少于|均)\s*(?:{cv})".replace("{cv}", _alt("count_verbs"))),
         "fund": re.compile(rf"(?:{_alt('fund_words')})$"),
         # '…企业数量明显增加，达到1200家': a clause naming the indicator with a predicate and no figure
         "subject_clause": re.compile(rf"^(?P<subject>[^\d%％]{{2,40}}?)(?:(?:比|较)\s*(?:19|20)\d\d\s*年)?"
@@ -477,6 +482,43 @@ def _segments(text: str, nums: list[_Num], c_start: int, c_end: int) -> list[tup
     return list(zip(starts, ends))
 
 
+def _figure_brackets(ctx: _Context, s_start: int, s_end: int) -> list[tuple[int, int]]:
+    """(open, close + 1) of each bracket printed right after a figure and holding a figure itself:
+    '5000件（其中发明专利2000件）', '10个（省级3个、市级7个）', '800亿元（占GDP比重10%以上）'. A
+    bracket without a figure is an explanation ('20EB（艾字节）') and stays in its clause."""
+    text, found = ctx.text, []
+    for m in ctx.p["number"].finditer(text, s_start, s_end):
+        k = m.end()
+        while k < s_end and text[k] in " \u3000":
+            k += 1
+        if k >= s_end or text[k] not in "（(" or (found and k < found[-1][1]):
+            continue
+        depth, j = 0, k
+        while j < s_end:
+            depth += 1 if text[j] in "（(" else -1 if text[j] in "）)" else 0
+            if depth == 0:
+                break
+            j += 1
+        if j < s_end and re.search(r"\d", text[k:j]) and not ctx.p["year_after"].match(text, m.end()):
+            found.append((k, j + 1))
+    return found
+
+
+def _part_of(p: dict, indicator: str, parent: str) -> str:
+    """The indicator of a figure in a bracket after another target: '其中'/'含' dropped; none left
+    takes the parent's ('（每年不少于5个）'); a bare level ('省级3个') or a share ('占GDP比重10%')
+    reads against the parent's ('省级知识产权服务平台', '数字经济核心产业增加值占GDP比重')."""
+    indicator = re.sub(rf"^(?:{_alt('part_of_words')})+[,，:：]?", "", indicator).strip()
+    if not indicator:
+        return parent
+    if re.fullmatch(r".{1,5}(?:级|类|型)", indicator):
+        head = re.match(r"^(?:.{0,6}?(?:级|类|型))?(?P<head>.{2,})$", parent)
+        return indicator + (head.group("head") if head else parent)
+    if indicator.startswith(("占", "中")):
+        return parent + indicator
+    return indicator
+
+
 def _respectively(text: str, nums: list[_Num], c_start: int) -> list[str] | None:
     """'A、B分别达到x、y': the subjects, one per number, or None."""
     head = text[c_start:nums[0].start]
@@ -577,11 +619,23 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
     governing = None       # (kind, comparator) of the last clause with a target in this sentence
     governing_annual = False
     bounds = [m.end() for m in _CLAUSE_END.finditer(text, s_start, s_end)]
+    brackets = _figure_brackets(ctx, s_start, s_end)
+    for a, b in brackets:   # a bracket after a figure holds clauses of its own: '5000件（其中发明专利2000件）'
+        bounds += [a, b]
+    bounds = sorted(set(b for b in bounds if s_start < b < s_end))
     clauses, prev = [], s_start
     for b in bounds + [s_end]:
         clauses.append((prev, b))
         prev = b
+    parent = None   # the target a bracket after a figure details
     for c_start, c_end in clauses:
+        bracket = next(((a, b) for a, b in brackets if a <= c_start < b), None)
+        if bracket:
+            if c_start == bracket[0]:
+                parent = out[-1] if out and out[-1].start >= s_start else None
+                c_start += 1   # the opening bracket
+            if c_end == bracket[1]:
+                c_end -= 1     # the closing bracket
         nums = [n for n in _numbers(ctx, c_start, c_end)
                 if not _skip_number(ctx, n, c_start)
                 and not any(a <= n.start < b for a, b in granted)
@@ -619,6 +673,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 continue
             indicator = subjects[i] if subjects else _indicator(ctx, seg_pre, seg_post, growth, lvl, number_first)
             indicator = indicator.strip(" \u3000,，、;；")
+            if bracket and parent is not None:
+                indicator = _part_of(p, indicator, parent.indicator)
             prior = produced[-1][1] if produced else (out[-1] if out and out[-1].start >= s_start else None)
             if not indicator and (growth or lvl) and prior is not None \
                     and not text[n.end:c_end].strip(" \u3000，,;；。"):
@@ -637,10 +693,18 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 kind = "cumulative"
             elif unit in ("%", "个百分点", "百分点") or n.fraction:
                 kind = "ratio"
+            elif p["quota"].search(pre_clause) and not subjects:
+                kind = "level"   # '每个乡镇至少建成一所', '每5所幼儿园配备1名': a quota per unit, a level
+            elif count and lvl and p["count_bound"].fullmatch(lvl.group(0).strip()) \
+                    and re.search(r"[\u4e00-\u9fff]{2}", _object_after(seg_post)):
+                kind = "count"   # '实施不少于50项科技项目': a bound on a count of the noun after it
             elif (count or subjects and not lvl) and not lvl:
                 kind = "count"
             else:
                 kind = governing[0] if governing and not (lvl or count) else "level"
+            if bracket and parent is not None and kind == "level" and parent.kind in ("count", "cumulative") \
+                    and not count and (not lvl or p["count_bound"].fullmatch(lvl.group(0).strip())):
+                kind = parent.kind   # '新增20个以上（每年不少于5个）': the part counts like the whole
             ahead = text[c_start:n.start]
             ge_m, le_m = p["ge"].search(seg_pre), p["le"].search(seg_pre)
             if ge_m and le_m:   # the longer word decides: 不少于 is not 少于, 不超过 is not 超过

@@ -121,7 +121,7 @@ def test_target_layouts_number_before_the_noun(sentence, indicator, value, unit,
     ("带动相关产业规模超万亿元。", 1, "万亿元", "level"),
     ("专利许可金额达到12,000万元。", 12000, "万元", "level"),
     ("培育千家专精特新企业。", 1000, "家", "count"),
-    ("每个乡镇至少建成一所公办中心幼儿园。", 1, "所", "count"),
+    ("每个乡镇至少建成一所公办中心幼儿园。", 1, "所", "level"),   # a quota per unit (gold: level)
     ("应用型高校科技成果转化率超过1/3。", 0.3333333333, None, "ratio"),
     ("应用型高校科技成果转化率超过三分之一。", 0.3333333333, None, "ratio"),
     ("知识产权保护社会满意度保持在85分以上。", 85, "分", "level"),

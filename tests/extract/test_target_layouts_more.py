@@ -93,3 +93,57 @@ def test_target_layouts_more_bounds_keep_value_comparator_and_unit(sentence, exp
 ])
 def test_target_layouts_more_zai_before_a_figure_that_does_not_close_the_clause_is_no_level(sentence):
     assert goals(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("每个街道至少建成一个知识产权服务站。", "level"),          # a quota per unit
+    ("每3所学校配备1名知识产权辅导员。", "level"),
+    ("各园区至少配备1名数据专员。", "level"),
+    ("每年实施不少于20项数字化改造项目。", "count"),            # a bound on a count of the noun after it
+    ("每年开展培训不少于40课时。", "level"),                    # the noun before: hours of training
+    ("新建工作站5个。", "count"),
+])
+def test_target_layouts_more_quota_per_unit_is_a_level_and_a_bounded_count_a_count(sentence, kind):
+    found = targets(f"一、重点任务\n（一）甲。{sentence}")
+    assert [t.kind for t in found] == [kind]
+
+
+# ------------------------------------------------------------------ 4. brackets and 其中 after a figure
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2025年，全市有效发明专利达到5000件（其中高价值发明专利2000件）。",
+     [("有效发明专利", 5000, "件"), ("高价值发明专利", 2000, "件")]),
+    ("到2025年，全市专利授权量达到1.2万件（其中发明专利3000件），商标注册量达到5万件。",
+     [("专利授权量", 1.2, "万件"), ("发明专利", 3000, "件"), ("商标注册量", 5, "万件")]),
+    ("到2025年，高新技术企业达到1000家（其中，瞪羚企业100家，独角兽企业5家）。",
+     [("高新技术企业", 1000, "家"), ("瞪羚企业", 100, "家"), ("独角兽企业", 5, "家")]),
+    ("到2025年，建成知识产权服务平台10个（省级3个、市级7个）。",
+     [("知识产权服务平台", 10, "个"), ("省级知识产权服务平台", 3, "个"), ("市级知识产权服务平台", 7, "个")]),
+    ("到2025年，知识产权示范企业、优势企业分别达到50家、200家（含国家级10家）。",
+     [("知识产权示范企业", 50, "家"), ("优势企业", 200, "家"), ("国家级优势企业", 10, "家")]),
+    ("到2025年，数字经济核心产业增加值达到800亿元（占GDP比重10%以上）。",
+     [("数字经济核心产业增加值", 800, "亿元"), ("数字经济核心产业增加值占GDP比重", 10, "%")]),
+    ("到2025年，建设5G基站2万个（含室内分布站点5000个）。", [("5G基站", 2, "万个"), ("室内分布站点", 5000, "个")]),
+    ("到2025年，引进高层次人才500名（包括院士等顶尖人才10名）。",
+     [("高层次人才", 500, "名"), ("院士等顶尖人才", 10, "名")]),
+    ("到2025年，培育数字经济企业500家，其中，规上企业150家、上市企业10家。",
+     [("数字经济企业", 500, "家"), ("规上企业", 150, "家"), ("上市企业", 10, "家")]),
+    ("到2025年，人才资源总量达到50万人，其中高技能人才达到8万人。",
+     [("人才资源总量", 50, "万人"), ("高技能人才", 8, "万人")]),
+])
+def test_target_layouts_more_parts_in_brackets_and_qizhong_clauses(sentence, expected):
+    assert facts(goals(sentence), "indicator", "value", "unit") == expected
+
+
+def test_target_layouts_more_a_bracket_per_year_part_counts_like_the_whole():
+    found = goals("到2025年，新增专利导航项目20个以上（每年不少于5个）。")
+    assert facts(found, "indicator", "value", "kind", "comparator", "annual") == [
+        ("专利导航项目", 20, "count", ">=", False), ("专利导航项目", 5, "count", ">=", True)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2025年，全市数字经济规模达到3000亿元（2022年为2000亿元）。", [3000]),      # a baseline in brackets
+    ("到2025年，全市专利授权量达到8000件（2025年）。", [8000]),                  # the year of the figure
+    ("到2025年，建设工作站10个（详见附件1），新增试点企业20家。", [10, 20]),      # a reference
+])
+def test_target_layouts_more_brackets_without_a_part_add_nothing(sentence, expected):
+    assert [t.value for t in goals(sentence)] == expected
