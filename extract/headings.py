@@ -38,6 +38,7 @@ class MarkerStyle:
     inline: bool = True  # may start inside a line (where line breaks were lost)
     decimal: bool = False  # a level of a decimal outline (2 / 2.1 / 2.1.1): numbered by its path
     requires: str | None = None  # kept only in a document that also prints this style
+    evidence: bool = False  # a list of it is headings only with evidence it numbers tasks (extract/outline.py)
 
 
 @dataclass
@@ -60,7 +61,8 @@ def marker_styles() -> tuple[MarkerStyle, ...]:
     rows = [json.loads(x) for x in (PATTERNS / "heading_markers.jsonl").read_text(encoding="utf-8").splitlines()
             if x.strip()]
     return tuple(MarkerStyle(r["style"], int(r["rank"]), re.compile(r["pattern"]), bool(r.get("strict")),
-                             bool(r.get("inline", True)), bool(r.get("decimal")), r.get("requires"))
+                             bool(r.get("inline", True)), bool(r.get("decimal")), r.get("requires"),
+                             bool(r.get("evidence")))
                  for r in rows)
 
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .headings import Candidate, candidates_in_line, leading_block_end, match_marker, marker_styles, part_styles
+from .cues import has_block
+from .headings import (Candidate, candidates_in_line, leading_block_end, match_marker, marker_styles, part_styles,
+                       style_named)
 from .result import Decision
 from .textutil import CJK, LP, RP, Line, lines_of, nfkc_key
 
@@ -295,6 +297,28 @@ def _sequence_reason(cand: Candidate, scope: _Scope, region_last: dict[str, int]
     return None
 
 
+def _list_evidence(text: str, cand: Candidate, upcoming: list[Candidate], parent: "Heading | None",
+                   body_end: int) -> str | None:
+    """Why a list numbered like prose ('第一，…第二，…') numbers tasks, or None: one of its items
+    carries its own responsibility block (as a 第N条 article with a block is a measure), or the list
+    numbers the items of a tasks part. Under a safeguards or goals part without blocks it is prose."""
+    items, ends = [cand], []
+    for c in upcoming:
+        if len(ends) < len(items):
+            ends.append(c.start)   # an item's text runs to the next marker of any style
+        if c.rank < cand.rank:
+            break   # a heading of a higher level closes the list
+        if c.style == cand.style and not c.inline and c.number == items[-1].number + 1:
+            items.append(c)
+    ends += [body_end] * (len(items) - len(ends))
+    with_block = sum(1 for item, end in zip(items, ends) if has_block(text[item.start:end]))
+    if with_block:
+        return f"{with_block} of its {len(items)} items carry their own responsibility block"
+    if parent is not None and parent.style in part_styles() and parent.kind == "tasks":
+        return "it numbers the items of a tasks part"
+    return None
+
+
 def _decimal_styles() -> frozenset[str]:
     return frozenset(s.style for s in marker_styles() if s.decimal)
 
@@ -488,6 +512,15 @@ def parse_outline(text: str) -> Outline:
             else:
                 reason = _sequence_reason(cand, scope, region_last, upcoming,
                                           parent.start if run_in_parent else None)
+            style = style_named(cand.style)
+            if reason is not None and cand.number == 1 and style is not None and style.evidence:
+                evidence = _list_evidence(text, cand, upcoming, parent, out.body_end)
+                if evidence is None:
+                    out.note(cand.start, cand.line_end, "not-heading",
+                             f"'{cand.marker}' ({cand.style}) opens a list that reads as prose: no item carries "
+                             "a responsibility block and it does not number a tasks part")
+                    continue
+                reason = f"{reason}; {evidence}"
             if reason is not None and broken_off and not cand.inline and cand.rank >= 3:
                 out.note(cand.start, cand.line_end, "not-heading",
                          f"'{cand.marker}' follows a paragraph that breaks off mid-sentence: a page-chunk marker")

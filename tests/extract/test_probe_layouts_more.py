@@ -113,3 +113,44 @@ def test_probe_layouts_more_vague_holder_in_a_sentence_is_no_person(sentence, ex
     text = ("某市数字经济发展行动方案\n一、主要任务\n1.建设数据平台。做好工作。（责任单位：市大数据局）\n"
             "二、保障措施\n（一）加强组织领导。成立市数字经济发展领导小组，" + sentence + "\n")
     assert [(p.name, p.role, p.post) for p in extract_text(text, "t.txt").people] == expected
+
+
+_ORDINAL_TASKS = ("第一，建设数据平台。推进数据共享。{b1}\n第二，培育数字企业。支持企业发展。{b2}\n"
+                  "第三，发展数字产业。引进重点项目。{b3}\n")
+
+
+@pytest.mark.parametrize("part, blocks, expected", [
+    # items with their own blocks: the measures, wherever they are printed
+    ("一、重点任务", ("（责任单位：市大数据局）", "（责任单位：市工信局）", "（责任单位：市发改委）"),
+     [("一", "建设数据平台", [("市大数据局", "support")]), ("二", "培育数字企业", [("市工信局", "support")]),
+      ("三", "发展数字产业", [("市发改委", "support")])]),
+    ("一、保障措施", ("（市大数据局牵头）", "", "（市发改委牵头）"),
+     [("一", "建设数据平台", [("市大数据局", "lead")]), ("二", "培育数字企业", []),
+      ("三", "发展数字产业", [("市发改委", "lead")])]),
+    # no blocks, but the list numbers a tasks part
+    ("一、主要任务", ("", "", ""),
+     [("一", "建设数据平台", []), ("二", "培育数字企业", []), ("三", "发展数字产业", [])]),
+])
+def test_probe_layouts_more_ordinal_numbering_numbers_tasks(part, blocks, expected):
+    # before: '第一，' was no marker at all; the part became one measure holding every task's units
+    # (or, without blocks, the tasks part yielded nothing)
+    b1, b2, b3 = blocks
+    text = "某市数字经济发展行动方案\n" + part + "\n" + _ORDINAL_TASKS.format(b1=b1, b2=b2, b3=b3)
+    r = extract_text(text, "t.txt")
+    assert [(m.no, m.title, _units(r, m)) for m in r.measures] == expected
+    assert any(d.what == "heading" and "第一" in text[d.start:d.end] and
+               ("responsibility block" in d.reason or "tasks part" in d.reason) for d in r.decisions)
+
+
+@pytest.mark.parametrize("safeguards", [
+    "二、保障措施\n第一，加强组织领导。建立协调机制。\n第二，加强资金保障。加大财政投入。\n",
+    "二、保障措施\n（一）加强组织领导。建立协调机制，抓好落实：\n第一，定期调度。\n第二，加强督查。\n",
+    "二、组织实施\n第一、加强组织领导。建立协调机制。\n第二、加强宣传引导。营造良好氛围。\n",
+])
+def test_probe_layouts_more_ordinal_numbering_under_safeguards_reads_as_prose(safeguards):
+    text = ("某市知识产权强市建设方案\n一、重点任务\n1.加强知识产权创造。提升质量。（责任单位：市市场监管局）\n"
+            "2.加强知识产权保护。严厉打击。（责任单位：市公安局）\n" + safeguards)
+    r = extract_text(text, "t.txt")
+    assert all(not m.no.startswith(("一", "二")) for m in r.measures)
+    assert [m.no for m in r.measures][:2] == ["1", "2"]
+    assert any(d.what == "not-heading" and "reads as prose" in d.reason for d in r.decisions)
