@@ -80,6 +80,9 @@ def _patterns():
         "bare_year": re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?:底|末)?(?!\s*(?:以来|以前|之前|起|开始|度?的|[-—–~至到]\s*(?:19|20)\d\d))"),
         "year_after": re.compile(r"\s*[(（]\s*(?:到|至|于)?\s*(?P<y>(?:19|20)\d\d)\s*年\s*(?:底|末)?\s*(?:前)?\s*[)）]"),
         "five_year_end": re.compile(r"“?十(?P<n>[一二三四五六七八九])五”?\s*(?:时期|期间)?\s*(?:末|期末|结束时)"),
+        # a year heading a clause or right before its verb: '，2027年达到8000件', '，2024年底前建成5个'
+        "clause_year": re.compile(rf"(?P<y>(?:19|20)\d\d)\s*年\s*(?:年?底|年?末)?\s*(?:前|之前)?\s*[,，]?\s*"
+                                  rf"(?:力争|争取|确保|要|将|再)?\s*(?=(?:{_alt('level_verbs')}|{_alt('growth_verbs')}|{_alt('count_verbs')}))"),
         "heading_year": re.compile(r"(?:(?:19|20)\d\d\s*年?\s*(?:\d{1,2}\s*月)?\s*[-—–~至到]\s*)?(?P<y>(?:19|20)\d\d)\s*年"),
         "year_end": re.compile(r"(?:今年|本年度?|当年)?(?<![\d〇○零一二三四五六七八九年])年(?:底|末)(?:前|之前)?|年内"),
         "level_verb": re.compile(rf"(?:{_alt('level_verbs')})\s*$"),
@@ -217,14 +220,36 @@ class _Context:
         self.start_year = period_start or self.annual_year or issued_year
         self.issued_year = issued_year
 
-    def deadline_before(self, start: int, end: int) -> tuple[int | None, bool]:
-        """(year, as_of) of the last deadline phrase in text[start:end]."""
-        found, as_of = None, False
+    def deadline_before(self, start: int, end: int, carry: bool = False) -> tuple[int | None, bool]:
+        """(year, as_of) of the last deadline phrase in text[start:end], not inside a 《》 title
+        ('《纲要（2021至2035年）》' dates nothing). `carry` (a year reaching into another
+        paragraph): a state before the plan's start ('截至2022年底') is no deadline there."""
+        return self._last_deadline(start, end, carry)[:2]
+
+    def _last_deadline(self, start: int, end: int, carry: bool = False) -> tuple[int | None, bool, int]:
+        found, as_of, at = None, False, start
         for m in self.p["deadline"].finditer(self.text, start, end):
             year = _year(m)
-            if year:
-                found, as_of = year, bool(m.group("asof"))
-        return found, as_of
+            before = self.text[start:m.start()]
+            if not year or before.count("《") > before.count("》"):
+                continue
+            if carry and m.group("asof") and self.start_year and year < self.start_year:
+                continue
+            found, as_of, at = year, bool(m.group("asof")), m.end()
+        return found, as_of, at
+
+    def verb_year(self, pos: int, sentence_start: int) -> int | None:
+        """A year printed right before a verb after the sentence's last deadline
+        ('到2025年，A达到5000件，2027年达到8000件'): it switches the deadline for the rest of the
+        sentence, as '；到2027年，' would. Not a comparison ('比2020年', '较2022年')."""
+        _, _, deadline_end = self._last_deadline(sentence_start, pos)
+        found = None
+        for m in self.p["clause_year"].finditer(self.text, deadline_end, pos):
+            before = self.text[sentence_start:m.start()]
+            if re.search(r"(?:比|较|由|从|与|同|相当于)\s*$", before) or before.count("《") > before.count("》"):
+                continue
+            found = int(m.group("y"))
+        return found
 
     def five_year_end(self, start: int, end: int) -> int | None:
         """'到“十四五”末' -> 2025: the last year of that five-year plan period."""
@@ -295,6 +320,9 @@ class _Context:
 
     def _year_sources(self, pos: int, sentence_start: int, line_start: int):
         """(how, (year, stated_as_past)) nearest first, computed lazily."""
+        own = self.verb_year(pos, sentence_start)
+        if own:
+            yield "verb_year", (own, bool(self.start_year and own < self.start_year))
         yield "sentence_deadline", self.deadline_before(sentence_start, pos)
         yield "sentence_year", (self.head_year(sentence_start, pos) or self.bare_year(sentence_start, pos), True)
         yield "sentence_period", (self.five_year_end(sentence_start, pos) or self.within_years(sentence_start, pos), False)
@@ -306,7 +334,7 @@ class _Context:
         yield "lead_line", (self.lead_line_year(line_start), False)
         for h in reversed(self.outline.enclosing(pos)):
             first_child = min((c.start for c in self.outline.headings if c.parent == h.id), default=h.end)
-            year, _ = self.deadline_before(h.start, min(first_child, pos))
+            year, _ = self.deadline_before(h.start, min(first_child, pos), carry=True)
             yield "heading_lead", (year, False)
             titled = self.p["heading_year"].search(h.title or "")   # "（二）2024年：…", "第一阶段（2023年1月—2024年6月）"
             if titled and not re.search(r"以来|以前|之前", h.title[titled.end():titled.end() + 3]):
@@ -680,6 +708,11 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                     and not text[n.end:c_end].strip(" \u3000，,;；。"):
                 # "…融资额达到20亿元，年均增长15%以上", "…增加值增长55%以上、达到5.5万亿元": the same indicator
                 indicator = prior.indicator
+            elif not indicator and (growth or lvl) and prior is None and out and out[-1].start >= line_start \
+                    and not _clean_indicator(text[s_start:seg_a + (growth or lvl).start()]):
+                # '2023年，专利拥有量达到3000件。2024年，达到4000件。': a sentence with only a year
+                # before its verb continues the indicator of the paragraph's last target
+                indicator = out[-1].indicator
             if (not indicator or _GENERIC.fullmatch(indicator)) and (growth or lvl) and prior is None:
                 indicator = _subject_before(ctx, clauses, c_start, indicator) or indicator
             if len(indicator) < 2 or not re.search(r"[\u4e00-\u9fff]", indicator):

@@ -147,3 +147,50 @@ def test_target_layouts_more_a_bracket_per_year_part_counts_like_the_whole():
 ])
 def test_target_layouts_more_brackets_without_a_part_add_nothing(sentence, expected):
     assert [t.value for t in goals(sentence)] == expected
+
+
+# ------------------------------------------------------------------ 2. the deadline a goals paragraph carries
+# How far a year carries, from the dev plans' targets (every carried year agreed with gold): to the
+# rest of its sentence and paragraph (line), to the list items a lead line heads, and to the later
+# paragraphs of the same heading's lead text; never into another heading. A later year switches it.
+@pytest.mark.parametrize("paragraph, expected", [
+    ("到2025年，全市发明专利拥有量达到100件。高价值发明专利突破50件，示范企业增长20%。",
+     [(100, 2025), (50, 2025), (20, 2025)]),
+    ("到2024年，数字经济核心产业增加值达到300亿元。培育数字化转型标杆企业30家。", [(300, 2024), (30, 2024)]),
+    ("到2025年，发明专利拥有量达到100件；示范企业达到20家。到2026年，发明专利拥有量达到200件。示范企业突破40家。",
+     [(100, 2025), (20, 2025), (200, 2026), (40, 2026)]),
+    ("到2024年，引进高层次人才500名。\n新建博士后工作站10家。", [(500, 2024), (10, 2024)]),
+    ("2024年，规上工业企业数字化改造覆盖率达到60%。智能工厂达到20家。", [(60, 2024), (20, 2024)]),
+    # a year before the verb switches the deadline for the rest of the sentence, as '；到2026年，' does
+    ("到2025年，全市发明专利拥有量达到5000件，2026年达到8000件，新建工作站10个。",
+     [(5000, 2025), (8000, 2026), (10, 2026)]),
+    ("力争到2024年，全市数字经济规模突破1000亿元，2026年突破1500亿元。", [(1000, 2024), (1500, 2026)]),
+    # a comparison year is no deadline
+    ("到2025年，全市专利授权量比2022年增长30%，达到8000件。", [(30, 2025), (8000, 2025)]),
+])
+def test_target_layouts_more_year_carries_through_the_goals_paragraph(paragraph, expected):
+    assert facts(goals(paragraph), "value", "year") == expected
+
+
+def test_target_layouts_more_year_does_not_carry_into_another_heading():
+    found = targets("一、发展目标\n到2024年，引进高层次人才500名。\n二、重点任务\n（一）人才引进。新建博士后工作站10家。")
+    assert facts(found, "value", "year", "year_inferred") == [(500, 2024, False), (10, 2027, True)]
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    # a year inside a cited title dates nothing
+    ("深入实施《知识产权强国建设纲要（2021至2035年）》。全市建成知识产权工作站10个。", [(10, 2027, True)]),
+    # a state before the plan's start does not reach into the next paragraph
+    ("截至2022年底，全市拥有发明专利3000件。\n新建知识产权工作站10个。", [(10, 2027, True)]),
+])
+def test_target_layouts_more_titles_and_states_give_no_deadline(paragraph, expected):
+    assert facts(goals(paragraph), "value", "year", "year_inferred") == expected
+
+
+@pytest.mark.parametrize("paragraph", [
+    "2024年，全市发明专利拥有量达到3000件。2025年，达到4000件。2026年，达到5000件。",
+    "到2024年，全市发明专利拥有量达到3000件。到2025年，达到4000件。到2026年，达到5000件。",
+])
+def test_target_layouts_more_a_sentence_with_only_a_year_continues_the_indicator(paragraph):
+    assert facts(goals(paragraph), "indicator", "value", "year") == [
+        ("发明专利拥有量", 3000, 2024), ("发明专利拥有量", 4000, 2025), ("发明专利拥有量", 5000, 2026)]
