@@ -36,7 +36,9 @@ from .incentives import incentive_spans, is_threshold
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 
 _CN = "零〇○一二两三四五六七八九十百千"
-_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\s*[.．。]\s*\d+)?|[{_CN}]+)"
+# thousands parted by commas ('12,000') or by a thin / no-break space ('1 200'); a plain space is
+# not taken (it parts table cells: '150 200')
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[\u00a0\u2009\u202f]\d{{3}})+(?!\d)|\d+(?:\s*[.．。]\s*\d+)?|[{_CN}]+)"
 # a character every number, bare scale (超万家) or fraction of `_patterns()` starts with: a
 # sentence without one holds no target
 _MAY_HOLD_NUMBER = re.compile(rf"[\d{_CN}万亿]")
@@ -96,6 +98,7 @@ def _patterns():
         "score_tail": re.compile(rf"(?:{_alt('score_words')})值?$"),
         # '结案时间在30天以内', '增速保持8%左右': 在/保持 set a level only before a bounded figure
         "bound_verb": re.compile(rf"(?:{_alt('bound_verbs')})\s*$"),
+        "article_unit": re.compile(_alt("article_units")),
         "class_label": re.compile(rf"(?:{_alt('class_label_suffixes')})"),
         "cumulative": re.compile(_alt("cumulative")),
         "strip_head": re.compile(rf"^(?:{_alt('strip_prefixes')})+"),
@@ -470,8 +473,8 @@ def _skip_number(ctx: _Context, n: _Num, c_start: int) -> bool:
     if raw and re.match(r"\d", raw) and re.search(r"[A-Za-z]$", before):
         return True   # G60, PCT...
     unit_and_after = text[n.end - len(n.unit or ""):n.end + 2]
-    if raw and re.fullmatch(r"[一两]", raw) and re.match(r"(?:批|些|系列|流|体|站|支|套|张|条|份|本|部|门)", unit_and_after):
-        return True   # 一支队伍, 一套制度: an article, not a count
+    if raw and re.fullmatch(r"[一两]", raw) and ctx.p["article_unit"].match(unit_and_after):
+        return True   # 一支队伍, 一套制度, 每年举办一届联赛: an article (an annual event), not a count
     if re.match(r".?一体", text[n.end - 1:n.end + 2]):
         return True   # 三位一体
     if ctx.p["class_label"].match(text, n.end) and not n.post:
@@ -583,14 +586,23 @@ def _years_respectively(text: str, nums: list[_Num], c_start: int, s_start: int)
 
 
 def _shared_head(indicators: list[str]) -> list[str]:
-    """'90名国家级、150名省级科技人才': a bare modifier ('国家级') borrows the last item's head noun."""
+    """'90名国家级、150名省级科技人才': a bare modifier ('国家级') borrows the head noun of the
+    nearest item after it with a modifier, else before it ('国家级示范园区一个、省级两个')."""
     if len(indicators) < 2:
         return indicators
-    last = indicators[-1]
-    m = re.match(r"^(.{0,6}?(?:级|类|型))(.{2,})$", last)
-    if not m:
-        return indicators
-    return [x + m.group(2) if re.fullmatch(r".{1,5}(?:级|类|型)", x) else x for x in indicators]
+    heads = [m.group(2) if (m := re.match(r"^(.{0,6}?(?:级|类|型))(.{2,})$", x)) and not _bare_modifier(x) else None
+             for x in indicators]
+    out = []
+    for i, x in enumerate(indicators):
+        if _bare_modifier(x):
+            head = next((h for h in heads[i + 1:] if h), None) or next((h for h in reversed(heads[:i]) if h), None)
+            x = x + head if head else x
+        out.append(x)
+    return out
+
+
+def _bare_modifier(indicator: str) -> bool:
+    return bool(re.fullmatch(r".{1,5}(?:级|类|型)", indicator))
 
 
 def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_first: bool) -> str:

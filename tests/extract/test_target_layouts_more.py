@@ -194,3 +194,43 @@ def test_target_layouts_more_titles_and_states_give_no_deadline(paragraph, expec
 def test_target_layouts_more_a_sentence_with_only_a_year_continues_the_indicator(paragraph):
     assert facts(goals(paragraph), "indicator", "value", "year") == [
         ("发明专利拥有量", 3000, 2024), ("发明专利拥有量", 4000, 2025), ("发明专利拥有量", 5000, 2026)]
+
+
+# ------------------------------------------------------------------ 5. number forms of other fields' plans
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2025年，全市专利授权量达到1,200件，商标有效注册量突破12,500件。", [(1200, "件"), (12500, "件")]),
+    ("到2025年，全市专利授权量达到1\u2009200件。", [(1200, "件")]),          # a thin space parts thousands
+    ("到2025年，全市专利授权量达到1\u00a0200件。", [(1200, "件")]),
+    ("到2025年，培育数字化转型示范企业三百家，建设智能工厂五十个。", [(300, "家"), (50, "个")]),
+    ("到2025年，培育科技型企业两千家，新增规上企业三千余家。", [(2000, "家"), (3000, "家")]),
+    ("到2025年，全市新增市场主体十万户。", [(10, "万户")]),
+    ("到2025年，数字经济规模达到1.5万亿元，技术合同成交额达到200亿元。", [(1.5, "万亿元"), (200, "亿元")]),
+    ("到2025年，每万人口高价值发明专利拥有量达到12件。", [(12, "件")]),
+    ("到2025年，每万名就业人员中研发人员达到80人年。", [(80, "人年")]),
+    ("到2025年，开展知识产权培训五十场次，覆盖企业三千家次。", [(50, "场次"), (3000, "家次")]),
+    ("到2025年，数据中心标准机架达到5万架，算力规模达到5EFLOPS。", [(5, "万架"), (5, "EFLOPS")]),
+])
+def test_target_layouts_more_number_forms(sentence, expected):
+    assert facts(goals(sentence), "value", "unit") == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2025年，培育百亿级产业集群5个，千亿级产业集群2个。", [("百亿级产业集群", 5), ("千亿级产业集群", 2)]),
+    ("到2025年，培育10亿元级龙头企业20家。", [("10亿元级龙头企业", 20)]),
+    ("到2025年，创建国家级知识产权示范园区一个、省级两个。",
+     [("国家级知识产权示范园区", 1), ("省级知识产权示范园区", 2)]),
+    ("到2025年，培育国家级专精特新企业20家、省级100家。", [("国家级专精特新企业", 20), ("省级专精特新企业", 100)]),
+    ("到2025年，新引育90名国家级、150名省级科技人才。", [("国家级科技人才", 90), ("省级科技人才", 150)]),
+])
+def test_target_layouts_more_size_classes_and_bare_levels(sentence, expected):
+    assert facts(goals(sentence), "indicator", "value") == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("全省每年举办一届青少年足球联赛，开展校园体育活动。", []),      # an annual event, not a count
+    ("每年举办1—2场知识产权宣传活动。", [(1, 2)]),
+    ("每年实施一期人才引育项目。", [(1, None)]),
+])
+def test_target_layouts_more_an_annual_event_is_no_count(sentence, expected):
+    found = targets(f"一、重点任务\n（一）甲。{sentence}")
+    assert facts(found, "value", "value_max") == expected
