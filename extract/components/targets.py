@@ -99,6 +99,8 @@ def _patterns():
         # '结案时间在30天以内', '增速保持8%左右': 在/保持 set a level only before a bounded figure
         "bound_verb": re.compile(rf"(?:{_alt('bound_verbs')})\s*$"),
         "article_unit": re.compile(_alt("article_units")),
+        # '其中', '含' ('含金量', '含有' are no part words)
+        "part_of": re.compile(rf"[\s\u3000]*(?:(?:{_alt('part_of_words')})(?<!含)|含(?![金量有义]))[,，:：]?"),
         "class_label": re.compile(rf"(?:{_alt('class_label_suffixes')})"),
         "cumulative": re.compile(_alt("cumulative")),
         "strip_head": re.compile(rf"^(?:{_alt('strip_prefixes')})+"),
@@ -129,6 +131,7 @@ _SENTENCE_END = re.compile(r"[！？!?]|(?<!\d)。|。(?!\d)|\n")   # 。 betwee
 _CLAUSE_END = re.compile(r"[，;；:：|\t]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000; table cells end clauses
 _LIST_SEP = re.compile(r"以及|及|和|与|、")
 _CLOSES_CLAUSE = re.compile(r"\s*(?:之间)?\s*(?:$|[，,；;。、）)]|和|及|与|或)")
+_SHARE = re.compile(r"(?:占比|比重|比例)$")
 _GENERIC = re.compile(r"(?:总数|总量|数量|规模|总规模|总额|占比|比重|比例)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[—–\-－·•▪●○◆]+|[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.、．]|[①-⑳]|[一二三四五六七八九十]+是)")
 _ANNUAL_TITLE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?\s*度?\s*(?:[^0-9\-—–~至到]{0,30}?)"
@@ -535,11 +538,14 @@ def _figure_brackets(ctx: _Context, s_start: int, s_end: int) -> list[tuple[int,
     return found
 
 
-def _part_of(p: dict, indicator: str, parent: str) -> str:
-    """The indicator of a figure in a bracket after another target: '其中'/'含' dropped; none left
-    takes the parent's ('（每年不少于5个）'); a bare level ('省级3个') or a share ('占GDP比重10%')
-    reads against the parent's ('省级知识产权服务平台', '数字经济核心产业增加值占GDP比重')."""
-    indicator = re.sub(rf"^(?:{_alt('part_of_words')})+[,，:：]?", "", indicator).strip()
+def _part_of(p: dict, indicator: str, whole: Target, direct: bool = True) -> str:
+    """The indicator of a part of another target (in a bracket after it, or a '其中' clause):
+    '其中'/'含' dropped; none left takes the whole's ('（每年不少于5个）'); a bare level ('省级3个')
+    or a share ('占GDP比重10%'; '其中X占比80%' of a count) reads against the whole's
+    ('省级知识产权服务平台', '数字经济核心产业增加值占GDP比重', '高新技术企业中X占比')."""
+    parent = whole.indicator
+    head = p["part_of"].match(indicator)
+    indicator = indicator[head.end():].strip() if head else indicator
     if not indicator:
         return parent
     if re.fullmatch(r".{1,5}(?:级|类|型)", indicator):
@@ -547,6 +553,9 @@ def _part_of(p: dict, indicator: str, parent: str) -> str:
         return indicator + (head.group("head") if head else parent)
     if indicator.startswith(("占", "中")):
         return parent + indicator
+    if direct and _SHARE.search(indicator) and whole.unit not in ("%", "个百分点", "百分点", None) \
+            and not indicator.startswith(parent):
+        return f"{parent}中{indicator}"
     return indicator
 
 
@@ -667,7 +676,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
     for b in bounds + [s_end]:
         clauses.append((prev, b))
         prev = b
-    parent = None   # the target a bracket after a figure details
+    parent = None        # the target a bracket after a figure details
+    part_parent = None   # the target a '其中…' clause details (to the sentence's end)
     for c_start, c_end in clauses:
         bracket = next(((a, b) for a, b in brackets if a <= c_start < b), None)
         if bracket:
@@ -676,6 +686,12 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 c_start += 1   # the opening bracket
             if c_end == bracket[1]:
                 c_end -= 1     # the closing bracket
+        direct = bool(bracket) or bool(p["part_of"].match(text, c_start, c_end))
+        if direct and not bracket:
+            part_parent = out[-1] if out and out[-1].start >= s_start else None
+        elif not bracket and text[c_start - 1:c_start] in ("；", ";"):
+            part_parent = None   # '；' closes the item a '其中' detailed
+        whole = parent if bracket else part_parent
         nums = [n for n in _numbers(ctx, c_start, c_end)
                 if not _skip_number(ctx, n, c_start)
                 and not any(a <= n.start < b for a, b in granted)
@@ -713,8 +729,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 continue
             indicator = subjects[i] if subjects else _indicator(ctx, seg_pre, seg_post, growth, lvl, number_first)
             indicator = indicator.strip(" \u3000,，、;；")
-            if bracket and parent is not None:
-                indicator = _part_of(p, indicator, parent.indicator)
+            if whole is not None:
+                indicator = _part_of(p, indicator, whole, direct)
             prior = produced[-1][1] if produced else (out[-1] if out and out[-1].start >= s_start else None)
             if not indicator and (growth or lvl) and prior is not None \
                     and not text[n.end:c_end].strip(" \u3000，,;；。"):

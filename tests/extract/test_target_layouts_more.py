@@ -234,3 +234,21 @@ def test_target_layouts_more_size_classes_and_bare_levels(sentence, expected):
 def test_target_layouts_more_an_annual_event_is_no_count(sentence, expected):
     found = targets(f"一、重点任务\n（一）甲。{sentence}")
     assert facts(found, "value", "value_max") == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a share in a '其中' clause of a count is the share among that count
+    ("到2025年，全省高新技术企业达到5万家，其中先进制造业领域占比达到60%。",
+     [("高新技术企业", 5), ("高新技术企业中先进制造业领域占比", 60)]),
+    ("到2025年，建成知识产权服务平台10个，其中省级3个。", [("知识产权服务平台", 10), ("省级知识产权服务平台", 3)]),
+    # not a share of a share, not past '；', not a later clause, not '含金量'
+    ("到2025年，专利转化率达到20%，其中高校专利转化率达到10%。", [("专利转化率", 20), ("高校专利转化率", 10)]),
+    ("到2025年，培育数字经济企业500家，其中规上企业150家；数字经济核心产业增加值占比达到12%。",
+     [("数字经济企业", 500), ("规上企业", 150), ("数字经济核心产业增加值占比", 12)]),
+    ("到2025年，高新技术企业达到1000家，其中瞪羚企业100家，研发投入占比达到5%。",
+     [("高新技术企业", 1000), ("瞪羚企业", 100), ("研发投入占比", 5)]),
+    ("到2025年，专利授权量达到1万件，其中含金量高的发明专利3000件。",
+     [("专利授权量", 1), ("含金量高的发明专利", 3000)]),
+])
+def test_target_layouts_more_qizhong_parts_read_against_the_whole(sentence, expected):
+    assert facts(goals(sentence), "indicator", "value") == expected
