@@ -1,7 +1,8 @@
 """Named-query timings on a built store (issue #24): every shipped query over the whole corpus as
 users get it (from the plans' summaries where graph/summary.py holds the query), the full SPARQL
-of the summarised queries for comparison, and per-city runs; optionally the query texts of an
-older checkout (`--before DIR` of .rq files) on the same store. A benchmark, not a test.
+of the summarised queries for comparison, and per-city runs (as served, from the city's plans'
+summaries where they answer, and the full SPARQL unless --skip-full); optionally the query texts
+of an older checkout (`--before DIR` of .rq files) on the same store. A benchmark, not a test.
 
 Usage:
     .venv/bin/python bench/bench_queries.py STORE [--cities 5] [--before DIR] [--queries a,b]
@@ -49,7 +50,7 @@ def main() -> None:
     ap.add_argument("--per-city-only", action="store_true", help="only the per-city runs (no whole-corpus run)")
     args = ap.parse_args()
 
-    from policykg.graph.summary import SUMMARISED, summaries_complete
+    from policykg.graph.summary import SUMMARISED, scoped_rows, summaries_complete
     from policykg.queries import load_query, parse_query_file, run_query, shipped_query_names
 
     store = ox.Store.read_only(args.store)
@@ -58,8 +59,8 @@ def main() -> None:
     print(f"store {args.store}: {len(store):,} quads; summaries complete: {summaries_complete(store)}; "
           f"cities {', '.join(cities)}", flush=True)
     print("| query | rows | whole corpus (as served) | source | full SPARQL | before (old text) "
-          "| per-city p50 | per-city max | per-city p50 before |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| per city from | per-city p50 | per-city max | per-city p50 full SPARQL | per-city p50 before |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name in names:
         query = load_query(name)
         wall, cpu, rows = 0.0, 0.0, []
@@ -76,20 +77,26 @@ def main() -> None:
             if not args.per_city_only:
                 w, c, _ = timed(lambda: run_query(store, old, use_summary=False))
                 before = f"{w:.2f} s ({c:.2f} CPU-s)"
-        per_city, per_city_cpu, per_city_before = [], [], []
+        per_city, per_city_cpu, per_city_before, full_cpu = [], [], [], []
+        city_served = "–"
         if query.param("city") is not None:
+            city_served = ("summary" if all(scoped_rows(store, name, {"city": city}) is not None for city in cities)
+                           else "SPARQL") if name in SUMMARISED else "SPARQL"
             for city in cities:
                 w, c, _ = timed(lambda: run_query(store, query, {"city": city}))
                 per_city.append(w)
                 per_city_cpu.append(c)
+                if name in SUMMARISED and not args.skip_full:
+                    full_cpu.append(timed(lambda: run_query(store, query, {"city": city}, use_summary=False))[1])
                 if old is not None and old.param("city") is not None:
                     per_city_before.append(timed(lambda: run_query(store, old, {"city": city}))[0])
         p50 = (f"{statistics.median(per_city) * 1000:.0f} ms ({statistics.median(per_city_cpu) * 1000:.0f} CPU-ms)"
                if per_city else "–")
         worst = f"{max(per_city) * 1000:.0f} ms" if per_city else "–"
         p50_before = f"{statistics.median(per_city_before) * 1000:.0f} ms" if per_city_before else "–"
+        p50_full = f"{statistics.median(full_cpu) * 1000:.0f} CPU-ms" if full_cpu else "–"
         print(f"| {name} | {len(rows)} | {wall:.2f} s ({cpu:.2f} CPU-s) | {served} | {full} | {before} "
-              f"| {p50} | {worst} | {p50_before} |", flush=True)
+              f"| {city_served} | {p50} | {worst} | {p50_full} | {p50_before} |", flush=True)
 
 
 if __name__ == "__main__":

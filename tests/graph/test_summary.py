@@ -29,6 +29,7 @@ ORDER_COLUMNS = {
     "target_comparison": ["indicator_id", "axis", "jurisdiction", "year", "source"],
     "agency_load": ["measures_led", "measures"],
     "co_responsibility": ["shared_measures"],
+    "coverage": ["uncovered_cues", "source"],
 }
 
 
@@ -109,13 +110,17 @@ def test_stale_or_missing_summaries_are_not_read(tmp_path):
         assert summary.corpus_rows(raw, "co_responsibility") is not None
 
 
-def test_parameters_run_the_full_query(tmp_path, monkeypatch):
+def test_parameters_read_only_the_selected_plans(tmp_path, monkeypatch):
+    """A city is answered from its plans' summaries (tests/graph/test_summary_scoped.py), never by
+    reading the whole corpus's."""
     with Store.open(tmp_path / "store", create=True) as store:
         assert build([ROOT / "data" / "seeds"], store, workers=1).ok
         city = run_query(store.raw, "plans")[1][0][2]
-        monkeypatch.setattr(summary, "corpus_rows", lambda *a: pytest.fail("summary read for a city"))
+        full = run_query(store.raw, "agency_load", {"city": city}, use_summary=False)[1]
+        monkeypatch.setattr(summary, "corpus_rows", lambda *a: pytest.fail("whole corpus read for a city"))
+        monkeypatch.setattr(summary, "_plan_texts_scanned", lambda *a: pytest.fail("whole corpus read for a city"))
         columns, rows = iter_query(store.raw, "agency_load", {"city": city})
-        assert list(rows)
+        assert list(rows) == full
 
 
 def test_cli_csv_streams_the_same_bytes_as_the_renderer(tmp_path):

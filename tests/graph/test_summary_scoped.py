@@ -1,0 +1,195 @@
+"""graph/summary.py `scoped_rows`: every summarised query given a scope parameter (city, source,
+indicator) answers from the summaries of exactly the plans the parameter selects, with the rows
+the full SPARQL returns (same order where the query orders); and `coverage`, counted per plan
+in Python when the plan is built, returns the rows of queries/coverage.rq (issue #24).
+
+Stores: the seeds, and ~100 generated plans (bench/generate_corpus.py) with the seeds among them,
+built with the normal build, so the summaries are those the workers write. Cities: the most common one, a
+province-level jurisdiction, the province of a city plan (its label is in every plan of that
+province, on the province node, but selects only provincial plans), and a city with no plan.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from policykg.graph import summary
+from policykg.graph.build import build
+from policykg.graph.store import Store
+from policykg.queries import load_query, run_query
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERATED_PLANS = 100
+NO_SUCH_CITY = "无此市"
+INDICATORS = ("high-value-invention-patents-per-10k", "每万人口高价值发明专利拥有量", "no-such-indicator")
+
+
+def _generated_corpus(folder: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("generate_corpus", ROOT / "bench" / "generate_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("generate_corpus", module)
+    spec.loader.exec_module(module)
+    module.generate(folder, GENERATED_PLANS, 20261123)
+    return folder
+
+
+@pytest.fixture(scope="module", params=["seeds", "generated"])
+def built_store(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"scoped_{request.param}")
+    if request.param == "seeds":
+        source = ROOT / "data" / "seeds"
+    else:  # generated city plans, with the seeds' provincial plan among them
+        source = _generated_corpus(folder / "corpus")
+        for seed in (ROOT / "data" / "seeds").glob("*.txt"):
+            (source / seed.name).write_bytes(seed.read_bytes())
+    store = Store.open(folder / "store", create=True)
+    report = build([source], store, workers=2 if request.param == "generated" else 1)
+    assert report.ok, report.failed
+    yield request.param, store
+    store.close()
+
+
+def _scopes(raw: ox.Store, parameter: str) -> list[dict[str, str]]:
+    """The parameter values to compare with, from the store's own plans."""
+    columns, plans = run_query(raw, "plans")
+    plans = [dict(zip(columns, row)) for row in plans]
+    if parameter == "indicator":
+        return [{"indicator": value} for value in INDICATORS]
+    if parameter == "source":
+        return [{"source": plans[0]["source"]}, {"source": plans[-1]["source"]}, {"source": "no-such-file.txt"}]
+    counts = Counter(plan["jurisdiction"] for plan in plans if plan["jurisdiction"])
+    common = max(counts, key=lambda city: (counts[city], city))
+    province_level = next(plan["jurisdiction"] for plan in plans if plan["level"] == "province")
+    # a province named only on the province node of its cities' plans: selects none of them
+    provinces = {plan["province"] for plan in plans if plan["level"] != "province"} - set(counts)
+    cities = [common, province_level, *sorted(provinces)[:1], NO_SUCH_CITY]
+    return [{"city": city} for city in cities]
+
+
+def _order_keys(name: str) -> list[str]:
+    """The columns the query's ORDER BY sorts on that it also returns."""
+    from test_summary import ORDER_COLUMNS
+
+    return ORDER_COLUMNS[name]
+
+
+@pytest.mark.parametrize("name,parameter",
+                         [(name, parameter) for name in summary.SUMMARISED for parameter in summary.SCOPE_PARAMS[name]])
+def test_scoped_rows_equal_full_query(built_store, name, parameter):
+    label, store = built_store
+    raw = store.raw
+    compared = 0
+    scopes = _scopes(raw, parameter)
+    if name == "coverage":  # few plans have a coverage row: add the scope of one that has
+        columns, rows = run_query(raw, "coverage", use_summary=False)
+        scopes += [{parameter: row[columns.index(parameter)]} for row in rows[:1]]
+    for params in scopes:
+        assert summary.scoped_rows(raw, name, params) is not None, f"{label}: {name} {params} not from summaries"
+        columns, full = run_query(raw, name, params, use_summary=False)
+        _, scoped = run_query(raw, name, params)
+        assert Counter(map(tuple, scoped)) == Counter(map(tuple, full)), f"{label}: {name} {params} differs"
+        keys = [columns.index(column) for column in _order_keys(name)]
+        assert [[row[k] for k in keys] for row in scoped] == [[row[k] for k in keys] for row in full]
+        if NO_SUCH_CITY in params.values():
+            assert not full
+        compared += len(full)
+    assert compared, f"{label}: {name} by {parameter} returns no rows, so the comparison proves nothing"
+
+
+def test_city_and_source_together_select_their_intersection(built_store):
+    label, store = built_store
+    raw = store.raw
+    columns, plans = run_query(raw, "plans")
+    first = dict(zip(columns, plans[0]))
+    other_city = next(row[2] for row in plans if row[2] != first["jurisdiction"])
+    for city, expect_rows in ((first["jurisdiction"], True), (other_city, False)):
+        params = {"city": city, "source": first["source"]}
+        full = run_query(raw, "measures", params, use_summary=False)[1]
+        assert summary.scoped_rows(raw, "measures", params) is not None
+        assert run_query(raw, "measures", params)[1] == full
+        assert bool(full) == expect_rows
+
+
+def test_whole_corpus_coverage_equals_full_query(built_store):
+    label, store = built_store
+    assert summary.corpus_rows(store.raw, "coverage") is not None
+    full = run_query(store.raw, "coverage", use_summary=False)[1]
+    assert run_query(store.raw, "coverage")[1] == full
+    assert full, f"{label}: coverage returns no rows, so the comparison proves nothing"
+
+
+def test_a_plan_without_a_current_summary_sends_its_city_to_the_sparql(tmp_path):
+    with Store.open(tmp_path / "store", create=True) as store:
+        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
+        raw = store.raw
+        columns, plans = run_query(raw, "plans")
+        plan = dict(zip(columns, plans[0]))
+        graph = summary.DOCUMENT_GRAPH_PREFIX + plan["source"]
+        assert summary.scoped_rows(raw, "responsibilities", {"city": plan["jurisdiction"]}) is not None
+        raw.remove_graph(ox.NamedNode(summary.summary_graph(graph)))
+        assert summary.scoped_rows(raw, "responsibilities", {"city": plan["jurisdiction"]}) is None
+        assert summary.scoped_rows(raw, "responsibilities", {"source": plan["source"]}) is None
+        assert run_query(raw, "responsibilities", {"city": plan["jurisdiction"]})[1] == \
+            run_query(raw, "responsibilities", {"city": plan["jurisdiction"]}, use_summary=False)[1]
+        # another city's plans still answer from their summaries
+        other = next(row[2] for row in plans if row[2] != plan["jurisdiction"])
+        assert summary.scoped_rows(raw, "responsibilities", {"city": other}) is not None
+
+
+def test_an_undecided_city_sends_the_query_to_the_sparql(tmp_path):
+    """A plan whose summary could not tell its city (`pksum:cities` null) is never guessed."""
+    with Store.open(tmp_path / "store", create=True) as store:
+        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
+        raw = store.raw
+        city = run_query(raw, "plans")[1][0][2]
+        recorded = next(q for q in raw.quads_for_pattern(None, summary.CITIES, None, None)
+                        if city in q.object.value)
+        raw.remove(recorded)
+        raw.add(ox.Quad(recorded.subject, recorded.predicate, ox.Literal("null"), recorded.graph_name))
+        assert summary.scoped_rows(raw, "agency_load", {"city": city}) is None
+
+
+# -- coverage counted per plan, on plans changed to reach each branch of the query ------------------
+
+ELI_TITLE = ox.NamedNode("http://data.europa.eu/eli/ontology#title")
+PERIOD_END = ox.NamedNode("https://w3id.org/policykg/ns#periodEnd")
+CITED = ox.NamedNode("https://w3id.org/policykg/id/doc-cited/x")
+
+
+def _drop(quads, predicate, subject=None):
+    return [q for q in quads if not (q.predicate == predicate and (subject is None or q.subject == subject))]
+
+
+@pytest.mark.parametrize("change", ["none", "no_title", "no_title_cited_title", "cited_title", "no_period",
+                                    "no_measures", "no_assignments", "cue"])
+def test_coverage_rows_counted_per_plan_equal_the_query(built_store, change):
+    label, store = built_store
+    raw = store.raw
+    graph = ox.NamedNode(summary.document_graphs(raw)[0])
+    plan = next(q.object for q in raw.quads_for_pattern(graph, summary.PK_PLAN, None, graph))
+    quads = list(raw.quads_for_pattern(None, None, None, graph))
+    pk = "https://w3id.org/policykg/ns#"
+    if change in ("no_title", "no_title_cited_title"):
+        quads = _drop(quads, ELI_TITLE, plan)
+    if change in ("no_title_cited_title", "cited_title"):
+        quads.append(ox.Quad(CITED, ELI_TITLE, ox.Literal("被引文件", language="zh"), graph))
+    if change == "no_period":
+        quads = _drop(quads, PERIOD_END)
+    if change == "no_measures":
+        quads = [q for q in quads if q.object != ox.NamedNode(pk + "Measure")]
+    if change == "no_assignments":
+        quads = [q for q in quads if q.object != ox.NamedNode(pk + "Assignment")]
+    if change == "cue":
+        quads.append(ox.Quad(graph, ox.NamedNode(pk + "uncoveredCue"), ox.Literal("第3行"), graph))
+    one = Store.in_memory()
+    one.ensure_vocabulary()
+    one.raw.extend(quads)
+    full = run_query(one.raw, "coverage", use_summary=False)[1]
+    assert Counter(map(tuple, summary._coverage_rows(one.raw, graph))) == Counter(map(tuple, full))
+    if change in ("no_period", "no_measures", "cue"):
+        assert full, "the change gives the plan a reason, so a row is expected"
