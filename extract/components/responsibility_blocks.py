@@ -75,8 +75,8 @@ def _grammar() -> dict:
         "verb_last_chars": frozenset(w[-1] for w in v["lead_verbs"] + v["support_verbs"]),
         "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),
         # 'A(牵头)', also in angle, square or boxed brackets: 'A〈牵头〉', 'A[牵头]', 'A【牵头】'
-        "mark": re.compile(rf"^(?P<name>.+?)\s*[(（〈<\[［【]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】]$"),
-        "mark_inside": re.compile(rf"[(（〈<\[［【]\s*(?:{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】]"),
+        "mark": re.compile(rf"^(?P<name>.+?)\s*[(（〈<\[［【〔「]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】〕」]$"),
+        "mark_inside": re.compile(rf"[(（〈<\[［【〔「]\s*(?:{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】〕」]"),
         "opener": re.compile(rf"^(?:{_alternation(v['item_openers'])})"),
         "tail": re.compile(rf"(?:{_alternation(v['list_tails'])})$"),
         "lead_rule": re.compile("|".join(f"(?:{p})" for p in v["lead_rules"])),
@@ -267,12 +267,27 @@ def _shared_heads(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int
     return out + pending
 
 
+def _split_after_marks(pieces: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """'A（牵头）B': a unit printed right after another's bracketed mark starts an item of its own."""
+    mark = _grammar()["mark_inside"]
+    out = []
+    for piece, offset in pieces:
+        start = 0
+        for m in mark.finditer(piece):
+            rest = piece[m.end():].lstrip(_SPACE)
+            if rest and _CJK.match(rest) and looks_like_unit(piece[start:m.start()].strip(_SPACE)):
+                out.append((piece[start:m.end()], offset + start))
+                start = len(piece) - len(rest)
+        out.append((piece[start:], offset + start))
+    return out
+
+
 def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list[Unit] | None:
     """A printed unit list ('A、B(牵头)、C牵头') -> units; None when `strict` and an item is not a unit."""
     g = _grammar()
     raw_items: list[tuple[str, int, int, str | None]] = []   # name, start, end, own role
     boxed: set[int] = set()   # starts of items whose role came from a bracketed mark
-    for piece, offset in _split_top(text, "、"):
+    for piece, offset in _split_after_marks(_split_top(text, "、")):
         name, shift = _strip_item(piece)
         own, in_box = None, False
         m = g["mark"].match(name)
@@ -334,8 +349,11 @@ def parse_list_clause(text: str, base: int, role: str | None, *, strict: bool) -
             if items is None:
                 all_ok = False
                 continue
-            for u in waiting:
-                u.role = verb_role
+            listed = {u.name for u in units}
+            if not (items and all(u.name in listed for u in items)):
+                for u in waiting:   # 'A、B，C配合': the list before takes the verb's role
+                    u.role = verb_role
+            # else 'A、B、C，A牵头' names again a unit of the list: only that unit's role is said
             waiting = []
             saw_role = True
             units.extend(items)
@@ -531,10 +549,10 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
         units: list[Unit] = []
         for k, (piece, offset) in enumerate(_split_top(sentence, ",，")):
             v = g["verb_start"].match(piece)
-            if not v:
-                break
+            if not v or "的" in piece[v.end():]:
+                break   # '建立由A牵头、B参与的协调机制': an attribute of a mechanism, not who carries the measure
             verb_role = role_of_verb(v.group("verb"))
-            if k == 0 and verb_role != "lead" and not v.group("verb").startswith("负责"):
+            if k == 0 and verb_role != "lead" and not v.group("verb").startswith("负"):   # 由A负责 / 由A负总责
                 break
             items = parse_items(v.group("units"), base + m.end() + offset, verb_role, strict=True)
             if not items or (k == 0 and any(g["generic"].match(u.name) for u in items)):
@@ -568,6 +586,16 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
                     all(_DUTY_VERB.search(verb) for verb, _, _ in pieces):
                 kind = "duty_sentence" if all(_DUTY_VERB.search(verb) for verb, _, _ in pieces) else "sentence"
                 clauses.append(Clause(kind, units, pieces[0][2]))
+            continue
+        run = []   # '支持企业发展,市工信局牵头,市科技局参与。': the sentence ends in unit lists
+        for piece in reversed(pieces):
+            if not piece[1]:
+                break
+            run.insert(0, piece)
+        if run and any(verb for verb, _, _ in run) and any(
+                not g["generic"].match(u.name) and not u.name.startswith("各") for _, items, _ in run for u in items):
+            kind = "duty_sentence" if all(_DUTY_VERB.search(verb) for verb, _, _ in run) else "sentence"
+            clauses.append(Clause(kind, [u for _, items, _ in run for u in items], run[0][2]))
             continue
         for verb, items, start in pieces:
             if items and _DUTY_VERB.search(verb):   # '…,各县区政府按职责分工负责'

@@ -154,3 +154,46 @@ def test_probe_layouts_more_ordinal_numbering_under_safeguards_reads_as_prose(sa
     assert all(not m.no.startswith(("一", "二")) for m in r.measures)
     assert [m.no for m in r.measures][:2] == ["1", "2"]
     assert any(d.what == "not-heading" and "reads as prose" in d.reason for d in r.decisions)
+
+
+@pytest.mark.parametrize("block, expected", [
+    # a unit printed right after another's mark, no separator
+    ("（责任单位：市科技局（牵头）市财政局、市发改委）",
+     [("市科技局", "lead"), ("市财政局", "support"), ("市发改委", "support")]),
+    # other lead marks and brackets
+    ("（责任单位：市科技局（牵头部门）、市财政局）", [("市科技局", "lead"), ("市财政局", "support")]),
+    ("（责任单位：市科技局（牵头负责）、市财政局）", [("市科技局", "lead"), ("市财政局", "support")]),
+    ("（责任单位：市大数据局〔牵头〕、市发改委）", [("市大数据局", "lead"), ("市发改委", "support")]),
+    ("（责任单位：市工信局「牵头」、市科技局）", [("市工信局", "lead"), ("市科技局", "support")]),
+    # verbs that named no unit: the unit before them was lost
+    ("（市科技局主责，市财政局、市发改委协同）", [("市科技局", "lead"), ("市财政局", "support"), ("市发改委", "support")]),
+    ("（市科技局负总责，市财政局配合）", [("市科技局", "support"), ("市财政局", "support")]),
+    # a list, then the lead named again: only that unit leads
+    ("（市科技局、市财政局、市发改委，市科技局牵头）",
+     [("市科技局", "lead"), ("市财政局", "support"), ("市发改委", "support")]),
+])
+def test_probe_layouts_more_lead_marks_and_verbs_of_other_wordings(block, expected):
+    # before: 'A（牵头）B' was one unit, '（牵头部门）'/'〔牵头〕' stayed in names, 'A主责'/'A负总责' lost A,
+    # and a restated lead made the whole list lead
+    assert _first_measure_units(block) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("做好数据汇聚，市大数据局牵头，市发改委、市工信局参与。",
+     [("市大数据局", "lead"), ("市发改委", "support"), ("市工信局", "support")]),
+    ("做好数据汇聚，由市大数据局负总责，市发改委、市工信局配合。",
+     [("市大数据局", "support"), ("市发改委", "support"), ("市工信局", "support")]),
+    ("做好数据汇聚，市大数据局（牵头）、市发改委配合。", [("市大数据局", "lead"), ("市发改委", "support")]),
+])
+def test_probe_layouts_more_units_closing_a_prose_sentence(sentence, expected):
+    # before: a sentence that opens with prose and ends in unit lists gave no unit at all
+    assert _first_measure_units(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "做好数据汇聚，鼓励龙头企业牵头，中小企业参与。",
+    "做好数据汇聚，建立由市政府牵头、各部门参与的协调机制。",
+])
+def test_probe_layouts_more_prose_without_unit_lists_names_no_unit(sentence):
+    # before: '由市政府牵头、各部门参与的协调机制' (an attribute of a mechanism) gave 市政府 as the lead
+    assert _first_measure_units(sentence) == []
