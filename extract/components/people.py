@@ -10,7 +10,8 @@ split. Role labels spaced out ("组  长", "成  员"), labels whose first chara
 for 召集人) and two-character names padded with a space ("王 伟") are normal. A name glued to its
 post is split where the evidence says (a 市/省 start, another post start, a unit type printed in
 full, else a known surname). Sentences add office holders: "黄瑾兼任办公室主任", "办公室主任由市科技局副局长李四同志
-担任", "组长由市长张三担任" (a vague holder such as 相关领导 is not a person).
+担任", "组长由市长张三担任" (a vague holder such as 相关领导 is not a person). A member printed as a
+unit's post ("市发改委主要负责同志") is a member with no name whose post names that unit.
 Vocabulary: extract/patterns/group_roles.json (roles, bodies, post starts and titles, surnames).
 Writes `doc._.policykg["people"]` and `doc.spans["policykg_people"]` (label PERSON).
 
@@ -118,7 +119,7 @@ def unit_post(text: str) -> re.Match | None:
     """'市发改委主要负责同志', '各区县政府分管负责同志': a unit printed before a vague post, the member
     that unit sends, unnamed (a post printed without a name; never a person's name). The match of
     the vague post, or None."""
-    text = text.strip()
+    text = re.sub(r"\s*[(（][^()（）]{1,12}[)）]$", "", text.strip())   # '…负责同志（联络员）': a note after the post
     m = None
     for m in _patterns()["vague"].finditer(text):
         pass
