@@ -120,6 +120,7 @@ def _patterns():
                             r"[\u4e00-\u9fff（）()、]{1,12}?(?:至少|不少于|均|都|要|应)?\s*(?:{cv})"
                             r"|各[\u4e00-\u9fff（）()、]{1,12}?(?:至少|不少于|均)\s*(?:{cv})".replace("{cv}", _alt("count_verbs"))),
         "fund": re.compile(rf"(?:{_alt('fund_words')})$"),
+        "fund_anywhere": re.compile(_alt("fund_words")),
         # '…企业数量明显增加，达到1200家': a clause naming the indicator with a predicate and no figure
         "subject_clause": re.compile(rf"^(?P<subject>[^\d%％]{{2,40}}?)(?:(?:比|较)\s*(?:19|20)\d\d\s*年)?"
                                      rf"(?:{_alt('subject_adverbs')})*"
@@ -347,6 +348,10 @@ class _Context:
                 year = int(titled.group("y"))
                 if not self.start_year or year >= self.start_year:
                     yield "heading_title", (year, False)
+
+    def in_goals(self, pos: int) -> bool:
+        """In a goals section (发展目标, 主要目标 ...), where an indicator and its figure need no verb."""
+        return any(getattr(h, "kind", "") == "goals" for h in self.outline.enclosing(pos))
 
     def in_background(self, pos: int) -> bool:
         """In a section that reports the past (background) or scores results (evaluation:
@@ -645,6 +650,42 @@ def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_f
     return before + core if before else core
 
 
+def _goal_label(ctx: _Context, clauses: list[tuple[int, int]], c_start: int, c_end: int, n: _Num,
+                seg_pre: str) -> str | None:
+    """A figure a goals section states without a verb, and its indicator: an item
+    '发明专利拥有量：3000件；' (the label before the colon; the figure alone after it), a rate
+    '企业上云率100%', or 'X为N' ('人才总量为1.5万人'). None otherwise."""
+    label = _plain_goal_label(ctx, clauses, c_start, c_end, n, seg_pre)
+    if label and (n.unit or "").endswith("元") and ctx.p["fund_anywhere"].search(label):
+        return None   # '资金规模为5000万元': a budget, not a goal
+    return label
+
+
+def _plain_goal_label(ctx: _Context, clauses: list[tuple[int, int]], c_start: int, c_end: int, n: _Num,
+                      seg_pre: str) -> str | None:
+    text = ctx.text
+    closes = not text[n.end:c_end].strip(" \u3000，,;；。、")
+    if not closes:
+        return None
+    k = next((i for i, (a, _) in enumerate(clauses) if a == c_start), 0)
+    if k and not seg_pre.strip(" \u3000") and re.search(r"[：:]\s*$", text[clauses[k - 1][0]:clauses[k - 1][1]]):
+        label = text[clauses[k - 1][0]:clauses[k - 1][1]].strip(" \u3000：:")
+        marker = _LIST_ITEM.match(label)
+        label = _clean_indicator(label[marker.end():] if marker else label)
+        if 2 <= len(label) <= 30 and re.search(r"[\u4e00-\u9fff]{2}", label) and not re.search(
+                r"(?:如下|以下|下列|目标|指标)$", label) and not ctx.p["number"].search(label):
+            return label
+        return None
+    before = _clean_indicator(seg_pre)
+    if n.unit == "%" and re.search(r"[\u4e00-\u9fff]{2}率$", before):
+        return before
+    m = re.search(r"(?:(?P<goal>目标值?|预期值?)|总量|总数|规模|数量)为\s*$", seg_pre)
+    if m:
+        label = _clean_indicator(seg_pre[:m.start("goal")] if m.group("goal") else seg_pre[:m.end()].rstrip()[:-1])
+        return label if len(label) >= 2 else None
+    return None
+
+
 def _subject_before(ctx: _Context, clauses: list[tuple[int, int]], c_start: int, generic: str) -> str:
     """'全市高新技术企业数量明显增加，达到1200家': a figure without its indicator takes the subject of
     the clause before it in the sentence, when that clause only says the indicator grows (no figure)."""
@@ -723,11 +764,16 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 lvl = lvl or (None if growth else p["level_verb"].search(head))
             soft = re.search(rf"(?:{'|'.join(map(re.escape, p['soft']))})使?\s*$", seg_pre)
             number_first = number_first or bool(soft and (n.unit == "%" or n.post in ("以上", "及以上")))
-            if not (growth or lvl or count or governing or number_first or subjects or n.fraction and lvl):
+            labelled = None
+            if not (growth or lvl or count or subjects) and ctx.in_goals(n.start):
+                labelled = _goal_label(ctx, clauses, c_start, c_end, n, seg_pre)
+            if not (growth or lvl or count or governing or number_first or subjects or labelled
+                    or n.fraction and lvl):
                 continue
             if n.fraction and not (lvl or growth):
                 continue
-            indicator = subjects[i] if subjects else _indicator(ctx, seg_pre, seg_post, growth, lvl, number_first)
+            indicator = labelled or (subjects[i] if subjects else
+                                     _indicator(ctx, seg_pre, seg_post, growth, lvl, number_first))
             indicator = indicator.strip(" \u3000,，、;；")
             if whole is not None:
                 indicator = _part_of(p, indicator, whole, direct)
@@ -774,8 +820,8 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 comparator = "range"
             elif n.post in ("以内", "之内", "以下", "内") or le_m or p["time_limit"].search(seg_pre):
                 comparator = "<="
-            elif n.post == "左右":   # "达到70家左右": about, not at least
-                comparator = "="
+            elif n.post == "左右" or (lvl and lvl.group(0).rstrip().endswith("为")):
+                comparator = "="   # "达到70家左右": about, not at least; "目标为3000件": exactly
             elif n.post in ("以上", "及以上") or ge_m or re.search(r"至少|不少于|不低于", ahead) or lvl:
                 comparator = ">="
             else:
@@ -799,7 +845,7 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                             text=text[c_start + len(text[c_start:c_end]) - len(text[c_start:c_end].lstrip(" \u3000,，;；")):c_end].rstrip(",，;；。 "),
                             start=evidence_start, end=n.end, year_inferred=inferred)
             own_verb = bool(lvl or p["count_verb"].search(text, c_start, n.start) or growth)
-            trigger = ("respectively" if subjects else "growth_verb" if growth else "level_verb" if lvl
+            trigger = ("labelled" if labelled else "respectively" if subjects else "growth_verb" if growth else "level_verb" if lvl
                        else "count_verb" if count else "number_first" if number_first else "continued")
             target.rule = f"clause:{trigger};year:{how}"
             target.annual = kind != "growth" and bool(

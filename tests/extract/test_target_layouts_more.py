@@ -252,3 +252,36 @@ def test_target_layouts_more_an_annual_event_is_no_count(sentence, expected):
 ])
 def test_target_layouts_more_qizhong_parts_read_against_the_whole(sentence, expected):
     assert facts(goals(sentence), "indicator", "value") == expected
+
+
+# ------------------------------------------------------------------ goals stated without a verb
+@pytest.mark.parametrize("block, expected", [
+    ("到2025年，主要指标如下：\n1.发明专利拥有量：3000件；\n2.知识产权示范企业：50家；\n3.知识产权保护社会满意度：85分。",
+     [("发明专利拥有量", 3000, "件", "="), ("知识产权示范企业", 50, "家", "="), ("知识产权保护社会满意度", 85, "分", "=")]),
+    ("到2025年实现以下目标：\n——数字经济核心产业增加值：500亿元以上；\n——规上工业企业数字化改造覆盖率：80%。",
+     [("数字经济核心产业增加值", 500, "亿元", ">="), ("规上工业企业数字化改造覆盖率", 80, "%", "=")]),
+    ("到2025年，发明专利拥有量目标为3000件，商标有效注册量目标值为5万件。",
+     [("发明专利拥有量", 3000, "件", "="), ("商标有效注册量", 5, "万件", "=")]),
+    ("到2025年，全市高层次人才总量为1.5万人，技能人才总数为30万人。",
+     [("高层次人才总量", 1.5, "万人", "="), ("技能人才总数", 30, "万人", "=")]),
+    ("到2025年，实现规上工业企业数字化改造全覆盖，企业上云率100%。", [("企业上云率", 100, "%", "=")]),
+])
+def test_target_layouts_more_goals_without_a_verb(block, expected):
+    found = goals(block)
+    assert facts(found, "indicator", "value", "unit", "comparator") == expected
+    assert {t.year for t in found} == {2025}
+
+
+@pytest.mark.parametrize("body", [
+    "一、重点任务\n（一）项目建设。项目总投资：50亿元；建设周期：3年。",      # not a goals section
+    "一、工作目标\n联系人：张三，电话：12345678。",
+    "一、工作目标\n资金规模为5000万元，由市财政安排。",                   # a budget
+    "一、总体要求\n（一）适用范围：本方案适用于全市规上企业。",
+])
+def test_target_layouts_more_labels_outside_goals_or_budgets_are_no_target(body):
+    assert targets(body) == []
+
+
+def test_target_layouts_more_a_verb_inside_the_indicator_does_not_cut_it():
+    found = goals("到2025年，专利转化实施率提升10个百分点以上，达到50%。")
+    assert facts(found, "indicator", "value", "kind") == [("专利转化实施率", 10, "growth"), ("专利转化实施率", 50, "ratio")]
