@@ -74,6 +74,7 @@ def _grammar() -> dict:
         "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{verb})$", re.S),
         "verb_last_chars": frozenset(w[-1] for w in v["lead_verbs"] + v["support_verbs"]),
         "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),
+        "verb_de": re.compile(rf"(?:{_alternation(v['lead_verbs'] + v['support_verbs'])})的"),
         # 'A(牵头)', also in angle, square or boxed brackets: 'A〈牵头〉', 'A[牵头]', 'A【牵头】'
         "mark": re.compile(rf"^(?P<name>.+?)\s*[(（〈<\[［【〔「]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】〕」]$"),
         "mark_inside": re.compile(rf"[(（〈<\[［【〔「]\s*(?:{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】〕」]"),
@@ -549,7 +550,7 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
         units: list[Unit] = []
         for k, (piece, offset) in enumerate(_split_top(sentence, ",，")):
             v = g["verb_start"].match(piece)
-            if not v or "的" in piece[v.end():]:
+            if not v or g["verb_de"].search(piece):
                 break   # '建立由A牵头、B参与的协调机制': an attribute of a mechanism, not who carries the measure
             verb_role = role_of_verb(v.group("verb"))
             if k == 0 and verb_role != "lead" and not v.group("verb").startswith("负"):   # 由A负责 / 由A负总责

@@ -186,6 +186,9 @@ def test_probe_layouts_more_lead_marks_and_verbs_of_other_wordings(block, expect
     ("做好数据汇聚，由市大数据局负总责，市发改委、市工信局配合。",
      [("市大数据局", "support"), ("市发改委", "support"), ("市工信局", "support")]),
     ("做好数据汇聚，市大数据局（牵头）、市发改委配合。", [("市大数据局", "lead"), ("市发改委", "support")]),
+    # a 的 later in the sentence is no attribute of the units
+    ("由市大数据局牵头负责推进平台的建设。", [("市大数据局", "lead")]),
+    ("由市大数据局负责全市数据的汇聚工作。", [("市大数据局", "support")]),
 ])
 def test_probe_layouts_more_units_closing_a_prose_sentence(sentence, expected):
     # before: a sentence that opens with prose and ends in unit lists gave no unit at all
