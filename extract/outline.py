@@ -313,7 +313,7 @@ def _list_evidence(text: str, cand: Candidate, upcoming: list[Candidate], parent
     ends += [body_end] * (len(items) - len(ends))
     with_block = sum(1 for item, end in zip(items, ends) if has_block(text[item.start:end]))
     if with_block:
-        return f"{with_block} of its {len(items)} items carry their own responsibility block"
+        return f"items with their own responsibility block: {with_block} of {len(items)}"
     if parent is not None and parent.style in part_styles() and parent.kind == "tasks":
         return "it numbers the items of a tasks part"
     return None
