@@ -21,10 +21,19 @@ build computes them once, when it writes the plan, and stores them beside it:
   `agency_load` and `co_responsibility` add up per-plan counts (measures and assignments belong
   to one plan, so distinct counts add). It returns None when any plan lacks a summary of the
   query's current fingerprint (a store built before summaries, the query file edited since): the caller
-  then runs the full query. queries/__init__.py decides; per-plan and per-city answers always
-  run the full query.
-- Exactness is a test: tests/graph/test_summary.py compares both paths on the seeds, the dev set
-  and a generated corpus.
+  then runs the full query. queries/__init__.py decides.
+- **Scoped**: `scoped_rows(store, name, params)` answers a `city` or `source` (`SCOPE_PARAMS`)
+  from the summaries of exactly the plans the restriction line would select: candidate plan
+  graphs by one index lookup (`?g dcterms:source "x"`; graphs holding a label "x"@zh), kept when
+  the summary's `pksum:cities` (the plan's jurisdiction labels, written with it) has the city;
+  the rows combined as for the whole corpus, the parameter's column set to its value (the engine
+  substitutes the projected variable). `target_comparison`'s `indicator` filters its rows. None
+  (full SPARQL) when a candidate plan has no current summary or its city is undecided.
+- **coverage** is counted per plan in Python (`_coverage_rows`, with the query's own OPTIONAL
+  scoping), not by its SPARQL (a measures x assignments x cues product, ~40 ms a plan), and
+  sorted by its ORDER BY when read.
+- Exactness is a test: tests/graph/test_summary.py and test_summary_scoped.py compare both paths
+  on the seeds and a generated corpus (and were run on the dev set).
 
 Limits: a summary is as fresh as its plan's last build; vocabulary labels (agency types, places,
 indicators) are read when the plan is built, so after an ontology edit rebuild, or run
