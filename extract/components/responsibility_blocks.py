@@ -74,6 +74,7 @@ def _grammar() -> dict:
         "verb_end": re.compile(rf"^(?P<units>.*?)(?P<verb>{verb})$", re.S),
         "verb_last_chars": frozenset(w[-1] for w in v["lead_verbs"] + v["support_verbs"]),
         "verb_start": re.compile(rf"^(?P<units>.+?)(?P<verb>{verb})", re.S),
+        "verb_only": re.compile(verb),
         "verb_de": re.compile(rf"(?:{_alternation(v['lead_verbs'] + v['support_verbs'])})的"),
         # 'A(牵头)', also in angle, square or boxed brackets: 'A〈牵头〉', 'A[牵头]', 'A【牵头】'
         "mark": re.compile(rf"^(?P<name>.+?)\s*[(（〈<\[［【〔「]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】〕」]$"),
@@ -344,6 +345,13 @@ def parse_list_clause(text: str, base: int, role: str | None, *, strict: bool) -
         if not piece_clean:
             continue
         v = _verb_end(piece_clean)
+        if v and v.end("units") == 0 and g["verb_only"].fullmatch(piece_clean):
+            # 'A、B，分别牵头' / '责任单位：A、B，按职责分工负责': a verb naming no unit of its own says the
+            # role of the unlabelled list before it (a labelled list keeps the label's role)
+            for u in waiting:
+                u.role = role_of_verb(piece_clean)
+            saw_role, waiting = saw_role or bool(waiting), []
+            continue
         if v and v.group("units").strip():
             verb_role = role_of_verb(v.group("verb"))
             items = parse_items(v.group("units"), base + offset + shift, verb_role, strict=strict)
@@ -492,6 +500,15 @@ def _bracket_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int
     return clauses, used
 
 
+def _indented_units(line: str) -> bool:
+    """'　　　　　市财政局、市发改委' under a label line: an indented line that is wholly a unit list
+    goes on with the list above (a list wrapped where no 、 was left at the line end)."""
+    if not line[:1] or line[:1] not in " \t\u3000" or _grammar()["label_word"].search(line):
+        return False
+    units = parse_items(line.strip(_SPACE), 0, None, strict=True)
+    return bool(units) and all(looks_like_unit(u.name) for u in units)
+
+
 def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, int]]]:
     """Label lines and inline labels outside brackets: from the first label to the end of its line."""
     g = _grammar()
@@ -518,7 +535,8 @@ def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, 
             last = k
             while last + 1 < len(lines) and lines[last + 1].strip() and (
                     re.search(r"[、,，]\s*$", lines[last])
-                    or (last == k and not line[m.end():].strip())):   # '责任单位：' alone, the list below
+                    or (last == k and not line[m.end():].strip())   # '责任单位：' alone, the list below
+                    or _indented_units(lines[last + 1])):
                 last += 1
             clause = "\n".join([line] + lines[k + 1:last + 1])[m.start():]
             units = parse_labelled(clause, base + pos + m.start()) or []

@@ -202,3 +202,16 @@ def test_probe_layouts_more_units_closing_a_prose_sentence(sentence, expected):
 def test_probe_layouts_more_prose_without_unit_lists_names_no_unit(sentence):
     # before: '由市政府牵头、各部门参与的协调机制' (an attribute of a mechanism) gave 市政府 as the lead
     assert _first_measure_units(sentence) == []
+
+
+@pytest.mark.parametrize("block, expected", [
+    # a verb alone after the list names no unit
+    ("（责任单位：市科技局、市财政局，按职责分工负责）", [("市科技局", "support"), ("市财政局", "support")]),
+    ("（市科技局、市财政局，分别牵头）", [("市科技局", "lead"), ("市财政局", "lead")]),
+    # a label list wrapped onto an indented line with no 、 left at the line end
+    ("\n责任单位：市科技局（牵头）\n　　　　　市财政局、市发改委",
+     [("市科技局", "lead"), ("市财政局", "support"), ("市发改委", "support")]),
+])
+def test_probe_layouts_more_verb_alone_and_indented_list_lines(block, expected):
+    # before: '按职责分工负责' became a unit, '分别牵头' said nothing, the indented line was lost
+    assert _first_measure_units(block) == expected
