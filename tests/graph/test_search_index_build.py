@@ -301,3 +301,47 @@ def test_a_build_that_stops_leaves_the_old_index(tmp_path, monkeypatch, bulk):
             build([plans], store, workers=1, bulk=bulk)
     assert _tables(path) == before
     assert not Path(str(path) + ".new").exists()
+
+
+def _full_text_consistent(path: Path) -> bool:
+    """FTS5's own check that the full-text table holds exactly the rows of `entries`."""
+    with sqlite3.connect(path) as conn:
+        try:
+            conn.execute("INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError:
+            return False
+        triggers = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return triggers == {"entries_added", "entries_removed"}
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_new_index_gets_its_full_text_at_the_end_then_follows_later_builds(tmp_path, bulk):
+    """A new index file has its full-text table made in one pass when the build ends (issue #24):
+    it matches the rows, and carries the triggers, so a later build that replaces a plan live
+    finds the new text and no longer the old."""
+    plans = _two_plans(tmp_path)
+    with Store.open(tmp_path / "store", create=True) as store:
+        assert build([plans], store, workers=1, bulk=bulk).ok
+    path = search_index_path(tmp_path / "store")
+    assert _full_text_consistent(path)
+    assert search(path, "海外维权援助").hits and search(path, "专利导航服务").hits
+    write_plan(plans, "a.txt", PlanSpec(city="临江市", measures=[("培育地理标志运用促进工程", ["市农业农村局"])]))
+    with Store.open(tmp_path / "store") as store:
+        assert build([plans / "a.txt"], store, workers=1, bulk=False).ok
+        assert _tables(path) == _tables(_reindexed_copy(store, tmp_path))
+    assert _full_text_consistent(path)
+    assert search(path, "地理标志运用").hits and not search(path, "海外维权援助").hits
+
+
+def test_a_build_that_stops_before_its_full_text_leaves_no_half_index(tmp_path, monkeypatch):
+    """The one full-text pass failing is a warning: the index then comes from the store, whole."""
+    plans = _two_plans(tmp_path)
+    real_triggers = search_index._TRIGGERS
+    monkeypatch.setattr(search_index, "_TRIGGERS", "CREATE TRIGGER broken syntax;")
+    with Store.open(tmp_path / "store", create=True) as store:
+        report = build([plans], store, workers=1, bulk=True)
+        assert report.ok
+        monkeypatch.setattr(search_index, "_TRIGGERS", real_triggers)
+    path = search_index_path(tmp_path / "store")
+    assert not Path(str(path) + ".new").exists()
+    assert _full_text_consistent(path) and len(_tables(path)[0]) == 2
