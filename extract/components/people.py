@@ -166,6 +166,9 @@ def unit_post_members(part: str) -> list[str] | None:
             found = True
             continue
         found = found or bool(unit_post(piece))
+        if out and _is_name(out[-1]) and unit_post(piece):
+            out[-1] = f"{out[-1]}，{piece}"   # '张三，市发改委主要负责同志': NAME,POST is one member
+            continue
         out.append(piece)
     return out if found else None
 
