@@ -114,6 +114,7 @@ def _patterns():
         "baseline": re.compile(rf"(?<![比较])(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),
         "soft": w["soft_prefixes"],
         "bound_posts": w["bound_posts"],
+        "increment_verbs": w["increment_verbs"],
         "count_bound": re.compile(_alt("count_bounds")),
         # '每个县', '每5所幼儿园', '各中小学至少': a quota per unit (not 每年, 每月: a rate in time)
         "quota": re.compile(r"每(?!年|天|日|月|季|周|一年|批|次)(?:个|一个|[\d一二两三四五六七八九十百千万]+\s*[个所家名户位人])?"
@@ -794,7 +795,9 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
             if count and not (lvl or growth) and (n.unit or "").endswith("元") and p["fund"].search(indicator):
                 continue   # 设立2亿元运营基金: money a plan commits to spend (a budget), not a goal it measures
             unit = n.unit
-            if growth:
+            if growth and unit not in ("%", "个百分点", "百分点") and growth.group(0).strip() in p["increment_verbs"]:
+                kind = "count"   # '专精特新企业增加100家': so many more, a count (增加5个百分点 is growth)
+            elif growth:
                 kind = "growth"
             elif cumulative:
                 kind = "cumulative"

@@ -285,3 +285,17 @@ def test_target_layouts_more_labels_outside_goals_or_budgets_are_no_target(body)
 def test_target_layouts_more_a_verb_inside_the_indicator_does_not_cut_it():
     found = goals("到2025年，专利转化实施率提升10个百分点以上，达到50%。")
     assert facts(found, "indicator", "value", "kind") == [("专利转化实施率", 10, "growth"), ("专利转化实施率", 50, "ratio")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("到2025年，研发投入强度增加0.5个百分点。", ("研发投入强度", 0.5, "个百分点", "growth")),
+    ("到2025年，企业技术合同成交额每年递增10%。", ("企业技术合同成交额", 10, "%", "growth")),
+    ("到2025年，审查周期缩短30%。", ("审查周期", 30, "%", "growth")),
+    ("到2025年，企业维权成本减少20%。", ("企业维权成本", 20, "%", "growth")),
+    ("到2025年，专利侵权案件平均结案周期较2022年缩短20天。", ("专利侵权案件平均结案周期", 20, "天", "growth")),
+    ("到2025年，专精特新企业增加100家。", ("专精特新企业", 100, "家", "count")),      # so many more
+    ("到2025年，新增加试点企业10家。", ("试点企业", 10, "家", "count")),
+    ("到2025年，商标注册周期缩短至4个月。", ("商标注册周期", 4, "个月", "level")),   # a time limit
+])
+def test_target_layouts_more_changes_by_a_rate_or_an_amount(sentence, expected):
+    assert facts(goals(sentence), "indicator", "value", "unit", "kind") == [expected]
