@@ -522,15 +522,20 @@ def _segments(text: str, nums: list[_Num], c_start: int, c_end: int) -> list[tup
     return list(zip(starts, ends))
 
 
-def _figure_brackets(ctx: _Context, s_start: int, s_end: int) -> list[tuple[int, int]]:
-    """(open, close + 1) of each bracket printed right after a figure and holding a figure itself:
-    '5000件（其中发明专利2000件）', '10个（省级3个、市级7个）', '800亿元（占GDP比重10%以上）'. A
+def _figure_brackets(ctx: _Context, s_start: int, s_end: int) -> list[tuple[int, int, int]]:
+    """(open, close + 1, start of the figure) of each bracket holding a figure and printed right
+    after a figure ('5000件（其中发明专利2000件）', '10个（省级3个、市级7个）', '800亿元（占GDP比重10%）')
+    or after the figure's noun when it opens with a part word ('100个示范项目（其中省级20个）'). A
     bracket without a figure is an explanation ('20EB（艾字节）') and stays in its clause."""
     text, found = ctx.text, []
     for m in ctx.p["number"].finditer(text, s_start, s_end):
         k = m.end()
         while k < s_end and text[k] in " \u3000":
             k += 1
+        if k < s_end and text[k] not in "（(":
+            noun = re.match(r"[^（()）,，;；:：。、\d]{1,16}(?=[（(])", text[k:s_end])
+            if noun and ctx.p["part_of"].match(text, k + noun.end() + 1, s_end):
+                k += noun.end()
         if k >= s_end or text[k] not in "（(" or (found and k < found[-1][1]):
             continue
         depth, j = 0, k
@@ -540,7 +545,7 @@ def _figure_brackets(ctx: _Context, s_start: int, s_end: int) -> list[tuple[int,
                 break
             j += 1
         if j < s_end and re.search(r"\d", text[k:j]) and not ctx.p["year_after"].match(text, m.end()):
-            found.append((k, j + 1))
+            found.append((k, j + 1, m.start()))
     return found
 
 
@@ -554,8 +559,8 @@ def _part_of(p: dict, indicator: str, whole: Target, direct: bool = True) -> str
     indicator = indicator[head.end():].strip() if head else indicator
     if not indicator:
         return parent
-    if re.fullmatch(r".{1,5}(?:级|类|型)", indicator):
-        head = re.match(r"^(?:.{0,6}?(?:级|类|型))?(?P<head>.{2,})$", parent)
+    if _bare_modifier(indicator):
+        head = re.match(r"^(?:.{0,6}?(?:级|类|型)(?:及?以上)?)?(?P<head>.{2,})$", parent)
         return indicator + (head.group("head") if head else parent)
     if indicator.startswith(("占", "中")):
         return parent + indicator
@@ -617,7 +622,7 @@ def _shared_head(indicators: list[str]) -> list[str]:
 
 
 def _bare_modifier(indicator: str) -> bool:
-    return bool(re.fullmatch(r".{1,5}(?:级|类|型)", indicator))
+    return bool(re.fullmatch(r".{1,5}(?:级|类|型)(?:及?以上)?", indicator))   # '省级', '省级以上'
 
 
 def _indicator(ctx: _Context, seg_pre: str, seg_post: str, growth, lvl, number_first: bool) -> str:
@@ -711,7 +716,7 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
     governing_annual = False
     bounds = [m.end() for m in _CLAUSE_END.finditer(text, s_start, s_end)]
     brackets = _figure_brackets(ctx, s_start, s_end)
-    for a, b in brackets:   # a bracket after a figure holds clauses of its own: '5000件（其中发明专利2000件）'
+    for a, b, _ in brackets:   # a bracket after a figure holds clauses of its own: '5000件（其中发明专利2000件）'
         bounds += [a, b]
     bounds = sorted(set(b for b in bounds if s_start < b < s_end))
     clauses, prev = [], s_start
@@ -721,7 +726,9 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
     parent = None        # the target a bracket after a figure details
     part_parent = None   # the target a '其中…' clause details (to the sentence's end)
     for c_start, c_end in clauses:
-        bracket = next(((a, b) for a, b in brackets if a <= c_start < b), None)
+        bracket = next(((a, b, f) for a, b, f in brackets if a <= c_start < b), None)
+        if bracket and any(a <= bracket[2] < b for a, b in granted):
+            continue   # the terms of an incentive: '给予最高50万元奖励（每家企业不超过2个项目）'
         if bracket:
             if c_start == bracket[0]:
                 parent = out[-1] if out and out[-1].start >= s_start else None

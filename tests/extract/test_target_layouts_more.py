@@ -299,3 +299,20 @@ def test_target_layouts_more_a_verb_inside_the_indicator_does_not_cut_it():
 ])
 def test_target_layouts_more_changes_by_a_rate_or_an_amount(sentence, expected):
     assert facts(goals(sentence), "indicator", "value", "unit", "kind") == [expected]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("每年遴选100个示范项目（其中省级以上20个）。", [("示范项目", 100), ("省级以上示范项目", 20)]),
+    ("引进高层次人才1000名（含顶尖人才10名、领军人才100名）。",
+     [("高层次人才", 1000), ("顶尖人才", 10), ("领军人才", 100)]),
+    ("建成公共服务平台20个（2024年10个、2025年10个）。",
+     [("公共服务平台", 20), ("公共服务平台", 10), ("公共服务平台", 10)]),
+])
+def test_target_layouts_more_part_bracket_after_the_noun_of_a_figure(sentence, expected):
+    found = targets(f"一、重点任务\n（一）甲。{sentence}")
+    assert facts(found, "indicator", "value") == expected
+
+
+def test_target_layouts_more_bracket_after_a_granted_amount_is_no_target():
+    found = targets("一、重点任务\n（一）甲。对认定的示范企业给予50万元（其中市级配套20万元）奖励。")
+    assert found == []
