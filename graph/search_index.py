@@ -133,14 +133,22 @@ def search_index_path(store_path: str | os.PathLike[str]) -> Path:
 
 
 @contextmanager
-def _writable(path: Path) -> Iterator[sqlite3.Connection]:
+def _writable(path: Path, schema: str = _SCHEMA) -> Iterator[sqlite3.Connection]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(str(path), timeout=30)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses at most the last plans, never corrupts
-        conn.executescript(_SCHEMA)
+        conn.executescript(schema)
         conn.commit()
         yield conn
+
+
+def _make_full_text(conn: sqlite3.Connection) -> None:
+    """A new file whose rows went into `entries` alone (schema `_TABLES`): its full-text table
+    from every row in one pass, then the triggers that keep it in step from now on."""
+    conn.execute("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild')")
+    conn.executescript(_TRIGGERS)
+    conn.commit()
 
 
 _INSERT_PLAN = "INSERT INTO plans (graph, source, title, stamp) VALUES (?, ?, ?, ?)"
@@ -187,22 +195,26 @@ def rebuild(store: "Store", path: Path | None = None) -> int:
     RETURNS the number of plans indexed."""
     path = path or _path_of(store)
     fresh = _fresh_file(path)
-    count = index_graphs(store, _document_graphs(store), fresh)
+    count = index_graphs(store, _document_graphs(store), fresh, new_file=True)
     _swap_in(fresh, path)
     return count
 
 
-def index_graphs(store: "Store", graphs: Iterable[str], path: Path | None = None) -> int:
+def index_graphs(store: "Store", graphs: Iterable[str], path: Path | None = None, *,
+                 new_file: bool = False) -> int:
     """Replace the rows of each document graph in `graphs` by what the store holds now, one
-    transaction per graph; a graph the store no longer holds loses its rows.
+    transaction per graph; a graph the store no longer holds loses its rows. `new_file`: `path`
+    is a new file nobody reads yet, whose full-text table is made at the end in one pass.
     RETURNS the number of plans (re)indexed."""
     path = path or _path_of(store)
     done = 0
-    with _writable(path) as conn:
+    with _writable(path, _TABLES if new_file else _SCHEMA) as conn:
         for graph in dict.fromkeys(graphs):
             rows, plan = _graph_rows(store, graph)
             with conn:  # one transaction: the plan's old rows go, its new rows come, or nothing
                 done += _replace_rows(conn, graph, (rows, plan) if plan is not None else None)
+        if new_file:
+            _make_full_text(conn)
     return done
 
 
@@ -304,10 +316,9 @@ class BuildIndexer:
                 if graph in self.indexed:
                     _replace_rows(conn, graph, None)
                     self.indexed.discard(graph)
-            if self.fresh:  # the full-text table from every row at once, then the triggers for what follows
-                conn.execute("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild')")
-                conn.executescript(_TRIGGERS)
             conn.commit()
+            if self.fresh:
+                _make_full_text(conn)
         finally:
             conn.close()
         caught_up = _catch_up(store, self.target, [g for g in written if g not in self.indexed])

@@ -333,15 +333,24 @@ def test_a_new_index_gets_its_full_text_at_the_end_then_follows_later_builds(tmp
     assert search(path, "地理标志运用").hits and not search(path, "海外维权援助").hits
 
 
-def test_a_build_that_stops_before_its_full_text_leaves_no_half_index(tmp_path, monkeypatch):
-    """The one full-text pass failing is a warning: the index then comes from the store, whole."""
+def test_a_failed_full_text_pass_falls_back_to_an_index_read_from_the_store(tmp_path, monkeypatch):
+    """The build's one full-text pass failing never leaves an index without it: the index is
+    then rebuilt from the store, whole."""
     plans = _two_plans(tmp_path)
-    real_triggers = search_index._TRIGGERS
-    monkeypatch.setattr(search_index, "_TRIGGERS", "CREATE TRIGGER broken syntax;")
+    real = search_index._make_full_text
+    calls: list[str] = []
+
+    def fail_first(conn):
+        calls.append("called")
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("refused for the test")
+        return real(conn)
+
+    monkeypatch.setattr(search_index, "_make_full_text", fail_first)
     with Store.open(tmp_path / "store", create=True) as store:
-        report = build([plans], store, workers=1, bulk=True)
-        assert report.ok
-        monkeypatch.setattr(search_index, "_TRIGGERS", real_triggers)
+        assert build([plans], store, workers=1, bulk=True).ok
     path = search_index_path(tmp_path / "store")
+    assert len(calls) == 2   # the build's pass, then that of the rebuild from the store
     assert not Path(str(path) + ".new").exists()
     assert _full_text_consistent(path) and len(_tables(path)[0]) == 2
+    assert search(path, "海外维权援助").hits
