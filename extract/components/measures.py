@@ -8,7 +8,8 @@ fixed by the marker type:
 - an item with children: the children are the measures when they carry their own responsibility
   blocks (extract/patterns/cues.json), or when they are numbered tasks (1. / 1突破) and nothing says
   otherwise; the item itself is the measure when its block sits at its own level (before the first
-  child, or printed after its last child while no other child has one) or when its children are
+  child, or printed after its last child while no other child has one; a numbered child closing
+  with a prose block `A牵头，B、C配合。` has one) or when its children are
   sub-points ((1), ①, 一是);
 - unnumbered headed paragraphs (`标题。正文……(责任单位:…)`) inside a part or item are measures with
   no number when two or more of them carry a block;
@@ -27,6 +28,7 @@ from ..headings import part_styles
 from ..outline import Heading, Outline, heading_title, title_words
 from ..result import Measure
 from ..textutil import iter_lines
+from .responsibility_blocks import ends_with_role_sentence
 from .task_tables import find_task_tables
 
 NOT_MEASURES = {"goals", "steps", "preamble", "background", "principles", "evaluation", "fields", "provisions"}
@@ -119,7 +121,7 @@ class _Chooser:
             if not self.paragraphs(h, h.start, h.end, h):
                 self.add(h, h.start, h.end, self.number(h), h.title, "an item without numbered children", section)
             return
-        with_block = [k for k in kids if has_block(self.text[k.start:k.end])]
+        with_block = [k for k in kids if has_block(self.text[k.start:k.end]) or self.role_sentence(k)]
         others = [k for k in with_block if k is not kids[-1]]
         last_has = kids[-1] in with_block
         own = has_block(self.own_text(h))
@@ -147,6 +149,12 @@ class _Chooser:
                     self.item(kid, h)
             return
         self.add(h, h.start, h.end, self.number(h), h.title, "an item whose children are not tasks", section)
+
+    def role_sentence(self, kid: Heading) -> bool:
+        """A numbered task with no children of its own that closes with a prose block
+        ('A牵头，B、C配合。') carries its responsibilities as surely as with a bracket."""
+        return (kid.style in TASK_STYLES and not self.kids.get(kid.id)
+                and ends_with_role_sentence(self.text[kid.start:kid.end]))
 
     def article_not_measure(self, h: Heading) -> str | None:
         """Why a 第N条 article is not a measure, or None: an article with its own responsibility

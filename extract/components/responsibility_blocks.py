@@ -622,6 +622,20 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
     return clauses
 
 
+def ends_with_role_sentence(text: str) -> bool:
+    """Does `text` (one numbered item) close with a sentence that is wholly unit lists closed by
+    role verbs, naming a lead ('…。市工信局牵头，市科技局、市财政局配合。')? Such a sentence is the
+    item's responsibility block in prose; extract/components/measures.py takes it as evidence that
+    the item is a measure of its own, as a bracket or a label line would be."""
+    sentences = [s for s in _AFTER_SENTENCE.split(text.rstrip(_SPACE)) if s.strip(_SPACE + "。；;")]
+    if len(sentences) < 2:
+        return False   # the item's only sentence is its title and task: no closing block
+    last = sentences[-1].strip(_SPACE)
+    clauses = _sentence_clauses(last, 0)
+    return any(c.kind == "sentence" and c.start <= 1 and any(u.role == "lead" for u in c.units)
+               for c in clauses)
+
+
 def find_clauses(measure: Measure, text: str) -> list[Clause]:
     """Every responsibility clause in a measure's text, in printed order."""
     g = _grammar()
