@@ -96,6 +96,7 @@ def _patterns():
         "score_number": re.compile(r"(?<![\d.．,，])(?P<num>\d+(?:[.．]\d+)?)(?:\s*(?:-|—|–|~|～|至|到)\s*(?P<num2>\d+(?:[.．]\d+)?))?"
                                    rf"\s*(?P<post>{_alt('bound_posts')})?(?=\s*(?:$|[，,；;。、）)]|和|及|与|或))"),
         "score_tail": re.compile(rf"(?:{_alt('score_words')})值?$"),
+        "score_word": re.compile(_alt("score_words")),
         # '结案时间在30天以内', '增速保持8%左右': 在/保持 set a level only before a bounded figure
         "bound_verb": re.compile(rf"(?:{_alt('bound_verbs')})\s*$"),
         "article_unit": re.compile(_alt("article_units")),
@@ -439,7 +440,7 @@ def _numbers(ctx: _Context, c_start: int, c_end: int) -> list[_Num]:
         if not num or not den or num >= den:
             continue
         found.append(_Num(m.start(), m.end(), round(num / den, 10), None, None, None, fraction=True))
-    for m in p["score_number"].finditer(text, c_start, c_end):
+    for m in p["score_number"].finditer(text, c_start, c_end) if p["score_word"].search(text, c_start, c_end) else ():
         if any(n.start <= m.start() < n.end for n in found):
             continue
         pre = text[c_start:m.start()]
@@ -528,6 +529,8 @@ def _figure_brackets(ctx: _Context, s_start: int, s_end: int) -> list[tuple[int,
     or after the figure's noun when it opens with a part word ('100个示范项目（其中省级20个）'). A
     bracket without a figure is an explanation ('20EB（艾字节）') and stays in its clause."""
     text, found = ctx.text, []
+    if "（" not in text[s_start:s_end] and "(" not in text[s_start:s_end]:
+        return found
     for m in ctx.p["number"].finditer(text, s_start, s_end):
         k = m.end()
         while k < s_end and text[k] in " \u3000":
