@@ -805,7 +805,11 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
             if count and not (lvl or growth) and (n.unit or "").endswith("元") and p["fund"].search(indicator):
                 continue   # 设立2亿元运营基金: money a plan commits to spend (a budget), not a goal it measures
             unit = n.unit
-            if growth and unit not in ("%", "个百分点", "百分点") and growth.group(0).strip() in p["increment_verbs"]:
+            increment = growth and unit not in ("%", "个百分点", "百分点") and \
+                growth.group(0).strip() in p["increment_verbs"]
+            if increment and re.search(r"[\u4e00-\u9fff]{2}", _object_after(seg_post)):
+                continue   # '帮助企业增加2条生产线': an action on a thing, not an indicator's change
+            if increment:
                 kind = "count"   # '专精特新企业增加100家': so many more, a count (增加5个百分点 is growth)
             elif growth:
                 kind = "growth"

@@ -316,3 +316,7 @@ def test_target_layouts_more_part_bracket_after_the_noun_of_a_figure(sentence, e
 def test_target_layouts_more_bracket_after_a_granted_amount_is_no_target():
     found = targets("一、重点任务\n（一）甲。对认定的示范企业给予50万元（其中市级配套20万元）奖励。")
     assert found == []
+
+
+def test_target_layouts_more_an_increment_of_a_thing_after_it_is_no_target():
+    assert targets("一、重点任务\n（一）甲。帮助企业增加2条生产线，提升服务能力。") == []
