@@ -8,6 +8,9 @@ Two sources:
   ("培育专精特新企业60家、单项冠军企业5家"); "A、B分别达到x、y" pairs subjects and values in order.
   Amounts an incentive grants and eligibility thresholds (extract/components/incentives.py) are
   not targets, nor are figures before the plan's start (baselines) or in background sections.
+  Also: a score or index without unit after a level verb ("满意度达到85以上"); a part in a bracket
+  after a figure or in a '其中' clause, read against the target it details; in a goals section a
+  figure without verb ("发明专利拥有量：3000件", "X目标为N").
 - tables: a header row whose cells are classified (indicator, unit, base year, target years, 序号,
   属性/类型, category) in any order, printed as ' | ' rows, tab-separated rows or one cell per line.
 The deadline is, nearest first: a year before the number in the same sentence ("到2025年",
