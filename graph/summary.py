@@ -29,8 +29,7 @@ build computes them once, when it writes the plan, and stores them beside it:
   the rows combined as for the whole corpus, the parameter's column set to its value (the engine
   substitutes the projected variable). `target_comparison`'s `indicator` filters its rows. None
   (full SPARQL) when a candidate plan has no current summary or its city is undecided.
-- **coverage** is counted per plan in Python (`_coverage_rows`, with the query's own OPTIONAL
-  scoping), not by its SPARQL (a measures x assignments x cues product, ~40 ms a plan), and
+- **coverage** is counted per plan in Python (`_coverage_rows`), not by its SPARQL (a measures x assignments x cues product, ~40 ms a plan), and
   sorted by its ORDER BY when read.
 - Exactness is a test: tests/graph/test_summary.py and test_summary_scoped.py compare both paths
   on the seeds and a generated corpus (and were run on the dev set).
@@ -77,7 +76,7 @@ FORMAT_VERSION = "2"
 # compact form (`_encode_agency_load`, `_encode_co_responsibility`); coverage's rows as JSON from
 # `_coverage_rows` (bump "coverage-N" when it changes). Part of the query's fingerprint.
 ENCODINGS = {**{name: "rows" for name in LISTINGS + SORTED},
-             "agency_load": "agencies-1", "co_responsibility": "pairs-1", "coverage": "coverage-py-2"}
+             "agency_load": "agencies-1", "co_responsibility": "pairs-1", "coverage": "coverage-py-3"}
 # The parameters that select plans (queries/*.rq restriction lines `#[source] ?g dcterms:source`,
 # `#[city] ?plan pk:jurisdiction/rdfs:label {{city@zh}}`), answered from the selected plans'
 # summaries; each such parameter's value is also the value of its column in the rows (pyoxigraph
@@ -222,13 +221,10 @@ def _coverage_rows(store: ox.Store, graph: ox.NamedNode | None) -> list[list[str
     """queries/coverage.rq's rows for one plan graph, counted here: per plan node of the graph
     (`?g pk:plan ?plan`), distinct measures (`a pk:Measure ; pk:plan ?plan`), those no quad
     `?unit pk:measure` points to, distinct assignments, distinct `?g pk:uncoveredCue` values; then
-    the outer `GRAPH ?g { OPTIONAL {source} OPTIONAL {?plan eli:title} OPTIONAL {?plan
-    pk:periodEnd} }` as SPARQL evaluates it, bottom-up: its ?plan is not the counted plan's
-    inside that group, so every titled node of the graph makes a row, joined with the plan
-    afterwards (a plan without a title in a graph where a cited document has one gets no row,
-    in the SPARQL as here); then one row per jurisdiction label, kept when one reason holds.
-    The SPARQL stays the definition (tests/graph/test_summary_scoped.py holds both equal); its
-    per-plan product of measures, assignments and cues costs ~40 ms a plan."""
+    one row per source x the plan's title x its period end (unbound when missing) x jurisdiction
+    label, kept when one reason holds. The SPARQL stays the definition
+    (tests/graph/test_summary_scoped.py holds both equal); its per-plan product of measures,
+    assignments and cues costs ~40 ms a plan."""
     if graph is None:
         return []
     measure_type, assignment_type = ox.NamedNode(_PK + "Measure"), ox.NamedNode(_PK + "Assignment")
@@ -239,34 +235,27 @@ def _coverage_rows(store: ox.Store, graph: ox.NamedNode | None) -> list[list[str
     typed = {kind: {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, kind, graph)}
              for kind in (measure_type, assignment_type)}
     cues = len(set(_objects(store, graph, cue_link, graph)))
-    # the outer group: (source, titled node, title, dated node, period end), None = unbound
     sources = [term_text(t) for t in _objects(store, graph, DC_SOURCE, graph)] or [None]
-    titled = [(q.subject, q.object.value) for q in store.quads_for_pattern(None, title_link, None, graph)]
-    dated = [(q.subject, q.object.value) for q in store.quads_for_pattern(None, end_link, None, graph)]
-    group = []
-    for source in sources:
-        for node, title in titled or [(None, None)]:
-            ends = [(n, e) for n, e in dated if node is None or n == node]
-            for dated_node, end in ends or [(node, None)]:
-                group.append((source, dated_node, title, end))
     rows = []
     for plan in dict.fromkeys(_objects(store, graph, PK_PLAN, graph)):
         linked = {q.subject for q in store.quads_for_pattern(None, PK_PLAN, plan, graph)}
         measures = typed[measure_type] & linked
         bare = sum(1 for m in measures if next(store.quads_for_pattern(None, measure_link, m, graph), None) is None)
         assignments = len(typed[assignment_type] & linked)
+        titles = [t.value for t in _objects(store, plan, title_link, graph)] or [None]
+        ends = [e.value for e in _objects(store, plan, end_link, graph)] or [None]
         cities = [label.value for place in _objects(store, plan, PK_JURISDICTION, graph)
                   for label in _objects(store, place, RDFS_LABEL, graph)] or [None]
-        for source, node, title, end in group:
-            if node is not None and node != plan:
-                continue
-            reasons = ("no measures; " if not measures else "") + \
-                (f"{bare} measures without units; " if bare and (assignments or cues) else "") + \
-                (f"{cues} lines with cues that produced nothing; " if cues else "") + \
-                ("no period; " if end is None else "")
-            if reasons:
-                rows.extend([source, title, str(len(measures)), str(bare), str(assignments), str(cues),
-                             end, reasons[:-2], plan.value, city] for city in cities)
+        for source in sources:
+            for title in titles:
+                for end in ends:
+                    reasons = ("no measures; " if not measures else "") + \
+                        (f"{bare} measures without units; " if bare and (assignments or cues) else "") + \
+                        (f"{cues} lines with cues that produced nothing; " if cues else "") + \
+                        ("no period; " if end is None else "")
+                    if reasons:
+                        rows.extend([source, title, str(len(measures)), str(bare), str(assignments),
+                                     str(cues), end, reasons[:-2], plan.value, city] for city in cities)
     return rows
 
 
