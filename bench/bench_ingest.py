@@ -116,7 +116,7 @@ def timed(method):
         finally:
             index_cpu[0] += time.thread_time() - start
     return run
-for name in ("add", "finish"):
+for name in ("add", "make_full_text", "finish"):
     setattr(search_index.BuildIndexer, name, timed(getattr(search_index.BuildIndexer, name)))
 search_index.refresh_after_build = timed(search_index.refresh_after_build)
 with Store.open(store_path, create=True) as store:

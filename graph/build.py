@@ -338,6 +338,13 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
                 if indexer is not None and rows is not None and item.problem is None:
                     indexer = _index_rows(indexer, item.graph, rows)
                 background.add(item)
+            # the writer loads what it holds (bulk: the whole stream) while this thread makes the
+            # index's full-text table; after the load only short work is left before the store
+            # closes, so RocksDB's compaction of the new files is left to later opens as it is
+            # for `oxigraph load` (issue #24: ~10 CPU-s of compaction fell into the build at 1k)
+            background.stop()
+            if indexer is not None:
+                indexer = _index_full_text(indexer)
         finally:
             background.close()
     except BaseException:
@@ -375,6 +382,19 @@ def _index_rows(indexer: "BuildIndexer", graph: str, rows: "SearchRows") -> "Bui
 
     try:
         indexer.add(graph, rows)
+    except (sqlite3.Error, OSError):
+        indexer.abort()
+        return None
+    return indexer
+
+
+def _index_full_text(indexer: "BuildIndexer") -> "BuildIndexer | None":
+    """Make a new index file's full-text table now (see `BuildIndexer.make_full_text`); on a
+    failure drop the indexer (RETURNS None): the index is then refreshed from the store."""
+    import sqlite3
+
+    try:
+        indexer.make_full_text()
     except (sqlite3.Error, OSError):
         indexer.abort()
         return None

@@ -275,6 +275,7 @@ class BuildIndexer:
         self.target = _fresh_file(self.path) if self.fresh else self.path
         self.indexed: set[str] = set()   # graphs whose rows came from the build
         self._uncommitted = 0
+        self._full_text = False  # a new file: whether its full-text table is made (`make_full_text`)
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open()
 
@@ -305,6 +306,17 @@ class BuildIndexer:
             self._conn.commit()
             self._uncommitted = 0
 
+    def make_full_text(self) -> None:
+        """A new file: its full-text table from the rows written so far, in one pass, and the
+        triggers that keep it in step after (rows added later, e.g. `finish` dropping a failed
+        plan's, go through them). graph/build.py calls it while the store loads its stream;
+        `finish` calls it if nobody did. Nothing to do for a live index."""
+        assert self._conn is not None, "the indexer is closed"
+        if self.fresh and not self._full_text:
+            self._conn.commit()
+            _make_full_text(self._conn)
+            self._full_text = True
+
     def finish(self, store: "Store", written: Iterable[str] = (), failed: Iterable[str] = ()) -> int:
         """After the store write: drop the rows of `failed` graphs, index from the store the
         `written` graphs that came without rows and every plan out of step, then (a new file)
@@ -317,7 +329,7 @@ class BuildIndexer:
                     _replace_rows(conn, graph, None)
                     self.indexed.discard(graph)
             conn.commit()
-            if self.fresh:
+            if self.fresh and not self._full_text:
                 _make_full_text(conn)
         finally:
             conn.close()

@@ -264,6 +264,7 @@ class BackgroundWriter:
         self.writer = writer
         self._queue: queue.Queue = queue.Queue(maxsize=max_items)
         self._error: BaseException | None = None
+        self._stopped = False
         self._thread = threading.Thread(target=self._run, name="policykg-writer", daemon=True)
         self._thread.start()
 
@@ -288,9 +289,16 @@ class BackgroundWriter:
             self.close()
         self._queue.put(item)
 
+    def stop(self) -> None:
+        """No more items: the writer finishes (a bulk stream: its one `bulk_load`) in its thread
+        while the caller goes on; `close` waits for it."""
+        if not self._stopped and self._thread.is_alive():
+            self._stopped = True
+            self._queue.put(_STOP)
+
     def close(self) -> None:
         if self._thread.is_alive():
-            self._queue.put(_STOP)
+            self.stop()
             self._thread.join()
         if self._error is not None:
             error, self._error = self._error, None
