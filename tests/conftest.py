@@ -4,10 +4,12 @@ over the local Oxigraph store, and over a private Virtuoso holding the same stor
 that ask for these fixtures are parametrized; the Virtuoso server starts the first time one needs
 it and stops at the end of the session. The fixtures live here, at the root of tests/, because
 the browser tests sit in tests/web and tests/viz; their helpers are in tests/web/web_helpers.py.
+Also here: `corpus_generator`, the load-test corpus generator, for tests/graph and tests/scale.
 """
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -15,6 +17,17 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "web"))
 from web_helpers import BACKENDS, VirtuosoPublisher, running_server, seed_store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def corpus_generator():
+    """bench/generate_corpus.py, imported from its file (bench/ is not a package)."""
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("generate_corpus", root / "bench" / "generate_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["generate_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -5,8 +5,6 @@ shared dev set is absent; it was checked there too while building); summaries ar
 their plan, and stale or missing ones are never read (issue #24)."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -33,22 +31,14 @@ ORDER_COLUMNS = {
 }
 
 
-def _generated_corpus(folder: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("generate_corpus", ROOT / "bench" / "generate_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate_corpus", module)
-    spec.loader.exec_module(module)
-    module.generate(folder, GENERATED_PLANS, 20261123)
-    return folder
-
-
 @pytest.fixture(scope="module", params=["seeds", "generated"])
-def built_store(request, tmp_path_factory):
+def built_store(request, tmp_path_factory, corpus_generator):
     folder = tmp_path_factory.mktemp(f"summary_{request.param}")
     if request.param == "seeds":
         source = ROOT / "data" / "seeds"
     else:
-        source = _generated_corpus(folder / "corpus")
+        source = folder / "corpus"
+        corpus_generator.generate(source, GENERATED_PLANS, 20261123)
     store = Store.open(folder / "store", create=True)
     report = build([source], store, workers=2 if request.param == "generated" else 1)
     assert report.ok, report.failed

@@ -10,8 +10,6 @@ province, on the province node, but selects only provincial plans), and a city w
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -29,22 +27,14 @@ NO_SUCH_CITY = "无此市"
 INDICATORS = ("high-value-invention-patents-per-10k", "每万人口高价值发明专利拥有量", "no-such-indicator")
 
 
-def _generated_corpus(folder: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("generate_corpus", ROOT / "bench" / "generate_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate_corpus", module)
-    spec.loader.exec_module(module)
-    module.generate(folder, GENERATED_PLANS, 20261123)
-    return folder
-
-
 @pytest.fixture(scope="module", params=["seeds", "generated"])
-def built_store(request, tmp_path_factory):
+def built_store(request, tmp_path_factory, corpus_generator):
     folder = tmp_path_factory.mktemp(f"scoped_{request.param}")
     if request.param == "seeds":
         source = ROOT / "data" / "seeds"
     else:  # generated city plans, with the seeds' provincial plan among them
-        source = _generated_corpus(folder / "corpus")
+        source = folder / "corpus"
+        corpus_generator.generate(source, GENERATED_PLANS, 20261123)
         for seed in (ROOT / "data" / "seeds").glob("*.txt"):
             (source / seed.name).write_bytes(seed.read_bytes())
     store = Store.open(folder / "store", create=True)
