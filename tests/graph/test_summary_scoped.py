@@ -19,7 +19,7 @@ import pytest
 from policykg.graph import summary
 from policykg.graph.build import build
 from policykg.graph.store import Store
-from policykg.queries import load_query, run_query
+from policykg.queries import run_query
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED_PLANS = 100
