@@ -203,3 +203,32 @@ def test_writer_bulk_is_one_stream_and_leaves_no_spool(tmp_path: Path):
     assert len(values(real)) == 300
     assert not list(tmp_path.glob(".policykg-bulk-*"))  # the spool beside the store is gone
     real.close()
+
+
+@pytest.mark.parametrize("options", [{"batch": 1}, {"bulk": True}])
+def test_background_writer_stop_lets_the_writer_finish_while_the_caller_works(tmp_path: Path, options):
+    """`stop` hands the end of the stream to the writer thread (a bulk stream: its one load) and
+    returns at once; `close` then only waits. Same outcomes as `close` alone (issue #24: the build
+    makes the index's full-text table meanwhile)."""
+    import threading
+
+    from policykg.graph.writer import BackgroundWriter
+
+    outcomes: list[tuple[str, str | None]] = []
+    loaded = threading.Event()
+
+    def done(item, problem):
+        outcomes.append((item.path.name, problem))
+        if len(outcomes) == 2:
+            loaded.set()
+
+    with Store.open(tmp_path / "store", create=True) as store:
+        background = BackgroundWriter(DocumentWriter(store, done, **options), max_items=2)
+        background.add(doc("a"))
+        background.add(doc("b"))
+        background.stop()
+        background.stop()  # twice is once
+        assert loaded.wait(timeout=60), "the writer did not finish after stop()"
+        background.close()
+        assert values(store) == {"a": {"a"}, "b": {"b"}}
+    assert outcomes == [("a", None), ("b", None)]
