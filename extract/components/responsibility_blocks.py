@@ -110,6 +110,29 @@ def first_is_lead_rule(text: str) -> re.Match | None:
     return _grammar()["lead_rule"].search(text)
 
 
+@lru_cache(maxsize=1)
+def _symbol_patterns() -> tuple[re.Pattern, list[re.Pattern]]:
+    chars = re.escape(vocabulary()["symbol_marks"])
+    legends = [re.compile(p.replace("[SYM]", f"[{chars}]")) for p in vocabulary()["symbol_legend"]]
+    return re.compile(rf"^[{chars}]+|[{chars}]+$"), legends
+
+
+def lead_symbols(text: str) -> frozenset[str]:
+    """The marks a plan's legend says are leads ('注：标★的为牵头单位', '带*号的单位牵头')."""
+    marks = vocabulary()["symbol_marks"]
+    return frozenset(ch for pattern in _symbol_patterns()[1] for m in pattern.finditer(text)
+                     for ch in m.group("syms") if ch in marks)
+
+
+def _strip_symbol(name: str) -> tuple[str, str | None, int]:
+    """'市公安局★' -> ('市公安局', '★', 0); '★市公安局' -> ('市公安局', '★', 1)."""
+    m = _symbol_patterns()[0].search(name)
+    if not m or len(m.group()) == len(name):
+        return name, None, 0
+    stripped = name[:m.start()] + name[m.end():]
+    return stripped, m.group()[0], (m.end() if m.start() == 0 else 0)
+
+
 def role_of_verb(verb: str) -> str:
     """'牵头负责' / '负责牵头' -> lead; '按职责分工配合' / '分别负责' -> support (负责 alone never leads)."""
     return "lead" if _grammar()["lead_verb"].search(verb) else "support"
@@ -122,6 +145,7 @@ class Unit:
     end: int
     role: str | None          # "lead" | "support" | None (not said yet)
     marked: bool = False      # the role came from a word next to the unit, not from the list
+    symbol: str | None = None  # a mark printed on the unit ('A★'), read against the plan's legend
 
 
 @dataclass
@@ -289,8 +313,11 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
     g = _grammar()
     raw_items: list[tuple[str, int, int, str | None]] = []   # name, start, end, own role
     boxed: set[int] = set()   # starts of items whose role came from a bracketed mark
+    symbols: dict[tuple[int, int], str] = {}   # (start, end) -> a printed mark ('A★')
     for piece, offset in _split_after_marks(_split_top(text, "、")):
         name, shift = _strip_item(piece)
+        name, symbol, lead_shift = _strip_symbol(name)
+        shift += lead_shift
         own, in_box = None, False
         m = g["mark"].match(name)
         if m:
@@ -306,6 +333,8 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
         start = base + offset + shift
         for part, part_start in _split_joined(name, start):
             raw_items.append((part, part_start, part_start + len(part), own))
+            if symbol:
+                symbols[(part_start, part_start + len(part))] = symbol
             if in_box:
                 boxed.add(part_start)
     if not raw_items:
@@ -319,7 +348,8 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
         if not _CJK.search(name) or len(name) < 2:
             continue
         own = roles.get((start, end)) or next((o for (s, e), o in roles.items() if start <= s and e <= end and o), None)
-        unit = Unit(name, start, end, own, marked=own is not None)
+        symbol = symbols.get((start, end)) or next((m for (s, e), m in symbols.items() if start <= s and e <= end), None)
+        unit = Unit(name, start, end, own, marked=own is not None, symbol=symbol)
         units.append(unit)
         if own and start in boxed:
             continue   # 'A、B(牵头)': a bracketed mark is B's alone; A takes the list's role
@@ -682,17 +712,21 @@ def _table_clauses(row: TaskRow) -> list[Clause]:
 
 # ---------------------------------------------------------------- per measure
 
-def _merge(measure: Measure, clauses: list[Clause], first_is_lead: bool) -> list[Responsibility]:
+def _merge(measure: Measure, clauses: list[Clause], first_is_lead: bool,
+           lead_marks: frozenset[str] = frozenset()) -> list[Responsibility]:
     rules: dict[str, str] = {}
     order: list[Unit] = []
     by_name: dict[str, Unit] = {}
     table_lead = any(u.role == "lead" for c in clauses if c.kind == "task_table" for u in c.units)
     for clause in clauses:
         listed = clause.kind in ("bracket", "label", "task_table")
-        has_lead = any(u.role == "lead" for u in clause.units) or (clause.kind == "task_table" and table_lead)
+        has_lead = any(u.role == "lead" or u.symbol in lead_marks for u in clause.units) \
+            or (clause.kind == "task_table" and table_lead)
         for i, unit in enumerate(clause.units):
             role, rule = unit.role or "support", clause.kind
-            if first_is_lead and listed and not has_lead and i == 0:
+            if unit.symbol and unit.symbol in lead_marks:
+                role, rule = "lead", f"{clause.kind}+symbol_legend"
+            elif first_is_lead and listed and not has_lead and i == 0:
                 role, rule = "lead", f"{clause.kind}+first_is_lead"
             if unit.name not in by_name:
                 kept = Unit(unit.name, unit.start, unit.end, role)
@@ -708,6 +742,7 @@ def _merge(measure: Measure, clauses: list[Clause], first_is_lead: bool) -> list
 
 def find_responsibilities(measures: list[Measure], text: str) -> list[Responsibility]:
     first_is_lead = bool(first_is_lead_rule(text))
+    marks = lead_symbols(text)
     rows = find_task_tables(text)
     out: list[Responsibility] = []
     for measure in measures:
@@ -715,7 +750,7 @@ def find_responsibilities(measures: list[Measure], text: str) -> list[Responsibi
         if not clauses and rows:
             row = _row_for(measure, rows)
             clauses = _table_clauses(row) if row else []
-        out.extend(_merge(measure, clauses, first_is_lead))
+        out.extend(_merge(measure, clauses, first_is_lead, marks))
     return out
 
 
