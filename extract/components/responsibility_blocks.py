@@ -89,6 +89,10 @@ def _grammar() -> dict:
         "not_in_name": re.compile(_alternation(v["not_in_unit_names"])),
         # 'A牵头 B配合': a space after a role verb separates two sub-clauses
         "verb_space": re.compile(rf"(?<={'|'.join(sorted({w[-2:] for w in v['lead_verbs'] + v['support_verbs']}))})[ \t\u3000]+(?=\S)"),
+        # '牵头单位/配合单位：A/B、C': two labels, and their lists parted by the same slash
+        "slash_labels": re.compile(rf"(?P<first>{_alternation(v['lead_labels'] + v['support_labels'])})\s*[/／]\s*"
+                                   rf"(?P<second>{_alternation(v['lead_labels'] + v['support_labels'])})\s*[:：]\s*"
+                                   rf"(?P<values>[^/／\n()（）【】:：]+[/／][^/／\n()（）【】:：]+)"),
         "label_start": re.compile(rf"^(?:{label_alt})\s*"),
         "label_word": re.compile(label_alt),
         "label_spaced": re.compile(rf"^[ \t\u3000]*(?:【\s*)?(?P<label>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=\S)"),
@@ -314,7 +318,7 @@ def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list
     raw_items: list[tuple[str, int, int, str | None]] = []   # name, start, end, own role
     boxed: set[int] = set()   # starts of items whose role came from a bracketed mark
     symbols: dict[tuple[int, int], str] = {}   # (start, end) -> a printed mark ('A★')
-    for piece, offset in _split_after_marks(_split_top(text, "、")):
+    for piece, offset in _split_after_marks(_split_top(text, "、/／")):
         name, shift = _strip_item(piece)
         name, symbol, lead_shift = _strip_symbol(name)
         shift += lead_shift
@@ -539,6 +543,30 @@ def _indented_units(line: str) -> bool:
     return bool(units) and all(looks_like_unit(u.name) for u in units)
 
 
+def _slash_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, int]]]:
+    """'牵头单位/配合单位：A/B、C' (in a bracket or on a line): the first label's role for the units
+    before the slash, the second's for those after it."""
+    g = _grammar()
+    clauses, used = [], []
+    if "/" not in body and "／" not in body:
+        return clauses, used
+    for m in g["slash_labels"].finditer(body):
+        values = m.group("values").rstrip("。；; \t\u3000")
+        cut = re.search(r"[/／]", values).start()
+        units: list[Unit] = []
+        for label, part, offset in ((m.group("first"), values[:cut], 0),
+                                    (m.group("second"), values[cut + 1:], cut + 1)):
+            items = parse_items(part, base + m.start("values") + offset, g["labels"][label], strict=True)
+            if not items:
+                units = []
+                break
+            units.extend(items)
+        if units:
+            clauses.append(Clause("label", units, base + m.start()))
+            used.append((m.start(), m.start("values") + len(values)))
+    return clauses, used
+
+
 def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, int]]]:
     """Label lines and inline labels outside brackets: from the first label to the end of its line."""
     g = _grammar()
@@ -671,8 +699,11 @@ def find_clauses(measure: Measure, text: str) -> list[Clause]:
     g = _grammar()
     body = text[measure.start:measure.end]
     body = _blank(body, [m.span() for m in g["page"].finditer(body)])   # '— 4 —' inside a list
+    slashed, used_slashed = _slash_clauses(body, measure.start)
+    body = _blank(body, used_slashed)
     brackets, used = _bracket_clauses(body, measure.start)
     labels, used_labels = _label_clauses(_blank(body, used), measure.start)
+    labels += slashed
     prose = _sentence_clauses(_blank(body, used + used_labels), measure.start)
     if brackets or labels:
         # with a printed block, '由X牵头,建立…' in the prose says who steers the activity, not who
