@@ -65,6 +65,7 @@ def _grammar() -> dict:
     # a role verb: optional manner words ('按职责分工', '分别') and a core verb ('配合', '牵头负责')
     verb = rf"(?:{_alternation(v['verb_manners'])})*(?:{_alternation(v['lead_verbs'] + v['support_verbs'])})"
     label_alt = _alternation(labels)
+    symbols = re.escape(v["symbol_marks"])
     return {
         "labels": labels,
         "lead_verb": re.compile(_alternation(v["lead_verbs"])),
@@ -93,6 +94,9 @@ def _grammar() -> dict:
         "slash_labels": re.compile(rf"(?P<first>{_alternation(v['lead_labels'] + v['support_labels'])})\s*[/／]\s*"
                                    rf"(?P<second>{_alternation(v['lead_labels'] + v['support_labels'])})\s*[:：]\s*"
                                    rf"(?P<values>[^/／\n()（）【】:：]+[/／][^/／\n()（）【】:：]+)"),
+        # a printed mark on a unit ('A★', '▲B') and the legend saying which marks lead
+        "symbol_edge": re.compile(rf"^[{symbols}]+|[{symbols}]+$"),
+        "symbol_legend": [re.compile(p.replace("[SYM]", f"[{symbols}]")) for p in v["symbol_legend"]],
         "label_start": re.compile(rf"^(?:{label_alt})\s*"),
         "label_word": re.compile(label_alt),
         "label_spaced": re.compile(rf"^[ \t\u3000]*(?:【\s*)?(?P<label>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=\S)"),
@@ -114,23 +118,16 @@ def first_is_lead_rule(text: str) -> re.Match | None:
     return _grammar()["lead_rule"].search(text)
 
 
-@lru_cache(maxsize=1)
-def _symbol_patterns() -> tuple[re.Pattern, list[re.Pattern]]:
-    chars = re.escape(vocabulary()["symbol_marks"])
-    legends = [re.compile(p.replace("[SYM]", f"[{chars}]")) for p in vocabulary()["symbol_legend"]]
-    return re.compile(rf"^[{chars}]+|[{chars}]+$"), legends
-
-
 def lead_symbols(text: str) -> frozenset[str]:
     """The marks a plan's legend says are leads ('注：标★的为牵头单位', '带*号的单位牵头')."""
     marks = vocabulary()["symbol_marks"]
-    return frozenset(ch for pattern in _symbol_patterns()[1] for m in pattern.finditer(text)
+    return frozenset(ch for pattern in _grammar()["symbol_legend"] for m in pattern.finditer(text)
                      for ch in m.group("syms") if ch in marks)
 
 
 def _strip_symbol(name: str) -> tuple[str, str | None, int]:
     """'市公安局★' -> ('市公安局', '★', 0); '★市公安局' -> ('市公安局', '★', 1)."""
-    m = _symbol_patterns()[0].search(name)
+    m = _grammar()["symbol_edge"].search(name)
     if not m or len(m.group()) == len(name):
         return name, None, 0
     stripped = name[:m.start()] + name[m.end():]
