@@ -138,19 +138,25 @@ def _scratch_store() -> ox.Store:
 def plan_rows(store: ox.Store, document_graph: str | None = None) -> dict[str, list[list[str | None]]]:
     """Every summarised query's rows over `store` (which holds one plan, in `document_graph`):
     query name -> rows."""
-    from policykg.queries import load_query, run_query
+    from policykg.queries import run_query
 
-    rows = {}
-    for name in LISTINGS + SORTED + AGGREGATES:
-        if name not in _loaded:
-            _loaded[name] = load_query(name)
-        rows[name] = run_query(store, _loaded[name], {}, use_summary=False)[1]
+    rows = {name: run_query(store, _named(name), {}, use_summary=False)[1]
+            for name in LISTINGS + SORTED + AGGREGATES}
     graph = ox.NamedNode(document_graph) if document_graph else None
     rows["coverage"] = _coverage_rows(store, graph)
     return rows
 
 
 _loaded: dict = {}
+
+
+def _named(name: str):
+    """The shipped named query `name`, loaded once per process."""
+    from policykg.queries import load_query
+
+    if name not in _loaded:
+        _loaded[name] = load_query(name)
+    return _loaded[name]
 
 
 def summary_quads(document_graph: str, source: str, rows: dict[str, list[list[str | None]]],
@@ -193,6 +199,9 @@ PK_JURISDICTION = ox.NamedNode(_PK + "jurisdiction")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 DC_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
+PK_MEASURE_TYPE, PK_ASSIGNMENT_TYPE = ox.NamedNode(_PK + "Measure"), ox.NamedNode(_PK + "Assignment")
+PK_MEASURE, PK_UNCOVERED_CUE = ox.NamedNode(_PK + "measure"), ox.NamedNode(_PK + "uncoveredCue")
+ELI_TITLE, PK_PERIOD_END = ox.NamedNode("http://data.europa.eu/eli/ontology#title"), ox.NamedNode(_PK + "periodEnd")
 
 
 def _objects(store: ox.Store, subject, predicate, graph) -> list:
@@ -227,23 +236,20 @@ def _coverage_rows(store: ox.Store, graph: ox.NamedNode | None) -> list[list[str
     assignments and cues costs ~40 ms a plan."""
     if graph is None:
         return []
-    measure_type, assignment_type = ox.NamedNode(_PK + "Measure"), ox.NamedNode(_PK + "Assignment")
-    measure_link, cue_link = ox.NamedNode(_PK + "measure"), ox.NamedNode(_PK + "uncoveredCue")
-    title_link, end_link = ox.NamedNode("http://data.europa.eu/eli/ontology#title"), ox.NamedNode(_PK + "periodEnd")
     from policykg.queries import term_text
 
     typed = {kind: {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, kind, graph)}
-             for kind in (measure_type, assignment_type)}
-    cues = len(set(_objects(store, graph, cue_link, graph)))
+             for kind in (PK_MEASURE_TYPE, PK_ASSIGNMENT_TYPE)}
+    cues = len(set(_objects(store, graph, PK_UNCOVERED_CUE, graph)))
     sources = [term_text(t) for t in _objects(store, graph, DC_SOURCE, graph)] or [None]
     rows = []
     for plan in dict.fromkeys(_objects(store, graph, PK_PLAN, graph)):
         linked = {q.subject for q in store.quads_for_pattern(None, PK_PLAN, plan, graph)}
-        measures = typed[measure_type] & linked
-        bare = sum(1 for m in measures if next(store.quads_for_pattern(None, measure_link, m, graph), None) is None)
-        assignments = len(typed[assignment_type] & linked)
-        titles = [t.value for t in _objects(store, plan, title_link, graph)] or [None]
-        ends = [e.value for e in _objects(store, plan, end_link, graph)] or [None]
+        measures = typed[PK_MEASURE_TYPE] & linked
+        bare = sum(1 for m in measures if next(store.quads_for_pattern(None, PK_MEASURE, m, graph), None) is None)
+        assignments = len(typed[PK_ASSIGNMENT_TYPE] & linked)
+        titles = [t.value for t in _objects(store, plan, ELI_TITLE, graph)] or [None]
+        ends = [e.value for e in _objects(store, plan, PK_PERIOD_END, graph)] or [None]
         cities = [label.value for place in _objects(store, plan, PK_JURISDICTION, graph)
                   for label in _objects(store, place, RDFS_LABEL, graph)] or [None]
         for source in sources:
@@ -320,18 +326,19 @@ def _plan_texts_scanned(store: ox.Store, name: str) -> Iterator[str]:
     return (texts[subject] for _, subject in keyed if subject in texts)
 
 
-def _plan_tables(store: ox.Store, name: str) -> Iterator[list[list[str | None]]]:
-    return (json.loads(text) for text in _plan_texts(store, name))
-
-
 def corpus_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None:
     """The whole-corpus rows of summarised query `name` from the plans' summaries, or None when
     the summaries cannot answer (not a summarised query, or a plan without a current summary)."""
     if name not in SUMMARISED or not summaries_complete(store, name):
         return None
+    return _combined(name, _plan_texts(store, name) if name in LISTINGS else _plan_texts_scanned(store, name))
+
+
+def _combined(name: str, texts: Iterable[str]) -> Iterator[list[str | None]]:
+    """The rows of query `name` over the plans whose summary texts are `texts`, combined as the
+    query does: listed in turn, sorted by its ORDER BY, or counts added up."""
     if name in LISTINGS:
-        return (row for table in _plan_tables(store, name) for row in table)
-    texts = _plan_texts_scanned(store, name)
+        return (row for text in texts for row in json.loads(text))
     if name == "coverage":
         return iter(_sorted_coverage(json.loads(text) for text in texts))
     if name == "target_comparison":
@@ -377,21 +384,11 @@ def scoped_rows(store: ox.Store, name: str, params: dict[str, str]) -> Iterator[
             for quad in store.quads_for_pattern(node, predicate, None, node):
                 yield quad.object.value
 
-    if name in LISTINGS:
-        return scoped(row for text in texts() for row in json.loads(text))
-    if name == "coverage":
-        return scoped(_sorted_coverage(json.loads(text) for text in texts()))
-    if name == "agency_load":
-        return scoped(_agency_load(texts()))
-    return scoped(_co_responsibility(texts()))
+    return scoped(_combined(name, texts()))
 
 
 def _param_columns(name: str) -> dict[str, int]:
-    from policykg.queries import load_query
-
-    if name not in _loaded:
-        _loaded[name] = load_query(name)
-    columns = _loaded[name].columns
+    columns = _named(name).columns
     return {param: columns.index(param) for param in SCOPE_PARAMS[name]}
 
 
@@ -436,8 +433,9 @@ def _indicator_rows(store: ox.Store, indicator: str) -> Iterator[list[str | None
     rows = (row for text in _plan_texts_scanned(store, "target_comparison") for row in json.loads(text)
             if row[0] == indicator or row[1] == indicator)
     chosen = _sorted_target_comparison([list(rows)])
+    column = _param_columns("target_comparison")["indicator"]
     for row in chosen:
-        row[18] = indicator
+        row[column] = indicator
     return iter(chosen)
 
 
