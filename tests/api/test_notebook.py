@@ -31,6 +31,10 @@ def venv_kernel(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend shows the chart
     monkeypatch.setenv("POLICYKG_SEEDS", str(ROOT / "data" / "seeds"))
+    # the tour keeps its store in a mkdtemp folder for the reader to open; in the suite that folder
+    # goes under pytest's tmp_path, not into /tmp for good
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
     return "python3"
 
 
