@@ -17,7 +17,9 @@ build computes them once, when it writes the plan, and stores them beside it:
 - **When**: graph/build.py's `prepare_document` appends the summary's N-Quads to the plan's, so
   graph/writer.py writes (or replaces) both in the same transaction.
 - **Reading**: `corpus_rows(store, name)` streams the whole-corpus rows from the summaries:
-  listings are the plans' rows in source order (`target_comparison` re-sorted by its ORDER BY),
+  listings (every query ordered by ?source first, including the per-plan `plans`, `citations`
+  and `plan_frameworks`; the last reads registry titles from the frameworks vocabulary graph,
+  which the workers' scratch store holds) are the plans' rows in source order (`target_comparison` re-sorted by its ORDER BY),
   `agency_load` and `co_responsibility` add up per-plan counts (measures and assignments belong
   to one plan, so distinct counts add). It returns None when any plan lacks a summary of the
   query's current fingerprint (a store built before summaries, the query file edited since): the caller
@@ -60,8 +62,8 @@ FINGERPRINT = ox.NamedNode(SUMMARY_NS + "fingerprint")
 SUMMARY_OF = ox.NamedNode(SUMMARY_NS + "summaryOf")
 NQ = ox.RdfFormat.N_QUADS
 # Listings: whole corpus = each plan's rows, plans in source order (the queries order by source first).
-LISTINGS = ("leading_groups", "measures", "people", "places_mentioned", "plan_targets_timeline",
-            "responsibilities", "targets")
+LISTINGS = ("citations", "leading_groups", "measures", "people", "places_mentioned", "plan_frameworks",
+            "plan_targets_timeline", "plans", "responsibilities", "targets")
 # target_comparison: each plan's rows, then sorted again by the query's own ORDER BY.
 SORTED = ("target_comparison",)
 # Aggregates: per-plan counts added up per agency (pair).

@@ -23,6 +23,7 @@ GENERATED_PLANS = 200
 ORDER_COLUMNS = {
     "measures": ["source"], "targets": ["source"], "responsibilities": ["source"],
     "people": ["source"], "leading_groups": ["source"], "places_mentioned": ["source"],
+    "plans": ["source"], "citations": ["source"], "plan_frameworks": ["source", "framework"],
     "plan_targets_timeline": ["source", "year"],
     "target_comparison": ["indicator_id", "axis", "jurisdiction", "year", "source"],
     "agency_load": ["measures_led", "measures"],
@@ -58,6 +59,17 @@ def test_summary_rows_equal_full_query(built_store, name):
     keys = [columns.index(c) for c in ORDER_COLUMNS[name]]
     assert [[r[k] for k in keys] for r in from_summary] == [[r[k] for k in keys] for r in full]
     assert full, f"{label}: {name} returns no rows, so the comparison proves nothing"
+
+
+@pytest.mark.parametrize("name", ["plans", "citations", "plan_frameworks"])
+def test_plan_listings_from_summaries_in_the_same_order(built_store, name):
+    """Listings whose ORDER BY decides every row (a plan's source, then its citations' document
+    order or its frameworks' titles): the summaries give the engine's rows in the engine's order."""
+    label, store = built_store
+    full = run_query(store.raw, name, use_summary=False)[1]
+    assert summary.corpus_rows(store.raw, name) is not None
+    assert run_query(store.raw, name)[1] == full, f"{label}: {name} rows or order differ"
+    assert full
 
 
 def test_summary_is_replaced_with_its_plan(tmp_path):
