@@ -42,13 +42,22 @@ class CharTokenizer:
     get_words_and_spaces) and `Doc.text` then re-joins ~5,000 tokens per plan on every read; the
     two were ~25 % of a plan's extraction time (issue #10 profile). Whitespace characters are
     tokens too, so token i is character i and every character span aligns exactly. The text is
-    kept in `doc.user_data[TEXT_KEY]` for the components."""
+    kept in `doc.user_data[TEXT_KEY]` for the components.
+
+    The tokens are handed to Doc as lexeme ids (orths), looked up once per distinct character and
+    kept: given strings, Doc hashes every character again (~60 % of its construction time). The
+    lexemes are the same ones: `vocab[ch]` stores the lexeme Doc would have made. (A spaCy memory
+    zone would free transient lexemes under the kept ids; policykg opens none.)"""
 
     def __init__(self, vocab):
         self.vocab = vocab
+        self._orths: dict[str, int] = {}   # character -> orth id of its lexeme in self.vocab
 
     def __call__(self, text: str) -> Doc:
-        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        orths = self._orths
+        for ch in set(text).difference(orths):
+            orths[ch] = self.vocab[ch].orth
+        doc = Doc(self.vocab, words=[orths[ch] for ch in text], spaces=[False] * len(text))
         doc.user_data[TEXT_KEY] = text
         return doc
 
