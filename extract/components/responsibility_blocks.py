@@ -80,6 +80,9 @@ def _grammar() -> dict:
         # 'A(牵头)', also in angle, square or boxed brackets: 'A〈牵头〉', 'A[牵头]', 'A【牵头】'
         "mark": re.compile(rf"^(?P<name>.+?)\s*[(（〈<\[［【〔「]\s*(?P<mark>{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】〕」]$"),
         "mark_inside": re.compile(rf"[(（〈<\[［【〔「]\s*(?:{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】〕」]"),
+        # what a prose sub-clause needs somewhere to give units: a role verb or a bracketed mark
+        "role_cue": re.compile(rf"{_alternation(v['lead_verbs'] + v['support_verbs'])}"
+                               rf"|[(（〈<\[［【〔「]\s*(?:{_alternation(v['lead_marks'] + v['support_marks'])})\s*[)）〉>\]］】〕」]"),
         "opener": re.compile(rf"^(?:{_alternation(v['item_openers'])})"),
         "tail": re.compile(rf"(?:{_alternation(v['list_tails'])})$"),
         "lead_rule": re.compile("|".join(f"(?:{p})" for p in v["lead_rules"])),
@@ -636,10 +639,13 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
             clauses.append(Clause("sentence", units, base + m.start()))
             taken.append((m.start(), sentence_end))
     # prose sub-clauses that are wholly a unit list closed by a role verb
+    role_cue = g["role_cue"].search
     pos = 0
     for sentence in _AFTER_SENTENCE.split(body):
         s_start = pos
         pos += len(sentence)
+        if not role_cue(sentence):
+            continue   # every piece below needs a role verb or a mark in its text: none gives units
         if any(a <= s_start < b for a, b in taken) or PLAN_LEVEL.search(sentence):
             continue
         pieces = []
