@@ -31,6 +31,12 @@ build computes them once, when it writes the plan, and stores them beside it:
   the rows combined as for the whole corpus, the parameter's column set to its value (the engine
   substitutes the projected variable). `target_comparison`'s `indicator` filters its rows. None
   (full SPARQL) when a candidate plan has no current summary or its city is undecided.
+- **framework_reuse** (`ENGINE_ORDERED`) groups plans by framework, province and year with COUNT
+  DISTINCT, SAMPLE and GROUP_CONCAT DISTINCT: each plan keeps its own rows of the query (and its
+  plan node), and the whole corpus combines them with plans taken in the order the engine meets
+  them (`_engine_plan_order`, the source index's order: ~7 ms at 1k plans), so SAMPLE's first bound
+  value and GROUP_CONCAT's order of first appearance come out as the engine's (same rows, same
+  strings, tested). A city runs the SPARQL (~10 ms; its plan starts from the city).
 - **coverage** is counted per plan in Python (`_coverage_rows`), not by its SPARQL (a measures x assignments x cues product, ~40 ms a plan), and
   sorted by its ORDER BY when read.
 - Exactness is a test: tests/graph/test_summary.py and test_summary_scoped.py compare both paths
@@ -71,20 +77,27 @@ AGGREGATES = ("agency_load", "co_responsibility")
 # coverage: each plan's rows (0 or 1 usually) computed here in Python (`_coverage_rows`; the SPARQL
 # counts a measures x assignments x cues product per plan: 40 ms a plan), then sorted by its ORDER BY.
 COMPUTED = ("coverage",)
-SUMMARISED = LISTINGS + SORTED + AGGREGATES + COMPUTED
+# framework_reuse: cross-plan groups (COUNT DISTINCT, SAMPLE, GROUP_CONCAT DISTINCT) combined from
+# each plan's own rows of the query, plans taken in the order the engine meets them (`_engine_plan_order`:
+# SAMPLE keeps the first bound value, GROUP_CONCAT DISTINCT the order of first appearance). Whole
+# corpus only: a city is answered by the SPARQL (its plan starts from the city, ~10 ms).
+ENGINE_ORDERED = ("framework_reuse",)
+SUMMARISED = LISTINGS + SORTED + AGGREGATES + COMPUTED + ENGINE_ORDERED
 # Bump when the way rows are computed or combined changes: old summaries then stop being used.
 FORMAT_VERSION = "2"
 # How each query's rows are kept in its literal: "rows" = the rows as JSON; the aggregates in a
 # compact form (`_encode_agency_load`, `_encode_co_responsibility`); coverage's rows as JSON from
 # `_coverage_rows` (bump "coverage-N" when it changes). Part of the query's fingerprint.
 ENCODINGS = {**{name: "rows" for name in LISTINGS + SORTED},
-             "agency_load": "agencies-1", "co_responsibility": "pairs-1", "coverage": "coverage-py-3"}
+             "agency_load": "agencies-1", "co_responsibility": "pairs-1", "coverage": "coverage-py-3",
+             "framework_reuse": "plan-rows-1"}
 # The parameters that select plans (queries/*.rq restriction lines `#[source] ?g dcterms:source`,
 # `#[city] ?plan pk:jurisdiction/rdfs:label {{city@zh}}`), answered from the selected plans'
 # summaries; each such parameter's value is also the value of its column in the rows (pyoxigraph
 # substitutes the projected variable). target_comparison's `indicator` filters rows instead.
 SCOPE_PARAMS = {name: ("source", "city") for name in LISTINGS + COMPUTED}
 SCOPE_PARAMS.update({name: ("city",) for name in AGGREGATES}, target_comparison=("indicator",))
+SCOPE_PARAMS.update({name: () for name in ENGINE_ORDERED})
 # Per plan, the zh labels of its jurisdiction (`pksum:cities`, JSON; null when the plan graph has
 # not exactly one plan node that every pk:plan link points to, so a city cannot be decided here).
 CITIES = ox.NamedNode(SUMMARY_NS + "cities")
@@ -110,8 +123,12 @@ def fingerprint(name: str) -> str:
     return f"{name}:{digest.hexdigest()[:16]}"
 
 
-def encode(name: str, rows: list[list[str | None]]) -> str:
-    """The text of query `name`'s summary literal for one plan's rows."""
+def encode(name: str, rows: list[list[str | None]], plans: list[str] | None = None) -> str:
+    """The text of query `name`'s summary literal for one plan's rows (`plans`: the IRIs of the
+    plan graph's `?g pk:plan` nodes, kept with the rows of ENGINE_ORDERED queries)."""
+    if name in ENGINE_ORDERED:
+        # one plan node, or null: then the groups' plan counts cannot be added up here
+        return _dumps({"plan": plans[0] if plans is not None and len(plans) == 1 else None, "rows": rows})
     if name == "agency_load":
         return _encode_agency_load(rows)
     if name == "co_responsibility":
@@ -143,7 +160,7 @@ def plan_rows(store: ox.Store, document_graph: str | None = None) -> dict[str, l
     from policykg.queries import run_query
 
     rows = {name: run_query(store, _named(name), {}, use_summary=False)[1]
-            for name in LISTINGS + SORTED + AGGREGATES}
+            for name in LISTINGS + SORTED + AGGREGATES + ENGINE_ORDERED}
     graph = ox.NamedNode(document_graph) if document_graph else None
     rows["coverage"] = _coverage_rows(store, graph)
     return rows
@@ -162,7 +179,7 @@ def _named(name: str):
 
 
 def summary_quads(document_graph: str, source: str, rows: dict[str, list[list[str | None]]],
-                  cities: list[str] | None = None) -> list[ox.Quad]:
+                  cities: list[str] | None = None, plans: list[str] | None = None) -> list[ox.Quad]:
     graph = ox.NamedNode(summary_graph(document_graph))
     node = graph
     quads = [ox.Quad(node, SUMMARY_OF, ox.NamedNode(document_graph), graph),
@@ -170,7 +187,7 @@ def summary_quads(document_graph: str, source: str, rows: dict[str, list[list[st
              ox.Quad(node, CITIES, ox.Literal(_dumps(cities)), graph)]
     for name, table in rows.items():
         quads.append(ox.Quad(node, FINGERPRINT, ox.Literal(fingerprint(name)), graph))
-        quads.append(ox.Quad(node, rows_predicate(name), ox.Literal(encode(name, table)), graph))
+        quads.append(ox.Quad(node, rows_predicate(name), ox.Literal(encode(name, table, plans)), graph))
     return quads
 
 
@@ -184,9 +201,10 @@ def summary_nquads(document_graph: str, nquads: bytes) -> bytes:
         rows = plan_rows(store, document_graph)
         source = _plan_source(store, graph)
         cities = _plan_cities(store, graph)
+        plans = list(dict.fromkeys(term.value for term in _objects(store, graph, PK_PLAN, graph)))
     finally:
         store.remove_graph(graph)
-    return ox.serialize(summary_quads(document_graph, source, rows, cities), format=NQ)
+    return ox.serialize(summary_quads(document_graph, source, rows, cities, plans), format=NQ)
 
 
 def _plan_source(store: ox.Store, graph: ox.NamedNode) -> str:
@@ -333,6 +351,9 @@ def corpus_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None
     the summaries cannot answer (not a summarised query, or a plan without a current summary)."""
     if name not in SUMMARISED or not summaries_complete(store, name):
         return None
+    if name == "framework_reuse":
+        rows = _framework_reuse(store)
+        return None if rows is None else iter(rows)
     return _combined(name, _plan_texts(store, name) if name in LISTINGS else _plan_texts_scanned(store, name))
 
 
@@ -439,6 +460,60 @@ def _indicator_rows(store: ox.Store, indicator: str) -> Iterator[list[str | None
     for row in chosen:
         row[column] = indicator
     return iter(chosen)
+
+
+_ENGINE_ORDER_QUERY = "SELECT ?g WHERE { GRAPH ?g { ?g <http://purl.org/dc/terms/source> ?source } }"
+
+
+def _engine_plan_order(store: ox.Store) -> list[str] | None:
+    """The plan graphs in the order the engine meets them in a query that starts from
+    `GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan }` (framework_reuse.rq's plan: the
+    source index's order, by Oxigraph's encoding of the source literal, not the text), found
+    by evaluating that pattern (~7 ms at 1k plans). None when a graph has several sources (its
+    rows would not come together). tests/graph/test_summary.py holds the whole rows equal."""
+    graphs = [solution[0].value for solution in store.query(_ENGINE_ORDER_QUERY)]
+    return graphs if len(set(graphs)) == len(graphs) else None
+
+
+def _framework_reuse(store: ox.Store) -> list[list[str | None]] | None:
+    """queries/framework_reuse.rq over the whole corpus from each plan's own rows of it (grouped
+    by framework, province and year already): plans in the engine's order; per group the plans
+    and plans applying added up (one plan node per graph, no plan in two graphs, so the distinct
+    counts add), the first bound framework title, level and kind (SAMPLE), the plans' sources in
+    order of first appearance (GROUP_CONCAT DISTINCT); then its ORDER BY. None (the SPARQL
+    answers) when a plan graph has not exactly one plan node or one source."""
+    order = _engine_plan_order(store)
+    if order is None:
+        return None
+    texts = {q.subject.value: q.object.value
+             for q in store.quads_for_pattern(None, rows_predicate("framework_reuse"), None, None)}
+    # columns: framework 0, framework_level 1, framework_kind 2, province 3, year 4, plans 5,
+    #   plans_applying 6, sources 7, framework_iri 8, city 9
+    groups: dict[tuple, list] = {}
+    plans_seen: set[str] = set()
+    for document_graph in order:
+        text = texts.get(summary_graph(document_graph))
+        if text is None:
+            return None
+        plan = json.loads(text)
+        if plan["plan"] is None or plan["plan"] in plans_seen:
+            return None
+        plans_seen.add(plan["plan"])
+        for row in plan["rows"]:
+            key = (row[8], row[3], row[4], row[9])
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [*row[:5], int(row[5]), int(row[6]), {row[7]: None}, *row[8:]]
+                continue
+            for column in (0, 1, 2):
+                if group[column] is None:
+                    group[column] = row[column]
+            group[5] += int(row[5])
+            group[6] += int(row[6])
+            group[7][row[7]] = None  # one source per plan graph: its GROUP_CONCAT is that source
+    rows = [[*group[:5], str(group[5]), str(group[6]), "; ".join(group[7]), *group[8:]] for group in groups.values()]
+    rows.sort(key=lambda row: (-int(row[5]), _text_key(row[0]), _text_key(row[3]), _number_key(row[4])))
+    return rows
 
 
 def _sorted_coverage(tables: Iterable[list[list[str | None]]]) -> list[list[str | None]]:
@@ -647,6 +722,6 @@ def _co_responsibility(texts: Iterable[str]) -> list[list[str | None]]:
     return [row[-1] for row in rows]
 
 
-__all__ = ["AGGREGATES", "COMPUTED", "LISTINGS", "SCOPE_PARAMS", "SUMMARISED", "SUMMARY_GRAPH_PREFIX",
+__all__ = ["AGGREGATES", "COMPUTED", "ENGINE_ORDERED", "LISTINGS", "SCOPE_PARAMS", "SUMMARISED", "SUMMARY_GRAPH_PREFIX",
            "corpus_rows", "fingerprint", "rebuild_summaries", "scoped_rows", "summaries_complete",
            "summary_graph", "summary_nquads"]

@@ -29,6 +29,7 @@ ORDER_COLUMNS = {
     "agency_load": ["measures_led", "measures"],
     "co_responsibility": ["shared_measures"],
     "coverage": ["uncovered_cues", "source"],
+    "framework_reuse": ["plans", "framework", "province", "year"],
 }
 
 
