@@ -89,9 +89,16 @@ def _spaced_roles() -> re.Pattern:
     return re.compile(rf"^(?P<label>{'|'.join(alts)})(?:\s*[:：]\s*|\s+)(?P<rest>.*)$")
 
 
+@lru_cache(maxsize=1)
+def _leading_body() -> re.Pattern:
+    """A body's name before a role ('专班组长'), compiled once instead of on every label."""
+    return re.compile(rf"^(?:{_alternation(roles()['bodies'])})(?=.)")
+
+
+@lru_cache(maxsize=4096)   # pure, and asked of the same few labels many times per plan
 def _role_for(label: str) -> str | None:
     label = re.sub(r"\s+", "", label)
-    label = re.sub(rf"^(?:{_alternation(roles()['bodies'])})(?=.)", "", label)   # '专班组长' -> 组长
+    label = _leading_body().sub("", label)   # '专班组长' -> 组长
     known = roles()["roles"]
     if label in known:
         return label
