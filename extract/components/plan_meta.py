@@ -281,7 +281,8 @@ def find_plan_meta(outline: Outline) -> PlanMeta:
     header_stop = max(outline.header_end, min(first_heading, outline.header_end + 600 if outline.header_end else 3000))
     lines = list(lines_of(text))
     header_lines = [ln for ln in lines if ln.start < header_stop and ln.text.strip()]
-    footer_lines = [ln for ln in lines if ln.start >= outline.body_end or ln in lines[-12:]]
+    last_twelve = len(lines) - 12   # the last 12 lines by index: `ln in lines[-12:]` compared each line by value
+    footer_lines = [ln for i, ln in enumerate(lines) if ln.start >= outline.body_end or i >= last_twelve]
     portal = _portal_fields(header_lines[:60])
     # 发文字号: a header line of its own (bracketed or glued to a title), else the portal's field
     for line in header_lines:
