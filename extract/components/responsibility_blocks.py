@@ -435,6 +435,8 @@ def _boxed_mark(text: str, m: re.Match) -> bool:
 def parse_labelled(text: str, base: int) -> list[Unit] | None:
     """'牵头单位:A、B;配合单位:C' (any labels, any separators) -> units; None without a label."""
     g = _grammar()
+    if not g["label_word"].search(text):
+        return None   # every label needs a label word: one quick search instead of the label grammar
     labels = [m for m in g["label"].finditer(text) if not _boxed_mark(text, m)]
     if not labels:
         return None
@@ -577,9 +579,13 @@ def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, 
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
+    label_word = g["label_word"].search
     k = 0
     while k < len(lines):
         line, pos = lines[k], starts[k]
+        if not label_word(line):
+            k += 1
+            continue   # both label patterns below need a label word in the line
         spaced = g["label_spaced"].match(line)
         if spaced:   # '责任单位  市科技局': a label at the line start followed by spaces
             line = line[:spaced.end("label")] + ":" + line[spaced.end("label") + 1:]
