@@ -59,6 +59,7 @@ class BuildReport:
     coverage: list[str] = field(default_factory=list)              # per plan: cues that produced nothing
     quads_written: int = 0  # quads of the documents written (not counted by len(store): at 10k plans that is ~10 s)
     bulk: bool = False  # whether the documents went through the bulk loader (graph/writer.py)
+    summaries_refreshed: int = 0  # plans not rebuilt whose stale summaries were rewritten (graph/summary.py)
 
     @property
     def ok(self) -> bool:
@@ -352,6 +353,11 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
             indexer.abort()
         raise
     report.bulk = bulk
+    # plans not rebuilt keep summaries of an older vocabulary or query text: rewrite those
+    # (graph/summary.py; the queries read no stale summary meanwhile)
+    from .summary import refresh_stale_summaries
+
+    report.summaries_refreshed = refresh_stale_summaries(store.raw)
     _refresh_search_index(store, written, report, indexer, refused)
     if every_plan:
         report.warnings.extend(_unused_every_plan_rows(store, every_plan))

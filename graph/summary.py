@@ -42,9 +42,14 @@ build computes them once, when it writes the plan, and stores them beside it:
 - Exactness is a test: tests/graph/test_summary.py and test_summary_scoped.py compare both paths
   on the seeds and a generated corpus (and were run on the dev set).
 
-Limits: a summary is as fresh as its plan's last build; vocabulary labels (agency types, places,
-indicators) are read when the plan is built, so after an ontology edit rebuild, or run
-`rebuild_summaries` (the fingerprint covers the query texts, not the vocabulary files).
+- **Vocabularies**: labels read outside the plan graph (agency types, places, framework registry
+  titles, indicators) are those of the build. Every fingerprint covers them too
+  (`vocabulary_digest`: the vocabulary files and the places data version), so after a vocabulary
+  edit (a new policykg version) the summaries are stale and the full SPARQL answers, and the next
+  `policykg build` on the store rewrites the stale summaries of the plans it did not rebuild
+  (`refresh_stale_summaries`, ~0.2 CPU-s a plan).
+
+Limits: a summary is as fresh as its plan's last build, like the plan graph it summarises.
 """
 from __future__ import annotations
 
@@ -54,6 +59,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -115,12 +121,34 @@ def summary_graph(document_graph: str) -> str:
 
 
 def fingerprint(name: str) -> str:
-    """`name:hash` of this module's format, the query's encoding and its text: a query's summaries
-    written under another fingerprint are not read (the full query runs instead). One per query,
-    so editing one query's text leaves the other queries' summaries in use."""
-    digest = hashlib.sha256(f"{FORMAT_VERSION}\0{ENCODINGS[name]}\0{name}\0".encode())
+    """`name:hash` of this module's format, the query's encoding, its text and the vocabularies
+    the rows read (`vocabulary_digest`): a query's summaries written under another fingerprint are
+    not read (the full query runs instead). One per query, so editing one query's text leaves the
+    other queries' summaries in use; a vocabulary edit makes every summary stale."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION}\0{ENCODINGS[name]}\0{name}\0{vocabulary_digest()}\0".encode())
     digest.update((_QUERY_DIR / f"{name}.rq").read_bytes())
     return f"{name}:{digest.hexdigest()[:16]}"
+
+
+@lru_cache(maxsize=1)
+def vocabulary_digest() -> str:
+    """A digest of the vocabularies a plan's summary rows read besides the plan's own graph
+    (agency types, framework registry titles, indicators, places): the files
+    graph/rdf.py's `vocabulary_quads` loads, with their graphs, and the places graph's data
+    version (`places_graph_stamp`). They are read when the plan is built, so after a vocabulary
+    edit (a new policykg version) the summaries would give old labels where the full SPARQL
+    gives the new ones: the digest is part of every fingerprint, so they are not read, and a
+    build refreshes them (`refresh_stale_summaries`). Once per process (~0.1 s, the gazetteer)."""
+    from . import rdf
+    from .places import places_graph_stamp
+
+    digest = hashlib.sha256()
+    for name, graph in sorted(rdf.VOCABULARY_GRAPHS.items()):
+        digest.update(f"{name}\0{graph.value}\0".encode())
+        digest.update(Path(rdf.ontology_file(name)).read_bytes())
+        digest.update(b"\0")
+    digest.update(places_graph_stamp().encode())
+    return digest.hexdigest()[:16]
 
 
 def encode(name: str, rows: list[list[str | None]], plans: list[str] | None = None) -> str:
@@ -138,20 +166,20 @@ def encode(name: str, rows: list[list[str | None]], plans: list[str] | None = No
 
 # -- writing (in the build's workers) --------------------------------------------------------------
 
-_scratch: ox.Store | None = None
+_scratch: tuple[str, ox.Store] | None = None
 
 
 def _scratch_store() -> ox.Store:
-    """An in-memory store with the vocabularies (made once per process), to which one plan at a
-    time is added and removed."""
+    """An in-memory store with the vocabularies (made once per process, again if their digest
+    changed), to which one plan at a time is added and removed."""
     global _scratch
-    if _scratch is None:
+    if _scratch is None or _scratch[0] != vocabulary_digest():
         from .store import Store
 
         store = Store.in_memory()
         store.ensure_vocabulary()
-        _scratch = store.raw
-    return _scratch
+        _scratch = (vocabulary_digest(), store.raw)
+    return _scratch[1]
 
 
 def plan_rows(store: ox.Store, document_graph: str | None = None) -> dict[str, list[list[str | None]]]:
@@ -301,6 +329,24 @@ def rebuild_summaries(store: ox.Store, graphs: Iterable[str] | None = None) -> i
         store.update(update)
         count += 1
     return count
+
+
+def stale_summaries(store: ox.Store) -> list[str]:
+    """The plan graphs without a current summary of every summarised query (built before
+    summaries, a query text or the vocabularies changed since), in graph order."""
+    current: set[str] | None = None
+    for name in SUMMARISED:
+        stamped = {q.subject.value for q in store.quads_for_pattern(None, FINGERPRINT, ox.Literal(fingerprint(name)), None)}
+        current = stamped if current is None else current & stamped
+    return [graph for graph in document_graphs(store) if summary_graph(graph) not in (current or ())]
+
+
+def refresh_stale_summaries(store: ox.Store) -> int:
+    """Rewrite the summaries of the plans `stale_summaries` finds (graph/build.py, after writing
+    the plans it was given: the other plans' summaries then follow a new vocabulary or query text).
+    RETURNS the number of plans summarised."""
+    stale = stale_summaries(store)
+    return rebuild_summaries(store, stale) if stale else 0
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -723,5 +769,5 @@ def _co_responsibility(texts: Iterable[str]) -> list[list[str | None]]:
 
 
 __all__ = ["AGGREGATES", "COMPUTED", "ENGINE_ORDERED", "LISTINGS", "SCOPE_PARAMS", "SUMMARISED", "SUMMARY_GRAPH_PREFIX",
-           "corpus_rows", "fingerprint", "rebuild_summaries", "scoped_rows", "summaries_complete",
-           "summary_graph", "summary_nquads"]
+           "corpus_rows", "fingerprint", "rebuild_summaries", "refresh_stale_summaries", "scoped_rows",
+           "stale_summaries", "summaries_complete", "summary_graph", "summary_nquads", "vocabulary_digest"]
