@@ -10,7 +10,8 @@ build computes them once, when it writes the plan, and stores them beside it:
   in-memory store (so the summary cannot drift from the query text), in document order.
 - **Where**: one named graph per plan, `SUMMARY_GRAPH_PREFIX` + the plan graph's last segment,
   holding one node with the plan's sort key (`pksum:key`, its source) and, per query, a
-  fingerprint of its text and encoding (`pksum:fingerprint`, "name:hash") and one literal with
+  fingerprint of its text, its encoding and the vocabularies (`pksum:fingerprint`, "name:hash")
+  and one literal with
   every row of the plan (`pksum:<query name>`): the rows as JSON, or for the aggregates a compact
   form (agency IRIs once, packed integer counts, labels on a second line read only when needed).
   About 20 quads per plan instead of ~24 lookups per row.
@@ -19,11 +20,11 @@ build computes them once, when it writes the plan, and stores them beside it:
 - **Reading**: `corpus_rows(store, name)` streams the whole-corpus rows from the summaries:
   listings (every query ordered by ?source first, including the per-plan `plans`, `citations`
   and `plan_frameworks`; the last reads registry titles from the frameworks vocabulary graph,
-  which the workers' scratch store holds) are the plans' rows in source order (`target_comparison` re-sorted by its ORDER BY),
-  `agency_load` and `co_responsibility` add up per-plan counts (measures and assignments belong
+  which the workers' scratch store holds) are the plans' rows in source order
+  (`target_comparison` re-sorted by its ORDER BY), `agency_load` and `co_responsibility` add up per-plan counts (measures and assignments belong
   to one plan, so distinct counts add). It returns None when any plan lacks a summary of the
-  query's current fingerprint (a store built before summaries, the query file edited since): the caller
-  then runs the full query. queries/__init__.py decides.
+  query's current fingerprint (a store built before summaries, the query file or a vocabulary
+  edited since): the caller then runs the full query. queries/__init__.py decides.
 - **Scoped**: `scoped_rows(store, name, params)` answers a `city` or `source` (`SCOPE_PARAMS`)
   from the summaries of exactly the plans the restriction line would select: candidate plan
   graphs by one index lookup (`?g dcterms:source "x"`; graphs holding a label "x"@zh), kept when
@@ -37,17 +38,16 @@ build computes them once, when it writes the plan, and stores them beside it:
   them (`_engine_plan_order`, the source index's order: ~7 ms at 1k plans), so SAMPLE's first bound
   value and GROUP_CONCAT's order of first appearance come out as the engine's (same rows, same
   strings, tested). A city runs the SPARQL (~10 ms; its plan starts from the city).
-- **coverage** is counted per plan in Python (`_coverage_rows`), not by its SPARQL (a measures x assignments x cues product, ~40 ms a plan), and
-  sorted by its ORDER BY when read.
+- **coverage** is counted per plan in Python (`_coverage_rows`), not by its SPARQL (a measures x
+  assignments x cues product, ~40 ms a plan), and sorted by its ORDER BY when read.
 - Exactness is a test: tests/graph/test_summary.py and test_summary_scoped.py compare both paths
-  on the seeds and a generated corpus (and were run on the dev set).
-
+  on the seeds and a generated corpus (and were run on the dev set and 1k generated plans).
 - **Vocabularies**: labels read outside the plan graph (agency types, places, framework registry
   titles, indicators) are those of the build. Every fingerprint covers them too
   (`vocabulary_digest`: the vocabulary files and the places data version), so after a vocabulary
   edit (a new policykg version) the summaries are stale and the full SPARQL answers, and the next
   `policykg build` on the store rewrites the stale summaries of the plans it did not rebuild
-  (`refresh_stale_summaries`, ~0.2 CPU-s a plan).
+  (`refresh_stale_summaries`, ~0.2 CPU-s a plan); tests/graph/test_summary_vocabulary.py.
 
 Limits: a summary is as fresh as its plan's last build, like the plan graph it summarises.
 """
