@@ -75,6 +75,7 @@ def _cells(line: Line, separator: str) -> list[tuple[str, int]]:
 
 # the last: cells parted by one full-width space ('序号　工作任务　牵头单位'), tried only after wider gaps
 _SEPARATORS = (r"\|", r"\t+", r"[ \u3000]{2,}", r"\u3000")
+_SEPARATOR_CHARS = "|\t \u3000"   # a line holds one of them wherever a separator above matches
 
 
 def _display_column(text: str) -> int:
@@ -155,8 +156,11 @@ def _extend(row: TaskRow, kinds: list[str | None], cells: list[tuple[str, int]])
 def _delimited_rows(lines: list[Line], i: int) -> tuple[list[TaskRow], int] | None:
     """A header line whose cells are joined by '|', tabs or wide spaces, then rows in that layout."""
     line = lines[i]
+    stripped = line.text.strip(" \t\u3000")
+    if not any(ch in stripped for ch in _SEPARATOR_CHARS):
+        return None   # no separator can match (most lines of prose): four searches saved
     for separator in _SEPARATORS:
-        if not _compiled(separator).search(line.text.strip(" \t\u3000")):
+        if not _compiled(separator).search(stripped):
             continue
         kinds = _header([c for c, _ in _cells(line, separator)])
         if not kinds:
