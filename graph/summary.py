@@ -32,12 +32,14 @@ build computes them once, when it writes the plan, and stores them beside it:
   the rows combined as for the whole corpus, the parameter's column set to its value (the engine
   substitutes the projected variable). `target_comparison`'s `indicator` filters its rows. None
   (full SPARQL) when a candidate plan has no current summary or its city is undecided.
-- **framework_reuse** (`ENGINE_ORDERED`) groups plans by framework, province and year with COUNT
-  DISTINCT, SAMPLE and GROUP_CONCAT DISTINCT: each plan keeps its own rows of the query (and its
-  plan node), and the whole corpus combines them with plans taken in the order the engine meets
-  them (`_engine_plan_order`, the source index's order: ~7 ms at 1k plans), so SAMPLE's first bound
+- **framework_reuse** and **plans_by_region** (`ENGINE_ORDERED`) group plans (by framework,
+  province and year; by province and level) with COUNT DISTINCT, SAMPLE, MIN/MAX and
+  GROUP_CONCAT DISTINCT: each plan keeps its own rows of the query (and its plan node), and the
+  whole corpus combines them with plans taken in the order the engine meets them
+  (`_engine_plan_order`, the source index's order: ~7 ms at 1k plans), so SAMPLE's first bound
   value and GROUP_CONCAT's order of first appearance come out as the engine's (same rows, same
-  strings, tested). A city runs the SPARQL (~10 ms; its plan starts from the city).
+  strings, tested). A plan whose labels or source hold the separator "; " is left to the SPARQL.
+  A city or region runs the SPARQL (~10 ms a city; its plan starts from the city).
 - **coverage** is counted per plan in Python (`_coverage_rows`), not by its SPARQL (a measures x
   assignments x cues product, ~40 ms a plan), and sorted by its ORDER BY when read.
 - Exactness is a test: tests/graph/test_summary.py and test_summary_scoped.py compare both paths
@@ -87,7 +89,7 @@ COMPUTED = ("coverage",)
 # each plan's own rows of the query, plans taken in the order the engine meets them (`_engine_plan_order`:
 # SAMPLE keeps the first bound value, GROUP_CONCAT DISTINCT the order of first appearance). Whole
 # corpus only: a city is answered by the SPARQL (its plan starts from the city, ~10 ms).
-ENGINE_ORDERED = ("framework_reuse",)
+ENGINE_ORDERED = ("framework_reuse", "plans_by_region")
 SUMMARISED = LISTINGS + SORTED + AGGREGATES + COMPUTED + ENGINE_ORDERED
 # Bump when the way rows are computed or combined changes: old summaries then stop being used.
 FORMAT_VERSION = "2"
@@ -96,7 +98,7 @@ FORMAT_VERSION = "2"
 # `_coverage_rows` (bump "coverage-N" when it changes). Part of the query's fingerprint.
 ENCODINGS = {**{name: "rows" for name in LISTINGS + SORTED},
              "agency_load": "agencies-1", "co_responsibility": "pairs-1", "coverage": "coverage-py-3",
-             "framework_reuse": "plan-rows-1"}
+             "framework_reuse": "plan-rows-1", "plans_by_region": "plan-rows-1"}
 # The parameters that select plans (queries/*.rq restriction lines `#[source] ?g dcterms:source`,
 # `#[city] ?plan pk:jurisdiction/rdfs:label {{city@zh}}`), answered from the selected plans'
 # summaries; each such parameter's value is also the value of its column in the rows (pyoxigraph
@@ -151,12 +153,16 @@ def vocabulary_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def encode(name: str, rows: list[list[str | None]], plans: list[str] | None = None) -> str:
+def encode(name: str, rows: list[list[str | None]], plans: list[str] | None = None,
+           separable: bool = True) -> str:
     """The text of query `name`'s summary literal for one plan's rows (`plans`: the IRIs of the
-    plan graph's `?g pk:plan` nodes, kept with the rows of ENGINE_ORDERED queries)."""
+    plan graph's `?g pk:plan` nodes, kept with the rows of ENGINE_ORDERED queries; `separable`:
+    no label or source of the plan holds GROUP_CONCAT's separator, so plans_by_region's lists
+    split back into their values)."""
     if name in ENGINE_ORDERED:
-        # one plan node, or null: then the groups' plan counts cannot be added up here
-        return _dumps({"plan": plans[0] if plans is not None and len(plans) == 1 else None, "rows": rows})
+        # one plan node, or null: then the groups cannot be added up here (the SPARQL answers)
+        usable = plans is not None and len(plans) == 1 and (separable or name != "plans_by_region")
+        return _dumps({"plan": plans[0] if usable else None, "rows": rows})
     if name == "agency_load":
         return _encode_agency_load(rows)
     if name == "co_responsibility":
@@ -222,7 +228,8 @@ def _named(name: str):
 
 
 def summary_quads(document_graph: str, source: str, rows: dict[str, list[list[str | None]]],
-                  cities: list[str] | None = None, plans: list[str] | None = None) -> list[ox.Quad]:
+                  cities: list[str] | None = None, plans: list[str] | None = None,
+                  separable: bool = True) -> list[ox.Quad]:
     graph = ox.NamedNode(summary_graph(document_graph))
     node = graph
     quads = [ox.Quad(node, SUMMARY_OF, ox.NamedNode(document_graph), graph),
@@ -230,7 +237,7 @@ def summary_quads(document_graph: str, source: str, rows: dict[str, list[list[st
              ox.Quad(node, CITIES, ox.Literal(_dumps(cities)), graph)]
     for name, table in rows.items():
         quads.append(ox.Quad(node, FINGERPRINT, ox.Literal(fingerprint(name)), graph))
-        quads.append(ox.Quad(node, rows_predicate(name), ox.Literal(encode(name, table, plans)), graph))
+        quads.append(ox.Quad(node, rows_predicate(name), ox.Literal(encode(name, table, plans, separable)), graph))
     return quads
 
 
@@ -245,9 +252,14 @@ def summary_nquads(document_graph: str, nquads: bytes) -> bytes:
         source = _plan_source(store, graph)
         cities = _plan_cities(store, graph)
         plans = list(dict.fromkeys(term.value for term in _objects(store, graph, PK_PLAN, graph)))
+        separable = not any(_SEPARATOR in q.object.value for predicate in (RDFS_LABEL, DC_SOURCE)
+                            for q in store.quads_for_pattern(None, predicate, None, graph))
     finally:
         store.remove_graph(graph)
-    return ox.serialize(summary_quads(document_graph, source, rows, cities, plans), format=NQ)
+    return ox.serialize(summary_quads(document_graph, source, rows, cities, plans, separable), format=NQ)
+
+
+_SEPARATOR = "; "  # plans_by_region's GROUP_CONCAT separator
 
 
 def _plan_source(store: ox.Store, graph: ox.NamedNode) -> str:
@@ -412,8 +424,8 @@ def corpus_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None
     the summaries cannot answer (not a summarised query, or a plan without a current summary)."""
     if name not in SUMMARISED or not summaries_complete(store, name):
         return None
-    if name == "framework_reuse":
-        rows = _framework_reuse(store)
+    if name in ENGINE_ORDERED:
+        rows = _framework_reuse(store) if name == "framework_reuse" else _plans_by_region(store)
         return None if rows is None else iter(rows)
     return _combined(name, _plan_texts(store, name) if name in LISTINGS else _plan_texts_scanned(store, name))
 
@@ -574,6 +586,59 @@ def _framework_reuse(store: ox.Store) -> list[list[str | None]] | None:
             group[7][row[7]] = None  # one source per plan graph: its GROUP_CONCAT is that source
     rows = [[*group[:5], str(group[5]), str(group[6]), "; ".join(group[7]), *group[8:]] for group in groups.values()]
     rows.sort(key=lambda row: (-int(row[5]), _text_key(row[0]), _text_key(row[3]), _number_key(row[4])))
+    return rows
+
+
+def _plans_by_region(store: ox.Store) -> list[list[str | None]] | None:
+    """queries/plans_by_region.rq over the whole corpus (no region) from each plan's own rows of
+    it, plans in the engine's order: per province, code and level the plans added up, the
+    jurisdictions, codes and sources in order of first appearance (each plan's lists split at the
+    separator, which none of its values holds), MIN of the starts and MAX of the ends (unbound
+    when one plan's is, as Oxigraph's MIN/MAX give for an unbound value); then ORDER BY
+    ?province_code ?level. None (the SPARQL answers) as for `_framework_reuse`, or for a period
+    that is not an integer."""
+    order = _engine_plan_order(store)
+    if order is None:
+        return None
+    texts = {q.subject.value: q.object.value
+             for q in store.quads_for_pattern(None, rows_predicate("plans_by_region"), None, None)}
+    # columns: province 0, province_code 1, level 2, plans 3, jurisdictions 4, codes 5,
+    #   period_start 6, period_end 7, sources 8, region 9
+    groups: dict[tuple, list] = {}
+    plans_seen: set[str] = set()
+    unbound = object()
+    for document_graph in order:
+        text = texts.get(summary_graph(document_graph))
+        if text is None:
+            return None
+        plan = json.loads(text)
+        if plan["plan"] is None or plan["plan"] in plans_seen:
+            return None
+        plans_seen.add(plan["plan"])
+        for row in plan["rows"]:
+            try:
+                start = unbound if row[6] is None else (int(row[6]), row[6])  # compared as numbers
+                end = unbound if row[7] is None else (int(row[7]), row[7])
+            except ValueError:
+                return None
+            key = (row[0], row[1], row[2], row[9])
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [int(row[3]), *({v: None for v in row[c].split(_SEPARATOR)} for c in (4, 5, 8)),
+                               start, end]
+                continue
+            group[0] += int(row[3])
+            for lists, column in zip(group[1:4], (4, 5, 8)):
+                lists.update(dict.fromkeys(row[column].split(_SEPARATOR)))
+            group[4] = unbound if unbound in (group[4], start) else min(group[4], start)
+            group[5] = unbound if unbound in (group[5], end) else max(group[5], end)
+    rows = []
+    for (province, code, level, region), (plans, jurisdictions, codes, start, end, sources) in \
+            ((key, (g[0], g[1], g[2], g[4], g[5], g[3])) for key, g in groups.items()):
+        rows.append([province, code, level, str(plans), _SEPARATOR.join(jurisdictions), _SEPARATOR.join(codes),
+                     None if start is unbound else start[1], None if end is unbound else end[1],
+                     _SEPARATOR.join(sources), region])
+    rows.sort(key=lambda row: (_text_key(row[1]), _text_key(row[2])))
     return rows
 
 

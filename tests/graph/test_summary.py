@@ -30,6 +30,7 @@ ORDER_COLUMNS = {
     "co_responsibility": ["shared_measures"],
     "coverage": ["uncovered_cues", "source"],
     "framework_reuse": ["plans", "framework", "province", "year"],
+    "plans_by_region": ["province_code", "level"],
 }
 
 
@@ -189,3 +190,15 @@ def test_agency_load_adds_up_from_its_compact_form():
     assert rows == [["甲", "A", "局", "government", "X市", "3", "1", "4", "2", A, None],
                     ["甲局", "A", "局", "government", "X市", "3", "1", "4", "2", A, None],
                     ["乙", None, None, None, "X市", "0", "4", "4", "1", B, None]]
+
+
+@pytest.mark.parametrize("plans,separable,usable", [(["p"], True, True), (["p"], False, False),
+                                                    (["p", "q"], True, False), ([], True, False)])
+def test_plans_by_region_summary_is_left_to_the_sparql_when_it_cannot_be_split(plans, separable, usable):
+    """A plan whose labels or source hold GROUP_CONCAT's separator, or a graph with not exactly one
+    plan node, keeps no usable rows: the whole corpus then runs the SPARQL."""
+    import json
+
+    text = summary.encode("plans_by_region", [["湖南省", "430000", "city", "1", "衡阳市", "430400", "2021", "2025",
+                                               "a.txt", None]], plans, separable)
+    assert (json.loads(text)["plan"] is not None) == usable
