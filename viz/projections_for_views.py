@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import networkx as nx
 from pyoxigraph import NamedNode

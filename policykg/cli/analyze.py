@@ -9,7 +9,7 @@ import typer
 
 from policykg.errors import PolicyKGError
 
-from ._util import EndpointOpt, StoreOpt, app, err_console, handle_errors, open_reader, warn
+from ._util import StoreOpt, app, err_console, handle_errors, open_reader, warn
 
 
 @app.command("analyze")
