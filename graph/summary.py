@@ -548,21 +548,16 @@ def _engine_plan_order(store: ox.Store) -> list[str] | None:
     return graphs if len(set(graphs)) == len(graphs) else None
 
 
-def _framework_reuse(store: ox.Store) -> list[list[str | None]] | None:
-    """queries/framework_reuse.rq over the whole corpus from each plan's own rows of it (grouped
-    by framework, province and year already): plans in the engine's order; per group the plans
-    and plans applying added up (one plan node per graph, no plan in two graphs, so the distinct
-    counts add), the first bound framework title, level and kind (SAMPLE), the plans' sources in
-    order of first appearance (GROUP_CONCAT DISTINCT); then its ORDER BY. None (the SPARQL
-    answers) when a plan graph has not exactly one plan node or one source."""
+def _engine_ordered_tables(store: ox.Store, name: str) -> list[list[list[str | None]]] | None:
+    """Each plan's own rows of ENGINE_ORDERED query `name`, plans in the engine's order; None (the
+    SPARQL answers) when that order is unknown, a plan has no summary of `name`, or a plan graph
+    has not exactly one plan node or shares it with another graph (its counts would not add)."""
     order = _engine_plan_order(store)
     if order is None:
         return None
     texts = {q.subject.value: q.object.value
-             for q in store.quads_for_pattern(None, rows_predicate("framework_reuse"), None, None)}
-    # columns: framework 0, framework_level 1, framework_kind 2, province 3, year 4, plans 5,
-    #   plans_applying 6, sources 7, framework_iri 8, city 9
-    groups: dict[tuple, list] = {}
+             for q in store.quads_for_pattern(None, rows_predicate(name), None, None)}
+    tables = []
     plans_seen: set[str] = set()
     for document_graph in order:
         text = texts.get(summary_graph(document_graph))
@@ -572,7 +567,25 @@ def _framework_reuse(store: ox.Store) -> list[list[str | None]] | None:
         if plan["plan"] is None or plan["plan"] in plans_seen:
             return None
         plans_seen.add(plan["plan"])
-        for row in plan["rows"]:
+        tables.append(plan["rows"])
+    return tables
+
+
+def _framework_reuse(store: ox.Store) -> list[list[str | None]] | None:
+    """queries/framework_reuse.rq over the whole corpus from each plan's own rows of it (grouped
+    by framework, province and year already): plans in the engine's order; per group the plans
+    and plans applying added up (one plan node per graph, no plan in two graphs, so the distinct
+    counts add), the first bound framework title, level and kind (SAMPLE), the plans' sources in
+    order of first appearance (GROUP_CONCAT DISTINCT); then its ORDER BY. None (the SPARQL
+    answers) when a plan graph has not exactly one plan node or one source."""
+    tables = _engine_ordered_tables(store, "framework_reuse")
+    if tables is None:
+        return None
+    # columns: framework 0, framework_level 1, framework_kind 2, province 3, year 4, plans 5,
+    #   plans_applying 6, sources 7, framework_iri 8, city 9
+    groups: dict[tuple, list] = {}
+    for table in tables:
+        for row in table:
             key = (row[8], row[3], row[4], row[9])
             group = groups.get(key)
             if group is None:
@@ -597,25 +610,15 @@ def _plans_by_region(store: ox.Store) -> list[list[str | None]] | None:
     when one plan's is, as Oxigraph's MIN/MAX give for an unbound value); then ORDER BY
     ?province_code ?level. None (the SPARQL answers) as for `_framework_reuse`, or for a period
     that is not an integer."""
-    order = _engine_plan_order(store)
-    if order is None:
+    tables = _engine_ordered_tables(store, "plans_by_region")
+    if tables is None:
         return None
-    texts = {q.subject.value: q.object.value
-             for q in store.quads_for_pattern(None, rows_predicate("plans_by_region"), None, None)}
     # columns: province 0, province_code 1, level 2, plans 3, jurisdictions 4, codes 5,
     #   period_start 6, period_end 7, sources 8, region 9
     groups: dict[tuple, list] = {}
-    plans_seen: set[str] = set()
     unbound = object()
-    for document_graph in order:
-        text = texts.get(summary_graph(document_graph))
-        if text is None:
-            return None
-        plan = json.loads(text)
-        if plan["plan"] is None or plan["plan"] in plans_seen:
-            return None
-        plans_seen.add(plan["plan"])
-        for row in plan["rows"]:
+    for table in tables:
+        for row in table:
             try:
                 start = unbound if row[6] is None else (int(row[6]), row[6])  # compared as numbers
                 end = unbound if row[7] is None else (int(row[7]), row[7])
