@@ -127,7 +127,14 @@ def fingerprint(name: str) -> str:
     the rows read (`vocabulary_digest`): a query's summaries written under another fingerprint are
     not read (the full query runs instead). One per query, so editing one query's text leaves the
     other queries' summaries in use; a vocabulary edit makes every summary stale."""
-    digest = hashlib.sha256(f"{FORMAT_VERSION}\0{ENCODINGS[name]}\0{name}\0{vocabulary_digest()}\0".encode())
+    return _fingerprint(name, vocabulary_digest())
+
+
+@lru_cache(maxsize=None)
+def _fingerprint(name: str, vocabulary: str) -> str:
+    # once per process and query, as `_named` loads the query's text once: a worker asked this
+    # for every plan and query, and each time read and hashed the .rq file again
+    digest = hashlib.sha256(f"{FORMAT_VERSION}\0{ENCODINGS[name]}\0{name}\0{vocabulary}\0".encode())
     digest.update((_QUERY_DIR / f"{name}.rq").read_bytes())
     return f"{name}:{digest.hexdigest()[:16]}"
 
