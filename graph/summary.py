@@ -179,9 +179,9 @@ def encode(name: str, rows: list[list[str | None]], plans: list[str] | None = No
 
 # -- writing (in the build's workers) --------------------------------------------------------------
 
-_scratch: tuple[str, ox.Store] | None = None
+_scratch: ox.Store | None = None
 _scratch_plans = 0
-_vocabulary_dump: tuple[str, bytes] | None = None
+_vocabulary_dump: tuple[str, bytes] | None = None   # (vocabulary_digest, the vocabularies' N-Quads)
 # Oxigraph's in-memory store keeps every string it has interned after the quads are removed, so a
 # scratch store that saw every plan of a worker grew by ~0.9 MB a plan (3.2 GB per worker at 5,000
 # plans). A fresh one from the vocabularies' N-Quads (0.15 CPU-s, not the 1.1 s of building them)
@@ -194,20 +194,17 @@ def _scratch_store() -> ox.Store:
     served SCRATCH_PLANS plans), to which one plan at a time is added and removed."""
     global _scratch, _scratch_plans, _vocabulary_dump
     digest = vocabulary_digest()
-    if _scratch is None or _scratch[0] != digest or _scratch_plans >= SCRATCH_PLANS:
-        if _vocabulary_dump is None or _vocabulary_dump[0] != digest:
-            from .store import Store
+    if _vocabulary_dump is None or _vocabulary_dump[0] != digest:
+        from .store import Store
 
-            store = Store.in_memory()
-            store.ensure_vocabulary()
-            _vocabulary_dump = (digest, ox.serialize(store.raw, format=NQ))
-            raw = store.raw
-        else:
-            raw = ox.Store()
-            raw.bulk_load(_vocabulary_dump[1], format=NQ)
-        _scratch, _scratch_plans = (digest, raw), 0
+        vocabularies = Store.in_memory()
+        vocabularies.ensure_vocabulary()
+        _vocabulary_dump, _scratch = (digest, ox.serialize(vocabularies.raw, format=NQ)), None
+    if _scratch is None or _scratch_plans >= SCRATCH_PLANS:
+        _scratch, _scratch_plans = ox.Store(), 0
+        _scratch.bulk_load(_vocabulary_dump[1], format=NQ)
     _scratch_plans += 1
-    return _scratch[1]
+    return _scratch
 
 
 def plan_rows(store: ox.Store, document_graph: str | None = None) -> dict[str, list[list[str | None]]]:

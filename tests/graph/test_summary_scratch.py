@@ -35,10 +35,10 @@ def test_remade_scratch_store_gives_the_same_summaries(monkeypatch, seed_nquads)
     assert len(seed_nquads) == 5
     _fresh(monkeypatch, 1000)
     once = [summary.summary_nquads(graph, data) for graph, data in seed_nquads]
-    first_store = summary._scratch[1]
+    first_store = summary._scratch
     _fresh(monkeypatch, 2)
     remade = [summary.summary_nquads(graph, data) for graph, data in seed_nquads]
-    assert summary._scratch[1] is not first_store
+    assert summary._scratch is not first_store
     assert remade == once
     # and in the other order, so each plan is also summarised in a store made from the dump
     _fresh(monkeypatch, 1)
@@ -51,7 +51,7 @@ def test_scratch_store_is_remade_after_its_plans_and_holds_only_the_vocabularies
     stores = []
     for graph, data in seed_nquads:
         summary.summary_nquads(graph, data)
-        stores.append(summary._scratch[1])
+        stores.append(summary._scratch)
     # plans 1-2 in the first store, 3-4 in the second, 5 in the third
     assert stores[0] is stores[1] and stores[2] is stores[3] and stores[4] is not stores[2]
     assert stores[1] is not stores[2]
