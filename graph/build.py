@@ -14,6 +14,7 @@ import glob
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -463,9 +464,36 @@ def prepare_document(item: Extracted, corrections: "Sequence[Correction]" = ()) 
     """An extracted document -> its graph as N-Quads, ready for graph/writer.py; never raises for
     one bad document. Runs in the workers: the parent only writes. `corrections` are applied to
     the result first (extract/corrections.py); a stale one becomes a warning of the report."""
+    return prepare_documents([(item, corrections)])[0]
+
+
+def prepare_documents(items: "Sequence[tuple[Extracted, Sequence[Correction]]]") -> list[Prepared]:
+    """`prepare_document` of a worker's chunk: each document's graph, then the plans' rows for
+    whole-corpus queries (graph/summary.py, written in the same transaction) for the chunk at once,
+    which plans each query once for the chunk instead of once per plan (~30 % of a worker's
+    summary time). If that fails, each plan is summarised alone, so only a bad one fails."""
+    from policykg.graph.summary import summaries_nquads, summary_nquads
+
+    prepared = [_document_nquads(item, corrections) for item, corrections in items]
+    ready = [i for i, p in enumerate(prepared) if p.problem is None]
+    try:
+        summaries = summaries_nquads([(prepared[i].graph, prepared[i].nquads) for i in ready])
+    except Exception:  # found again below, plan by plan
+        summaries = None
+    for k, i in enumerate(ready):
+        try:
+            prepared[i].nquads += summaries[k] if summaries is not None else \
+                summary_nquads(prepared[i].graph, prepared[i].nquads)
+        except PolicyKGError as e:
+            prepared[i] = Prepared(prepared[i].path, problem=_one_line(str(e)))
+        except Exception as e:  # a bug must not stop the other files
+            prepared[i] = Prepared(prepared[i].path, problem=_internal(e))
+    return prepared
+
+
+def _document_nquads(item: Extracted, corrections: "Sequence[Correction]") -> Prepared:
     from policykg.extract.corrections import apply_corrections, stale_message
     from policykg.graph.rdf import result_to_nquads
-    from policykg.graph.summary import summary_nquads
 
     if item.result is None:
         return Prepared(item.path, problem=item.problem or "unknown problem")
@@ -477,8 +505,6 @@ def prepare_document(item: Extracted, corrections: "Sequence[Correction]" = ()) 
         # written as N-Quads lines, every one in the document's graph (no Quad object per quad)
         graph, data, count = result_to_nquads(item.result)
         search_rows = _search_rows(graph.value, data)
-        # the plan's rows for whole-corpus queries, written in the same transaction (graph/summary.py)
-        data += summary_nquads(graph.value, data)
     except PolicyKGError as e:
         return Prepared(item.path, problem=_one_line(str(e)))
     except Exception as e:  # a bug in rdf.py must not stop the other files
@@ -503,8 +529,9 @@ def _search_rows(graph: str, nquads: bytes) -> "SearchRows | None":
 def _prepare_serial(files: list[PlanFile], corrections: "dict[str, list[Correction]] | None" = None
                     ) -> Iterator[Prepared]:
     corrections = corrections or {}
-    for plan, item in zip(files, extract_results(files)):
-        yield prepare_document(item, corrections.get(plan.source, ()))
+    results = zip(files, extract_results(files))
+    while chunk := list(islice(results, CHUNK_FILES)):
+        yield from prepare_documents([(item, corrections.get(plan.source, ())) for plan, item in chunk])
 
 
 def _prepare_chunk(files: list[tuple[str, str]],
@@ -513,8 +540,8 @@ def _prepare_chunk(files: list[tuple[str, str]],
     corrections of each (by source)."""
     corrections = corrections or {}
     plans = [PlanFile(Path(path), source) for path, source in files]
-    return [prepare_document(item, corrections.get(plan.source, ()))
-            for plan, item in zip(plans, extract_results(plans))]
+    return prepare_documents([(item, corrections.get(plan.source, ()))
+                              for plan, item in zip(plans, extract_results(plans))])
 
 
 def _prepare_parallel(files: list[PlanFile], workers: int,
