@@ -121,6 +121,45 @@ def first_is_lead_rule(text: str) -> re.Match | None:
     return _grammar()["lead_rule"].search(text)
 
 
+# every stated lead rule (responsibility_labels.json "lead_rules") prints this word
+_LEAD_RULE_WORD = "牵头"
+
+
+@lru_cache(maxsize=1)
+def _lead_rule_reach() -> int | None:
+    """The longest text a lead rule can match, or None when that is unbounded, not known, or a
+    rule can match without printing 牵头 (then the whole text is searched)."""
+    try:
+        from re import _constants, _parser   # what re itself uses; private, hence the fallback
+        word = [(_constants.LITERAL, ord(ch)) for ch in _LEAD_RULE_WORD]
+        for rule in vocabulary()["lead_rules"]:
+            items = list(_parser.parse(rule))   # the rule's top-level sequence: always matched
+            if not any(items[i:i + len(word)] == word for i in range(len(items))):
+                return None
+        low, high = _parser.parse(_grammar()["lead_rule"].pattern).getwidth()
+    except Exception:   # pragma: no cover - another Python's re
+        return None
+    return high if high < 10_000 else None
+
+
+def states_first_is_lead(text: str) -> bool:
+    """Whether the text states a first-is-lead rule: `first_is_lead_rule(text) is not None`.
+    Searching a whole plan for the rule tried the pattern at every character (~0.8 ms a plan);
+    every rule prints 牵头, and a match holding an occurrence lies within the rule's reach of it,
+    so only a window around each 牵头 is searched. tests/extract/test_responsibility_lead_rule.py
+    holds the two equal."""
+    reach = _lead_rule_reach()
+    if reach is None:
+        return first_is_lead_rule(text) is not None
+    search = _grammar()["lead_rule"].search
+    at = text.find(_LEAD_RULE_WORD)
+    while at >= 0:
+        if search(text, max(0, at - reach), at + reach + len(_LEAD_RULE_WORD)):
+            return True
+        at = text.find(_LEAD_RULE_WORD, at + 1)
+    return False
+
+
 def lead_symbols(text: str) -> frozenset[str]:
     """The marks a plan's legend says are leads ('注：标★的为牵头单位', '带*号的单位牵头')."""
     marks = vocabulary()["symbol_marks"]
@@ -781,7 +820,7 @@ def _merge(measure: Measure, clauses: list[Clause], first_is_lead: bool,
 
 
 def find_responsibilities(measures: list[Measure], text: str) -> list[Responsibility]:
-    first_is_lead = bool(first_is_lead_rule(text))
+    first_is_lead = states_first_is_lead(text)
     marks = lead_symbols(text)
     rows = find_task_tables(text)
     out: list[Responsibility] = []
