@@ -67,7 +67,16 @@ def marker_styles() -> tuple[MarkerStyle, ...]:
 
 
 def style_named(name: str) -> MarkerStyle | None:
-    return next((s for s in marker_styles() if s.style == name), None)
+    return _styles_by_name().get(name)
+
+
+@lru_cache(maxsize=1)
+def _styles_by_name() -> dict[str, MarkerStyle]:
+    """The first style listed under each name (what a scan of marker_styles() finds first)."""
+    named: dict[str, MarkerStyle] = {}
+    for style in marker_styles():
+        named.setdefault(style.style, style)
+    return named
 
 
 @lru_cache(maxsize=1)
