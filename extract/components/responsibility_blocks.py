@@ -352,7 +352,24 @@ def _split_after_marks(pieces: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list[Unit] | None:
-    """A printed unit list ('A、B(牵头)、C牵头') -> units; None when `strict` and an item is not a unit."""
+    """A printed unit list ('A、B(牵头)、C牵头') -> units; None when `strict` and an item is not a unit.
+    Parsed once per (list, role, strictness) at offset 0, like parse_labelled."""
+    parsed = _items_at_zero(text, role, strict)
+    if parsed is None:
+        return None
+    return [Unit(name, start + base, end + base, unit_role, marked, symbol)
+            for name, start, end, unit_role, marked, symbol in parsed]
+
+
+@lru_cache(maxsize=65536)
+def _items_at_zero(text: str, role: str | None, strict: bool) -> tuple[tuple, ...] | None:
+    units = _parse_items(text, 0, role, strict=strict)
+    if units is None:
+        return None
+    return tuple((u.name, u.start, u.end, u.role, u.marked, u.symbol) for u in units)
+
+
+def _parse_items(text: str, base: int, role: str | None, *, strict: bool) -> list[Unit] | None:
     g = _grammar()
     raw_items: list[tuple[str, int, int, str | None]] = []   # name, start, end, own role
     boxed: set[int] = set()   # starts of items whose role came from a bracketed mark
@@ -472,7 +489,27 @@ def _boxed_mark(text: str, m: re.Match) -> bool:
 
 
 def parse_labelled(text: str, base: int) -> list[Unit] | None:
-    """'牵头单位:A、B;配合单位:C' (any labels, any separators) -> units; None without a label."""
+    """'牵头单位:A、B;配合单位:C' (any labels, any separators) -> units; None without a label.
+
+    The same label clause is printed again and again (in a plan, and across plans), and what it
+    says does not depend on where it stands: it is parsed once at offset 0 and its units are
+    moved to `base` (new Unit objects each time: callers may change their roles)."""
+    parsed = _labelled_at_zero(text)
+    if parsed is None:
+        return None
+    return [Unit(name, start + base, end + base, role, marked, symbol)
+            for name, start, end, role, marked, symbol in parsed]
+
+
+@lru_cache(maxsize=65536)
+def _labelled_at_zero(text: str) -> tuple[tuple, ...] | None:
+    units = _parse_labelled(text, 0)
+    if units is None:
+        return None
+    return tuple((u.name, u.start, u.end, u.role, u.marked, u.symbol) for u in units)
+
+
+def _parse_labelled(text: str, base: int) -> list[Unit] | None:
     g = _grammar()
     if not g["label_word"].search(text):
         return None   # every label needs a label word: one quick search instead of the label grammar
