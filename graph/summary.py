@@ -15,8 +15,11 @@ build computes them once, when it writes the plan, and stores them beside it:
   every row of the plan (`pksum:<query name>`): the rows as JSON, or for the aggregates a compact
   form (agency IRIs once, packed integer counts, labels on a second line read only when needed).
   About 20 quads per plan instead of ~24 lookups per row.
-- **When**: graph/build.py's `prepare_document` appends the summary's N-Quads to the plan's, so
-  graph/writer.py writes (or replaces) both in the same transaction.
+- **When**: graph/build.py's `prepare_documents` appends the summary's N-Quads to the plan's, so
+  graph/writer.py writes (or replaces) both in the same transaction. A worker summarises its task's
+  plans together (`summaries_nquads`): Oxigraph spends longer planning a query of many OPTIONALs
+  than running it on one plan, so the queries whose rows carry the plan's source run once for the
+  task and are split by source (same bytes as one plan at a time: tests/graph/test_summary_batch.py).
 - **Reading**: `corpus_rows(store, name)` streams the whole-corpus rows from the summaries:
   listings (every query ordered by ?source first, including the per-plan `plans`, `citations`
   and `plan_frameworks`; the last reads registry titles from the frameworks vocabulary graph,
