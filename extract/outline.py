@@ -123,12 +123,16 @@ def classify_section(title: str) -> str:
     return "other"
 
 
+_SENTENCE_STOP = re.compile(r"[。!！?？]")
+_CLAUSE_STOP = re.compile(r"[,，;；:：]")
+
+
 def heading_title(rest: str) -> str:
     """The short heading before the first 。 (or the whole first clause when there is none)."""
-    head = re.split(r"[。!！?？]", rest[leading_block_end(rest):], maxsplit=1)[0]   # '（A牵头）标题'
+    head = _SENTENCE_STOP.split(rest[leading_block_end(rest):], maxsplit=1)[0]   # '（A牵头）标题'
     head = head.strip(" \u3000")
     if len(head) > 40:
-        clause = re.split(r"[,，;；:：]", head, maxsplit=1)[0]
+        clause = _CLAUSE_STOP.split(head, maxsplit=1)[0]
         head = clause if len(clause) >= 4 else head[:40]
     return head.rstrip("。.;；,，:： ")
 
@@ -205,6 +209,7 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
     after = notice_span[1] if notice_span and not own_notice else 0
     stop = lines[first_heading].start if first_heading < len(lines) and not wrapped else None
     titled: list[tuple[str, int, int]] = []
+    issued = {nfkc_key(w) for w in _issued_documents(wrapped)} if wrapped else set()
     for i, line in enumerate(lines[:80]):
         if line.start < after:
             continue
@@ -220,7 +225,7 @@ def find_title(lines: list[Line]) -> tuple[str | None, int | None, int | None, s
             candidate = _clean_title(joined)
             if wrapped:
                 # a notice may issue several documents (印发《A》和《B》的通知): the first printed is the plan
-                if nfkc_key(candidate) in {nfkc_key(w) for w in _issued_documents(wrapped)}:
+                if nfkc_key(candidate) in issued:
                     return candidate, group[0].start, group[-1].end, notice_title, notice_span, group[-1].end, "wrapped"
             elif _title_line(joined) and not any(_is_heading_line(x.text) for x in group):
                 # several title-like lines (a web page's headline, then the document's own): the
@@ -399,13 +404,17 @@ def _decimal_reason(cand: Candidate, last: tuple[int, ...] | None, parent: "Head
     return None
 
 
+_OPEN_END = re.compile(r"[\u3400-\u9fff,，、]$")
+_UNIT_LIST_END = re.compile(r"(?:单位|部门)\s*[:：]|(?:政府|局|委|办|院|会|中心|部|厅|室|队|所|站|处|公司|集团|行|社)$")
+
+
 def _breaks_off(line: str) -> bool:
     """A long paragraph whose last character leaves the sentence open (a page or chunk boundary
     cut it): a number printed at the next line start is not a list item."""
-    if len(line) < 60 or not re.search(r"[\u3400-\u9fff,，、]$", line):
+    if len(line) < 60 or not _OPEN_END.search(line):
         return False
     # a list of units (责任单位:…, or a line ending in a unit's name) ends without a full stop
-    return not re.search(r"(?:单位|部门)\s*[:：]|(?:政府|局|委|办|院|会|中心|部|厅|室|队|所|站|处|公司|集团|行|社)$", line)
+    return not _UNIT_LIST_END.search(line)
 
 
 _WIDE = re.compile("[\u2e81-\U0010ffff]+")   # runs of ord(ch) > 0x2e80: CJK and full-width

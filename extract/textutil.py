@@ -6,6 +6,7 @@ full-width punctuation, since plans print either.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -107,11 +108,14 @@ def strip_sentence_end(text: str) -> str:
     return text.rstrip("。.;；,， \u3000")
 
 
+_KEY_DROPPED = re.compile(r"[\s\"'“”‘’《》〈〉「」『』·・]")
+_KEY_UNIFIED = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "–": "-", "―": "-", "－": "-"})
+_KEY_DASHES = re.compile(r"-+")
+
+
 def nfkc_key(text: str) -> str:
     """A comparison key: NFKC, no spaces or quotes, unified brackets and dashes."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", text or "")
-    text = re.sub(r"[\s\"'“”‘’《》〈〉「」『』·・]", "", text)
-    text = text.translate(str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "–": "-", "―": "-", "－": "-"}))
-    return re.sub(r"-+", "-", text)
+    text = _KEY_DROPPED.sub("", text)
+    text = text.translate(_KEY_UNIFIED)
+    return _KEY_DASHES.sub("-", text)

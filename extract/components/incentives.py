@@ -85,10 +85,13 @@ def is_threshold(sentence: str, start: int, end: int) -> bool:
     return False
 
 
+_GRANT_NOUN = re.compile(r"(?:奖励|补助|补贴|资助|贴息|奖补)(?!性|机制|政策|办法|制度)")
+
+
 def _grants(text: str) -> bool:
     p = _patterns()
     return bool(p["grant"].search(text) and p["kind"].search(text)) or bool(
-        re.search(r"(?:奖励|补助|补贴|资助|贴息|奖补)(?!性|机制|政策|办法|制度)", text))
+        _GRANT_NOUN.search(text))
 
 
 def incentive_spans(sentence: str) -> list[tuple[int, int]]:

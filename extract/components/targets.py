@@ -467,36 +467,54 @@ def _level_verb(p: dict, seg_pre: str, bounded: bool, closes_clause: bool) -> re
     return p["bound_verb"].search(seg_pre)
 
 
+# compiled once: _skip_number runs for every number in the body (re's own cache lookup per call
+# was ~1 % of extraction)
+_PER_UNIT = re.compile(r"每[\u4e00-\u9fff]{1,3}$")
+_PER_PERIOD = re.compile(r"每(?:年|天|月|季度?|周)[\u4e00-\u9fff]{0,3}$")
+_ONE_OFF = re.compile(r"次性")
+_STARTING_POINT = re.compile(r"(?:由|从)(?:(?:19|20)\d\d\s*年(?:底|末)?的?)?\s*$")
+_CN_NUMERAL = re.compile(rf"[{_CN}]+")
+_CN_ZERO = re.compile(r"[零〇○]+")
+_DIGIT = re.compile(r"\d")
+_LATIN_END = re.compile(r"[A-Za-z]$")
+_ONE = re.compile(r"[一两]")
+_IN_ONE = re.compile(r".?一体")
+_VAGUE_BEFORE = re.compile(r"(?:数|几|若干|上|近)$")
+_SLOGAN_AFTER = re.compile(r"(?:件事|次办|次告知|次到位|次审批|网通办|门式)")
+_FIGURE_END = re.compile(r"[A-Za-z0-9%]\s*$")
+_VALUE_TAG = re.compile(r"\s*[(（]?\s*(基期值?|基准|现状值?|目标值?|预期值?|规划值)\s*[)）]?\s*")
+
+
 def _skip_number(ctx: _Context, n: _Num, c_start: int) -> bool:
     text = ctx.text
     before = text[c_start:n.start]
     raw = n.printed
     if before.endswith(("第", "〔", "[", "（", "(", "·", "每")) or text[n.end:n.end + 1] in ("·",):
         return True
-    if re.search(r"每[\u4e00-\u9fff]{1,3}$", before) and not re.search(r"每(?:年|天|月|季度?|周)[\u4e00-\u9fff]{0,3}$", before):
+    if _PER_UNIT.search(before) and not _PER_PERIOD.search(before):
         return True   # 每认定1家, 每新增1件: the unit an incentive counts by
-    if re.match(r"次性", text[n.end - 1:n.end + 2]):
+    if _ONE_OFF.match(text[n.end - 1:n.end + 2]):
         return True
     if _in_quotes(text, n.start, n.end):
         return True
-    if re.search(r"(?:由|从)(?:(?:19|20)\d\d\s*年(?:底|末)?的?)?\s*$", before):
+    if _STARTING_POINT.search(before):
         return True   # "由20个工作日压缩至5个", "从2022年的8.5件提高到15件": the starting point
-    if raw and re.fullmatch(rf"[{_CN}]+", raw) and (len(raw) > 4 or re.fullmatch(r"[零〇○]+", raw)):
+    if raw and _CN_NUMERAL.fullmatch(raw) and (len(raw) > 4 or _CN_ZERO.fullmatch(raw)):
         return True   # Chinese numerals: only small counts like 一个 / 两家, never 零部件
-    if raw and re.match(r"\d", raw) and re.search(r"[A-Za-z]$", before):
+    if raw and _DIGIT.match(raw) and _LATIN_END.search(before):
         return True   # G60, PCT...
     unit_and_after = text[n.end - len(n.unit or ""):n.end + 2]
-    if raw and re.fullmatch(r"[一两]", raw) and ctx.p["article_unit"].match(unit_and_after):
+    if raw and _ONE.fullmatch(raw) and ctx.p["article_unit"].match(unit_and_after):
         return True   # 一支队伍, 一套制度, 每年举办一届联赛: an article (an annual event), not a count
-    if re.match(r".?一体", text[n.end - 1:n.end + 2]):
+    if _IN_ONE.match(text[n.end - 1:n.end + 2]):
         return True   # 三位一体
     if ctx.p["class_label"].match(text, n.end) and not n.post:
         return True   # 百亿级产业集群, 10亿元级项目: a size class in a name, not a figure
-    if raw and re.fullmatch(rf"[{_CN}]+", raw) and (re.search(r"(?:数|几|若干|上|近)$", before) or re.match(
-            r"(?:件事|次办|次告知|次到位|次审批|网通办|门式)", text[n.start + len(raw):n.start + len(raw) + 3])):
+    if raw and _CN_NUMERAL.fullmatch(raw) and (_VAGUE_BEFORE.search(before) or _SLOGAN_AFTER.match(
+            text[n.start + len(raw):n.start + len(raw) + 3])):
         return True   # 数十家 (dozens), 一件事一次办 (a slogan)
     opened = before.rfind("（"), before.rfind("(")
-    if max(opened) > max(before.rfind("）"), before.rfind(")")) and re.search(r"[A-Za-z0-9%]\s*$", before[:max(opened)]):
+    if max(opened) > max(before.rfind("）"), before.rfind(")")) and _FIGURE_END.search(before[:max(opened)]):
         return True   # an explanation of the figure before: "20EB（艾字节）"
     return False
 
@@ -1049,7 +1067,7 @@ def _cell_table(lines, i: int, out: list[Target], start_year: int | None = None,
     one row per line (cells split by spaces); returns the next line index."""
     roles, j = [], i
     while j < len(lines) and lines[j].text.strip():
-        tag = re.fullmatch(r"\s*[(（]?\s*(基期值?|基准|现状值?|目标值?|预期值?|规划值)\s*[)）]?\s*", lines[j].text)
+        tag = _VALUE_TAG.fullmatch(lines[j].text)
         role = _based(_header_role(lines[j].text), start_year)
         if role is None and not tag:
             break
