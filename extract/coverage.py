@@ -78,13 +78,14 @@ def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[Uncove
         def add(kind: str) -> None:
             out.append(UncoveredCue(kind=kind, line=number, start=line.start, end=line.end, text=raw[:120]))
 
-        if cues["responsibility"].search(line.text) and not resp_covered(line.start) \
-                and not _repeats_units(line, result.measures, units_of) \
-                and line.start >= header_end:
+        # each test is pure: the cheap ones (a set look-up) go before the regexes and scans
+        if line.start >= header_end and not resp_covered(line.start) \
+                and cues["responsibility"].search(line.text) \
+                and not _repeats_units(line, result.measures, units_of):
             add("responsibility")
-        part = next((k for s, e, k in kinds if s <= line.start < e), None)
-        if part in _QUANTITY_PARTS and cues["quantity"].search(line.text) and \
-                not quantity_covered(line.start) and cues["quantity_verb"].search(line.text):
+        if not quantity_covered(line.start) and cues["quantity"].search(line.text) \
+                and cues["quantity_verb"].search(line.text) \
+                and next((k for s, e, k in kinds if s <= line.start < e), None) in _QUANTITY_PARTS:
             add("quantity")
         if cues["annex"].match(line.text) and len(raw) <= 60 and line.start >= header_end and result.measures \
                 and _ANNEX_CONTENT.search(text[line.start:line.start + 80]) \
