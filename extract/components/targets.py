@@ -925,8 +925,20 @@ _UNIT_IN_NAME = re.compile(r"^(?P<name>.+?)\s*[(（](?P<unit>[^()（）]{1,6})[)
 _EMPTY_CELL = re.compile(r"^\s*(?:[-—–/／]+|无|暂无)?\s*$")
 
 
+def _unnamed(pattern: re.Pattern) -> str:
+    """A pattern's text with its group names dropped, to be joined with others."""
+    return re.sub(r"[(][?]P<[A-Za-z_][A-Za-z_0-9]*>", "(?:", pattern.pattern)
+
+
+# every header pattern in one: most lines tried are no header cell, and one match says so
+_ANY_HEADER = re.compile("|".join(f"(?:{_unnamed(p)})" for p in
+                                  [_YEAR_HEAD, _YEAR_HEAD_AFTER, *(p for _, p in _HEADER_ROLES)]))
+
+
 def _header_role(cell: str) -> tuple[str, int | None] | None:
     cell = cell.strip()
+    if not _ANY_HEADER.match(cell):
+        return None
     m = _YEAR_HEAD.match(cell) or _YEAR_HEAD_AFTER.match(cell)
     if m:
         tag = m.groupdict().get("tag")
