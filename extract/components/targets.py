@@ -765,7 +765,9 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
         elif not bracket and text[c_start - 1:c_start] in ("；", ";"):
             part_parent = None   # '；' closes the item a '其中' detailed
         whole = parent if bracket else part_parent
-        nums = [n for n in _numbers(ctx, c_start, c_end)
+        # a clause without a numeral character holds no number (as for the sentence above)
+        candidates = _numbers(ctx, c_start, c_end) if _MAY_HOLD_NUMBER.search(text, c_start, c_end) else []
+        nums = [n for n in candidates
                 if not _skip_number(ctx, n, c_start)
                 and not any(a <= n.start < b for a, b in granted)
                 and not is_threshold(sentence, n.start - s_start, n.end - s_start)]
