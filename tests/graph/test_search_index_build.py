@@ -354,3 +354,19 @@ def test_a_failed_full_text_pass_falls_back_to_an_index_read_from_the_store(tmp_
     assert not Path(str(path) + ".new").exists()
     assert _full_text_consistent(path) and len(_tables(path)[0]) == 2
     assert search(path, "海外维权援助").hits
+
+
+def test_worker_picks_the_row_lines_by_their_predicate_and_class_not_by_text_inside_a_literal():
+    """`_row_lines`: the lines whose predicate is one the rows read, or an rdf:type of a class they
+    read; a literal that quotes such a predicate or class does not make its line one."""
+    title, body = f"<{search_index._TITLE}>", f"<{search_index._BODY}>"
+    kind, measure = f"<{search_index._RDF_TYPE}>", f"<{search_index._MEASURE_CLASS}>"
+    other, g = "<https://example.org/other>", "<https://example.org/g>"
+    lines = [f"<https://example.org/m1> {title} \"标题\" {g} .",
+             f"<https://example.org/m1> {kind} {measure} {g} .",
+             f"<https://example.org/m1> {kind} <https://example.org/NotIndexed> {g} .",
+             f"<https://example.org/m1> {other} \"x {title} y\" {g} .",
+             f"<https://example.org/m1> {other} \"{kind} {measure} \" {g} .",
+             f"<https://example.org/m1> {body} \"正文 with spaces\" {g} ."]
+    picked = search_index._row_lines("\n".join(lines).encode() + b"\n").decode().split("\n")
+    assert picked == [lines[0], lines[1], lines[5]]
