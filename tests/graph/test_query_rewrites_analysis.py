@@ -2,8 +2,9 @@
 per city p50 <= 50 ms at 10,000 plans). `incentives` and `instrument_mix` compared the plan of
 each incentive or measure by joining on ?plan, which Oxigraph evaluates by walking every node of
 the plan (each node carries pk:plan) and testing its type; the rewrites compare the plan with
-sameTerm instead, so the type comes first, from one index lookup. The old texts are kept in
-tests/graph/query_texts_before/.
+sameTerm instead, so the type comes first, from one index lookup. `pmc_features` read each of
+its 16 features by an OPTIONAL that looked up all the plan's features again; it reads them once
+and pivots them with aggregates. The old texts are kept in tests/graph/query_texts_before/.
 
 Store: the seeds, 20 generated plans (bench/generate_corpus.py) and constructed plans of two
 cities whose measures grant incentives (the seeds and the generated corpus have few or none),
@@ -23,7 +24,7 @@ from policykg.queries import load_query, parse_query_file, run_query
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE = Path(__file__).resolve().parent / "query_texts_before"
-REWRITTEN = ("incentives", "instrument_mix")
+REWRITTEN = ("incentives", "instrument_mix", "pmc_features")
 GENERATED_PLANS = 20
 
 # Constructed plans: measures granting incentives in the layouts extract/ reads (a cap, a rate,
