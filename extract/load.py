@@ -327,18 +327,36 @@ def _run_length(pattern: re.Pattern, text: str) -> int:
     return sum(map(len, pattern.findall(text)))
 
 
-def _char_runs(codes: set[int], negate: bool = False) -> re.Pattern:
-    """Runs of the chars with these code points (of any other char when `negate`), as one regex
-    class of code-point ranges."""
-    ordered = sorted(codes)
-    ranges, start = [], None
-    for i, code in enumerate(ordered):
-        if start is None:
-            start = code
-        if i + 1 == len(ordered) or ordered[i + 1] != code + 1:
-            first, last = re.escape(chr(start)), re.escape(chr(code))
-            ranges.append(first if start == code else f"{first}-{last}")
-            start = None
+def _intervals(codes) -> list[tuple[int, int]]:
+    """Sorted code points -> (first, last) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for code in sorted(codes):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    return runs
+
+
+def _without(intervals: list[tuple[int, int]], codes: set[int]) -> list[tuple[int, int]]:
+    """The intervals with these code points cut out (without expanding the intervals to sets:
+    the ideograph ranges hold ~100k code points)."""
+    out = []
+    for first, last in intervals:
+        start = first
+        for code in sorted(c for c in codes if first <= c <= last):
+            if code > start:
+                out.append((start, code - 1))
+            start = code + 1
+        if start <= last:
+            out.append((start, last))
+    return out
+
+
+def _char_runs(intervals: list[tuple[int, int]], negate: bool = False) -> re.Pattern:
+    """Runs of the chars in these code-point intervals (of any other char when `negate`), as one
+    regex class."""
+    ranges = [re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in intervals]
     return re.compile(("[^" if negate else "[") + "".join(ranges) + "]+")
 
 
@@ -349,10 +367,10 @@ def _plausibility_classes() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Patt
     cleaning._char_score; tests/extract/test_load_plausibility.py holds them equal."""
     ignored = set(range(0x80)) | {ord(ch) for ch in _EDGE_WS}
     not_below = ignored | {ord(ch) for ch in _common_hanzi() | _COMMON_PUNCT}
-    ideographs = {*range(0x4E00, 0xA000), *range(0x3400, 0x4DC0), *range(0x20000, 0x31350)}
-    junk = {*range(0xE000, 0xF900), 0xFFFD, *range(0xA0)}
-    return (_char_runs(ignored), _char_runs(not_below, negate=True), _char_runs(ideographs - not_below),
-            _char_runs(junk - ideographs - not_below))
+    ideographs = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x3134F)]
+    junk = {*range(0xE000, 0xF900), 0xFFFD, *range(0xA0)} - not_below
+    return (_char_runs(_intervals(ignored)), _char_runs(_intervals(not_below), negate=True),
+            _char_runs(_without(ideographs, not_below)), _char_runs(_intervals(junk)))
 
 
 @lru_cache(maxsize=65536)   # a char's score never changes; plans share most of their chars
