@@ -3,15 +3,20 @@ users get it (from the plans' summaries where graph/summary.py holds the query),
 of the summarised queries for comparison, and per-city runs (as served, from the city's plans'
 summaries where they answer, and the full SPARQL unless --skip-full); optionally the query texts
 of an older checkout (`--before DIR` of .rq files) on the same store. A benchmark, not a test.
+`--read-path` instead splits each summarised query's whole-corpus read (issue #24): the check
+that every plan's summary is current, reading the plans' literals, decoding and combining them,
+and the garbage collections `run_query` set off (all rows kept in a list, as users get them).
 
 Usage:
     .venv/bin/python bench/bench_queries.py STORE [--cities 5] [--before DIR] [--queries a,b]
+    .venv/bin/python bench/bench_queries.py STORE --read-path [--queries a,b]
 Times are wall seconds and CPU seconds of this process (pyoxigraph evaluates in the calling
 thread, so CPU time is the figure that holds on a shared machine).
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import time
 from pathlib import Path
@@ -40,6 +45,39 @@ def cities_of(store: ox.Store, count: int) -> list[str]:
     return ranked[::step][:count]
 
 
+def read_path(store: ox.Store, names: list[str]) -> None:
+    """Per summarised query: CPU-s of `run_query` (second of two runs), of its parts, the
+    collections it set off, rows and MB of summary literals read."""
+    from policykg.graph import summary
+    from policykg.queries import run_query
+
+    print("| query | rows | run_query CPU-s | current check | read literals | decode + combine "
+          "| collections (young, middle, full) | MB read |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name in names:
+        if name not in summary.SUMMARISED or name in summary.ENGINE_ORDERED:
+            continue
+        run_query(store, name)
+        counts = [0, 0, 0]
+
+        def count(phase, info):
+            if phase == "start":
+                counts[info["generation"]] += 1
+
+        gc.callbacks.append(count)
+        try:
+            _, cpu, (_, rows) = timed(lambda: run_query(store, name))
+        finally:
+            gc.callbacks.remove(count)
+        check = timed(lambda: summary.summaries_complete(store, name))[1]
+        reader = summary._plan_texts if name in summary.LISTINGS else summary._plan_texts_scanned
+        _, read, texts = timed(lambda: list(reader(store, name)))
+        combine = timed(lambda: list(summary._combined(name, texts)))[1]
+        megabytes = sum(len(text.encode()) for text in texts) / 1e6
+        print(f"| {name} | {len(rows):,} | {cpu:.2f} | {check:.2f} | {read:.2f} | {combine:.2f} "
+              f"| {counts[0]}, {counts[1]}, {counts[2]} | {megabytes:.1f} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("store")
@@ -48,6 +86,8 @@ def main() -> None:
     ap.add_argument("--queries", help="comma-separated names (default: every shipped query)")
     ap.add_argument("--skip-full", action="store_true", help="do not time the full SPARQL of summarised queries")
     ap.add_argument("--per-city-only", action="store_true", help="only the per-city runs (no whole-corpus run)")
+    ap.add_argument("--read-path", action="store_true",
+                    help="split the whole-corpus read of each summarised query (issue #24) and stop")
     args = ap.parse_args()
 
     from policykg.graph.summary import SUMMARISED, scoped_rows, summaries_complete
@@ -55,6 +95,9 @@ def main() -> None:
 
     store = ox.Store.read_only(args.store)
     names = args.queries.split(",") if args.queries else shipped_query_names()
+    if args.read_path:
+        read_path(store, names)
+        return
     cities = cities_of(store, args.cities)
     print(f"store {args.store}: {len(store):,} quads; summaries complete: {summaries_complete(store)}; "
           f"cities {', '.join(cities)}", flush=True)
