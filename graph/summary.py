@@ -12,8 +12,9 @@ build computes them once, when it writes the plan, and stores them beside it:
   holding one node with the plan's sort key (`pksum:key`, its source) and, per query, a
   fingerprint of its text, its encoding and the vocabularies (`pksum:fingerprint`, "name:hash")
   and one literal with
-  every row of the plan (`pksum:<query name>`): the listings as a string table with packed indexes (`_encode_table`), the aggregates in a compact
-  form (agency IRIs once, packed integer counts, labels on a second line read only when needed).
+  every row of the plan (`pksum:<query name>`): the listings as a string table with packed
+  indexes (`_encode_table`), the aggregates in a compact form (agency IRIs once, packed integer
+  counts, labels on a second line read only when needed).
   About 20 quads per plan instead of ~24 lookups per row.
 - **When**: graph/build.py's `prepare_documents` appends the summary's N-Quads to the plan's, so
   graph/writer.py writes (or replaces) both in the same transaction. A worker summarises its task's
