@@ -58,7 +58,8 @@ def test_indexes_take_the_narrowest_width_that_holds_every_string(monkeypatch, d
 
 def test_a_plan_table_is_smaller_than_its_json():
     agency = "https://w3id.org/policykg/id/agency/x/y"
-    rows = [["plan.txt", str(n), "开展专利转化运用" * 3, "市发展改革委", "lead", agency, None] for n in range(40)]
+    rows = [["plan.txt", str(n), "开展专利转化运用" * 3, "市发展改革委", "lead", agency, None]
+            for n in range(40)]
     assert len(summary._encode_table(rows).encode()) < len(json.dumps(rows, ensure_ascii=False).encode()) / 3
 
 
