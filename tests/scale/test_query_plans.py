@@ -32,10 +32,7 @@ _TERM = re.compile(r'\?\w+|<[^>]*>|"(?:[^"\\]|\\.)*"(?:@[\w-]+|\^\^<[^>]*>)?|\S+
 
 # (query, parameter) -> why its plan still builds such a hash table: known, not yet rewritten
 # (issue #24). Strict xfail: a rewrite that fixes one makes the test say so.
-KNOWN: dict[tuple[str, str], str] = {
-    ("coverage", "source"): "hash joins over every plan's source, title and period",
-    ("coverage", "city"): "hash joins over every plan's source, title and period",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def oxigraph_cli() -> str:
