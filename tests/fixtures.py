@@ -147,3 +147,15 @@ def make_store(folder: Path, count: int = 2) -> Path:
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "fixture-plans")
     print(make_store(out))
+
+
+def query_scopes(raw) -> list[dict[str, str]]:
+    """The parameter sets a rewritten query is compared under on a store: whole corpus, every
+    city and one with no plan, every source and one that names no file."""
+    from policykg.queries import run_query
+
+    columns, plans = run_query(raw, "plans")
+    plans = [dict(zip(columns, row)) for row in plans]
+    cities = sorted({plan["jurisdiction"] for plan in plans if plan["jurisdiction"]})
+    return ([{}] + [{"city": city} for city in cities] + [{"city": "无此市"}]
+            + [{"source": plan["source"]} for plan in plans] + [{"source": "no-such-file.txt"}])

@@ -13,15 +13,19 @@ ends (one row each), no assignments, and a measure whose plan is another node of
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from policykg.graph import summary
-from policykg.graph.build import build
-from policykg.graph.store import Store
-from policykg.queries import load_query, parse_query_file, run_query
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fixtures import query_scopes  # noqa: E402
+
+from policykg.graph import summary  # noqa: E402
+from policykg.graph.build import build  # noqa: E402
+from policykg.graph.store import Store  # noqa: E402
+from policykg.queries import load_query, parse_query_file, run_query  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE = Path(__file__).resolve().parent / "query_texts_before" / "coverage.rq"
@@ -55,18 +59,10 @@ def store(tmp_path_factory, corpus_generator):
     opened.close()
 
 
-def scopes(raw) -> list[dict[str, str]]:
-    columns, plans = run_query(raw, "plans")
-    plans = [dict(zip(columns, row)) for row in plans]
-    cities = sorted({plan["jurisdiction"] for plan in plans if plan["jurisdiction"]})
-    return ([{}] + [{"city": city} for city in cities] + [{"city": "无此市"}]
-            + [{"source": plan["source"]} for plan in plans] + [{"source": "no-such-file.txt"}])
-
-
 def test_rewritten_coverage_returns_the_rows_of_its_old_text(store):
     new, old = texts()
     compared = 0
-    for params in scopes(store):
+    for params in query_scopes(store):
         expected = run_query(store, old, params, use_summary=False)
         assert run_query(store, new, params, use_summary=False) == expected, params
         compared += len(expected[1])

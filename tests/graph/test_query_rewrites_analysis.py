@@ -13,14 +13,18 @@ Compared: the whole corpus, every city (and one with no plan), every source and 
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from policykg.graph.analysis.analysis_graph import analyze
-from policykg.graph.build import build
-from policykg.graph.store import Store
-from policykg.queries import load_query, parse_query_file, run_query
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fixtures import query_scopes  # noqa: E402
+
+from policykg.graph.analysis.analysis_graph import analyze  # noqa: E402
+from policykg.graph.build import build  # noqa: E402
+from policykg.graph.store import Store  # noqa: E402
+from policykg.queries import load_query, parse_query_file, run_query  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE = Path(__file__).resolve().parent / "query_texts_before"
@@ -64,14 +68,6 @@ def store(tmp_path_factory, corpus_generator):
     opened.close()
 
 
-def scopes(raw) -> list[dict[str, str]]:
-    columns, plans = run_query(raw, "plans")
-    plans = [dict(zip(columns, row)) for row in plans]
-    cities = sorted({plan["jurisdiction"] for plan in plans if plan["jurisdiction"]})
-    return ([{}] + [{"city": city} for city in cities] + [{"city": "无此市"}]
-            + [{"source": plan["source"]} for plan in plans] + [{"source": "no-such-file.txt"}])
-
-
 def test_the_store_has_rows_to_compare(store):
     """Each rewritten query has rows whole-corpus and for a city, or the comparison proves nothing."""
     for name in REWRITTEN:
@@ -84,7 +80,7 @@ def test_rewritten_query_returns_the_rows_of_its_old_text(store, name):
     new, old = load_query(name), parse_query_file(BEFORE / f"{name}.rq", name=name)
     assert new.sparql != old.sparql, "the old text is the current one: nothing is compared"
     compared = 0
-    for params in scopes(store):
+    for params in query_scopes(store):
         expected = run_query(store, old, params, use_summary=False)
         assert run_query(store, new, params, use_summary=False) == expected, (name, params)
         compared += len(expected[1])
