@@ -298,46 +298,36 @@ SPLIT_BY_SOURCE = LISTINGS + SORTED
 PER_PLAN = AGGREGATES + ENGINE_ORDERED
 
 
-def _table(store: ox.Store, name: str, dataset: list | None = None) -> tuple[list[str], list[list[str | None]]]:
-    """Query `name`'s columns and rows, as `run_query` gives them, over the whole store (the union
-    of its graphs) or over `dataset` (its default graph the union of those graphs, and only those
-    named)."""
-    from policykg.queries import instantiate, term_text
-
-    query = _named(name)
-    if dataset is None:
-        solutions = store.query(instantiate(query.sparql, {}), use_default_graph_as_union=True)
-    else:
-        solutions = store.query(instantiate(query.sparql, {}), default_graph=dataset, named_graphs=dataset)
-    columns = [v.value for v in solutions.variables]
-    return columns, [[term_text(solution[c]) for c in columns] for solution in solutions]
-
-
 def _rows(store: ox.Store, name: str, dataset: list) -> list[list[str | None]]:
-    return _table(store, name, dataset)[1]
+    """Query `name`'s rows over `dataset` only (the vocabularies and one plan's graph)."""
+    from policykg.queries import run_query
+
+    return run_query(store, _named(name), use_summary=False, dataset=dataset)[1]
 
 
 class _NotSplittable(Exception):
     """A row of a batched query names no plan of the batch (or several plans share a source)."""
 
 
-def plans_rows(store: ox.Store, document_graphs: list[str]) -> list[dict[str, list[list[str | None]]]]:
+def plans_rows(store: ox.Store, document_graphs: list[str], sources: list[str]
+               ) -> list[dict[str, list[list[str | None]]]]:
     """Every summarised query's rows (query name -> rows) for each plan graph of
     `document_graphs`, all held by `store` beside the vocabularies and no other plan: the
     source-keyed queries run once for them all and are split by source, the others run per plan
     on the plan's dataset. Falls back to one plan at a time (each on its own dataset) when a
-    row's source does not name exactly one of the plans."""
+    row's source does not name exactly one of the plans (`sources`: each plan's `_plan_source`)."""
+    from policykg.queries import run_query
+
     graphs = [ox.NamedNode(g) for g in document_graphs]
     vocabularies = [g for g in store.named_graphs() if g.value not in set(document_graphs)]
     per_plan = [{} for _ in graphs]
-    sources = [_plan_source(store, graph) for graph in graphs]
     try:
         if len(set(sources)) != len(sources):
             raise _NotSplittable
         index = {source: i for i, source in enumerate(sources)}
         for name in SPLIT_BY_SOURCE:
             split = [[] for _ in graphs]
-            columns, rows_of_all = _table(store, name)
+            columns, rows_of_all = run_query(store, _named(name), use_summary=False)
             column = columns.index("source")
             for row in rows_of_all:
                 where = index.get(row[column])
@@ -400,10 +390,10 @@ def summaries_nquads(documents: list[tuple[str, bytes]]) -> list[bytes]:
     try:
         for _, nquads in documents:
             store.load(nquads, format=NQ, lenient=True)
-        tables = plans_rows(store, [graph for graph, _ in documents])
+        sources = [_plan_source(store, graph) for graph in graphs]
+        tables = plans_rows(store, [graph for graph, _ in documents], sources)
         out = []
-        for graph, rows in zip(graphs, tables):
-            source = _plan_source(store, graph)
+        for graph, source, rows in zip(graphs, sources, tables):
             cities = _plan_cities(store, graph)
             plans = list(dict.fromkeys(term.value for term in _objects(store, graph, PK_PLAN, graph)))
             separable = not any(_SEPARATOR in q.object.value for predicate in (RDFS_LABEL, DC_SOURCE)
@@ -901,8 +891,7 @@ def _sorted_target_comparison(tables: Iterable[list[list[str | None]]]) -> list[
         values = list(map(itemgetter(column), rows))
         ranks = _ranks(values, sort_key)
         keys.append(np.fromiter(map(ranks.__getitem__, values), dtype=np.int64, count=len(rows)))
-    order = np.lexsort(keys[::-1])  # the last key given is the first sorted on
-    return list(map(rows.__getitem__, order.tolist()))
+    return _stably_sorted(rows, keys)
 
 
 # -- the aggregates' compact form ------------------------------------------------------------------

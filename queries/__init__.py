@@ -335,7 +335,7 @@ def bind_params(query: NamedQuery, params: Mapping[str, str] | None) -> dict[Var
 
 
 def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] | None = None, *,
-              use_summary: bool = True, typed: bool = False
+              use_summary: bool = True, typed: bool = False, dataset: list | None = None
               ) -> tuple[list[str], list[list[str | None]]]:
     """Run a named query against a store: parameter values substituted by the engine and written
     into the query's restriction lines as escaped RDF terms (`instantiate`), never pasted as text.
@@ -351,22 +351,24 @@ def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] |
     typed (bool): numeric literals as NumberText (same text, and their number: the web's JSON and
         sorting); the SPARQL then always runs, as the summaries keep each cell as text only (its
         datatype is gone, so they cannot tell the integer 2025 from the string "2025").
+    dataset (list | None): the named graphs the SPARQL runs over, as if the store held only these
+        (its default graph their union: FROM and FROM NAMED); the summaries are not read then.
     RETURNS (tuple[list[str], list[list[str | None]]]): column names and rows of plain strings
         (None for unbound). The default graph is the union of all named graphs.
     RAISES: QueryNotFound, BadQueryFile, UnknownParameter, MissingParameter, QueryFailed.
     """
-    columns, rows = iter_query(store, query, params, use_summary=use_summary, typed=typed)
+    columns, rows = iter_query(store, query, params, use_summary=use_summary, typed=typed, dataset=dataset)
     return columns, list(rows)
 
 
 def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] | None = None, *,
-               use_summary: bool = True, typed: bool = False
+               use_summary: bool = True, typed: bool = False, dataset: list | None = None
                ) -> tuple[list[str], Iterator[list[str | None]]]:
     """`run_query`, with the rows as an iterator: they come as the engine (or the summaries)
     produce them, so a whole-corpus listing of a million rows is never held in memory (the CLI's
     `--format csv` writes them as they come). Errors while iterating raise QueryFailed too."""
-    if typed:
-        use_summary = False  # summary rows are text only (see run_query)
+    if typed or dataset is not None:
+        use_summary = False  # summary rows are text only, and cover every plan (see run_query)
     cell = typed_term_text if typed else term_text
     if not isinstance(query, NamedQuery):
         query = load_query(query)
@@ -383,8 +385,9 @@ def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] 
             return list(query.columns), rows
     sparql = instantiate(query.sparql, {v.value: t.value for v, t in substitutions.items()})
     try:
-        result = store.query(sparql, use_default_graph_as_union=True,
-                             substitutions=substitutions or None)
+        graphs = ({"use_default_graph_as_union": True} if dataset is None
+                  else {"default_graph": dataset, "named_graphs": dataset})
+        result = store.query(sparql, substitutions=substitutions or None, **graphs)
         if isinstance(result, pyoxigraph.QuerySolutions):
             columns = [v.value for v in result.variables]
             rows = ([cell(solution[c]) for c in columns] for solution in result)
