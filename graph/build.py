@@ -63,6 +63,7 @@ class BuildReport:
     quads_written: int = 0  # quads of the documents written (not counted by len(store): at 10k plans that is ~10 s)
     bulk: bool = False  # whether the documents went through the bulk loader (graph/writer.py)
     summaries_refreshed: int = 0  # plans not rebuilt whose stale summaries were rewritten (graph/summary.py)
+    corpus_tables: int = 0  # whole-corpus tables of summarised queries written (graph/summary.py)
 
     @property
     def ok(self) -> bool:
@@ -358,9 +359,12 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
     report.bulk = bulk
     # plans not rebuilt keep summaries of an older vocabulary or query text: rewrite those
     # (graph/summary.py; the queries read no stale summary meanwhile)
-    from .summary import refresh_stale_summaries
+    from .summary import refresh_stale_summaries, write_corpus_tables
 
     report.summaries_refreshed = refresh_stale_summaries(store.raw)
+    # the whole-corpus rows of each summarised query, kept whole (graph/summary.py "corpus tables";
+    # the plans' writes above removed the old ones)
+    report.corpus_tables = write_corpus_tables(store.raw)
     _refresh_search_index(store, written, report, indexer, refused)
     if every_plan:
         report.warnings.extend(_unused_every_plan_rows(store, every_plan))

@@ -196,7 +196,9 @@ class Store:
         return count
 
     def remove_document(self, graph: ox.NamedNode) -> None:
-        self.raw.update(f"DROP SILENT GRAPH {graph}")
+        from .summary import DROP_CORPUS_TABLES  # the corpus tables go with it (graph/summary.py)
+
+        self.raw.update(f"{DROP_CORPUS_TABLES} ;\nDROP SILENT GRAPH {graph}")
 
     def ensure_vocabulary(self) -> int:
         """Load the ontology and SKOS vocabularies into their named graphs, replacing what was
@@ -315,13 +317,18 @@ class Store:
 
 def _replace_update(graphs: Mapping[ox.NamedNode, Iterable[ox.Quad]], *,
                     check_graphs: bool) -> tuple[str, int]:
-    """One SPARQL Update that drops each graph and inserts its new quads.
+    """One SPARQL Update that drops each graph and inserts its new quads (and drops the corpus
+    tables, graph/summary.py, in the same transaction when a graph is a plan's or a summary's).
 
     Terms print in their N-Triples form, which is valid SPARQL (escapes included; checked
     against pyoxigraph 0.5.13 with quotes, backslashes, `\\u` text, control characters and
     astral characters). The whole text is built before anything is written.
     """
+    from .summary import DROP_CORPUS_TABLES, invalidates_corpus_tables
+
     drops: list[str] = []
+    if any(isinstance(graph, ox.NamedNode) and invalidates_corpus_tables(graph.value) for graph in graphs):
+        drops.append(f"{DROP_CORPUS_TABLES} ;")
     blocks: list[str] = []
     count = 0
     for graph, quads in graphs.items():

@@ -29,6 +29,11 @@ build computes them once, when it writes the plan, and stores them beside it:
   to one plan, so distinct counts add). It returns None when any plan lacks a summary of the
   query's current fingerprint (a store built before summaries, the query file or a vocabulary
   edited since): the caller then runs the full query. queries/__init__.py decides.
+- **Corpus tables**: the build also keeps each summarised query's whole-corpus rows as they come
+  from the summaries, in chunks (`write_corpus_tables`, CORPUS_GRAPH), and `corpus_rows` reads
+  those when current: two quads and the chunks instead of 10k plans' literals, their check and
+  their combining. Every write of a plan or summary graph by policykg removes them first or in
+  the same transaction; see "corpus tables" below.
 - **Scoped**: `scoped_rows(store, name, params)` answers a `city` or `source` (`SCOPE_PARAMS`)
   from the summaries of exactly the plans the restriction line would select: candidate plan
   graphs by one index lookup (`?g dcterms:source "x"`; graphs holding a label "x"@zh), kept when
@@ -68,7 +73,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -515,7 +520,7 @@ def stale_summaries(store: ox.Store) -> list[str]:
     summaries, a query text or the vocabularies changed since), in graph order."""
     current: set[str] | None = None
     for name in SUMMARISED:
-        stamped = {q.subject.value for q in store.quads_for_pattern(None, FINGERPRINT, ox.Literal(fingerprint(name)), None)}
+        stamped = set(_stamped(store, name))
         current = stamped if current is None else current & stamped
     return [graph for graph in document_graphs(store) if summary_graph(graph) not in (current or ())]
 
@@ -542,12 +547,19 @@ def summaries_complete(store: ox.Store, name: str | None = None) -> bool:
     if not documents:
         return False
     for query in (name,) if name is not None else SUMMARISED:
-        current = ox.Literal(fingerprint(query))
-        summarised = {q.subject.value.removeprefix(SUMMARY_GRAPH_PREFIX)
-                      for q in store.quads_for_pattern(None, FINGERPRINT, current, None)}
+        summarised = {node.removeprefix(SUMMARY_GRAPH_PREFIX) for node in _stamped(store, query)}
         if documents != summarised:
             return False
     return True
+
+
+def _stamped(store: ox.Store, name: str) -> Iterator[str]:
+    """The summary nodes that hold query `name`'s current fingerprint. By SPARQL, not
+    `quads_for_pattern`: that decodes every quad's object, the same fingerprint literal 10k times,
+    which on a bulk-loaded 10k store cost 0.13 CPU-s for one query's fingerprint and up to 8 for
+    another's (by where the literal is stored, apparently); the engine reads the subjects only."""
+    query = f"SELECT ?node WHERE {{ GRAPH ?g {{ ?node {FINGERPRINT} {ox.Literal(fingerprint(name))} }} }}"
+    return (solution[0].value for solution in store.query(query))
 
 
 def _plan_texts(store: ox.Store, name: str) -> Iterator[str]:
@@ -572,8 +584,17 @@ def _plan_texts_scanned(store: ox.Store, name: str) -> Iterator[str]:
 
 
 def corpus_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None:
-    """The whole-corpus rows of summarised query `name` from the plans' summaries, or None when
-    the summaries cannot answer (not a summarised query, or a plan without a current summary)."""
+    """The whole-corpus rows of summarised query `name`: from its corpus table when the store
+    holds a current one (`table_rows`), else from the plans' summaries, or None when the
+    summaries cannot answer (not a summarised query, or a plan without a current summary)."""
+    if name not in SUMMARISED:
+        return None
+    rows = table_rows(store, name)
+    return rows if rows is not None else summary_rows(store, name)
+
+
+def summary_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None:
+    """`corpus_rows` from the plans' summaries (what a corpus table keeps), never the table."""
     if name not in SUMMARISED or not summaries_complete(store, name):
         return None
     if name in ENGINE_ORDERED:
@@ -718,12 +739,18 @@ def _selected_plans(store: ox.Store, name: str, source: str | None, city: str | 
 
 def _indicator_rows(store: ox.Store, indicator: str) -> Iterator[list[str | None]] | None:
     """target_comparison for one indicator: the rows whose notation or zh label is `indicator`
-    (the query's FILTER), its `indicator` column set to the value, in the ORDER BY."""
-    if not summaries_complete(store, "target_comparison"):
+    (the query's FILTER), its `indicator` column set to the value, in the ORDER BY: from the
+    corpus table when current (in that order already, so the filtered rows keep it), else from
+    the plans' summaries, sorted (a stable sort: the same order either way)."""
+    table = table_rows(store, "target_comparison")
+    if table is not None:
+        chosen = [row for row in table if row[0] == indicator or row[1] == indicator]
+    elif not summaries_complete(store, "target_comparison"):
         return None
-    rows = (row for text in _plan_texts_scanned(store, "target_comparison") for row in _decode_table(text)
-            if row[0] == indicator or row[1] == indicator)
-    chosen = _sorted_target_comparison([list(rows)])
+    else:
+        rows = (row for text in _plan_texts_scanned(store, "target_comparison") for row in _decode_table(text)
+                if row[0] == indicator or row[1] == indicator)
+        chosen = _sorted_target_comparison([list(rows)])
     column = _param_columns("target_comparison")["indicator"]
     for row in chosen:
         row[column] = indicator
@@ -1096,6 +1123,134 @@ def _stably_sorted(rows: list, keys: list) -> list:
     return list(map(rows.__getitem__, np.lexsort(keys[::-1]).tolist()))
 
 
-__all__ = ["AGGREGATES", "COMPUTED", "ENGINE_ORDERED", "LISTINGS", "SCOPE_PARAMS", "SUMMARISED", "SUMMARY_GRAPH_PREFIX",
-           "corpus_rows", "fingerprint", "rebuild_summaries", "refresh_stale_summaries", "scoped_rows",
-           "stale_summaries", "summaries_complete", "summaries_nquads", "summary_graph", "summary_nquads", "vocabulary_digest"]
+# -- corpus tables: the whole-corpus rows, kept whole ----------------------------------------------
+# Read from the plans' summaries, every whole-corpus query at 10k plans paid ~0.2-0.4 CPU-s to
+# check that each plan's summary is current (every named graph and fingerprint listed), ~0.15 to
+# read and sort the plans' keys and 0.3-1.4 to read 10k literals, then decoded 10k tables and
+# added up or sorted the rows: 1.4-3 CPU-s each on a real 10k store. None of that depends on the
+# query being asked again. So the build keeps, per summarised query, the rows `summary_rows`
+# gives (the whole-corpus rows, combined and ordered) as they are, in chunks of
+# CORPUS_CHUNK_ROWS rows, each chunk an `_encode_table` text (a string table and packed indexes):
+#     <CORPUS_GRAPH/name> pksum:corpusFingerprint "<fingerprint(name)>" ;
+#                         pksum:corpusChunks "<count> <digest of the chunks>" .
+#     <CORPUS_GRAPH/name/digest/i> pksum:corpusRows "<chunk i>" .
+# A whole-corpus query then reads two quads and its chunks, one at a time (listings stream: a
+# run of at most CORPUS_CHUNK_ROWS rows is held at once, as before).
+# - Exact: the rows are those the summaries give (held equal to the full SPARQL by the tests),
+#   and the chunks decode to them exactly (tests/graph/test_summary_tables.py).
+# - Never stale: the tables read the plan graphs' names, their summaries and their sources, so
+#   every write of a plan or summary graph by policykg removes CORPUS_GRAPH in the same update
+#   (graph/store.py `_replace_update`, which graph/writer.py's replacements, `Store.replace_graphs`
+#   and `rebuild_summaries` use; `Store.remove_document`), or, for new plans written with
+#   `Store.load` / `bulk_load` (which can only add quads), in the transaction just before the
+#   plans' (graph/writer.py): from then on no reader finds a table, whether the plans' write
+#   succeeds, fails or is cut off. The build writes the tables again at its end
+#   (`write_corpus_tables`), after its plans and summaries. The store takes one writing process
+#   (RocksDB's lock), and within it the build is the only writer while it runs.
+# - A table records its query's fingerprint (query text, format, vocabularies): after a query or
+#   vocabulary edit it is not read (the summaries, or the SPARQL, answer) until a build writes it.
+# - The chunks' IRIs carry a digest of their text, so a reader never mixes the chunks of two
+#   tables (a table written again while a listing is read makes the reader fail, not mix).
+# Writes outside policykg (a SPARQL update, `oxigraph load`) bypass this as they bypass the plans'
+# summaries: a summary is as fresh as its plan's last build, and so is a table.
+
+CORPUS_GRAPH = ox.NamedNode(ID + "summary-corpus")
+CORPUS_FINGERPRINT = ox.NamedNode(SUMMARY_NS + "corpusFingerprint")
+CORPUS_CHUNKS = ox.NamedNode(SUMMARY_NS + "corpusChunks")
+CORPUS_ROWS = ox.NamedNode(SUMMARY_NS + "corpusRows")
+CORPUS_CHUNK_ROWS = 50000
+# Prepended to (or run just before) every update that writes a plan or summary graph.
+DROP_CORPUS_TABLES = f"DROP SILENT GRAPH {CORPUS_GRAPH}"
+
+
+def invalidates_corpus_tables(graph: str) -> bool:
+    """Whether writing named graph `graph` can change a corpus table (a plan or summary graph)."""
+    return graph.startswith(DOCUMENT_GRAPH_PREFIX) or graph.startswith(SUMMARY_GRAPH_PREFIX)
+
+
+def drop_corpus_tables(store: ox.Store) -> None:
+    """Remove every corpus table (one transaction; nothing to do when there is none)."""
+    if store.contains_named_graph(CORPUS_GRAPH):
+        store.update(DROP_CORPUS_TABLES)
+
+
+def _table_node(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{CORPUS_GRAPH.value}/{name}")
+
+
+def _chunk_node(name: str, digest: str, index: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{CORPUS_GRAPH.value}/{name}/{digest}/{index}")
+
+
+def _table_head(store: ox.Store, name: str) -> tuple[int, str] | None:
+    """(chunk count, digest) of query `name`'s corpus table when the store holds one of the
+    query's current fingerprint, else None."""
+    node = _table_node(name)
+    recorded = next(store.quads_for_pattern(node, CORPUS_FINGERPRINT, None, CORPUS_GRAPH), None)
+    if recorded is None or recorded.object.value != fingerprint(name):
+        return None
+    chunks = next(store.quads_for_pattern(node, CORPUS_CHUNKS, None, CORPUS_GRAPH), None)
+    if chunks is None:
+        return None
+    count, digest = chunks.object.value.split(" ")
+    return int(count), digest
+
+
+def table_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None:
+    """The whole-corpus rows of query `name` from its corpus table, chunk by chunk, or None when
+    the store holds no current table of it."""
+    head = _table_head(store, name)
+    return None if head is None else _table_chunks(store, name, *head)
+
+
+def _table_chunks(store: ox.Store, name: str, count: int, digest: str) -> Iterator[list[str | None]]:
+    for index in range(count):
+        chunk = next(store.quads_for_pattern(_chunk_node(name, digest, index), CORPUS_ROWS, None, CORPUS_GRAPH), None)
+        if chunk is None:
+            raise RuntimeError(f"the corpus table of {name!r} was removed or written again while it was read")
+        with _collector_paused():  # one run of rows at a time, as `_streamed_rows`
+            rows = _decode_table(chunk.object.value)
+        yield from rows
+
+
+def corpus_tables_current(store: ox.Store, names: Iterable[str] = SUMMARISED) -> bool:
+    return all(_table_head(store, name) is not None for name in names)
+
+
+def write_corpus_tables(store: ox.Store, names: Iterable[str] = SUMMARISED) -> int:
+    """(Re)write the corpus table of each query of `names` the summaries answer (graph/build.py,
+    after the plans and their summaries), unless every one is current already: the old tables
+    are removed first (one transaction), then each query's table is written in one transaction.
+    RETURNS the number of tables written."""
+    names = list(names)
+    if corpus_tables_current(store, names):
+        return 0
+    drop_corpus_tables(store)
+    written = 0
+    for name in names:
+        rows = summary_rows(store, name)
+        if rows is None:
+            continue
+        texts = []
+        while True:
+            with _collector_paused():
+                chunk = list(islice(rows, CORPUS_CHUNK_ROWS))
+            if not chunk:
+                break
+            texts.append(_encode_table(chunk))
+        digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
+        node = _table_node(name)
+        quads = [ox.Quad(node, CORPUS_FINGERPRINT, ox.Literal(fingerprint(name)), CORPUS_GRAPH),
+                 ox.Quad(node, CORPUS_CHUNKS, ox.Literal(f"{len(texts)} {digest}"), CORPUS_GRAPH)]
+        quads += [ox.Quad(_chunk_node(name, digest, index), CORPUS_ROWS, ox.Literal(text), CORPUS_GRAPH)
+                  for index, text in enumerate(texts)]
+        store.load(ox.serialize(quads, format=NQ), format=NQ)
+        written += 1
+    return written
+
+
+__all__ = ["AGGREGATES", "COMPUTED", "CORPUS_GRAPH", "DROP_CORPUS_TABLES", "ENGINE_ORDERED", "LISTINGS", "SCOPE_PARAMS",
+           "SUMMARISED", "SUMMARY_GRAPH_PREFIX", "corpus_rows", "corpus_tables_current", "drop_corpus_tables",
+           "fingerprint", "invalidates_corpus_tables", "rebuild_summaries", "refresh_stale_summaries", "scoped_rows",
+           "stale_summaries", "summaries_complete", "summaries_nquads", "summary_graph", "summary_nquads",
+           "summary_rows", "table_rows", "vocabulary_digest", "write_corpus_tables"]

@@ -10,7 +10,9 @@ SPARQL `INSERT DATA` text 7.7 plans/s, a transactional `Store.load` of N-Quads 9
   document whose graph is not in the store yet is written with `Store.load` (one transaction; with
   `batch` > 1, several new documents per transaction, retried one by one if the batch fails); a
   document whose graph exists is replaced with one `DROP GRAPH` + `INSERT DATA` update. Either way
-  a document is all or nothing and a failure leaves the store as it was.
+  a document is all or nothing and a failure leaves the store as it was. The whole-corpus
+  tables (graph/summary.py "corpus tables") are removed in the transaction just before a load
+  (a replacement's update removes them itself), so a table never outlives a plan it summarises.
 - **bulk** (a store with no documents yet, e.g. the first build of a large corpus): documents are
   appended to a spool file beside the store and given to ONE `Store.bulk_load` when the writer
   is flushed (at the end of the build, or before a graph met twice is replaced), which skips
@@ -45,7 +47,7 @@ from policykg.errors import PolicyKGError
 
 from .rdf import ID
 from .store import Store, _replace_update
-from .summary import summary_graph
+from .summary import drop_corpus_tables, summary_graph
 
 if TYPE_CHECKING:
     from .search_index import SearchRows
@@ -131,6 +133,7 @@ class DocumentWriter:
         try:
             if ready:
                 try:
+                    drop_corpus_tables(self.store.raw)  # before plans are added (graph/summary.py)
                     if spool is not None:
                         self.store.raw.bulk_load(path=spool.close_for_reading(), format=NQ)
                     else:
@@ -165,6 +168,7 @@ class DocumentWriter:
 
     def _load_one(self, item: Prepared, spool: "_Spool | None" = None) -> str | None:
         try:
+            drop_corpus_tables(self.store.raw)
             self.store.raw.load(spool.read(item) if spool is not None else item.nquads, format=NQ)
         except SyntaxError as e:
             return f"cannot write the document's graph: {_one_line(e)}"
