@@ -3,13 +3,17 @@ users get it (from the plans' summaries where graph/summary.py holds the query),
 of the summarised queries for comparison, and per-city runs (as served, from the city's plans'
 summaries where they answer, and the full SPARQL unless --skip-full); optionally the query texts
 of an older checkout (`--before DIR` of .rq files) on the same store. A benchmark, not a test.
-`--read-path` instead splits each summarised query's whole-corpus read (issue #24): the check
-that every plan's summary is current, reading the plans' literals, decoding and combining them,
-and the garbage collections `run_query` set off (all rows kept in a list, as users get them).
+`--read-path` instead splits each summarised query's whole-corpus read (issue #24): from its corpus
+table (the head checked, the chunks read, decoded) and from the plans' summaries (the check that
+every plan's summary is current, reading the plans' literals, decoding and combining them), and
+the garbage collections `run_query` set off (all rows kept in a list, as users get them).
+`--digest` prints each query's CPU-s and a digest of its rows: run once with an older checkout on
+PYTHONPATH and once with this one, on the same store, it gives before/after and same-rows.
 
 Usage:
     .venv/bin/python bench/bench_queries.py STORE [--cities 5] [--before DIR] [--queries a,b]
     .venv/bin/python bench/bench_queries.py STORE --read-path [--queries a,b]
+    [PYTHONPATH=OLD] .venv/bin/python bench/bench_queries.py STORE --digest [--queries a,b]
 Times are wall seconds and CPU seconds of this process (pyoxigraph evaluates in the calling
 thread, so CPU time is the figure that holds on a shared machine).
 """
@@ -46,16 +50,17 @@ def cities_of(store: ox.Store, count: int) -> list[str]:
 
 
 def read_path(store: ox.Store, names: list[str]) -> None:
-    """Per summarised query: CPU-s of `run_query` (second of two runs), of its parts, the
-    collections it set off, rows and MB of summary literals read."""
+    """Per summarised query: CPU-s of `run_query` (second of two runs; its collections), and of the
+    parts of both whole-corpus read paths: the corpus table (its head checked, its chunks read,
+    decoded) and the plans' summaries (current check, literal reads, decoding and combining)."""
     from policykg.graph import summary
     from policykg.queries import run_query
 
-    print("| query | rows | run_query CPU-s | current check | read literals | decode + combine "
-          "| collections (young, middle, full) | MB read |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| query | rows | run_query CPU-s | served from | table: head / read / decode | table MB "
+          "| summaries: check / read / decode + combine | summaries MB | collections (young, middle, full) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name in names:
-        if name not in summary.SUMMARISED or name in summary.ENGINE_ORDERED:
+        if name not in summary.SUMMARISED:
             continue
         run_query(store, name)
         counts = [0, 0, 0]
@@ -69,13 +74,43 @@ def read_path(store: ox.Store, names: list[str]) -> None:
             _, cpu, (_, rows) = timed(lambda: run_query(store, name))
         finally:
             gc.callbacks.remove(count)
-        check = timed(lambda: summary.summaries_complete(store, name))[1]
-        reader = summary._plan_texts if name in summary.LISTINGS else summary._plan_texts_scanned
-        _, read, texts = timed(lambda: list(reader(store, name)))
-        combine = timed(lambda: list(summary._combined(name, texts)))[1]
-        megabytes = sum(len(text.encode()) for text in texts) / 1e6
-        print(f"| {name} | {len(rows):,} | {cpu:.2f} | {check:.2f} | {read:.2f} | {combine:.2f} "
-              f"| {counts[0]}, {counts[1]}, {counts[2]} | {megabytes:.1f} |", flush=True)
+        head_cpu, head = timed(lambda: summary._table_head(store, name))[1:]
+        table, table_mb = "–", "–"
+        if head is not None:
+            def chunks():
+                return [next(store.quads_for_pattern(summary._chunk_node(name, head[1], i), summary.CORPUS_ROWS,
+                                                     None, summary.CORPUS_GRAPH)).object.value for i in range(head[0])]
+            _, read, texts = timed(chunks)
+            decode = timed(lambda: [summary._decode_table(text) for text in texts])[1]
+            table = f"{head_cpu:.2f} / {read:.2f} / {decode:.2f}"
+            table_mb = f"{sum(len(text.encode()) for text in texts) / 1e6:.1f}"
+        summaries, summaries_mb = "–", "–"
+        if name not in summary.ENGINE_ORDERED:
+            check = timed(lambda: summary.summaries_complete(store, name))[1]
+            reader = summary._plan_texts if name in summary.LISTINGS else summary._plan_texts_scanned
+            _, read, texts = timed(lambda: list(reader(store, name)))
+            combine = timed(lambda: list(summary._combined(name, texts)))[1]
+            summaries = f"{check:.2f} / {read:.2f} / {combine:.2f}"
+            summaries_mb = f"{sum(len(text.encode()) for text in texts) / 1e6:.1f}"
+        served = "table" if head is not None else "summaries" if summary.summaries_complete(store, name) else "SPARQL"
+        print(f"| {name} | {len(rows):,} | {cpu:.2f} | {served} | {table} | {table_mb} | {summaries} | {summaries_mb} "
+              f"| {counts[0]}, {counts[1]}, {counts[2]} |", flush=True)
+
+
+def digests(store: ox.Store, names: list[str]) -> None:
+    """Per query, as users get it (`run_query`, all rows in a list): CPU-s of a first and a second
+    run in this process, the rows, and a digest of the rows in order. Run with another checkout on
+    PYTHONPATH, this compares two versions of the code on one store (same digest = same rows)."""
+    import hashlib
+    import json
+
+    from policykg.queries import run_query
+
+    for name in names:
+        first = timed(lambda: run_query(store, name))[1]
+        _, second, (_, rows) = timed(lambda: run_query(store, name))
+        digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
+        print(f"{name}\t{len(rows)}\t{first:.3f}\t{second:.3f}\t{digest}", flush=True)
 
 
 def main() -> None:
@@ -88,6 +123,8 @@ def main() -> None:
     ap.add_argument("--per-city-only", action="store_true", help="only the per-city runs (no whole-corpus run)")
     ap.add_argument("--read-path", action="store_true",
                     help="split the whole-corpus read of each summarised query (issue #24) and stop")
+    ap.add_argument("--digest", action="store_true",
+                    help="per query: CPU-s of two whole-corpus runs and a digest of the rows (tab-separated), and stop")
     args = ap.parse_args()
 
     from policykg.graph.summary import SUMMARISED, scoped_rows, summaries_complete
@@ -97,6 +134,9 @@ def main() -> None:
     names = args.queries.split(",") if args.queries else shipped_query_names()
     if args.read_path:
         read_path(store, names)
+        return
+    if args.digest:
+        digests(store, names)
         return
     cities = cities_of(store, args.cities)
     print(f"store {args.store}: {len(store):,} quads; summaries complete: {summaries_complete(store)}; "
