@@ -1,28 +1,45 @@
 """`analyze(store, frameworks)`: text reuse, classification and network analytics over the whole
-store, written as one derived named graph `id:graph/analysis` in one transaction.
+store, written as one derived named graph `id:graph/analysis`.
 
 Reads what graph/rdf.py wrote (measures, plans, assignments, targets, citations) with SPARQL,
 calls this package's text_reuse.py, keyword_classifier.py and metrics.py, and turns their results
 into quads.
+
+The write streams (issue #24: one SPARQL update text of the whole graph reached 11.3 GB at 1,000
+plans). Everything is computed first, then the quads are generated one result at a time into a
+temporary N-Quads file: a failure up to there writes nothing and leaves the previous analysis as
+it was. Oxigraph 0.5 replaces a graph atomically only in one transaction, which it holds in memory
+(a DROP of 300k quads: 0.5 GB; a MOVE: 1 GB, 42 CPU-s). So when the old and new graphs hold at
+most ATOMIC_MAX_QUADS together (the seeds, small corpora) one transaction replaces the graph, as
+before; above that the old graph is deleted in chunks and the file bulk-loaded, in bounded memory:
+a process killed during those two steps leaves a partial analysis, which the next run replaces.
+`AnalysisReport.atomic_write` and the CLI say which was done.
+The caps of text_reuse.py and metrics.py (boilerplate shingles, top-k reuse targets, top-k similar
+plans, sampled betweenness) are recorded as properties of the graph node `id:graph/analysis`.
 Re-running replaces the graph; document graphs are never touched. DOCS: docs/analysis.md
 """
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
 
+from policykg.errors import PolicyKGError
 from policykg.ontology import DCTERMS, ELI, ID, OA, PK, PROV
 
 from ..rdf import cited_document_iri, iri_segment
 from ..store import Store
 from . import metrics
 from .keyword_classifier import MIN_SCORE, Decision, classify, load_scheme, primary
-from .text_reuse import Framework, ReuseLink, Unit, find_reuse, load_frameworks
+from .metrics import MetricSettings, MetricStats
+from .text_reuse import Framework, ReuseLink, ReuseResult, ReuseSettings, Unit, load_frameworks, reuse_links
 
 ANALYSIS_GRAPH = NamedNode(ID + "graph/analysis")
 DEFAULT_FRAMEWORKS = Path("data/frameworks")
@@ -71,6 +88,30 @@ class AnalysisReport:
     classified_instrument: int = 0
     quads: int = 0
     tables: dict[str, tuple[list[str], list[list]]] = field(default_factory=dict)
+    reuse: ReuseResult | None = None          # the reuse caps and what they removed
+    metrics: MetricStats = field(default_factory=MetricStats)
+    metric_settings: MetricSettings = field(default_factory=MetricSettings)
+    atomic_write: bool = True  # written in one transaction (else streamed: write_analysis)
+
+    def caps(self) -> list[str]:
+        """One line per cap: what it kept and what it left out (the CLI prints them)."""
+        lines = []
+        if self.reuse is not None:
+            r, s = self.reuse, self.reuse.settings
+            lines.append(f"reuse: kept {len(r.links)} links ({self.framework_links} to framework items, "
+                         f"all kept); {r.boilerplate_shingles} boilerplate shingles in > {r.cutoff} "
+                         f"plans ignored between measures (cutoff max({s.boilerplate_min_plans}, "
+                         f"{s.boilerplate_share:g} x {r.plans} plans)), {r.unindexed_clauses} clauses "
+                         f"left with none; top {s.top_k or 'all'} measure targets per measure: "
+                         f"{r.measure_links_dropped} of {r.measure_links_found} measure links dropped")
+        m, ms = self.metrics, self.metric_settings
+        lines.append(f"plan similarity: kept {m.similarity_pairs_kept} of {m.plan_pairs} pairs "
+                     f"(each plan's top {ms.similar_plans or 'all'}, similarity >= {ms.min_similarity:g})")
+        lines.append("betweenness: exact" if not m.betweenness_samples else
+                     f"betweenness: estimated from {m.betweenness_samples} sampled agencies of "
+                     f"{m.agencies} (seed {m.betweenness_seed}; exact up to "
+                     f"{metrics.BETWEENNESS_EXACT_MAX_NODES})")
+        return lines
 
 
 _MEASURES = f"""
@@ -101,14 +142,21 @@ def load_measures(store: Store) -> list[MeasureRecord]:
 
 # ------------------------------------------------------------------------------ quads
 class _Quads:
-    def __init__(self) -> None:
-        self.quads: dict[Quad, None] = {}
+    """Collects the quads of one result; `drain` hands them on (the write streams them)."""
+
+    def __init__(self, graph: NamedNode = ANALYSIS_GRAPH) -> None:
+        self.graph = graph
+        self.pending: list[Quad] = []
 
     def add(self, s: str, p: str, o) -> None:
         if o is None:
             return
         obj = NamedNode(o) if isinstance(o, str) else o
-        self.quads[Quad(NamedNode(s), NamedNode(p), obj, ANALYSIS_GRAPH)] = None
+        self.pending.append(Quad(NamedNode(s), NamedNode(p), obj, self.graph))
+
+    def drain(self) -> list[Quad]:
+        quads, self.pending = self.pending, []
+        return quads
 
     def lit(self, s: str, p: str, value, datatype: str | None = None, lang: str | None = None) -> None:
         if value is None or value == "":
@@ -167,13 +215,19 @@ def _framework_quads(q: _Quads, framework: Framework, source_name: str) -> None:
         q.lit(item_node, PK + "order", item.no, "integer")
 
 
-def _reuse_quads(q: _Quads, links: list[ReuseLink]) -> None:
+def _reuse_quads(q: _Quads, links: list[ReuseLink], reuser: dict[str, tuple[str, Literal | None]]
+                 ) -> Iterator[Quad]:
+    """reuser: measure IRI -> (file name, jurisdiction label) of its plan, written on the link so
+    that measure_reuse narrows by them in the analysis graph."""
     per_source: dict[str, int] = defaultdict(int)
     for link in links:
         per_source[link.source] += 1
         node = f"{link.source}/reuse/{per_source[link.source]}"
         q.add(node, RDF_TYPE, PK + "Reuse")
         q.add(node, PK + "source", link.source)
+        source_name, place = reuser.get(link.source, ("", None))
+        q.lit(node, PK + "reuserSource", source_name)
+        q.add(node, PK + "reuserPlace", place)
         q.add(node, PK + "target", link.target)
         q.lit(node, PK + "score", _decimal(link.score), "decimal")
         q.lit(node, PK + "sharedChars", link.shared, "integer")
@@ -184,6 +238,7 @@ def _reuse_quads(q: _Quads, links: list[ReuseLink]) -> None:
             selector = f"{node}/evidence/{side}"
             q.add(node, PK + "evidence", selector)
             q.selector(selector, of, start, end, exact, field_name)
+        yield from q.drain()
 
 
 def _classification_quads(q: _Quads, measure: MeasureRecord, scheme: str,
@@ -212,7 +267,7 @@ def _classification_quads(q: _Quads, measure: MeasureRecord, scheme: str,
 
 
 def _table_quads(q: _Quads, tables: dict[str, tuple[list[str], list[list]]],
-                 plan_of: dict[str, str]) -> None:
+                 plan_of: dict[str, str], places: dict[str, Literal]) -> Iterator[Quad]:
     columns, rows = tables["centrality"]
     for row in rows:
         r = dict(zip(columns, row))
@@ -221,6 +276,7 @@ def _table_quads(q: _Quads, tables: dict[str, tuple[list[str], list[list]]],
         q.lit(r["agency_iri"], PK + "coAgencies", r["degree"], "integer")
         if r["community"] is not None:
             q.lit(r["agency_iri"], PK + "community", r["community"], "integer")
+        yield from q.drain()
     columns, rows = tables["similarity"]
     for row in rows:
         r = dict(zip(columns, row))
@@ -229,10 +285,17 @@ def _table_quads(q: _Quads, tables: dict[str, tuple[list[str], list[list]]],
         q.add(node, RDF_TYPE, PK + "PlanSimilarity")
         q.add(node, PK + "planA", a)
         q.add(node, PK + "planB", b)
+        # the file names and cities of both plans, so plan_similarity narrows without the plans' graphs
+        q.lit(node, PK + "sourceA", r["source_a"])
+        q.lit(node, PK + "sourceB", r["source_b"])
+        for predicate, plan in ((PK + "placeA", a), (PK + "placeB", b)):
+            if plan in places:
+                q.add(node, predicate, places[plan])
         for key in ("agencies", "frameworks", "indicators", "similarity"):
             q.lit(node, PK + f"{key}Jaccard" if key != "similarity" else PK + "similarity",
                   _decimal(r[key]), "decimal")
         q.lit(node, PK + "reuseLinks", r["reuse_links"], "integer")
+        yield from q.drain()
     columns, rows = tables["pmc_features"]
     for row in rows:
         r = dict(zip(columns, row))
@@ -243,44 +306,125 @@ def _table_quads(q: _Quads, tables: dict[str, tuple[list[str], list[list]]],
             q.add(node, PK + "planOf", plan)
             q.lit(node, PK + "feature", name)
             q.lit(node, PK + "value", "true" if r[name] else "false", "boolean")
+        yield from q.drain()
+
+
+# ------------------------------------------------------------------------------ the run's caps
+def _caps_quads(q: _Quads, report: AnalysisReport) -> None:
+    """The caps and what they removed, as properties of the graph node (docs/analysis.md)."""
+    graph = ANALYSIS_GRAPH.value
+    if report.reuse is not None:
+        r, s = report.reuse, report.reuse.settings
+        q.lit(graph, PK + "reuseBoilerplateShare", _decimal(s.boilerplate_share), "decimal")
+        q.lit(graph, PK + "reuseBoilerplateMinPlans", s.boilerplate_min_plans, "integer")
+        q.lit(graph, PK + "reuseBoilerplateCutoff", r.cutoff, "integer")
+        q.lit(graph, PK + "reuseBoilerplateShingles", r.boilerplate_shingles, "integer")
+        q.lit(graph, PK + "reuseTopK", s.top_k, "integer")
+        q.lit(graph, PK + "reuseLinksDropped", r.measure_links_dropped, "integer")
+        q.lit(graph, PK + "reuseLinksKept", len(r.links), "integer")
+    m, ms = report.metrics, report.metric_settings
+    q.lit(graph, PK + "similarityTopK", ms.similar_plans, "integer")
+    q.lit(graph, PK + "similarityMinimum", _decimal(ms.min_similarity), "decimal")
+    q.lit(graph, PK + "planPairs", m.plan_pairs, "integer")
+    q.lit(graph, PK + "similarityPairs", m.similarity_pairs_kept, "integer")
+    q.lit(graph, PK + "betweennessSamples", m.betweenness_samples, "integer")
+    if m.betweenness_seed is not None:
+        q.lit(graph, PK + "betweennessSeed", m.betweenness_seed, "integer")
+
+
+# ------------------------------------------------------------------------------ the write
+ATOMIC_MAX_QUADS = 200_000  # old + new graph up to this: one transaction; above: streamed
+_DELETE_CHUNK = 50_000
+
+
+def _graph_size(raw, graph: NamedNode) -> int:
+    answer = raw.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    return int(next(iter(answer))[0].value)
+
+
+def _delete_in_chunks(raw, graph: NamedNode) -> None:
+    """Remove every quad of `graph`, _DELETE_CHUNK per transaction (one DROP of a large graph is
+    one transaction held in memory: 0.5 GB and 13 CPU-s for 300k quads)."""
+    while True:
+        batch = [q for _, q in zip(range(_DELETE_CHUNK), raw.quads_for_pattern(None, None, None, graph))]
+        if not batch:
+            return
+        raw.update(f"DELETE DATA {{ GRAPH {graph} {{\n"
+                   + "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in batch) + "\n} }")
+
+
+@dataclass
+class WriteReport:
+    quads: int
+    atomic: bool  # one transaction; else streamed (module docstring)
+
+
+def write_analysis(store: Store, quads: Iterator[Quad], *,
+                   atomic_max: int | None = None) -> WriteReport:
+    """Replace `id:graph/analysis` with `quads` (all in that graph). Module docstring: the quads
+    go to a temporary N-Quads file first (generation fails -> nothing written); then, when the
+    old and new graphs hold at most `atomic_max` (ATOMIC_MAX_QUADS) quads together, one transaction replaces the
+    graph; above that the old graph is deleted in chunks and the file bulk-loaded (bounded
+    memory). Stores without a local pyoxigraph store (the capturing remote store of
+    `analyze --endpoint`) get the quads through `replace_graphs`."""
+    raw = getattr(store, "raw", None)
+    if raw is None or not hasattr(raw, "bulk_load"):
+        return WriteReport(store.replace_graphs({ANALYSIS_GRAPH: list(quads)}), True)
+    if getattr(store, "read_only", False):
+        raise PolicyKGError(f"the store at {store.path} is open read-only")
+    atomic_max = ATOMIC_MAX_QUADS if atomic_max is None else atomic_max
+    written = [0]
+
+    def counted() -> Iterator[Quad]:
+        for quad in quads:
+            written[0] += 1
+            yield quad
+
+    with tempfile.TemporaryDirectory(prefix="policykg-analysis-") as folder:
+        staged = Path(folder) / "analysis.nq"
+        ox.serialize(counted(), output=str(staged), format=ox.RdfFormat.N_QUADS)
+        if written[0] + _graph_size(raw, ANALYSIS_GRAPH) <= atomic_max:
+            store.replace_graphs({ANALYSIS_GRAPH: ox.parse(path=str(staged), format=ox.RdfFormat.N_QUADS)})
+            atomic = True
+        else:
+            _delete_in_chunks(raw, ANALYSIS_GRAPH)
+            raw.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
+            atomic = False
+    return WriteReport(_graph_size(raw, ANALYSIS_GRAPH), atomic)
 
 
 # ------------------------------------------------------------------------------ the pipeline
 def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
-            now: datetime | None = None) -> AnalysisReport:
-    """Compute everything and replace `id:graph/analysis` (one transaction).
+            now: datetime | None = None, reuse: ReuseSettings | None = None,
+            metric_settings: MetricSettings | None = None) -> AnalysisReport:
+    """Compute everything, then replace `id:graph/analysis` (module docstring: how the write keeps
+    the previous analysis when anything fails).
 
     frameworks (Path): a folder of framework `.txt` files (data/frameworks); None or a missing
         folder means no framework items (only plan-to-plan reuse).
-    RETURNS (AnalysisReport): counts and the CSV tables (centrality, communities, similarity,
-        pmc_features, reuse).
+    reuse, metric_settings: the caps (text_reuse.ReuseSettings, metrics.MetricSettings); the
+        defaults when None.
+    RETURNS (AnalysisReport): counts, the caps and what they removed, and the CSV tables
+        (centrality, communities, similarity, pmc_features, reuse).
     """
-    report = AnalysisReport()
+    report = AnalysisReport(metric_settings=metric_settings or MetricSettings())
     measures = load_measures(store)
     report.measures = len(measures)
     report.plans = len({m.plan for m in measures})
     framework_list = load_frameworks(frameworks) if frameworks and Path(frameworks).is_dir() else []
-    q = _Quads()
-    graph = ANALYSIS_GRAPH.value
-    q.add(graph, RDF_TYPE, PK + "AnalysisGraph")
-    q.add(graph, RDF_TYPE, PROV + "Entity")
-    q.lit(graph, PK + "analysisVersion", ANALYSIS_VERSION)
-    stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
-    q.lit(graph, PROV + "generatedAtTime", stamp, "dateTime")
 
     # -- reuse
     units: list[Unit] = []
     for framework in framework_list:
-        _framework_quads(q, framework, framework.slug + ".txt")
-        q.add(graph, PK + "framework", framework_iri(framework))
         for item in framework.items:
             key = framework_item_iri(framework, item.no)
-            units.append(Unit(key, framework_iri(framework), item.text))
+            units.append(Unit(key, framework_iri(framework), item.text, framework=True))
             report.framework_items += 1
     for m in measures:
         units.append(Unit(m.iri, m.plan, m.text, (m.issued or "", m.source)))
-    links = find_reuse(units)
-    _reuse_quads(q, links)
+    report.reuse = reuse_links(units, reuse)
+    links = report.reuse.links
+    del units
     report.reuse_links = len(links)
     report.framework_links = sum(1 for link in links if is_framework_iri(link.target))
 
@@ -289,9 +433,8 @@ def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
     for m in measures:
         decisions[m.iri] = {}
         for scheme in ("pillar", "instrument"):
-            found = classify(scheme, title=m.title, section=m.section, body=m.text, kind=m.kind)
-            decisions[m.iri][scheme] = found
-            _classification_quads(q, m, scheme, found)
+            decisions[m.iri][scheme] = classify(scheme, title=m.title, section=m.section, body=m.text,
+                                                kind=m.kind)
         report.classified_pillar += primary(decisions[m.iri]["pillar"]) is not None
         report.classified_instrument += primary(decisions[m.iri]["instrument"]) is not None
 
@@ -303,20 +446,44 @@ def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
                        for iri, d in decisions.items() if (p := primary(d["pillar"]))}
     tables = metrics.compute_tables(store, measures, links, primary_instruments, primary_pillars,
                                       framework_cited=[cited_document_iri(f.title).value
-                                                       for f in framework_list])
+                                                       for f in framework_list],
+                                      settings=report.metric_settings, stats=report.metrics)
     plan_of = {m.source: m.plan for m in measures}
     plan_of.update(metrics.plan_sources(store))
-    _table_quads(q, tables, plan_of)
+    places = metrics.plan_places(store)
     tables["reuse"] = (["source_measure", "target", "score", "shared_chars", "longest", "source_text",
                         "target_text"],
                        [[link.source, link.target, link.score, link.shared, link.longest,
                          link.source_exact, link.target_exact] for link in links])
     report.tables = tables
+    stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat()
 
-    quads = list(q.quads)
-    report.quads = store.replace_graphs({ANALYSIS_GRAPH: quads})
+    def quads() -> Iterator[Quad]:
+        """The graph, one result at a time."""
+        q = _Quads()
+        graph = ANALYSIS_GRAPH.value
+        q.add(graph, RDF_TYPE, PK + "AnalysisGraph")
+        q.add(graph, RDF_TYPE, PROV + "Entity")
+        q.lit(graph, PK + "analysisVersion", ANALYSIS_VERSION)
+        q.lit(graph, PROV + "generatedAtTime", stamp, "dateTime")
+        _caps_quads(q, report)
+        for framework in framework_list:
+            _framework_quads(q, framework, framework.slug + ".txt")
+            q.add(graph, PK + "framework", framework_iri(framework))
+            yield from q.drain()
+        reuser = {m.iri: (m.source, places.get(m.plan)) for m in measures}
+        yield from _reuse_quads(q, links, reuser)
+        for m in measures:
+            for scheme in ("pillar", "instrument"):
+                _classification_quads(q, m, scheme, decisions[m.iri][scheme])
+            yield from q.drain()
+        yield from _table_quads(q, tables, plan_of, places)
+
+    written = write_analysis(store, quads())
+    report.quads, report.atomic_write = written.quads, written.atomic
     return report
 
 
-__all__ = ["ANALYSIS_GRAPH", "AnalysisReport", "DEFAULT_FRAMEWORKS", "MeasureRecord", "analyze",
-           "framework_item_iri", "framework_iri", "is_framework_iri", "load_measures"]
+__all__ = ["ANALYSIS_GRAPH", "AnalysisReport", "DEFAULT_FRAMEWORKS", "MeasureRecord", "WriteReport",
+           "analyze", "framework_item_iri", "framework_iri", "is_framework_iri", "load_measures",
+           "write_analysis"]

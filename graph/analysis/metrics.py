@@ -3,30 +3,67 @@ communities in the co-responsibility network (graph/export/projections.py builds
 similarity, and PMC-index features.
 
 Each function returns a table `(columns, rows)` that `policykg analyze --csv` writes as CSV and
-analysis_graph.py writes into `id:graph/analysis`. DOCS: docs/analysis.md#network-analytics
+analysis_graph.py writes into `id:graph/analysis`.
+
+Two caps keep a large corpus tractable (issue #24), both recorded in the graph and printed:
+- Plan similarity is computed for every pair of plans (numpy, in blocks of rows), but only the
+  pairs among each plan's `top_k` most similar partners (ties by the partner's file name) with a
+  similarity of at least `min_similarity` are kept: every pair of 10,000 plans would be 50 M rows.
+  With the defaults a corpus of 11 plans or fewer keeps every pair.
+- Betweenness is exact up to `BETWEENNESS_EXACT_MAX_NODES` agencies; above that (or when asked)
+  it is estimated from `samples` source agencies drawn with a fixed seed (networkx's `k`), which
+  is an approximation and recorded as one.
+DOCS: docs/analysis.md#network-analytics
 """
 from __future__ import annotations
 
 import csv
 import re
 from collections import defaultdict
-from itertools import combinations
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote
 
 import networkx as nx
+import numpy as np
+from pyoxigraph import Literal
 
 from policykg.ontology import DCTERMS, ELI, ID, PK, SKOS
 
 from ..export.projections import co_responsibility_graph
 from ..store import Store
+from .caps import (BETWEENNESS_EXACT_MAX_NODES, BETWEENNESS_SAMPLES, BETWEENNESS_SEED, SIMILAR_PLANS_TOP_K,
+                   SIMILARITY_MINIMUM)
 
 if TYPE_CHECKING:
     from .analysis_graph import MeasureRecord
     from .text_reuse import ReuseLink
 
 Table = tuple[list[str], list[list]]
+
+_SIMILARITY_BLOCK = 512         # rows of the pair matrices computed at once
+
+
+@dataclass(frozen=True)
+class MetricSettings:
+    """The caps of this module (module docstring); analysis_graph.py records them."""
+
+    similar_plans: int = SIMILAR_PLANS_TOP_K
+    min_similarity: float = SIMILARITY_MINIMUM
+    betweenness_samples: int | None = None  # None: exact up to BETWEENNESS_EXACT_MAX_NODES; 0: exact
+
+
+@dataclass
+class MetricStats:
+    """What the caps did: recorded in the graph and printed by the CLI."""
+
+    plan_pairs: int = 0              # every pair of plans compared
+    similarity_pairs_kept: int = 0
+    betweenness_samples: int = 0     # 0: exact
+    betweenness_seed: int | None = None
+    agencies: int = 0
+
 
 LONG_SPAN_YEARS = 3  # pmc feature `time_span_gt_3`: periodEnd - periodStart >= this many years
 # Words that mark supervision/evaluation and funding in a safeguard measure (pmc features).
@@ -56,6 +93,16 @@ def _plans(store: Store) -> dict[str, dict]:
     return {plan: {"source": source, "level": level or "", "issuer": issuer or "",
                    "start": int(start) if start else None, "end": int(end) if end else None}
             for plan, source, level, issuer, start, end in rows}
+
+
+def plan_places(store: Store) -> dict[str, Literal]:
+    """plan IRI -> the label of its jurisdiction (with its language tag, as the plan's graph has
+    it), for the plans that have one: written on each kept pair so that `plan_similarity` narrows
+    by city in the analysis graph alone."""
+    rows = _rows(store, """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?plan ?label (LANG(?label) AS ?lang) WHERE { GRAPH ?g { ?g pk:plan ?plan .
+          ?plan pk:jurisdiction/rdfs:label ?label } }""")
+    return {plan: Literal(label, language=lang) if lang else Literal(label) for plan, label, lang in rows}
 
 
 def _by_plan(store: Store, body: str) -> dict[str, set[str]]:
@@ -91,9 +138,28 @@ def communities(graph: nx.Graph) -> dict[str, int]:
     return {node: n for n, group in enumerate(ordered, 1) for node in group}
 
 
-def centrality_table(graph: nx.Graph, community: dict[str, int]) -> Table:
+def betweenness_sources(nodes: int, samples: int | None) -> int:
+    """How many source agencies betweenness is computed from: 0 means all of them (exact)."""
+    if samples is None:
+        samples = 0 if nodes <= BETWEENNESS_EXACT_MAX_NODES else BETWEENNESS_SAMPLES
+    return 0 if samples <= 0 or samples >= nodes else samples
+
+
+def centrality_table(graph: nx.Graph, community: dict[str, int], *,
+                     samples: int = 0, stats: MetricStats | None = None) -> Table:
+    """samples: 0 for exact betweenness, else networkx's estimate from that many source agencies
+    drawn with BETWEENNESS_SEED."""
     degree = nx.degree_centrality(graph) if graph.number_of_nodes() > 1 else {}
-    betweenness = nx.betweenness_centrality(graph) if graph.number_of_nodes() > 2 else {}
+    if graph.number_of_nodes() <= 2:
+        betweenness = {}
+    elif samples:
+        betweenness = nx.betweenness_centrality(graph, k=samples, seed=BETWEENNESS_SEED)
+    else:
+        betweenness = nx.betweenness_centrality(graph)
+    if stats is not None:
+        stats.agencies = graph.number_of_nodes()
+        stats.betweenness_samples = samples
+        stats.betweenness_seed = BETWEENNESS_SEED if samples else None
     columns = ["agency", "agency_iri", "measures", "degree", "degree_centrality", "betweenness",
                "community"]
     rows = [[graph.nodes[n].get("label") or agency_key(n), n, graph.nodes[n].get("measures", 0),
@@ -113,10 +179,44 @@ def communities_table(graph: nx.Graph, community: dict[str, int]) -> Table:
 
 
 # ------------------------------------------------------------------------------ plan similarity
-def similarity_table(store: Store, links: Iterable["ReuseLink"], plan_of_measure: dict[str, str]) -> Table:
-    """One row per pair of plans: Jaccard over agencies (name without jurisdiction), cited
-    frameworks (cited-document IRIs) and indicators (indicator labels), their mean, and the number
-    of reuse links between the two plans' measures."""
+def _incidence(plans: list[str], values: dict[str, set[str]]) -> np.ndarray:
+    """plans x distinct values, 1.0 where the plan has the value."""
+    vocabulary = {v: n for n, v in enumerate(sorted({v for vs in values.values() for v in vs}))}
+    matrix = np.zeros((len(plans), max(len(vocabulary), 1)), dtype=np.float64)
+    for row, plan in enumerate(plans):
+        for value in values.get(plan, ()):
+            matrix[row, vocabulary[value]] = 1.0
+    return matrix
+
+
+def _jaccard_rows(matrix: np.ndarray, sizes: np.ndarray, rows: slice) -> np.ndarray:
+    """Jaccard of the plans in `rows` with every plan (0 where both sets are empty)."""
+    shared = matrix[rows] @ matrix.T
+    union = sizes[rows, None] + sizes[None, :] - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+
+
+def _top_partners(similarity: np.ndarray, own: int, top_k: int, minimum: float) -> np.ndarray:
+    """The partners kept for one plan: its top_k most similar (ties: the lower index, i.e. the
+    earlier file name), with at least `minimum` similarity as written (4 decimals)."""
+    values = similarity.copy()
+    values[own] = -np.inf
+    eligible = np.flatnonzero(np.round(values, 4) >= minimum)
+    if top_k <= 0 or len(eligible) <= top_k:
+        return eligible
+    kth = np.partition(values[eligible], len(eligible) - top_k)[len(eligible) - top_k]
+    above = eligible[values[eligible] > kth]
+    ties = eligible[values[eligible] == kth][:top_k - len(above)]
+    return np.concatenate([above, ties])
+
+
+def similarity_table(store: Store, links: Iterable["ReuseLink"], plan_of_measure: dict[str, str],
+                     settings: MetricSettings | None = None, stats: MetricStats | None = None) -> Table:
+    """One row per kept pair of plans (each plan's `similar_plans` most similar partners with at
+    least `min_similarity`, module docstring): Jaccard over agencies (name without jurisdiction),
+    cited frameworks (cited-document IRIs) and indicators (indicator labels), their mean, and the
+    number of reuse links between the two plans' measures."""
+    settings = settings or MetricSettings()
     plans = _plans(store)
     agencies = _by_plan(store, """SELECT ?plan ?agency WHERE { GRAPH ?g { ?g pk:plan ?plan .
         ?a a pk:Assignment ; pk:plan ?plan ; pk:agency ?agency } }""")
@@ -132,14 +232,31 @@ def similarity_table(store: Store, links: Iterable["ReuseLink"], plan_of_measure
             reuse[frozenset((a, b))] += 1
     columns = ["source_a", "source_b", "agencies", "frameworks", "indicators", "similarity",
                "reuse_links"]
-    rows = []
-    for a, b in combinations(sorted(plans, key=lambda p: plans[p]["source"]), 2):
-        parts = [jaccard(agencies.get(a, set()), agencies.get(b, set())),
-                 jaccard(frameworks.get(a, set()), frameworks.get(b, set())),
-                 jaccard(indicators.get(a, set()), indicators.get(b, set()))]
-        rows.append([plans[a]["source"], plans[b]["source"], *(round(x, 4) for x in parts),
-                     round(sum(parts) / 3, 4), reuse.get(frozenset((a, b)), 0)])
-    return columns, rows
+    ordered = sorted(plans, key=lambda p: plans[p]["source"])
+    matrices = [_incidence(ordered, values) for values in (agencies, frameworks, indicators)]
+    sizes = [m.sum(axis=1) for m in matrices]
+    parts_of: dict[tuple[int, int], list[float]] = {}
+    for first in range(0, len(ordered), _SIMILARITY_BLOCK):
+        rows = slice(first, min(first + _SIMILARITY_BLOCK, len(ordered)))
+        parts = [_jaccard_rows(m, size, rows) for m, size in zip(matrices, sizes)]
+        mean = (parts[0] + parts[1] + parts[2]) / 3
+        for offset in range(rows.stop - rows.start):
+            own = first + offset
+            for other in _top_partners(mean[offset], own, settings.similar_plans,
+                                       settings.min_similarity).tolist():
+                pair = (min(own, other), max(own, other))
+                if pair not in parts_of:  # Jaccard is symmetric: either plan's row gives it
+                    parts_of[pair] = [float(p[offset, other]) for p in parts]
+    rows_out = []
+    for a, b in sorted(parts_of):
+        parts = parts_of[(a, b)]
+        plan_a, plan_b = ordered[a], ordered[b]
+        rows_out.append([plans[plan_a]["source"], plans[plan_b]["source"], *(round(x, 4) for x in parts),
+                         round(sum(parts) / 3, 4), reuse.get(frozenset((plan_a, plan_b)), 0)])
+    if stats is not None:
+        stats.plan_pairs = len(ordered) * (len(ordered) - 1) // 2
+        stats.similarity_pairs_kept = len(rows_out)
+    return columns, rows_out
 
 
 # ------------------------------------------------------------------------------ PMC features
@@ -214,15 +331,18 @@ def pmc_table(store: Store, measures: list["MeasureRecord"], links: Iterable["Re
 
 def compute_tables(store: Store, measures: list["MeasureRecord"], links: list["ReuseLink"],
                    primary_instruments: dict[str, str], primary_pillars: dict[str, str], *,
-                   framework_cited: list[str]) -> dict[str, Table]:
-    """centrality, communities, similarity and pmc_features tables."""
+                   framework_cited: list[str], settings: MetricSettings | None = None,
+                   stats: MetricStats | None = None) -> dict[str, Table]:
+    """centrality, communities, similarity and pmc_features tables (`stats`: what the caps did)."""
+    settings = settings or MetricSettings()
     graph = co_responsibility_graph(store)  # graph/export/projections.py: from the responsibilities query
     community = communities(graph)
     plan_of_measure = {m.iri: m.plan for m in measures}
+    samples = betweenness_sources(graph.number_of_nodes(), settings.betweenness_samples)
     return {
-        "centrality": centrality_table(graph, community),
+        "centrality": centrality_table(graph, community, samples=samples, stats=stats),
         "communities": communities_table(graph, community),
-        "similarity": similarity_table(store, links, plan_of_measure),
+        "similarity": similarity_table(store, links, plan_of_measure, settings, stats),
         "pmc_features": pmc_table(store, measures, links, primary_instruments, primary_pillars,
                                   framework_cited),
     }
@@ -243,6 +363,9 @@ def write_csv(tables: dict[str, Table], folder: Path) -> list[Path]:
     return written
 
 
-__all__ = ["LONG_SPAN_YEARS", "PMC_FEATURES", "agency_key", "centrality_table",
-           "communities", "communities_table", "compute_tables", "jaccard", "plan_sources", "pmc_table",
+__all__ = ["BETWEENNESS_EXACT_MAX_NODES", "BETWEENNESS_SAMPLES", "BETWEENNESS_SEED", "LONG_SPAN_YEARS",
+           "MetricSettings", "MetricStats", "PMC_FEATURES", "SIMILAR_PLANS_TOP_K", "SIMILARITY_MINIMUM",
+           "agency_key", "betweenness_sources", "centrality_table",
+           "communities", "communities_table", "compute_tables", "jaccard", "plan_places", "plan_sources",
+           "pmc_table",
            "similarity_table", "write_csv"]

@@ -4,17 +4,38 @@ Texts are normalised (CJK, letters and digits only, with a map back to the origi
 cut into clauses; MinHash LSH over character n-gram shingles of the clauses (datasketch) proposes
 candidate pairs of texts, and `difflib.SequenceMatcher` aligns each candidate pair to find the
 shared spans and a score. Framework texts are split into their numbered items here too.
+
+Why two passes and two caps (issue #24). "Every pair of measures that shares a clause is a link"
+is quadratic in its output: when many plans carry the same stock sentence, every pair of their
+measures becomes a link (at 50 generated plans, 325,966 links; ~130 M at 1,000). So, as in
+near-duplicate detection (Broder's "shingles too common to be evidence"):
+- Reuse of a national framework (a framework item) is found with every shingle, complete: each
+  measure clause is looked up against the framework clauses, as before.
+- Between measures, a shingle that occurs in the measures of more than
+  `cutoff = max(boilerplate_min_plans, floor(boilerplate_share x plans))` plans is boilerplate of
+  the genre and is no evidence of reuse: it is removed from each clause's shingle set before the
+  clauses are indexed (a clause left with no shingle is not indexed). A passage copied by more
+  plans than the cutoff is still found where it restates a framework item, not between measures.
+- Each reusing measure keeps its `top_k` best measure targets (score, then shared characters,
+  then the target IRI); framework links are never cut.
+`ReuseResult` says what both caps removed (the cutoff, the boilerplate shingles, the links
+dropped); analysis_graph.py records it in the graph and the CLI prints it. With the defaults
+(cutoff at least 20 plans), a corpus of 20 plans or fewer loses nothing to the cutoff.
 Partner: analysis_graph.py writes the links into the graph. DOCS: docs/analysis.md#text-reuse
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from datasketch import MinHash, MinHashLSH
+
+from .caps import BOILERPLATE_MIN_PLANS, BOILERPLATE_SHARE, TOP_K_MEASURES
 
 SHINGLE_SIZE = 4        # characters per shingle (over normalised text)
 LSH_THRESHOLD = 0.5     # Jaccard of two clauses' shingle sets for them to become candidates
@@ -67,13 +88,28 @@ class Unit:
     """A text that can reuse or be reused: a measure or a framework item.
 
     key: its IRI; group: texts of one group are never compared (one plan, one framework);
-    rank: when two measures share text, the one with the higher rank is the reuser (a later plan).
+    rank: when two measures share text, the one with the higher rank is the reuser (a later plan);
+    framework: a framework item (matched with every shingle, never cut by top-k; always the target).
     """
 
     key: str
     group: str
     text: str
     rank: tuple = ()
+    framework: bool = False
+
+
+@dataclass(frozen=True)
+class ReuseSettings:
+    """The caps on reuse between measures (framework reuse is never capped)."""
+
+    boilerplate_share: float = BOILERPLATE_SHARE
+    boilerplate_min_plans: int = BOILERPLATE_MIN_PLANS
+    top_k: int = TOP_K_MEASURES  # 0: keep every measure target
+
+    def cutoff(self, plans: int) -> int:
+        """A shingle in the measures of more plans than this is boilerplate."""
+        return max(self.boilerplate_min_plans, math.floor(self.boilerplate_share * plans))
 
 
 @dataclass(frozen=True)
@@ -115,59 +151,139 @@ class ReuseLink:
     target_exact: str
 
 
-def candidate_pairs(units: list[Unit], *, threshold: float = LSH_THRESHOLD,
-                    num_perm: int = NUM_PERM) -> set[tuple[int, int]]:
-    """Index pairs (i < j) of units in different groups that share at least one similar clause."""
+@dataclass
+class ReuseResult:
+    """The links `reuse_links` kept, and what its caps removed (recorded in the analysis graph)."""
+
+    links: list[ReuseLink]
+    settings: ReuseSettings
+    plans: int = 0                  # groups of measures (plans) the shingle counts are over
+    cutoff: int = 0                 # shingles in the measures of more plans than this: boilerplate
+    boilerplate_shingles: int = 0   # distinct shingles over the cutoff (ignored between measures)
+    unindexed_clauses: int = 0      # measure clauses made only of boilerplate shingles
+    candidate_pairs: int = 0        # pairs of units aligned
+    measure_links_found: int = 0    # measure-to-measure links before top-k
+    measure_links_dropped: int = 0  # ... of which top-k dropped
+
+
+def _lsh_pairs(index: list[tuple[int, list[bytes]]], queries: list[tuple[int, list[bytes]]],
+               units: list[Unit], num_perm: int, threshold: float) -> set[tuple[int, int]]:
+    """Pairs (i < j) of units in different groups where a query clause collides with an indexed
+    clause in MinHash LSH. (unit, shingles) per clause; the index and queries may be the same list."""
+    if not index or not queries:
+        return set()
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    owner: dict[str, int] = {}
-    keys: list[str] = []
-    shingle_sets: list[list[bytes]] = []
-    for i, unit in enumerate(units):
-        for n, clause in enumerate(clauses(unit.text)):
-            key = f"{i}:{n}"
-            owner[key] = i
-            keys.append(key)
-            shingle_sets.append([s.encode("utf-8") for s in sorted(shingles(clause))])
     # MinHash.bulk shares one set of permutations (building them per clause dominated the time)
-    signatures = list(zip(keys, MinHash.bulk(shingle_sets, num_perm=num_perm, seed=1)))
-    for key, minhash in signatures:
+    indexed = MinHash.bulk([shingle_list for _, shingle_list in index], num_perm=num_perm, seed=1)
+    for key, minhash in enumerate(indexed):
         lsh.insert(key, minhash)
+    asked = indexed if queries is index else \
+        MinHash.bulk([shingle_list for _, shingle_list in queries], num_perm=num_perm, seed=1)
     pairs: set[tuple[int, int]] = set()
-    for key, minhash in signatures:
-        i = owner[key]
-        for other in lsh.query(minhash):
-            j = owner[other]
+    for (i, _), minhash in zip(queries, asked):
+        for key in lsh.query(minhash):
+            j = index[key][0]
             if i != j and units[i].group != units[j].group:
                 pairs.add((min(i, j), max(i, j)))
     return pairs
 
 
-def find_reuse(units: Iterable[Unit]) -> list[ReuseLink]:
-    """Every pair of units from different groups that share text, as ReuseLinks.
+def candidate_pairs(units: list[Unit], *, threshold: float = LSH_THRESHOLD,
+                    num_perm: int = NUM_PERM, settings: ReuseSettings | None = None,
+                    result: ReuseResult | None = None) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of units in different groups that share at least one similar clause:
+    every measure (and framework) clause against the framework clauses with all its shingles; the
+    measure clauses among themselves without their boilerplate shingles (module docstring)."""
+    settings = settings or ReuseSettings()
+    clause_shingles: list[tuple[int, set[str]]] = [
+        (i, shingles(clause)) for i, unit in enumerate(units) for clause in clauses(unit.text)]
+    frameworks = [(i, _encoded(found)) for i, found in clause_shingles if units[i].framework]
+    everything = [(i, _encoded(found)) for i, found in clause_shingles]
+    pairs = _lsh_pairs(frameworks, everything, units, num_perm, threshold)
 
-    A framework item (rank ()) is always the target; between two measures the higher rank is the
-    source (the later plan reuses the earlier one)."""
+    shingles_of_group: dict[str, set[str]] = defaultdict(set)
+    for i, found in clause_shingles:
+        if not units[i].framework:
+            shingles_of_group[units[i].group] |= found
+    plans_with: Counter[str] = Counter()
+    for group in list(shingles_of_group):
+        plans_with.update(shingles_of_group.pop(group))  # one group's set at a time
+    plans = len({units[i].group for i, _ in clause_shingles if not units[i].framework})
+    cutoff = settings.cutoff(plans)
+    boilerplate = {shingle for shingle, count in plans_with.items() if count > cutoff}
+    measures: list[tuple[int, list[bytes]]] = []
+    unindexed = 0
+    for i, found in clause_shingles:
+        if units[i].framework:
+            continue
+        kept = found - boilerplate if boilerplate else found
+        if kept:
+            measures.append((i, _encoded(kept)))
+        else:
+            unindexed += 1
+    pairs |= _lsh_pairs(measures, measures, units, num_perm, threshold)
+    if result is not None:
+        result.plans, result.cutoff = plans, cutoff
+        result.boilerplate_shingles, result.unindexed_clauses = len(boilerplate), unindexed
+    return pairs
+
+
+def _encoded(found: set[str]) -> list[bytes]:
+    return [s.encode("utf-8") for s in sorted(found)]
+
+
+def reuse_links(units: Iterable[Unit], settings: ReuseSettings | None = None) -> ReuseResult:
+    """Every pair of units from different groups that share text, as ReuseLinks, with the caps of
+    `settings` (module docstring) and what they removed.
+
+    A framework item is always the target; between two measures the higher rank is the source
+    (the later plan reuses the earlier one)."""
+    settings = settings or ReuseSettings()
     units = list(units)
+    result = ReuseResult([], settings)
     normalised = [normalise(u.text) for u in units]
     links = []
-    for i, j in sorted(candidate_pairs(units)):
+    pairs = candidate_pairs(units, settings=settings, result=result)
+    result.candidate_pairs = len(pairs)
+    for i, j in sorted(pairs):
         alignment = align(normalised[i], normalised[j])
         if not is_reuse(alignment):
             continue
         a, b, size = max(alignment.blocks, key=lambda blk: blk[2])
         span_i = normalised[i].original_span(a, a + size)
         span_j = normalised[j].original_span(b, b + size)
-        if units[i].rank >= units[j].rank:
+        if units[i].framework != units[j].framework:  # a framework item is always the target
+            i_reuses = units[j].framework
+        else:  # the later plan reuses the earlier one
+            i_reuses = units[i].rank >= units[j].rank
+        if i_reuses:
             src, tgt, src_span, tgt_span = i, j, span_i, span_j
         else:
             src, tgt, src_span, tgt_span = j, i, span_j, span_i
-        links.append(ReuseLink(
+        links.append((units[tgt].framework, ReuseLink(
             source=units[src].key, target=units[tgt].key, score=round(alignment.score, 4),
             shared=alignment.shared, longest=alignment.longest,
             source_span=src_span, target_span=tgt_span,
             source_exact=units[src].text[src_span[0]:src_span[1]],
-            target_exact=units[tgt].text[tgt_span[0]:tgt_span[1]]))
-    return sorted(links, key=lambda link: (link.source, -link.score, link.target))
+            target_exact=units[tgt].text[tgt_span[0]:tgt_span[1]])))
+    kept = [link for to_framework, link in links if to_framework]
+    by_source: dict[str, list[ReuseLink]] = defaultdict(list)
+    for to_framework, link in links:
+        if not to_framework:
+            by_source[link.source].append(link)
+    for found in by_source.values():
+        result.measure_links_found += len(found)
+        found.sort(key=lambda link: (-link.score, -link.shared, link.target))
+        best = found[:settings.top_k] if settings.top_k > 0 else found
+        result.measure_links_dropped += len(found) - len(best)
+        kept.extend(best)
+    result.links = sorted(kept, key=lambda link: (link.source, -link.score, link.target))
+    return result
+
+
+def find_reuse(units: Iterable[Unit], settings: ReuseSettings | None = None) -> list[ReuseLink]:
+    """The links of `reuse_links` (see there)."""
+    return reuse_links(units, settings).links
 
 
 # ---------------------------------------------------------------- national framework texts
@@ -230,6 +346,7 @@ def load_frameworks(folder: Path) -> list[Framework]:
     return [load_framework(p) for p in sorted(Path(folder).glob("*.txt"))]
 
 
-__all__ = ["Alignment", "Framework", "FrameworkItem", "Normalised", "ReuseLink", "Unit", "align",
+__all__ = ["Alignment", "BOILERPLATE_MIN_PLANS", "BOILERPLATE_SHARE", "Framework", "FrameworkItem",
+           "Normalised", "ReuseLink", "ReuseResult", "ReuseSettings", "TOP_K_MEASURES", "Unit", "align",
            "candidate_pairs", "chinese_number", "clauses", "find_reuse", "is_reuse", "load_framework",
-           "load_frameworks", "normalise", "shingles", "split_items"]
+           "load_frameworks", "normalise", "reuse_links", "shingles", "split_items"]
