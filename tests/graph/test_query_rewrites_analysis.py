@@ -28,7 +28,7 @@ from policykg.queries import load_query, parse_query_file, run_query  # noqa: E4
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE = Path(__file__).resolve().parent / "query_texts_before"
-REWRITTEN = ("incentives", "instrument_mix", "pmc_features")
+REWRITTEN = ("incentives", "instrument_mix", "pmc_features", "plan_similarity", "measure_reuse")
 GENERATED_PLANS = 20
 
 # Constructed plans: measures granting incentives in the layouts extract/ reads (a cap, a rate,
