@@ -344,13 +344,20 @@ def _graph_size(raw, graph: NamedNode) -> int:
 
 def _delete_in_chunks(raw, graph: NamedNode) -> None:
     """Remove every quad of `graph`, _DELETE_CHUNK per transaction (one DROP of a large graph is
-    one transaction held in memory: 0.5 GB and 13 CPU-s for 300k quads)."""
-    while True:
-        batch = [q for _, q in zip(range(_DELETE_CHUNK), raw.quads_for_pattern(None, None, None, graph))]
-        if not batch:
-            return
+    one transaction held in memory: 0.5 GB and 13 CPU-s for 300k quads). One scan of the graph
+    (its iterator reads a snapshot), not one per chunk over the tombstones of the chunks before."""
+    def delete(batch: list[Quad]) -> None:
         raw.update(f"DELETE DATA {{ GRAPH {graph} {{\n"
                    + "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in batch) + "\n} }")
+
+    batch: list[Quad] = []
+    for quad in raw.quads_for_pattern(None, None, None, graph):
+        batch.append(quad)
+        if len(batch) == _DELETE_CHUNK:
+            delete(batch)
+            batch = []
+    if batch:
+        delete(batch)
 
 
 @dataclass
