@@ -15,7 +15,9 @@ Compact (issue #24), each removal derivable from what stays:
   produced on export when asked, graph/export/exporters.py `web_annotation_quads`);
 - no pk:plan on facts: the named graph says which plan (`?g pk:plan ?plan` inside it), and
   exports to triple formats write the link back (graph/export/exporters.py);
-- pk:order only where the spans do not give document order (`order_not_in_spans`).
+- pk:order only where the spans do not give document order (`order_not_in_spans`);
+- no rdfs:label repeating an agency's skos:prefLabel or a person's foaf:name: both are
+  sub-properties of rdfs:label (SKOS, FOAF; stated in the ontology graph too).
 IRI scheme and terms: docs/ontology.md, ontology/policykg.ttl.
 """
 from __future__ import annotations
@@ -405,8 +407,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         g.types(node, _pk("Agency"))
         if agency.collective:
             g.types(node, _pk("CollectiveUnit"))
-        g.add(node, PREF, _zh(canonical))
-        g.add(node, LABEL, _zh(canonical))
+        g.add(node, PREF, _zh(canonical))  # no rdfs:label repeating it: skos:prefLabel is one (SKOS)
         if agency.name_en:
             g.add(node, PREF, Literal(agency.name_en, language="en"))
         g.add(node, _pk("agencyCategory"), _str(agency.category))
@@ -656,8 +657,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         group = groups[key]
         if person.name:
             member = person_iri(person.name, meta.jurisdiction)
-            g.add(member, _n(FOAF, "name"), _zh(person.name))
-            g.add(member, LABEL, _zh(person.name))
+            g.add(member, _n(FOAF, "name"), _zh(person.name))  # a sub-property of rdfs:label (FOAF)
         else:
             member = NamedNode(f"{plan.value}/person/{order}")
         g.types(member, _n(FOAF, "Person"), _n(SCHEMA, "Person"))

@@ -22,7 +22,7 @@ from policykg.extract import extract_text  # noqa: E402
 from policykg.graph.export.exporters import Selection, select, web_annotation_quads  # noqa: E402
 from policykg.graph.rdf import EXACT_MAX_CHARS, plan_iri, result_to_quads  # noqa: E402
 from policykg.graph.store import Store  # noqa: E402
-from policykg.ontology import ELI, OA, ORG, PK, PROV, RDF, ontology_file  # noqa: E402
+from policykg.ontology import ELI, OA, ORG, PK, PROV, RDF, RDFS, SKOS, ontology_file  # noqa: E402
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 SUPERCLASSES = {ELI + "LegalResource", ORG + "Organization", PROV + "Entity", PROV + "Activity"}
@@ -165,3 +165,21 @@ def test_compact_graph_triple_export_gives_back_each_facts_plan_and_order():
     part = select(store, Selection(indicators=["高价值发明专利"], hops=1))
     part_order = {t.subject.value: int(t.object.value) for t in part.triples if t.predicate.value == PK + "order"}
     assert part_order and all(order[i] == n for i, n in part_order.items())
+
+
+def test_compact_graph_no_label_repeating_an_agency_or_person_name():
+    """An agency's name is its skos:prefLabel, a person's their foaf:name: both sub-properties of
+    rdfs:label (stated in the ontology graph), so no rdfs:label repeats them."""
+    _, quads = result_to_quads(make_result(), now=NOW)
+    typed = {cls: {q.subject for q in quads if q.predicate.value == RDF + "type" and q.object.value == cls}
+             for cls in (PK + "Agency", "http://xmlns.com/foaf/0.1/Person")}
+    assert typed[PK + "Agency"] and typed["http://xmlns.com/foaf/0.1/Person"]
+    labelled = {q.subject for q in quads if q.predicate.value == RDFS + "label"}
+    assert not labelled & (typed[PK + "Agency"] | typed["http://xmlns.com/foaf/0.1/Person"])
+    named = {q.subject for q in quads if q.predicate.value in (SKOS + "prefLabel", "http://xmlns.com/foaf/0.1/name")}
+    assert typed[PK + "Agency"] <= named
+    ontology = ox.Store()
+    ontology.load(path=str(ontology_file("policykg.ttl")), format=ox.RdfFormat.TURTLE)
+    sub = {q.subject.value for q in ontology.quads_for_pattern(
+        None, ox.NamedNode(RDFS + "subPropertyOf"), ox.NamedNode(RDFS + "label"), None)}
+    assert {SKOS + "prefLabel", "http://xmlns.com/foaf/0.1/name"} <= sub
