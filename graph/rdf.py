@@ -13,7 +13,7 @@ Compact (issue #24), each removal derivable from what stays:
 - a fact's evidence is pk:start / pk:end on the fact itself, offsets into the plan's
   pk:cleanedText: no selector node, types or quoted copy (the W3C Web Annotation form is
   produced on export when asked, graph/export/exporters.py `web_annotation_quads`);
-- no pk:plan on facts: the named graph says which plan (`?g pk:plan ?plan` inside it), and
+- no pk:plan on facts: the named graph says which plan (`GRAPH ?g { ?g pk:plan ?plan }`), and
   exports to triple formats write the link back (graph/export/exporters.py);
 - pk:order only where the spans do not give document order (`order_not_in_spans`);
 - no rdfs:label repeating an agency's skos:prefLabel or a person's foaf:name: both are

@@ -8,6 +8,7 @@ Web Annotation selectors, and triple formats get each fact's pk:plan and pk:orde
 """
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -183,3 +184,26 @@ def test_compact_graph_no_label_repeating_an_agency_or_person_name():
     sub = {q.subject.value for q in ontology.quads_for_pattern(
         None, ox.NamedNode(RDFS + "subPropertyOf"), ox.NamedNode(RDFS + "label"), None)}
     assert {SKOS + "prefLabel", "http://xmlns.com/foaf/0.1/name"} <= sub
+
+
+ROOT = Path(__file__).resolve().parents[2]
+_TYPED_THEN_PLAN = re.compile(r"\?\w+\s+a\s+(?:pk|org):\w+\s*;\s*pk:plan\b")
+_PLAN_SUBJECT = re.compile(r"(\?\w+)\s+pk:plan\b")
+_GRAPH_VARIABLE = re.compile(r"GRAPH\s+(\?\w+)")
+
+
+def _sparql_sources() -> list[Path]:
+    found = sorted((ROOT / "queries").glob("*.rq"))
+    for folder in ("graph", "viz", "policykg"):
+        found += sorted((ROOT / folder).rglob("*.py"))
+    return found
+
+
+@pytest.mark.parametrize("path", _sparql_sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_compact_graph_no_shipped_sparql_asks_a_fact_for_its_plan(path: Path):
+    """Facts carry no pk:plan: a pattern `?x a pk:Measure ; pk:plan ?plan` would match nothing.
+    Only a named graph (`GRAPH ?g { ?g pk:plan ?plan }`) states its plan."""
+    text = path.read_text(encoding="utf-8")
+    assert not _TYPED_THEN_PLAN.findall(text)
+    graphs = set(_GRAPH_VARIABLE.findall(text))
+    assert {s for s in _PLAN_SUBJECT.findall(text) if s not in graphs} == set()
