@@ -14,7 +14,8 @@ extracted once, then mapped to RDF three ways:
 Printed: quads per plan per set and a predicate histogram (before → after) for the generated
 plans; then, for the before and after N-Quads of all plans (vocabularies included), the CPU
 seconds (user + system, this process: pyoxigraph works in its threads) of ONE `Store.bulk_load`
-into a new store and the store's size on disk; then per-plan (`source`) and per-city query times
+into a new store (median of `--load-rounds`, before and after alternately) and the store's size
+on disk as loaded; then per-plan (`source`) and per-city query times
 (CPU ms, p50 / max) of the named queries this change rewrote, before (their text at BEFORE on the
 before store) and after (this checkout's text on the after store), run alternately so that the
 load of a shared machine falls on both, full SPARQL (no summaries), with the rows compared.
@@ -25,6 +26,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import json
 import os
@@ -110,25 +112,33 @@ def folder_mb(folder: Path) -> float:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
 
 
-def load_store(documents: list[tuple[bytes, int]], folder: Path) -> dict:
-    """ONE bulk_load of the plans' N-Quads plus the vocabularies into a new store."""
+def write_dump(documents: list[tuple[bytes, int]], dump: Path) -> Path:
+    """The plans' N-Quads plus the vocabularies, as one file."""
     import pyoxigraph as ox
 
     from policykg.graph.rdf import vocabulary_quads
 
-    dump = folder.with_suffix(".nq")
     with dump.open("wb") as file:
         file.write(ox.serialize(vocabulary_quads(), format=ox.RdfFormat.N_QUADS))
         for data, _ in documents:
             file.write(data)
+    return dump
+
+
+def load_store(dump: Path, folder: Path) -> tuple[object, dict]:
+    """ONE bulk_load of the dump into a new store: CPU-s and the store's size as loaded."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    shutil.rmtree(folder, ignore_errors=True)
     t0 = cpu_now()
     store = ox.Store(str(folder))
     store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
     store.flush()
     cpu = cpu_now() - t0
-    store.optimize()
-    return {"store": store, "bulk_load_cpu_s": cpu, "store_mb": folder_mb(folder),
-            "quads": len(store), "dump_mb": dump.stat().st_size / 1e6}
+    return store, {"bulk_load_cpu_s": cpu, "store_mb": folder_mb(folder), "quads": len(store),
+                   "dump_mb": dump.stat().st_size / 1e6}
 
 
 def interleaved_times(stores: dict, texts: dict[str, dict[str, Path]], name: str, scopes: list[dict],
@@ -163,6 +173,7 @@ def main() -> None:
     ap.add_argument("--plans", type=int, default=300)
     ap.add_argument("--corpus", type=Path, help="a generated corpus folder (made when missing)")
     ap.add_argument("--scopes", type=int, default=8, help="sources and cities timed per query")
+    ap.add_argument("--load-rounds", type=int, default=2, help="bulk loads of each dump, alternating")
     ap.add_argument("--reps", type=int, default=3, help="runs of each query per scope, before and after alternately")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -199,12 +210,22 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="bench-compact-stores-"))
     stores = {}
     print()
+    dumps = {k: write_dump(everything[k], scratch / f"{k}.nq") for k in ("before", "after")}
+    del everything, mapped
+    loads: dict[str, list[dict]] = {"before": [], "after": []}
+    for _ in range(args.load_rounds):  # alternately, so a change of load falls on both
+        for k in ("before", "after"):
+            stores.pop(k, None)  # the previous round's store, closed before its folder is replaced
+            gc.collect()
+            stores[k], loaded = load_store(dumps[k], scratch / k)
+            loads[k].append(loaded)
     for k in ("before", "after"):
-        loaded = load_store(everything[k], scratch / k)
-        stores[k] = loaded.pop("store")
+        loaded = dict(loads[k][-1], bulk_load_cpu_s=statistics.median(x["bulk_load_cpu_s"] for x in loads[k]),
+                      bulk_load_cpu_s_runs=[x["bulk_load_cpu_s"] for x in loads[k]])
         figures[f"store_{k}"] = loaded
         print(f"store {k:6s}: {loaded['quads']:,} quads, dump {loaded['dump_mb']:.1f} MB, one bulk_load "
-              f"{loaded['bulk_load_cpu_s']:.2f} CPU-s, store {loaded['store_mb']:.1f} MB (optimized)")
+              f"{loaded['bulk_load_cpu_s']:.2f} CPU-s (median of {args.load_rounds}, alternating), "
+              f"store {loaded['store_mb']:.1f} MB as loaded")
     b, a = figures["store_before"], figures["store_after"]
     print(f"after / before: quads {a['quads'] / b['quads']:.3f}, bulk_load CPU {a['bulk_load_cpu_s'] / b['bulk_load_cpu_s']:.3f}, "
           f"store {a['store_mb'] / b['store_mb']:.3f}")
