@@ -7,10 +7,17 @@ writes: each line written directly, no Python `Quad` object per quad, issue #24)
 replaces the provenance with it. Shared things (agencies, cited documents, places, people) get IRIs
 from their names, so plans meet on them; each graph carries their labels as seen in its document.
 No blank nodes and no None values: re-ingesting the same result gives the same quads.
-Compact (issue #24): a type is our own class only (superclasses such as eli:LegalResource or
-org:Organization are stated once, by rdfs:subClassOf in the ontology graph), and evidence is a
-span (oa:start, oa:end) into the plan's pk:cleanedText without a quoted copy; the W3C Web
-Annotation form is produced on export when asked (graph/export/exporters.py `web_annotation_quads`).
+Compact (issue #24), each removal derivable from what stays:
+- a type is our own class only (superclasses such as eli:LegalResource or org:Organization are
+  stated once, by rdfs:subClassOf in the ontology graph);
+- a fact's evidence is pk:start / pk:end on the fact itself, offsets into the plan's
+  pk:cleanedText: no selector node, types or quoted copy (the W3C Web Annotation form is
+  produced on export when asked, graph/export/exporters.py `web_annotation_quads`);
+- no pk:plan on facts: the named graph says which plan (`GRAPH ?g { ?g pk:plan ?plan }`), and
+  exports to triple formats write the link back (graph/export/exporters.py);
+- pk:order only where the spans do not give document order (`order_not_in_spans`);
+- no rdfs:label repeating an agency's skos:prefLabel or a person's foaf:name: both are
+  sub-properties of rdfs:label (SKOS, FOAF; stated in the ontology graph too).
 IRI scheme and terms: docs/ontology.md, ontology/policykg.ttl.
 """
 from __future__ import annotations
@@ -256,19 +263,40 @@ class _Graph:
         for cls in classes:
             self.add(subject, A, cls)
 
-    def evidence(self, item: NamedNode, start: int | None, end: int | None,
-                 selector: NamedNode | None = None, field: str | None = None) -> None:
-        """item pk:evidence <item/evidence>: the span's oa:start / oa:end in the plan's
-        pk:cleanedText. Compact (issue #24): no selector types and no oa:exact copy of text the
-        plan already stores; `policykg export --web-annotation` writes the full W3C Web
-        Annotation selectors (graph/export/exporters.py `web_annotation_quads`)."""
+    def span(self, item: NamedNode, start: int | None, end: int | None) -> None:
+        """An extracted fact's evidence: pk:start / pk:end, character offsets into the plan's
+        pk:cleanedText, stated on the fact itself (compact, issue #24: no selector node, no
+        selector types, no oa:exact copy of text the plan already stores). `policykg export
+        --web-annotation` writes the full W3C Web Annotation selectors from them
+        (graph/export/exporters.py `web_annotation_quads`)."""
         if start is None or end is None:
             return
-        node = selector or NamedNode(item.value + "/evidence")
-        self.add(item, _pk("evidence"), node)
-        self.add(node, _n(OA, "start"), _int(start))
-        self.add(node, _n(OA, "end"), _int(end))
-        self.add(node, _pk("field"), _str(field))
+        self.add(item, _pk("start"), _int(start))
+        self.add(item, _pk("end"), _int(end))
+
+    def evidence(self, item: NamedNode, start: int | None, end: int | None,
+                 selector: NamedNode, field: str) -> None:
+        """A plan metadata field's evidence (title, issued ...): item pk:evidence <selector>
+        with the span's oa:start / oa:end and the pk:field it supports; a plan has several, so
+        each is its own node (a fact has one span: `span`)."""
+        if start is None or end is None:
+            return
+        self.add(item, _pk("evidence"), selector)
+        self.add(selector, _n(OA, "start"), _int(start))
+        self.add(selector, _n(OA, "end"), _int(end))
+        self.add(selector, _pk("field"), _str(field))
+
+
+def order_not_in_spans(items) -> bool:
+    """True when the spans of one kind of fact do not give their document order: some item has
+    no span, or two starts tie or run backwards. Only then does each item carry pk:order
+    (compact, issue #24); otherwise document order is the order of pk:start, and queries sort
+    by ?order ?span_start (pk:order, when stated, is on every item of that kind in the plan, so
+    that sort is the document order either way)."""
+    starts = [x.start for x in items]
+    if any(x.start is None or x.end is None for x in items):
+        return True
+    return any(a >= b for a, b in zip(starts, starts[1:]))
 
 
 def _unique(base: str, used: set[str]) -> str:
@@ -379,8 +407,7 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         g.types(node, _pk("Agency"))
         if agency.collective:
             g.types(node, _pk("CollectiveUnit"))
-        g.add(node, PREF, _zh(canonical))
-        g.add(node, LABEL, _zh(canonical))
+        g.add(node, PREF, _zh(canonical))  # no rdfs:label repeating it: skos:prefLabel is one (SKOS)
         if agency.name_en:
             g.add(node, PREF, Literal(agency.name_en, language="en"))
         g.add(node, _pk("agencyCategory"), _str(agency.category))
@@ -452,22 +479,23 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
     for section in result.sections:
         section_nodes[section.id] = NamedNode(
             _unique(plan.value + "/section/" + iri_segment(section.id), used))
+    keep_order = order_not_in_spans(result.sections)
     for order, section in enumerate(result.sections, 1):
         node = section_nodes[section.id]
         g.types(node, _pk("Section"))
-        g.add(node, _pk("plan"), plan)
         g.add(node, D_PART, section_nodes.get(section.parent) if section.parent else plan)
         g.add(node, _pk("marker"), _str(section.marker))
         g.add(node, D_TITLE, _zh(section.title))
         g.add(node, LABEL, _zh(_section_label(section.marker, section.title, section.level)))
         g.add(node, _pk("depth"), _int(section.level))
         g.add(node, _pk("sectionKind"), _str(section.kind))
-        g.add(node, _pk("order"), _int(order))
-        g.evidence(node, section.start, section.end)
+        g.add(node, _pk("order"), _int(order) if keep_order else None)
+        g.span(node, section.start, section.end)
 
     # ---- measures: IRI from the printed number; a number printed twice gets the measure id too
     repeated = {no for no, n in Counter(m.no for m in result.measures).items() if n > 1}
     measure_nodes: dict[str, NamedNode] = {}
+    keep_order = order_not_in_spans(result.measures)
     for order, measure in enumerate(result.measures, 1):
         local = iri_segment(measure.no or measure.id)
         if measure.no in repeated or not measure.no:
@@ -475,7 +503,6 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         node = NamedNode(_unique(plan.value + "/measure/" + local, used))
         measure_nodes.setdefault(measure.id, node)
         g.types(node, _pk("Measure"))
-        g.add(node, _pk("plan"), plan)
         g.add(node, D_PART, plan)
         g.add(node, _pk("measureNo"), _str(measure.no))
         g.add(node, D_TITLE, _zh(measure.title))
@@ -484,12 +511,13 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         g.add(node, _pk("sectionLabel"), _zh(measure.section))
         g.add(node, _pk("measureKind"), _str(measure.kind))
         g.add(node, _pk("body"), _zh(measure.body))
-        g.add(node, _pk("order"), _int(order))
-        g.evidence(node, measure.start, measure.end)
+        g.add(node, _pk("order"), _int(order) if keep_order else None)
+        g.span(node, measure.start, measure.end)
 
     # ---- assignments (n-ary: measure, agency, role, rank)
     per_measure: Counter[str] = Counter()
     assignment_nodes: list[NamedNode] = []  # by index in result.responsibilities (for corrections)
+    keep_order = order_not_in_spans(result.responsibilities)
     for order, resp in enumerate(result.responsibilities, 1):
         measure = measure_nodes.get(resp.measure_id)
         if measure is not None:
@@ -499,15 +527,14 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
             node = NamedNode(_unique(f"{plan.value}/assignment/{order}", used))
         assignment_nodes.append(node)
         g.types(node, _pk("Assignment"))
-        g.add(node, _pk("plan"), plan)
         g.add(node, _pk("measure"), measure)
         g.add(node, _pk("agency"), resolve_agency(resp.agency))
         g.add(node, _pk("agencyName"), _zh(resp.agency))
         g.add(node, _pk("role"), _ROLES.get(resp.role))
         g.add(node, _pk("rank"), _int(resp.rank))
         g.add(node, _pk("rule"), _str(resp.rule))
-        g.add(node, _pk("order"), _int(order))
-        g.evidence(node, resp.start, resp.end)
+        g.add(node, _pk("order"), _int(order) if keep_order else None)
+        g.span(node, resp.start, resp.end)
 
     # ---- citations: a mention node per citation, a shared node per cited document
     def cited_document(title: str, framework: str | None, framework_id: str | None = None) -> NamedNode | None:
@@ -521,13 +548,13 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         g.add(node, _pk("framework"), _zh(framework))
         return node
 
+    keep_order = order_not_in_spans(result.citations)
     for order, citation in enumerate(result.citations, 1):
         node = NamedNode(f"{plan.value}/citation/{order}")
         # a notice that wraps X is its own node (keyed on the notice's title); X is linked below
         doc = (cited_document(citation.title, None) if citation.wraps
                else cited_document(citation.title, citation.framework, citation.framework_id))
         g.types(node, _pk("Citation"))
-        g.add(node, _pk("plan"), plan)
         g.add(node, _pk("citedTitle"), _zh(citation.title))
         g.add(node, _pk("docNumber"), _str(citation.doc_number))
         g.add(node, _pk("framework"), _zh(citation.framework))
@@ -535,8 +562,8 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         g.add(node, _pk("issuerName"), _zh(citation.issuer))
         g.add(node, _pk("inPreamble"), _bool(citation.in_preamble))
         g.add(node, _pk("refersTo"), doc)
-        g.add(node, _pk("order"), _int(order))
-        g.evidence(node, citation.start, citation.end)
+        g.add(node, _pk("order"), _int(order) if keep_order else None)
+        g.span(node, citation.start, citation.end)
         if doc is None:
             continue
         g.add(doc, _n(ELI, "id_local"), _str(citation.doc_number))
@@ -557,10 +584,10 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
                     g.add(plan, _n(ELI, "applies"), wrapped)
 
     # ---- place mentions inside measures (extract/components/places.py)
+    keep_order = order_not_in_spans(result.places)
     for order, mention in enumerate(result.places, 1):
         node = NamedNode(f"{plan.value}/place-mention/{order}")
         g.types(node, _pk("PlaceMention"))
-        g.add(node, _pk("plan"), plan)
         g.add(node, _pk("placeName"), _zh(mention.name))
         g.add(node, LABEL, _zh(mention.name))
         g.add(node, _pk("mentionKind"), _str(mention.kind))
@@ -570,14 +597,14 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
             g.add(unit, LABEL, _zh(mention.resolved))
             g.add(node, _pk("mentionedPlace"), unit)
         g.add(node, D_PART, measure_nodes.get(mention.measure_id) if mention.measure_id else None)
-        g.add(node, _pk("order"), _int(order))
-        g.evidence(node, mention.start, mention.end)
+        g.add(node, _pk("order"), _int(order) if keep_order else None)
+        g.span(node, mention.start, mention.end)
 
     # ---- targets
+    keep_order = order_not_in_spans(result.targets)
     for order, target in enumerate(result.targets, 1):
         node = NamedNode(f"{plan.value}/target/{order}")
         g.types(node, _pk("Target"))
-        g.add(node, _pk("plan"), plan)
         g.add(node, _pk("indicatorLabel"), _zh(target.indicator))
         if target.indicator_id:
             g.add(node, _pk("indicator"), NamedNode(ID + "indicator/" + iri_segment(target.indicator_id)))
@@ -593,14 +620,14 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         g.add(node, _pk("text"), _zh(target.text))
         g.add(node, _pk("inMeasure"), measure_nodes.get(target.measure_id) if target.measure_id else None)
         g.add(node, _pk("annual"), _bool(True) if target.annual else None)
-        g.add(node, _pk("order"), _int(order))
-        g.evidence(node, target.start, target.end)
+        g.add(node, _pk("order"), _int(order) if keep_order else None)
+        g.span(node, target.start, target.end)
 
     # ---- incentives: money the plan grants (extract/components/incentives.py), not targets
+    keep_order = order_not_in_spans(result.incentives)
     for order, incentive in enumerate(result.incentives, 1):
         node = NamedNode(f"{plan.value}/incentive/{order}")
         g.types(node, _pk("Incentive"))
-        g.add(node, _pk("plan"), plan)
         g.add(node, LABEL, _zh(" ".join(x for x in (incentive.kind, incentive.beneficiary) if x) or incentive.kind))
         g.add(node, _pk("amount"), _dec(incentive.amount))
         g.add(node, _pk("amountMax"), _dec(incentive.amount_max))
@@ -614,31 +641,29 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
         g.add(node, _pk("condition"), _zh(incentive.condition))
         g.add(node, _pk("text"), _zh(incentive.text))
         g.add(node, _pk("inMeasure"), measure_nodes.get(incentive.measure_id) if incentive.measure_id else None)
-        g.add(node, _pk("order"), _int(order))
-        g.evidence(node, incentive.start, incentive.end)
+        g.add(node, _pk("order"), _int(order) if keep_order else None)
+        g.span(node, incentive.start, incentive.end)
 
     # ---- leading groups and their members
     groups: dict[str, NamedNode] = {}
+    keep_order = order_not_in_spans(result.people)
     for order, person in enumerate(result.people, 1):
         key = person.group or ""
         if key not in groups:
             suffix = "/group" if not groups else f"/group/{len(groups) + 1}"
             groups[key] = NamedNode(plan.value + suffix)
             g.types(groups[key], _pk("LeadingGroup"))
-            g.add(groups[key], _pk("plan"), plan)
             g.add(groups[key], LABEL, _zh(person.group))
         group = groups[key]
         if person.name:
             member = person_iri(person.name, meta.jurisdiction)
-            g.add(member, _n(FOAF, "name"), _zh(person.name))
-            g.add(member, LABEL, _zh(person.name))
+            g.add(member, _n(FOAF, "name"), _zh(person.name))  # a sub-property of rdfs:label (FOAF)
         else:
             member = NamedNode(f"{plan.value}/person/{order}")
         g.types(member, _n(FOAF, "Person"), _n(SCHEMA, "Person"))
         g.add(member, _n(ORG, "memberOf"), group)
         node = NamedNode(f"{plan.value}/membership/{order}")
         g.types(node, _pk("GroupMembership"), _n(ORG, "Membership"))
-        g.add(node, _pk("plan"), plan)
         g.add(node, _n(ORG, "member"), member)
         g.add(node, _n(ORG, "organization"), group)
         if person.role:
@@ -656,8 +681,8 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
             g.add(member, _n(ORG, "holds"), post)
             g.add(post, _n(ORG, "postIn"), resolve_agency(person.post_agency))
             g.add(node, _pk("heldPost"), post)
-        g.add(node, _pk("order"), _int(order))
-        g.evidence(node, person.start, person.end)
+        g.add(node, _pk("order"), _int(order) if keep_order else None)
+        g.span(node, person.start, person.end)
 
     # ---- researchers' corrections (extract/corrections.py, docs/corrections.md)
     items: dict[str, NamedNode] = {"plan": plan}
@@ -670,7 +695,6 @@ def _document_quads(result: ExtractionResult, now: datetime | None) -> tuple[Nam
     for order, fix in enumerate(result.corrections, 1):
         node = NamedNode(f"{graph.value}/correction/{order}")
         g.types(node, _pk("Correction"))
-        g.add(node, _pk("plan"), plan)
         g.add(node, _pk("correctionOp"), _str(fix.op))
         g.add(node, _pk("correctionTarget"), _str(fix.target))
         g.add(node, _pk("correctionValue"), _str(fix.value))

@@ -396,12 +396,12 @@ def _stamp(sha: "ox.Literal | None", at: "ox.Literal | None") -> str:
 # reads (the SPARQL each part stands for; OPTIONAL values multiply as in SPARQL):
 #   plan:    ?plan a pk:Plan ; dcterms:source ?source . OPTIONAL eli:title, pk:cleanedText;
 #            the graph's pk:sha256 and prov:generatedAtTime make its stamp
-#   measure: ?m a pk:Measure . OPTIONAL dcterms:title, pk:body, pk:measureNo, pk:order
+#   measure: ?m a pk:Measure . OPTIONAL dcterms:title, pk:body, pk:measureNo, pk:order (else pk:start)
 #   target:  ?t a pk:Target . OPTIONAL rdfs:label, pk:text, pk:inMeasure (and that measure's
-#            pk:measureNo), pk:order
+#            pk:measureNo), pk:order (else pk:start)
 #   agency:  ?a a pk:Agency ; its "zh" skos:prefLabel (the title; none: no row) and its other names
 #            (skos:altLabel, prefLabels in other languages), distinct, sorted, joined by " / ".
-# Rows come in a fixed order (the plan; measures and targets by pk:order then IRI; agencies by IRI),
+# Rows come in a fixed order (the plan; measures and targets by pk:order, else pk:start, then IRI; agencies by IRI),
 # so an index written by a build and one rebuilt from the store are the same row for row.
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -411,10 +411,11 @@ _CLASSES = (_PLAN_CLASS, _DOCUMENT_CLASS, _MEASURE_CLASS, _TARGET_CLASS, _AGENCY
 _SOURCE, _PLAN_TITLE, _CLEANED_TEXT = DCTERMS + "source", ELI + "title", PK + "cleanedText"
 _SHA256, _GENERATED_AT = PK + "sha256", PROV + "generatedAtTime"
 _TITLE, _BODY, _MEASURE_NO, _ORDER = DCTERMS + "title", PK + "body", PK + "measureNo", PK + "order"
+_START = PK + "start"  # document order where the plan states no pk:order (graph/rdf.py, issue #24)
 _LABEL, _TEXT, _IN_MEASURE = RDFS + "label", PK + "text", PK + "inMeasure"
 _PREF_LABEL, _ALT_LABEL = SKOS + "prefLabel", SKOS + "altLabel"
 _ROW_PREDICATES = (_SOURCE, _PLAN_TITLE, _CLEANED_TEXT, _SHA256, _GENERATED_AT, _TITLE, _BODY,
-                   _MEASURE_NO, _ORDER, _LABEL, _TEXT, _IN_MEASURE, _PREF_LABEL, _ALT_LABEL)
+                   _MEASURE_NO, _ORDER, _START, _LABEL, _TEXT, _IN_MEASURE, _PREF_LABEL, _ALT_LABEL)
 # The N-Quads lines a worker parses: those of the predicates above, and the rdf:type lines of the
 # classes above (a plan has ~3,000 lines; these are a few hundred). Picked by their second and
 # third terms (graph/rdf.py writes one space between terms), not by a regex over the whole text
@@ -503,6 +504,11 @@ def rows_from_quads(graph: str, quads: Iterable[ox.Quad]) -> SearchRows | None:
         found = objects.get((subject, predicate))
         return sorted(_clean(o.value) for o in found) if found else [""]
 
+    def position(subject: str) -> list[str]:
+        """pk:order, else pk:start: graph/rdf.py states pk:order for a kind of fact only where the
+        spans do not give document order (then on every fact of that kind in the plan)."""
+        return values(subject, _ORDER) if (subject, _ORDER) in objects else values(subject, _START)
+
     plans = sorted((plan, source) for plan in set(typed[_PLAN_CLASS])
                    for source in values(plan, _SOURCE) if (plan, _SOURCE) in objects)
     if not plans:
@@ -517,7 +523,7 @@ def rows_from_quads(graph: str, quads: Iterable[ox.Quad]) -> SearchRows | None:
     for item in set(typed[_MEASURE_CLASS]):
         iri = _clean(item)
         for m_title, body, number, order in product(values(item, _TITLE), values(item, _BODY),
-                                                    values(item, _MEASURE_NO), values(item, _ORDER)):
+                                                    values(item, _MEASURE_NO), position(item)):
             measures.append((graph, source, "measure", iri, m_title, body, number, iri, _int(order)))
     targets: list[Row] = []
     for item in set(typed[_TARGET_CLASS]):
@@ -526,7 +532,7 @@ def rows_from_quads(graph: str, quads: Iterable[ox.Quad]) -> SearchRows | None:
                                                                  key=lambda term: term.value)
                        for number in values(m.value, _MEASURE_NO)] or [("", "")]
         for label, body, (measure, number), order in product(values(item, _LABEL), values(item, _TEXT),
-                                                              in_measures, values(item, _ORDER)):
+                                                              in_measures, position(item)):
             targets.append((graph, source, "target", iri, label, body, number, measure, _int(order)))
     agencies: list[Row] = []
     for item in sorted(set(typed[_AGENCY_CLASS])):

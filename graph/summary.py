@@ -451,7 +451,8 @@ def _plan_cities(store: ox.Store, graph: ox.NamedNode) -> list[str] | None:
 
 def _coverage_rows(store: ox.Store, graph: ox.NamedNode | None) -> list[list[str | None]]:
     """queries/coverage.rq's rows for one plan graph, counted here: per plan node of the graph
-    (`?g pk:plan ?plan`), distinct measures (`a pk:Measure ; pk:plan ?plan`), those no quad
+    (`?g pk:plan ?plan`), distinct measures of the graph (`a pk:Measure`: facts carry no pk:plan
+    since issue #24, the graph is the plan's), those no quad
     `?unit pk:measure` points to, distinct assignments, distinct `?g pk:uncoveredCue` values; then
     one row per source x the plan's title x its period end (unbound when missing) x jurisdiction
     label, kept when one reason holds. The SPARQL stays the definition
@@ -467,10 +468,9 @@ def _coverage_rows(store: ox.Store, graph: ox.NamedNode | None) -> list[list[str
     sources = [term_text(t) for t in _objects(store, graph, DC_SOURCE, graph)] or [None]
     rows = []
     for plan in dict.fromkeys(_objects(store, graph, PK_PLAN, graph)):
-        linked = {q.subject for q in store.quads_for_pattern(None, PK_PLAN, plan, graph)}
-        measures = typed[PK_MEASURE_TYPE] & linked
+        measures = typed[PK_MEASURE_TYPE]
         bare = sum(1 for m in measures if next(store.quads_for_pattern(None, PK_MEASURE, m, graph), None) is None)
-        assignments = len(typed[PK_ASSIGNMENT_TYPE] & linked)
+        assignments = len(typed[PK_ASSIGNMENT_TYPE])
         titles = [t.value for t in _objects(store, plan, ELI_TITLE, graph)] or [None]
         ends = [e.value for e in _objects(store, plan, PK_PERIOD_END, graph)] or [None]
         cities = [label.value for place in _objects(store, plan, PK_JURISDICTION, graph)

@@ -23,7 +23,6 @@ _AGENCY_TYPES = """
 SELECT ?source ?city ?type ?agency WHERE {
   GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
     ?assignment a pk:Assignment ; pk:agency ?agency .
-    ?assignment pk:plan ?plan .
     OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
     OPTIONAL { ?agency org:classification ?type_ } }
   OPTIONAL { ?type_ skos:prefLabel ?type_label FILTER(LANG(?type_label) = "zh") }

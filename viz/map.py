@@ -60,8 +60,8 @@ WHERE {
     OPTIONAL { ?plan pk:periodStart ?period_start }
     OPTIONAL { ?plan pk:periodEnd ?period_end }
   }
-  OPTIONAL { SELECT ?plan (COUNT(?measure) AS ?measures) WHERE { ?measure a pk:Measure ; pk:plan ?plan } GROUP BY ?plan }
-  OPTIONAL { SELECT ?plan (COUNT(?target) AS ?targets) WHERE { ?target a pk:Target ; pk:plan ?plan } GROUP BY ?plan }
+  OPTIONAL { SELECT ?plan (COUNT(?measure) AS ?measures) WHERE { GRAPH ?mg { ?mg pk:plan ?plan . ?measure a pk:Measure } } GROUP BY ?plan }
+  OPTIONAL { SELECT ?plan (COUNT(?target) AS ?targets) WHERE { GRAPH ?tg { ?tg pk:plan ?plan . ?target a pk:Target } } GROUP BY ?plan }
   OPTIONAL { GRAPH <https://w3id.org/policykg/id/graph/places> {
     ?j dcterms:identifier ?code ; geo:lat ?lat ; geo:long ?lon } }
   BIND(IF(BOUND(?issued), YEAR(?issued), ?period_start) AS ?year)

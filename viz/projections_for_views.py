@@ -66,7 +66,8 @@ SELECT ?source ?section ?label ?parent ?depth ?order WHERE {
   GRAPH ?g { ?g dcterms:source ?source .
     ?section a pk:Section ; dcterms:isPartOf ?parent .
     OPTIONAL { ?section rdfs:label ?label } OPTIONAL { ?section pk:depth ?depth }
-    OPTIONAL { ?section pk:order ?order } } }
+    OPTIONAL { ?section pk:order ?order_ }
+    OPTIONAL { ?section pk:start ?span_start } BIND(COALESCE(?order_, ?span_start) AS ?order) } }
 """
 _MEASURES = """
 SELECT ?source ?measure ?no ?title ?section ?section_label ?exact ?order WHERE {
@@ -74,16 +75,17 @@ SELECT ?source ?measure ?no ?title ?section ?section_label ?exact ?order WHERE {
     ?measure a pk:Measure .
     OPTIONAL { ?measure pk:measureNo ?no } OPTIONAL { ?measure dcterms:title ?title }
     OPTIONAL { ?measure pk:section ?section } OPTIONAL { ?measure pk:sectionLabel ?section_label }
-    OPTIONAL { ?measure pk:evidence ?exact_sel . ?exact_sel oa:start ?exact_start ; oa:end ?exact_end .
+    OPTIONAL { ?measure pk:start ?exact_start ; pk:end ?exact_end .
       ?g pk:plan/pk:cleanedText ?exact_text
-      BIND(SUBSTR(?exact_text, ?exact_start + 1, IF(?exact_end - ?exact_start > 500, 500, ?exact_end - ?exact_start)) AS ?exact) } OPTIONAL { ?measure pk:order ?order } } }
+      BIND(SUBSTR(?exact_text, ?exact_start + 1, IF(?exact_end - ?exact_start > 500, 500, ?exact_end - ?exact_start)) AS ?exact) } OPTIONAL { ?measure pk:order ?order_ }
+    OPTIONAL { ?measure pk:start ?span_start } BIND(COALESCE(?order_, ?span_start) AS ?order) } }
 """
 _ASSIGNMENTS = """
 SELECT ?source ?measure ?agency ?label ?printed ?role ?exact WHERE {
   GRAPH ?g { ?g dcterms:source ?source .
     ?assignment a pk:Assignment ; pk:measure ?measure ; pk:agency ?agency .
     OPTIONAL { ?assignment pk:role ?role_ } OPTIONAL { ?assignment pk:agencyName ?printed }
-    OPTIONAL { ?assignment pk:evidence ?exact_sel . ?exact_sel oa:start ?exact_start ; oa:end ?exact_end .
+    OPTIONAL { ?assignment pk:start ?exact_start ; pk:end ?exact_end .
       ?g pk:plan/pk:cleanedText ?exact_text
       BIND(SUBSTR(?exact_text, ?exact_start + 1, IF(?exact_end - ?exact_start > 500, 500, ?exact_end - ?exact_start)) AS ?exact) } OPTIONAL { ?agency skos:prefLabel ?label FILTER(LANG(?label) = "zh") } }
   BIND(IF(?role_ = pk:LeadRole, "lead", "support") AS ?role) }
@@ -242,13 +244,13 @@ SELECT ?agency ?source ?plan ?title ?city ?measure ?no ?mtitle ?exact ?other ?ot
   GRAPH ?g { ?g dcterms:source ?source ; pk:plan ?plan .
     ?mine a pk:Assignment ; pk:agency ?agency ; pk:measure ?measure .
     ?assignment a pk:Assignment ; pk:measure ?measure ; pk:agency ?other .
-    OPTIONAL { ?assignment pk:role ?role_ } OPTIONAL { ?assignment pk:evidence ?assignment_exact_sel . ?assignment_exact_sel oa:start ?assignment_exact_start ; oa:end ?assignment_exact_end .
+    OPTIONAL { ?assignment pk:role ?role_ } OPTIONAL { ?assignment pk:start ?assignment_exact_start ; pk:end ?assignment_exact_end .
       ?g pk:plan/pk:cleanedText ?assignment_exact_text
       BIND(SUBSTR(?assignment_exact_text, ?assignment_exact_start + 1, IF(?assignment_exact_end - ?assignment_exact_start > 500, 500, ?assignment_exact_end - ?assignment_exact_start)) AS ?assignment_exact) }
     OPTIONAL { ?other skos:prefLabel ?other_label FILTER(LANG(?other_label) = "zh") }
     OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan pk:jurisdiction/rdfs:label ?city }
     OPTIONAL { ?measure pk:measureNo ?no } OPTIONAL { ?measure dcterms:title ?mtitle }
-    OPTIONAL { ?measure pk:evidence ?exact_sel . ?exact_sel oa:start ?exact_start ; oa:end ?exact_end .
+    OPTIONAL { ?measure pk:start ?exact_start ; pk:end ?exact_end .
       ?g pk:plan/pk:cleanedText ?exact_text
       BIND(SUBSTR(?exact_text, ?exact_start + 1, IF(?exact_end - ?exact_start > 500, 500, ?exact_end - ?exact_start)) AS ?exact) } }
   BIND(IF(?role_ = pk:LeadRole, "lead", "support") AS ?role) }

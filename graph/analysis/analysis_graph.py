@@ -119,8 +119,9 @@ PREFIX pk: <{PK}> PREFIX dcterms: <{DCTERMS}> PREFIX eli: <{ELI}>
 SELECT ?measure ?plan ?source ?no ?title ?section ?kind ?body ?issued ?start WHERE {{
   GRAPH ?g {{
     ?g dcterms:source ?source ; pk:plan ?plan .
-    ?measure a pk:Measure ; pk:plan ?plan .
+    ?measure a pk:Measure .
     OPTIONAL {{ ?measure pk:order ?order }}
+    OPTIONAL {{ ?measure pk:start ?span_start }}
     OPTIONAL {{ ?measure pk:measureNo ?no }}
     OPTIONAL {{ ?measure dcterms:title ?title }}
     OPTIONAL {{ ?measure pk:sectionLabel ?section }}
@@ -129,7 +130,7 @@ SELECT ?measure ?plan ?source ?no ?title ?section ?kind ?body ?issued ?start WHE
     OPTIONAL {{ ?plan eli:date_document ?issued }}
     OPTIONAL {{ ?plan pk:periodStart ?start }}
   }}
-}} ORDER BY ?source ?order"""
+}} ORDER BY ?source ?order ?span_start"""
 
 
 def load_measures(store: Store) -> list[MeasureRecord]:

@@ -219,12 +219,12 @@ def similarity_table(store: Store, links: Iterable["ReuseLink"], plan_of_measure
     settings = settings or MetricSettings()
     plans = _plans(store)
     agencies = _by_plan(store, """SELECT ?plan ?agency WHERE { GRAPH ?g { ?g pk:plan ?plan .
-        ?a a pk:Assignment ; pk:plan ?plan ; pk:agency ?agency } }""")
+        ?a a pk:Assignment ; pk:agency ?agency } }""")
     agencies = {p: {agency_key(a) for a in values} for p, values in agencies.items()}
     frameworks = _by_plan(store, """SELECT ?plan ?doc WHERE { GRAPH ?g { ?g pk:plan ?plan .
         ?plan eli:cites ?doc } }""")
     indicators = _by_plan(store, """SELECT ?plan ?label WHERE { GRAPH ?g { ?g pk:plan ?plan .
-        ?t a pk:Target ; pk:plan ?plan ; pk:indicatorLabel ?label } }""")
+        ?t a pk:Target ; pk:indicatorLabel ?label } }""")
     reuse: dict[frozenset, int] = defaultdict(int)
     for link in links:
         a, b = plan_of_measure.get(link.source), plan_of_measure.get(link.target)
@@ -288,13 +288,13 @@ def pmc_table(store: Store, measures: list["MeasureRecord"], links: Iterable["Re
     """One row per plan, one 0/1 column per PMC_FEATURES entry (in that order)."""
     plans = _plans(store)
     targets = _by_plan(store, """SELECT ?plan ?t WHERE { GRAPH ?g { ?g pk:plan ?plan .
-        ?t a pk:Target ; pk:plan ?plan } }""")
+        ?t a pk:Target } }""")
     deadlines = _by_plan(store, """SELECT ?plan ?t WHERE { GRAPH ?g { ?g pk:plan ?plan .
-        ?t a pk:Target ; pk:plan ?plan ; pk:deadlineYear ?y } }""")
+        ?t a pk:Target ; pk:deadlineYear ?y } }""")
     leads = _by_plan(store, f"""SELECT ?plan ?a WHERE {{ GRAPH ?g {{ ?g pk:plan ?plan .
-        ?a a pk:Assignment ; pk:plan ?plan ; pk:role <{PK}LeadRole> }} }}""")
+        ?a a pk:Assignment ; pk:role <{PK}LeadRole> }} }}""")
     groups = _by_plan(store, """SELECT ?plan ?grp WHERE { GRAPH ?g { ?g pk:plan ?plan .
-        ?grp a pk:LeadingGroup ; pk:plan ?plan } }""")
+        ?grp a pk:LeadingGroup } }""")
     cites = _by_plan(store, """SELECT ?plan ?doc WHERE { GRAPH ?g { ?g pk:plan ?plan .
         ?plan eli:cites ?doc } }""")
     by_plan: dict[str, list] = defaultdict(list)

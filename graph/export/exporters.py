@@ -5,8 +5,11 @@ frameworks, indicators) and their N-hop neighbourhood, or runs a user CONSTRUCT.
 one format registry the CLI (`policykg export`), the notebook API and the web app share
 (STYLE.md §8: a format is one entry). RDF formats keep IRIs and named graphs; GraphML, GEXF and
 CSV go through projections.py `rdf_to_networkx`. Docs: docs/export.md.
-The store keeps evidence compact (a span's oa:start / oa:end, graph/rdf.py); `web_annotation`
-adds the full W3C Web Annotation selectors (types and the quoted oa:exact) to an export.
+The store keeps facts compact (graph/rdf.py, issue #24): a fact's span is pk:start / pk:end on the
+fact, its plan is its named graph's, and pk:order is stated only where the spans do not give
+document order. `web_annotation` adds the full W3C Web Annotation selectors (a selector node per
+fact, its types and the quoted oa:exact); triple formats and property graphs, which lose the
+graph names, get each fact's pk:plan and pk:order back (`derived_quads`).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 
 from policykg.errors import NothingSelected, PolicyKGError
-from policykg.ontology import DCTERMS, ELI, OA, ORG, PK, PREFIXES, PROV, RDF, RDFS, SKOS
+from policykg.ontology import DCTERMS, ELI, OA, ORG, PK, PREFIXES, PROV, RDF, RDFS, SKOS, XSD
 
 from .projections import local_name, rdf_to_networkx
 
@@ -86,14 +89,19 @@ class Subgraph:
 
     quads: list[ox.Quad]
     years: dict[str, int] = field(default_factory=dict)
+    # pk:plan and pk:order of the facts among `quads`, which the store derives from the named
+    # graph and the spans (`derived_quads`): written where graph names are lost
+    derived: list[ox.Quad] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.quads)
 
     @property
     def triples(self) -> list[ox.Triple]:
-        """The quads without their graph names, duplicates dropped (for triple formats)."""
-        unique = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self.quads)
+        """The quads without their graph names, duplicates dropped (for triple formats), with
+        each fact's pk:plan and pk:order (`derived`): the graph name no longer says the plan."""
+        unique = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object)
+                               for q in (*self.quads, *self.derived))
         return list(unique)
 
     @property
@@ -130,7 +138,7 @@ class Subgraph:
 
     def to_networkx(self) -> "nx.DiGraph":
         """The property graph GraphML, GEXF and CSV exports write (graph/export/projections.py)."""
-        return rdf_to_networkx(self.quads, years=self.node_years())
+        return rdf_to_networkx([*self.quads, *self.derived], years=self.node_years())
 
 
 # -- selecting ------------------------------------------------------------------------------------
@@ -188,11 +196,59 @@ def select(store: "Store", selection: Selection | None = None) -> Subgraph:
     present = copied | {q.graph_name.value for q in extra if isinstance(q.graph_name, ox.NamedNode)}
     if selection.web_annotation:
         ordered += web_annotation_quads(store, ordered)
-    return Subgraph(ordered, {g: y for g, y in years.items() if g in present})
+    return Subgraph(ordered, {g: y for g, y in years.items() if g in present},
+                    derived_quads(store, ordered))
 
 
 _EVIDENCE, _CLEANED_TEXT, _PLAN = ox.NamedNode(PK + "evidence"), ox.NamedNode(PK + "cleanedText"), ox.NamedNode(PK + "plan")
 _OA_START, _OA_END = ox.NamedNode(OA + "start"), ox.NamedNode(OA + "end")
+_SPAN_START, _SPAN_END, _ORDER = ox.NamedNode(PK + "start"), ox.NamedNode(PK + "end"), ox.NamedNode(PK + "order")
+# the extracted facts of a document graph (graph/rdf.py): each had pk:plan and pk:order before #24
+FACT_CLASSES = frozenset(PK + c for c in ("Section", "Measure", "Assignment", "Citation", "PlaceMention",
+                                          "Target", "Incentive", "LeadingGroup", "GroupMembership",
+                                          "Correction"))
+
+
+def derived_quads(store: "Store", quads: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """What the compact graph leaves to its named graphs and spans, stated again for the facts
+    among `quads` (in their graph): pk:plan (the plan the graph names) and, where the plan does
+    not state it, pk:order (the fact's rank by pk:start among the facts of its class in that
+    graph, counted over the whole graph in the store, so a partial export numbers as a full one).
+    RETURNS (list[Quad]): only quads not already in `quads`."""
+    facts = {(q.subject, q.graph_name): q.object.value for q in quads
+             if q.predicate == _RDF_TYPE and isinstance(q.object, ox.NamedNode) and q.object.value in FACT_CLASSES}
+    if not facts:
+        return []
+    present = set(quads)
+    raw = store.raw
+    plans: dict[object, object] = {}
+    ranks: dict[tuple, dict] = {}
+
+    def rank(graph, cls: str, node) -> int | None:
+        if (graph, cls) not in ranks:
+            starts = []
+            for typed in raw.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(cls), graph):
+                start = next((int(s.object.value) for s in raw.quads_for_pattern(typed.subject, _SPAN_START, None, graph)), None)
+                if start is not None:
+                    starts.append((start, str(typed.subject), typed.subject))
+            ranks[(graph, cls)] = {n: i for i, (_, _, n) in enumerate(sorted(starts), 1)}
+        return ranks[(graph, cls)].get(node)
+
+    out: list[ox.Quad] = []
+    for (node, graph), cls in sorted(facts.items(), key=lambda kv: (str(kv[0][1]), str(kv[0][0]))):
+        if not isinstance(graph, ox.NamedNode):
+            continue
+        if graph not in plans:
+            plans[graph] = next((q.object for q in raw.quads_for_pattern(graph, _PLAN, None, graph)), None)
+        added = []
+        if plans[graph] is not None:
+            added.append(ox.Quad(node, _PLAN, plans[graph], graph))
+        if not any(True for _ in raw.quads_for_pattern(node, _ORDER, None, graph)):
+            number = rank(graph, cls, node)
+            if number is not None:
+                added.append(ox.Quad(node, _ORDER, ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer")), graph))
+        out.extend(q for q in added if q not in present)
+    return out
 _OA_EXACT, _RDF_TYPE = ox.NamedNode(OA + "exact"), ox.NamedNode(RDF + "type")
 _SELECTOR_TYPES = (ox.NamedNode(OA + "TextPositionSelector"), ox.NamedNode(OA + "TextQuoteSelector"))
 
@@ -210,6 +266,17 @@ def web_annotation_quads(store: "Store", quads: Sequence[ox.Quad]) -> list[ox.Qu
     for quad in quads:
         if quad.predicate in (_OA_START, _OA_END) and (quad.subject, quad.graph_name) in selectors:
             spans.setdefault((quad.subject, quad.graph_name), {})[quad.predicate.value] = int(quad.object.value)
+    # a fact's own span (pk:start / pk:end) gets the selector node <fact/evidence> it had before #24
+    links: list[ox.Quad] = []
+    for quad in quads:
+        if quad.predicate in (_SPAN_START, _SPAN_END) and isinstance(quad.subject, ox.NamedNode):
+            selector = ox.NamedNode(quad.subject.value + "/evidence")
+            key = (selector, quad.graph_name)
+            if key not in selectors:
+                selectors.add(key)
+                links.append(ox.Quad(quad.subject, _EVIDENCE, selector, quad.graph_name))
+            name = OA + ("start" if quad.predicate == _SPAN_START else "end")
+            spans.setdefault(key, {})[name] = int(quad.object.value)
     texts: dict[object, str | None] = {}
 
     def text_of(graph) -> str | None:
@@ -221,13 +288,15 @@ def web_annotation_quads(store: "Store", quads: Sequence[ox.Quad]) -> list[ox.Qu
                         texts[graph] = found.object.value
         return texts[graph]
 
-    out: list[ox.Quad] = []
+    out: list[ox.Quad] = [q for q in links if q not in present]
     for selector, graph in sorted(selectors, key=lambda k: (str(k[1]), str(k[0]))):
         span = spans.get((selector, graph), {})
         start, end = span.get(OA + "start"), span.get(OA + "end")
         if start is None or end is None:
             continue
-        added = [ox.Quad(selector, _RDF_TYPE, kind, graph) for kind in _SELECTOR_TYPES]
+        added = [ox.Quad(selector, _OA_START, ox.Literal(str(start), datatype=ox.NamedNode(XSD + "integer")), graph),
+                 ox.Quad(selector, _OA_END, ox.Literal(str(end), datatype=ox.NamedNode(XSD + "integer")), graph)]
+        added += [ox.Quad(selector, _RDF_TYPE, kind, graph) for kind in _SELECTOR_TYPES]
         text = text_of(graph)
         if text is not None and 0 <= start < end:
             added.append(ox.Quad(selector, _OA_EXACT, ox.Literal(text[start:end][:EXACT_MAX_CHARS], language="zh"), graph))

@@ -334,7 +334,7 @@ def plan_framework_graph(store: "Store", *, evidence: bool = False) -> nx.Graph:
 
 
 # What the `citations` query leaves out: the cited document's own title and level, and the
-# citation's evidence (the plan's cleaned text between the selector's offsets, up to 500 characters).
+# citation's evidence (the plan's cleaned text between its pk:start and pk:end, up to 500 characters).
 _CITATION_DETAILS = """
 PREFIX pk: <https://w3id.org/policykg/ns#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
@@ -344,7 +344,7 @@ SELECT ?citation ?cited_title ?level ?exact WHERE {
     OPTIONAL { ?cited eli:title ?cited_title } OPTIONAL { ?cited pk:level ?level }
     %s } }
 """
-_CITATION_EVIDENCE = """OPTIONAL { ?citation pk:evidence ?selector . ?selector oa:start ?start ; oa:end ?end .
+_CITATION_EVIDENCE = """OPTIONAL { ?citation pk:start ?start ; pk:end ?end .
       ?g pk:plan/pk:cleanedText ?text
       BIND(SUBSTR(?text, ?start + 1, IF(?end - ?start > 500, 500, ?end - ?start)) AS ?exact) }"""
 

@@ -4,7 +4,10 @@ each incentive or measure by joining on ?plan, which Oxigraph evaluates by walki
 the plan (each node carries pk:plan) and testing its type; the rewrites compare the plan with
 sameTerm instead, so the type comes first, from one index lookup. `pmc_features` read each of
 its 16 features by an OPTIONAL that looked up all the plan's features again; it reads them once
-and pivots them with aggregates. The old texts are kept in tests/graph/query_texts_before/.
+and pivots them with aggregates. The old texts are kept in tests/graph/query_texts_before/, as they
+were but for the compact graph (issue #24): facts no longer carry pk:plan, the named graph says the
+plan, so their `?x a pk:Measure ; pk:plan ?plan` read `?x a pk:Measure` in the plan's graph, and
+rows in document order sort by ?order ?span_start.
 
 Store: the seeds, 20 generated plans (bench/generate_corpus.py) and constructed plans of two
 cities whose measures grant incentives (the seeds and the generated corpus have few or none),

@@ -207,17 +207,17 @@ def test_rdf_partial_and_bad_dates_are_not_dropped_silently():
     assert issued.datatype.value.endswith("gYearMonth")
 
 
-def test_rdf_evidence_selectors_are_compact_spans_of_the_text():
-    """Compact evidence (issue #24): start and end only; tests/graph/test_compact_graph.py
-    checks that export --web-annotation gives back the selector types and the quote."""
+def test_rdf_evidence_is_a_compact_span_of_the_text_on_the_fact():
+    """Compact evidence (issue #24): pk:start and pk:end on the fact, no selector node;
+    tests/graph/test_compact_graph.py checks that export --web-annotation gives back the
+    selector, its types and the quote."""
     result = make_result()
     _, quads = result_to_quads(result, now=NOW)
     target = ox.NamedNode(plan_iri("000_a.txt").value + "/target/1")
-    [selector] = objects(quads, target, PK + "evidence")
-    assert {q.predicate.value for q in quads if q.subject == selector} == {OA + "start", OA + "end"}
-    start = int(objects(quads, selector, OA + "start")[0].value)
-    end = int(objects(quads, selector, OA + "end")[0].value)
-    assert result.text[start:end] == "地理标志产品销售额达80亿元"
+    assert not objects(quads, target, PK + "evidence")
+    [start] = objects(quads, target, PK + "start")
+    [end] = objects(quads, target, PK + "end")
+    assert result.text[int(start.value):int(end.value)] == "地理标志产品销售额达80亿元"
 
 
 @pytest.mark.parametrize("value, text", [

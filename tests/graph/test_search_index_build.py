@@ -99,7 +99,7 @@ def test_both_writer_modes_give_the_same_index(seed_builds):
 
 # The SPARQL the index read the store with before the rows came from the workers (issue #24):
 # the reference the rows must equal (GROUP_CONCAT's order is the store's, so names are compared
-# as a set there).
+# as a set there). A position is pk:order where the plan states it, else pk:start (issue #24).
 _PLAN = f"""
 SELECT ?plan ?source ?title ?text ?sha ?at WHERE {{
   ?plan a <{PK}Plan> ; <{DCTERMS}source> ?source .
@@ -112,14 +112,16 @@ _MEASURES = f"""
 SELECT ?item ?title ?body ?no ?order WHERE {{
   ?item a <{PK}Measure> .
   OPTIONAL {{ ?item <{DCTERMS}title> ?title }} OPTIONAL {{ ?item <{PK}body> ?body }}
-  OPTIONAL {{ ?item <{PK}measureNo> ?no }} OPTIONAL {{ ?item <{PK}order> ?order }}
+  OPTIONAL {{ ?item <{PK}measureNo> ?no }} OPTIONAL {{ ?item <{PK}order> ?order_ }}
+  OPTIONAL {{ ?item <{PK}start> ?start }} BIND(COALESCE(?order_, ?start) AS ?order)
 }}"""
 _TARGETS = f"""
 SELECT ?item ?title ?body ?measure ?no ?order WHERE {{
   ?item a <{PK}Target> .
   OPTIONAL {{ ?item <{RDFS}label> ?title }} OPTIONAL {{ ?item <{PK}text> ?body }}
   OPTIONAL {{ ?item <{PK}inMeasure> ?measure OPTIONAL {{ ?measure <{PK}measureNo> ?no }} }}
-  OPTIONAL {{ ?item <{PK}order> ?order }}
+  OPTIONAL {{ ?item <{PK}order> ?order_ }}
+  OPTIONAL {{ ?item <{PK}start> ?start }} BIND(COALESCE(?order_, ?start) AS ?order)
 }}"""
 _AGENCIES = f"""
 SELECT ?item (SAMPLE(?zh) AS ?title) (GROUP_CONCAT(DISTINCT ?other; SEPARATOR=" / ") AS ?body) WHERE {{

@@ -94,8 +94,8 @@ def test_validate_reports_a_readable_violation():
     (lambda r: setattr(r.plan, "title", None), "eli:title", "title"),
     (lambda r: setattr(r.plan, "issued", "2024年4月29日"), "eli:date_document", "date"),
     (lambda r: setattr(r.plan, "period_end", 2020), "pk:periodStart", "period_end"),
-    (lambda r: setattr(r.people[0], "start", r.people[0].end + 5), "oa:start", "not after its end"),
-    (lambda r: setattr(r.people[0], "start", -1), "oa:start", ">= 0"),
+    (lambda r: setattr(r.people[0], "start", r.people[0].end + 5), "pk:start", "not after its end"),
+    (lambda r: setattr(r.people[0], "start", -1), "pk:start", ">= 0"),
 ])
 def test_validate_catches_broken_items(breakage, path, needle):
     broken = good_result()

@@ -38,7 +38,7 @@ def _first_measure(base: str) -> str:
     rows = json.loads(body)
     assert rows
     query = """PREFIX pk: <https://w3id.org/policykg/ns#>
-    SELECT ?m WHERE { ?m a pk:Measure ; pk:evidence ?e } ORDER BY ?m LIMIT 1"""
+    SELECT ?m WHERE { ?m a pk:Measure ; pk:start ?e } ORDER BY ?m LIMIT 1"""
     _, _, answer = fetch(base + "/sparql?" + urlencode({"query": query}),
                          headers={"Accept": "application/sparql-results+json"})
     return json.loads(answer)["results"]["bindings"][0]["m"]["value"]

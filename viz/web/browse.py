@@ -35,9 +35,9 @@ PLAN_COUNTS = f"""PREFIX pk: <{PK}>
 SELECT ?plan ?kind (COUNT(DISTINCT ?item) AS ?n) WHERE {{
   GRAPH ?g {{
     ?g pk:plan ?plan .
-    {{ ?item a pk:Measure ; pk:plan ?plan . BIND("measures" AS ?kind) }}
-    UNION {{ ?item a pk:Target ; pk:plan ?plan . BIND("targets" AS ?kind) }}
-    UNION {{ ?assignment a pk:Assignment ; pk:plan ?plan ; pk:agency ?item .
+    {{ ?item a pk:Measure . BIND("measures" AS ?kind) }}
+    UNION {{ ?item a pk:Target . BIND("targets" AS ?kind) }}
+    UNION {{ ?assignment a pk:Assignment ; pk:agency ?item .
              BIND("agencies" AS ?kind) }}
   }}
 }} GROUP BY ?plan ?kind"""

@@ -26,6 +26,7 @@ EVIDENCE = ox.NamedNode(PK + "evidence")
 CLEANED_TEXT = ox.NamedNode(PK + "cleanedText")
 PLAN = ox.NamedNode(PK + "plan")
 OA_START, OA_END = ox.NamedNode(OA + "start"), ox.NamedNode(OA + "end")
+SPAN_START, SPAN_END = ox.NamedNode(PK + "start"), ox.NamedNode(PK + "end")  # a fact's own span (issue #24)
 SOURCE = ox.NamedNode(PREFIXES["dcterms"] + "source")
 AGENCY_CLASS = ox.NamedNode(PK + "Agency")
 # display labels, most preferred first
@@ -135,10 +136,9 @@ def entity_triples(raw: ox.Store, iri: str) -> list[ox.Triple]:
 
 def evidence_passage(raw: ox.Store, node: ox.NamedNode) -> Passage | None:
     """The cleaned-text passage of an extracted item (or of a selector itself), or None."""
-    selector, graph = _selector(raw, node)
-    if selector is None or graph is None:
+    start, end, graph = _offsets(raw, node)
+    if graph is None:
         return None
-    start, end = _integer(raw, selector, OA_START, graph), _integer(raw, selector, OA_END, graph)
     text, source = _plan_text(raw, graph)
     if start is None or end is None or text is None or not 0 <= start <= end <= len(text):
         return None
@@ -146,14 +146,22 @@ def evidence_passage(raw: ox.Store, node: ox.NamedNode) -> Passage | None:
                    text[end:end + PASSAGE_CONTEXT], start, end, source)
 
 
-def _selector(raw: ox.Store, node: ox.NamedNode) -> tuple[Any, Any]:
-    for quad in raw.quads_for_pattern(node, OA_START, None, None):
-        return node, quad.graph_name  # the node is a selector
+def _offsets(raw: ox.Store, node: ox.NamedNode) -> tuple[int | None, int | None, Any]:
+    """(start, end, graph) of the node's span: a fact states pk:start / pk:end itself (issue #24),
+    a plan field's selector oa:start / oa:end; (None, None, None) for a plan (its own page shows
+    the whole text) and for anything without a span."""
+    for quad in raw.quads_for_pattern(node, SPAN_START, None, None):
+        graph = quad.graph_name
+        return _integer(raw, node, SPAN_START, graph), _integer(raw, node, SPAN_END, graph), graph
+    for quad in raw.quads_for_pattern(node, OA_START, None, None):  # the node is a selector
+        graph = quad.graph_name
+        return _integer(raw, node, OA_START, graph), _integer(raw, node, OA_END, graph), graph
     if any(True for _ in raw.quads_for_pattern(node, CLEANED_TEXT, None, None)):
-        return None, None  # a plan: its own page shows the whole text
+        return None, None, None
     for quad in raw.quads_for_pattern(node, EVIDENCE, None, None):
-        return quad.object, quad.graph_name
-    return None, None
+        selector, graph = quad.object, quad.graph_name
+        return _integer(raw, selector, OA_START, graph), _integer(raw, selector, OA_END, graph), graph
+    return None, None, None
 
 
 def _integer(raw: ox.Store, node: Any, predicate: ox.NamedNode, graph: Any) -> int | None:
@@ -344,11 +352,20 @@ def _unit_order(unit: Unit) -> tuple[int, int, str]:
 
 def measure_ref(raw: ox.Store, measure: ox.NamedNode, graph: Any,
                 plans: dict[str, PlanRef] | None = None) -> MeasureRef:
-    plan = _object(raw, measure, PLAN, graph)
+    plan = _object(raw, graph, PLAN, graph)  # the document graph names its plan
     ref = plan_ref(raw, plan, plans) if isinstance(plan, ox.NamedNode) else PlanRef("", None, None, None)
     return MeasureRef(measure.value, _literal(raw, measure, MEASURE_NO, graph),
                       _literal(raw, measure, DC_TITLE, graph) or label_of(raw, measure),
-                      _int_or_none(_literal(raw, measure, ORDER, graph)) or 0, ref)
+                      _document_order(raw, measure, graph), ref)
+
+
+def _document_order(raw: ox.Store, node: Any, graph: Any) -> int:
+    """pk:order where the plan states it, else the span's start (graph/rdf.py writes pk:order
+    for a kind of fact only when the spans do not give document order, issue #24)."""
+    order = _int_or_none(_literal(raw, node, ORDER, graph))
+    if order is None:
+        order = _integer(raw, node, SPAN_START, graph)
+    return order or 0
 
 
 def agency_profile(raw: ox.Store, iri: str) -> AgencyProfile:
@@ -370,7 +387,7 @@ def agency_profile(raw: ox.Store, iri: str) -> AgencyProfile:
             ref = measure_ref(raw, measure, graph, plans)
             ref.units = units_of(raw, measure, graph)
         else:  # an assignment to the plan as a whole
-            plan = _object(raw, assignment, PLAN, graph)
+            plan = _object(raw, graph, PLAN, graph)
             if not isinstance(plan, ox.NamedNode):
                 continue
             ref = MeasureRef(assignment.value, None, None, 0, plan_ref(raw, plan, plans))
@@ -419,7 +436,7 @@ def measure_profile(raw: ox.Store, iri: str) -> MeasureProfile | None:
                       if _has_type(raw, q.subject, TARGET_CLASS)), key=lambda t: _tail_number(t[0]))
     citations = []
     span = _span(raw, node, graph)
-    plan = _object(raw, node, PLAN, graph)
+    plan = _object(raw, graph, PLAN, graph)
     if span is not None and plan is not None:
         for quad in raw.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(CITATION_CLASS), graph):
             inner = _span(raw, quad.subject, graph)
@@ -435,10 +452,7 @@ def _tail_number(iri: str) -> tuple[int, str]:
 
 
 def _span(raw: ox.Store, node: Any, graph: Any) -> tuple[int, int] | None:
-    selector = _object(raw, node, EVIDENCE, graph)
-    if selector is None:
-        return None
-    start, end = _integer(raw, selector, OA_START, graph), _integer(raw, selector, OA_END, graph)
+    start, end = _integer(raw, node, SPAN_START, graph), _integer(raw, node, SPAN_END, graph)
     return (start, end) if start is not None and end is not None else None
 
 

@@ -31,11 +31,9 @@ KINDS = {PK + "Measure": "measure", PK + "Assignment": "agency", PK + "Citation"
 
 _SPANS = """
 PREFIX pk: <https://w3id.org/policykg/ns#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
 SELECT ?g ?item ?type ?start ?end ?agency ?no ?role (COUNT(?fix) AS ?fixes) WHERE {
   GRAPH ?g {
-    ?item pk:evidence ?sel ; a ?type .
-    ?sel oa:start ?start ; oa:end ?end .
+    ?item pk:start ?start ; pk:end ?end ; a ?type .
     # FILTER IN, not VALUES: Virtuoso 7.2 answered the VALUES form with the measures and targets
     # only (no assignments, no citations), so plan pages over it lost their units and citations
     FILTER(?type IN (pk:Measure, pk:Assignment, pk:Citation, pk:Target, pk:Incentive))

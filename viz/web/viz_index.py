@@ -72,7 +72,7 @@ def examples(store: Store) -> dict[str, str]:
         found["agency"] = rows[0]["label"]
     rows = store.query(PREFIXES + """
         SELECT ?city (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g {
-          ?g pk:plan ?p . ?p pk:jurisdiction/rdfs:label ?city . ?a a pk:Assignment ; pk:plan ?p } }
+          ?g pk:plan ?p . ?p pk:jurisdiction/rdfs:label ?city . ?a a pk:Assignment } }
         GROUP BY ?city ORDER BY DESC(?n) ?city LIMIT 1""").as_dicts()
     if rows:
         found["city"] = rows[0]["city"]
