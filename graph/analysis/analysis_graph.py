@@ -376,7 +376,7 @@ def write_analysis(store: Store, quads: Iterator[Quad], *,
     memory). Stores without a local pyoxigraph store (the capturing remote store of
     `analyze --endpoint`) get the quads through `replace_graphs`."""
     raw = getattr(store, "raw", None)
-    if raw is None or not hasattr(raw, "bulk_load"):
+    if not isinstance(raw, ox.Store):  # a remote store: its endpoint mimics pyoxigraph's API
         return WriteReport(store.replace_graphs({ANALYSIS_GRAPH: list(quads)}), True)
     if getattr(store, "read_only", False):
         raise PolicyKGError(f"the store at {store.path} is open read-only")
