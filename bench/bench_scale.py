@@ -436,8 +436,31 @@ def report(args: argparse.Namespace) -> None:
     if not runs:
         sys.exit(f"no results_*.json in {WORK}: run `bench_scale.py run` first")
     text = render(runs, Path(args.notes).read_text(encoding="utf-8") if args.notes else "")
-    Path(args.out).write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
+    out = Path(args.out)
+    try:
+        merged = merge_report(out.read_text(encoding="utf-8") if out.exists() else None, text)
+    except ValueError as e:
+        sys.exit(f"{out}: {e}")
+    out.write_text(merged, encoding="utf-8")
+    print(f"wrote {out}")
+
+
+REPORT_BEGIN = "<!-- bench_scale.py report: begin (generated; text outside these markers is kept) -->"
+REPORT_END = "<!-- bench_scale.py report: end -->"
+
+
+def merge_report(existing: str | None, text: str) -> str:
+    """RESULTS.md also holds sections written by hand after later runs (issue 24's): a report
+    replaces only what lies between its markers and keeps the rest; a file without the markers is
+    not overwritten (ValueError), so a report can never wipe those sections."""
+    title, _, body = text.partition("## Machine")
+    block = f"{REPORT_BEGIN}\n## Machine{body.rstrip()}\n{REPORT_END}"
+    if existing is None:
+        return f"{title}{block}\n"
+    start, end = existing.find(REPORT_BEGIN), existing.find(REPORT_END)
+    if start < 0 or end < start:
+        raise ValueError("has no bench_scale.py report markers: not overwritten (give --out another file)")
+    return existing[:start] + block + existing[end + len(REPORT_END):]
 
 
 def render(runs: dict[int, dict], notes: str) -> str:
