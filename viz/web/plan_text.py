@@ -31,18 +31,26 @@ KINDS = {PK + "Measure": "measure", PK + "Assignment": "agency", PK + "Citation"
 
 _SPANS = """
 PREFIX pk: <https://w3id.org/policykg/ns#>
-SELECT ?g ?item ?type ?start ?end ?agency ?no ?role (COUNT(?fix) AS ?fixes) WHERE {
+# ?fix per row, not COUNT(?fix) ... GROUP BY: Virtuoso 7.2 counted a fix for every item of the
+# UNION below; the rows of one item are merged in _spans
+SELECT ?g ?item ?type ?start ?end ?agency ?no ?role ?fix WHERE {
   GRAPH ?g {
-    ?item pk:start ?start ; pk:end ?end ; a ?type .
-    # FILTER IN, not VALUES: Virtuoso 7.2 answered the VALUES form with the measures and targets
-    # only (no assignments, no citations), so plan pages over it lost their units and citations
-    FILTER(?type IN (pk:Measure, pk:Assignment, pk:Citation, pk:Target, pk:Incentive))
+    # one branch per kind, each binding its type: Virtuoso 7.2 answered both a VALUES list of the
+    # types and `a ?type` + FILTER(?type IN (...)) with the measures and targets only (no
+    # assignments, no citations) once its store held more graphs, so plan pages over it lost
+    # their units and citations
+    { ?item a pk:Measure . BIND(pk:Measure AS ?type) }
+    UNION { ?item a pk:Assignment . BIND(pk:Assignment AS ?type) }
+    UNION { ?item a pk:Citation . BIND(pk:Citation AS ?type) }
+    UNION { ?item a pk:Target . BIND(pk:Target AS ?type) }
+    UNION { ?item a pk:Incentive . BIND(pk:Incentive AS ?type) }
+    ?item pk:start ?start ; pk:end ?end .
     OPTIONAL { ?item pk:agency ?agency }
     OPTIONAL { ?item pk:measureNo ?no }
     OPTIONAL { ?item pk:role ?role }
     OPTIONAL { ?item pk:correctedBy ?fix }
   }
-} GROUP BY ?g ?item ?type ?start ?end ?agency ?no ?role"""
+}"""
 
 # the plan's researchers' corrections (extract/corrections.py), in file order
 _CORRECTIONS = """
@@ -187,7 +195,14 @@ def _corrections(raw: ox.Store, graph: ox.NamedNode) -> list[dict[str, str]]:
 def _spans(raw: ox.Store, graph: ox.NamedNode, length: int) -> list[Span]:
     spans = []
     labels: dict[str, str | None] = {}
+    rows: dict[tuple, ox.QuerySolution] = {}  # one row per span; corrected when any row has a fix
+    fixed: set[tuple] = set()
     for row in raw.query(_SPANS, substitutions={ox.Variable("g"): graph}):
+        key = tuple(row[name] for name in ("item", "type", "start", "end", "agency", "no", "role"))
+        rows.setdefault(key, row)
+        if row["fix"] is not None:
+            fixed.add(key)
+    for key, row in rows.items():
         kind = KINDS[row["type"].value]
         try:
             start, end = int(row["start"].value), int(row["end"].value)
@@ -202,7 +217,7 @@ def _spans(raw: ox.Store, graph: ox.NamedNode, length: int) -> list[Span]:
         title = labels[target] or target
         if kind == "measure" and row["no"] is not None:
             title = f"{row['no'].value} {title}"
-        corrected = row["fixes"] is not None and row["fixes"].value not in ("", "0")
+        corrected = key in fixed
         if corrected:
             title += " " + _("(corrected)")
         role = entities.ROLE_NAMES.get(row["role"].value) if row["role"] is not None else None
