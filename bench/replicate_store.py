@@ -8,8 +8,10 @@ and summary literals all carry) is renamed `<stem>-<copy>` everywhere in the pla
 its summary graph, by a replacement of the N-Quads text, so the summaries stay exactly those
 of the renamed plan (string tables and JSON hold the names as text; packed indexes do not
 change). Agencies, places and vocabularies are shared, as between plans of one city. Every
-other graph (vocabularies, places) is copied once. The result is written as one N-Quads file
-and given to one `bulk_load` (a new store), then the file is deleted.
+other graph (vocabularies, places) is copied once, but for the source's corpus tables: they hold
+the source's rows, so they are left out and written for the copies at the end, as a build does
+(`write_corpus_tables`). The result is written as one N-Quads file and given to one `bulk_load`
+(a new store), then the file is deleted.
 
 Usage:
     .venv/bin/python bench/replicate_store.py SOURCE_STORE TARGET_STORE --copies 10
@@ -35,7 +37,7 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=10)
     args = ap.parse_args()
 
-    from policykg.graph.summary import DOCUMENT_GRAPH_PREFIX, summary_graph
+    from policykg.graph.summary import CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, summary_graph, write_corpus_tables
 
     if Path(args.target).exists():
         raise SystemExit(f"{args.target} exists: give a new folder")
@@ -44,7 +46,8 @@ def main() -> None:
     graphs = sorted(g.value for g in source.named_graphs())
     documents = [g for g in graphs if g.startswith(DOCUMENT_GRAPH_PREFIX)]
     summaries = {summary_graph(g) for g in documents}
-    others = [g for g in graphs if g not in summaries and not g.startswith(DOCUMENT_GRAPH_PREFIX)]
+    others = [g for g in graphs if g not in summaries and not g.startswith(DOCUMENT_GRAPH_PREFIX)
+              and g != CORPUS_GRAPH.value]  # the source's rows: written anew below
     handle, spool = tempfile.mkstemp(prefix=".replicate-", suffix=".nq", dir=Path(args.target).parent)
     written = 0
     try:
@@ -62,12 +65,13 @@ def main() -> None:
                     written += out.write(text.replace(stem, stem + f"-{copy}".encode()))
         target = ox.Store(args.target)
         target.bulk_load(path=spool, format=NQ)
+        tables = write_corpus_tables(target)
         target.flush()
         target.optimize()
     finally:
         Path(spool).unlink(missing_ok=True)
     print(f"{len(documents)} plans x {args.copies} copies into {args.target}: {written / 1e9:.2f} GB of N-Quads, "
-          f"{time.process_time() - started:.0f} CPU-s in this process")
+          f"{tables} corpus tables written, {time.process_time() - started:.0f} CPU-s in this process")
 
 
 if __name__ == "__main__":
