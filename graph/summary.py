@@ -33,7 +33,10 @@ build computes them once, when it writes the plan, and stores them beside it:
   from the summaries, in chunks (`write_corpus_tables`, CORPUS_GRAPH), and `corpus_rows` reads
   those when current: two quads and the chunks instead of 10k plans' literals, their check and
   their combining. Every write of a plan or summary graph by policykg removes them first or in
-  the same transaction; see "corpus tables" below.
+  the same transaction; see "corpus tables" below. `policykg analyze` keeps the whole-corpus
+  rows of the queries over its graph (`ANALYSED`, no summaries: their full SPARQL run once) as
+  tables of the same format there too (`write_analysis_tables`), removed by the same drops and by
+  every write of the analysis graph (docs/analysis.md, "Whole-corpus tables").
 - **Scoped**: `scoped_rows(store, name, params)` answers a `city` or `source` (`SCOPE_PARAMS`)
   from the summaries of exactly the plans the restriction line would select: candidate plan
   graphs by one index lookup (`?g dcterms:source "x"`; graphs holding a label "x"@zh), kept when
