@@ -318,17 +318,21 @@ class Store:
 def _replace_update(graphs: Mapping[ox.NamedNode, Iterable[ox.Quad]], *,
                     check_graphs: bool) -> tuple[str, int]:
     """One SPARQL Update that drops each graph and inserts its new quads (and drops the corpus
-    tables, graph/summary.py, in the same transaction when a graph is a plan's or a summary's).
+    tables, graph/summary.py, in the same transaction when a graph is a plan's or a summary's;
+    the analysis tables alone when it is the analysis graph).
 
     Terms print in their N-Triples form, which is valid SPARQL (escapes included; checked
     against pyoxigraph 0.5.13 with quotes, backslashes, `\\u` text, control characters and
     astral characters). The whole text is built before anything is written.
     """
-    from .summary import DROP_CORPUS_TABLES, invalidates_corpus_tables
+    from .summary import (DROP_ANALYSIS_TABLES, DROP_CORPUS_TABLES, invalidates_analysis_tables,
+                          invalidates_corpus_tables)
 
     drops: list[str] = []
     if any(isinstance(graph, ox.NamedNode) and invalidates_corpus_tables(graph.value) for graph in graphs):
         drops.append(f"{DROP_CORPUS_TABLES} ;")
+    elif any(isinstance(graph, ox.NamedNode) and invalidates_analysis_tables(graph.value) for graph in graphs):
+        drops.append(f"{DROP_ANALYSIS_TABLES} ;")  # the analysis graph: its tables only
     blocks: list[str] = []
     count = 0
     for graph, quads in graphs.items():

@@ -33,7 +33,10 @@ build computes them once, when it writes the plan, and stores them beside it:
   from the summaries, in chunks (`write_corpus_tables`, CORPUS_GRAPH), and `corpus_rows` reads
   those when current: two quads and the chunks instead of 10k plans' literals, their check and
   their combining. Every write of a plan or summary graph by policykg removes them first or in
-  the same transaction; see "corpus tables" below.
+  the same transaction; see "corpus tables" below. `policykg analyze` keeps the whole-corpus
+  rows of the queries over its graph (`ANALYSED`, no summaries: their full SPARQL run once) as
+  tables of the same format there too (`write_analysis_tables`), removed by the same drops and by
+  every write of the analysis graph (docs/analysis.md, "Whole-corpus tables").
 - **Scoped**: `scoped_rows(store, name, params)` answers a `city` or `source` (`SCOPE_PARAMS`)
   from the summaries of exactly the plans the restriction line would select: candidate plan
   graphs by one index lookup (`?g dcterms:source "x"`; graphs holding a label "x"@zh), kept when
@@ -121,6 +124,11 @@ ENCODINGS = {**{name: "table-1" for name in LISTINGS + SORTED},
 SCOPE_PARAMS = {name: ("source", "city") for name in LISTINGS + COMPUTED}
 SCOPE_PARAMS.update({name: ("city",) for name in AGGREGATES}, target_comparison=("indicator",))
 SCOPE_PARAMS.update({name: () for name in ENGINE_ORDERED})
+# The queries over `policykg analyze`'s graph whose whole-corpus rows a corpus table keeps
+# ("analysis tables", `write_analysis_tables`): no per-plan summary, the rows of the full SPARQL
+# computed once at the end of `policykg analyze` (graph/analysis/analysis_graph.py).
+ANALYSED = ("instrument_mix", "measure_reuse", "pmc_features", "plan_similarity")
+ENCODINGS.update({name: "analysis-table-1" for name in ANALYSED})
 # Per plan, the zh labels of its jurisdiction (`pksum:cities`, JSON; null when the plan graph has
 # not exactly one plan node that every pk:plan link points to, so a city cannot be decided here).
 CITIES = ox.NamedNode(SUMMARY_NS + "cities")
@@ -589,6 +597,8 @@ def corpus_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None
     """The whole-corpus rows of summarised query `name`: from its corpus table when the store
     holds a current one (`table_rows`), else from the plans' summaries, or None when the
     summaries cannot answer (not a summarised query, or a plan without a current summary)."""
+    if name in ANALYSED:  # no summaries: the table or the SPARQL
+        return table_rows(store, name)
     if name not in SUMMARISED:
         return None
     rows = table_rows(store, name)
@@ -1174,6 +1184,16 @@ CORPUS_CHUNK_ROWS = 50000
 DROP_CORPUS_TABLES = f"DROP SILENT GRAPH {CORPUS_GRAPH}"
 
 
+# The analysis tables (`ANALYSED`) sit in the same graph, so every drop above removes them too;
+# `policykg analyze` also removes them alone (DROP_ANALYSIS_TABLES: the summarised queries' tables
+# stay), before or in the same transaction as its write of the analysis graph, and writes them
+# again once the graph is complete.
+ANALYSIS_GRAPH_IRI = ID + "graph/analysis"  # graph/analysis/analysis_graph.py's ANALYSIS_GRAPH
+ANALYSIS_TABLES_PREFIX = f"{CORPUS_GRAPH.value}/analysis/"
+DROP_ANALYSIS_TABLES = (f"DELETE {{ GRAPH {CORPUS_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {CORPUS_GRAPH} "
+                        f"{{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{ANALYSIS_TABLES_PREFIX}\")) }} }}")
+
+
 def invalidates_corpus_tables(graph: str) -> bool:
     """Whether writing named graph `graph` can change a corpus table (a plan or summary graph)."""
     return graph.startswith(DOCUMENT_GRAPH_PREFIX) or graph.startswith(SUMMARY_GRAPH_PREFIX)
@@ -1185,12 +1205,28 @@ def drop_corpus_tables(store: ox.Store) -> None:
         store.update(DROP_CORPUS_TABLES)
 
 
+def invalidates_analysis_tables(graph: str) -> bool:
+    """Whether writing named graph `graph` can change an analysis table (the analysis graph;
+    a plan or summary graph drops every corpus table, `invalidates_corpus_tables`)."""
+    return graph == ANALYSIS_GRAPH_IRI
+
+
+def drop_analysis_tables(store: ox.Store) -> None:
+    """Remove the analysis tables only (one transaction; nothing to do when there is none)."""
+    if store.contains_named_graph(CORPUS_GRAPH):
+        store.update(DROP_ANALYSIS_TABLES)
+
+
+def _table_path(name: str) -> str:
+    return f"{ANALYSIS_TABLES_PREFIX}{name}" if name in ANALYSED else f"{CORPUS_GRAPH.value}/{name}"
+
+
 def _table_node(name: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{CORPUS_GRAPH.value}/{name}")
+    return ox.NamedNode(_table_path(name))
 
 
 def _chunk_node(name: str, digest: str, index: int) -> ox.NamedNode:
-    return ox.NamedNode(f"{CORPUS_GRAPH.value}/{name}/{digest}/{index}")
+    return ox.NamedNode(f"{_table_path(name)}/{digest}/{index}")
 
 
 def _table_head(store: ox.Store, name: str) -> tuple[int, str] | None:
@@ -1247,26 +1283,48 @@ def write_corpus_tables(store: ox.Store, names: Iterable[str] = SUMMARISED) -> i
                 if documents and documents == summarised else None)
         if rows is None:
             continue
-        texts = []
-        while True:
-            with _collector_paused():
-                chunk = list(islice(rows, CORPUS_CHUNK_ROWS))
-            if not chunk:
-                break
-            texts.append(_encode_table(chunk))
-        digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
-        node = _table_node(name)
-        quads = [ox.Quad(node, CORPUS_FINGERPRINT, ox.Literal(fingerprint(name)), CORPUS_GRAPH),
-                 ox.Quad(node, CORPUS_CHUNKS, ox.Literal(f"{len(texts)} {digest}"), CORPUS_GRAPH)]
-        quads += [ox.Quad(_chunk_node(name, digest, index), CORPUS_ROWS, ox.Literal(text), CORPUS_GRAPH)
-                  for index, text in enumerate(texts)]
-        store.load(ox.serialize(quads, format=NQ), format=NQ)
+        _write_table(store, name, rows)
         written += 1
     return written
 
 
-__all__ = ["AGGREGATES", "COMPUTED", "CORPUS_GRAPH", "DROP_CORPUS_TABLES", "ENGINE_ORDERED", "LISTINGS", "SCOPE_PARAMS",
-           "SUMMARISED", "SUMMARY_GRAPH_PREFIX", "corpus_rows", "corpus_tables_current", "drop_corpus_tables",
+def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]]) -> None:
+    """Write query `name`'s corpus table of `rows` (whole-corpus rows in their order) in one
+    transaction: its fingerprint, chunk count and digest, and its chunks."""
+    texts = []
+    while True:
+        with _collector_paused():
+            chunk = list(islice(rows, CORPUS_CHUNK_ROWS))
+        if not chunk:
+            break
+        texts.append(_encode_table(chunk))
+    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
+    node = _table_node(name)
+    quads = [ox.Quad(node, CORPUS_FINGERPRINT, ox.Literal(fingerprint(name)), CORPUS_GRAPH),
+             ox.Quad(node, CORPUS_CHUNKS, ox.Literal(f"{len(texts)} {digest}"), CORPUS_GRAPH)]
+    quads += [ox.Quad(_chunk_node(name, digest, index), CORPUS_ROWS, ox.Literal(text), CORPUS_GRAPH)
+              for index, text in enumerate(texts)]
+    store.load(ox.serialize(quads, format=NQ), format=NQ)
+
+
+def write_analysis_tables(store: ox.Store, names: Iterable[str] = ANALYSED) -> int:
+    """(Re)write the analysis table of each query of `names` (graph/analysis/analysis_graph.py,
+    once the analysis graph is complete): the old analysis tables are removed first (one
+    transaction), then each query's full SPARQL runs once over the store and its rows, in the
+    engine's order, are written in one transaction per query. RETURNS the number written."""
+    from policykg.queries import iter_query
+
+    drop_analysis_tables(store)
+    written = 0
+    for name in names:
+        _, rows = iter_query(store, _named(name), use_summary=False)
+        _write_table(store, name, rows)
+        written += 1
+    return written
+
+
+__all__ = ["ANALYSED", "AGGREGATES", "COMPUTED", "CORPUS_GRAPH", "DROP_CORPUS_TABLES", "ENGINE_ORDERED", "LISTINGS", "SCOPE_PARAMS",
+           "SUMMARISED", "SUMMARY_GRAPH_PREFIX", "corpus_rows", "corpus_tables_current", "drop_analysis_tables", "drop_corpus_tables",
            "fingerprint", "invalidates_corpus_tables", "rebuild_summaries", "refresh_stale_summaries", "scoped_rows",
            "stale_summaries", "summaries_complete", "summaries_nquads", "summary_graph", "summary_nquads",
-           "summary_rows", "table_rows", "vocabulary_digest", "write_corpus_tables"]
+           "summary_rows", "table_rows", "vocabulary_digest", "write_analysis_tables", "write_corpus_tables"]

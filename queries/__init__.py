@@ -402,10 +402,11 @@ def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] 
 
 
 def _summarisable(store, query: NamedQuery) -> bool:
-    """A shipped query the summaries hold, run on a pyoxigraph store."""
-    from ..graph.summary import SUMMARISED
+    """A shipped query the summaries or a corpus table hold (graph/summary.py: SUMMARISED, and
+    ANALYSED, read from the table `policykg analyze` writes), run on a pyoxigraph store."""
+    from ..graph.summary import ANALYSED, SUMMARISED
 
-    return (query.name in SUMMARISED and query.path.resolve() == (QUERY_DIR / f"{query.name}.rq")
+    return ((query.name in SUMMARISED or query.name in ANALYSED) and query.path.resolve() == (QUERY_DIR / f"{query.name}.rq")
             and isinstance(store, pyoxigraph.Store))
 
 

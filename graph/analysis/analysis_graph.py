@@ -14,6 +14,11 @@ most ATOMIC_MAX_QUADS together (the seeds, small corpora) one transaction replac
 before; above that the old graph is deleted in chunks and the file bulk-loaded, in bounded memory:
 a process killed during those two steps leaves a partial analysis, which the next run replaces.
 `AnalysisReport.atomic_write` and the CLI say which was done.
+Then, on a local store, the whole-corpus rows of the queries that read this graph
+(instrument_mix, measure_reuse, pmc_features, plan_similarity) are computed once by their SPARQL
+and kept as corpus tables (graph/summary.py `write_analysis_tables`), which their whole-corpus
+runs read. The old tables are removed before the graph changes (with it, in the one-transaction
+write), so no table outlives the graph it was computed from; a plan write removes them too.
 The caps of text_reuse.py and metrics.py (boilerplate shingles, top-k reuse targets, top-k similar
 plans, sampled betweenness) are recorded as properties of the graph node `id:graph/analysis`.
 Re-running replaces the graph; document graphs are never touched. DOCS: docs/analysis.md
@@ -36,6 +41,7 @@ from policykg.ontology import DCTERMS, ELI, ID, OA, PK, PROV
 
 from ..rdf import cited_document_iri, iri_segment
 from ..store import Store
+from ..summary import drop_analysis_tables, write_analysis_tables
 from . import metrics
 from .keyword_classifier import MIN_SCORE, Decision, classify, load_scheme, primary
 from .metrics import MetricSettings, MetricStats
@@ -92,6 +98,7 @@ class AnalysisReport:
     metrics: MetricStats = field(default_factory=MetricStats)
     metric_settings: MetricSettings = field(default_factory=MetricSettings)
     atomic_write: bool = True  # written in one transaction (else streamed: write_analysis)
+    analysis_tables: int = 0  # corpus tables written after the graph (graph/summary.py: ANALYSED)
 
     def caps(self) -> list[str]:
         """One line per cap: what it kept and what it left out (the CLI prints them)."""
@@ -395,6 +402,7 @@ def write_analysis(store: Store, quads: Iterator[Quad], *,
             store.replace_graphs({ANALYSIS_GRAPH: ox.parse(path=str(staged), format=ox.RdfFormat.N_QUADS)})
             atomic = True
         else:
+            drop_analysis_tables(raw)  # before the graph changes (replace_graphs drops them with it)
             _delete_in_chunks(raw, ANALYSIS_GRAPH)
             raw.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
             atomic = False
@@ -489,6 +497,9 @@ def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
 
     written = write_analysis(store, quads())
     report.quads, report.atomic_write = written.quads, written.atomic
+    raw = getattr(store, "raw", None)
+    if isinstance(raw, ox.Store):  # a local store: the analysis queries' whole-corpus rows, once
+        report.analysis_tables = write_analysis_tables(raw)
     return report
 
 

@@ -97,6 +97,9 @@ def analyze_cli(
                      "bulk-loaded)"))
     for line in report.caps():
         console.print(line)
+    if report.analysis_tables:
+        console.print(f"kept the whole-corpus rows of {report.analysis_tables} analysis queries as corpus tables "
+                      "(docs/analysis.md, \"Whole-corpus tables\")")
     if csv_dir is not None:
         for path in write_csv(report.tables, csv_dir):
             console.print(f"wrote {path}")

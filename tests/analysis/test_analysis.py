@@ -219,4 +219,9 @@ def test_analysis_empty_store_writes_an_empty_analysis():
         report = analyze(store, FRAMEWORKS)
         assert (report.plans, report.measures, report.reuse_links) == (0, 0, 0)
         assert report.framework_items == 24 and report.tables["pmc_features"][1] == []
-        assert store.named_graphs() == [ANALYSIS_GRAPH.value]
+        # and the analysis tables (graph/summary.py ANALYSED), empty as their queries' answers
+        from policykg.graph import summary
+
+        assert sorted(store.named_graphs()) == sorted([ANALYSIS_GRAPH.value, summary.CORPUS_GRAPH.value])
+        assert report.analysis_tables == len(summary.ANALYSED)
+        assert all(list(summary.table_rows(store.raw, name)) == [] for name in summary.ANALYSED)
