@@ -55,6 +55,13 @@ def test_tables_in_small_chunks_give_the_summaries_rows(seeded, monkeypatch, nam
     assert expected, f"{name} has no rows on the seeds: the comparison proves nothing"
 
 
+def _rewrite_tables_in_chunks_of(raw, rows: int, monkeypatch) -> None:
+    """The tables written again with `rows` rows a chunk, so that the seeds' tables span chunks."""
+    monkeypatch.setattr(summary, "CORPUS_CHUNK_ROWS", rows)
+    summary.drop_corpus_tables(raw)
+    summary.write_corpus_tables(raw)
+
+
 def test_a_current_build_writes_no_table_again(seeded):
     store, _ = seeded
     assert summary.corpus_tables_current(store.raw)
@@ -64,9 +71,7 @@ def test_a_current_build_writes_no_table_again(seeded):
 def test_tables_stream_one_chunk_at_a_time(seeded, monkeypatch):
     store, _ = seeded
     raw = store.raw
-    monkeypatch.setattr(summary, "CORPUS_CHUNK_ROWS", 10)
-    summary.drop_corpus_tables(raw)
-    summary.write_corpus_tables(raw)
+    _rewrite_tables_in_chunks_of(raw, 10, monkeypatch)
     decoded = []
     real = summary._decode_table
     monkeypatch.setattr(summary, "_decode_table", lambda text: decoded.append(1) or real(text))
@@ -91,9 +96,7 @@ def _full_in_table_order(raw, name):
 def test_a_table_removed_while_read_fails_rather_than_mixes(seeded, monkeypatch):
     store, _ = seeded
     raw = store.raw
-    monkeypatch.setattr(summary, "CORPUS_CHUNK_ROWS", 10)
-    summary.drop_corpus_tables(raw)
-    summary.write_corpus_tables(raw)
+    _rewrite_tables_in_chunks_of(raw, 10, monkeypatch)
     rows = summary.table_rows(raw, "measures")
     next(rows)
     summary.drop_corpus_tables(raw)
