@@ -399,7 +399,7 @@ def summaries_nquads(documents: list[tuple[str, bytes]]) -> list[bytes]:
     store = _scratch_store(len(documents))
     graphs = [ox.NamedNode(graph) for graph, _ in documents]
     try:
-        # one parse for the task's plans (each line names its graph): 2.3 -> 1.8 ms a plan
+        # one parse for the task's plans (each line names its graph); ~3.6 ms a plan of new plans either way
         store.load(b"".join(nquads for _, nquads in documents), format=NQ, lenient=True)
         sources = [_plan_source(store, graph) for graph in graphs]
         tables = plans_rows(store, [graph for graph, _ in documents], sources)
