@@ -8,6 +8,9 @@ ratios between steps of the same run. On `--plans N` generated plans (bench/gene
 2. RDF mapping, before / after: the pre-#24 mapping (a pyoxigraph `Quad` per quad, then
    `ox.serialize`; graph/rdf.py as of commit BEFORE_MAPPING, loaded from git) against
    `result_to_nquads` (N-Quads lines written directly, compact graph): CPU and quads per plan;
+   then the rest of a worker's steps on the same plans, CPU-ms a plan: the search-index rows
+   (graph/search_index.py) and the summaries (graph/summary.py `summaries_nquads`, in tasks of
+   graph/build.py's CHUNK_FILES plans), and within them each summarised query;
 3. build, in a child process per writer mode (`policykg build --bulk` / `--no-bulk`, 2 workers):
    CPU of the build and its workers, peak RSS of the parent and of the largest worker; the
    parent alone (the writer side) against the floor, and the CPU of its search-index writing;
@@ -97,7 +100,52 @@ def extraction_and_mapping(files: list[Path]) -> dict:
     return {"sample_plans": n, "load_cpu_s": t_load, "extract_cpu_s": t_extract,
             "extraction_plans_per_cpu_s": n / (t_load + t_extract),
             "mapping_before_cpu_s": t_before, "mapping_after_cpu_s": t_after,
-            "quads_per_plan_before": quads_before / n, "quads_per_plan_after": quads_after / n}
+            "quads_per_plan_before": quads_before / n, "quads_per_plan_after": quads_after / n,
+            **worker_steps([(graph.value, data) for graph, data, _ in after])}
+
+
+def worker_steps(documents: list[tuple[str, bytes]]) -> dict:
+    """CPU-ms a plan of a worker's steps after the mapping: search-index rows, then the summaries
+    in tasks of CHUNK_FILES plans (the first task warms the vocabularies and is not counted), with
+    each summarised query's share (`run_query` and coverage's Python count timed in place; the rest
+    is loading the plans into the scratch store, encoding and the per-plan look-ups)."""
+    from collections import Counter
+
+    import policykg.queries as queries
+    from policykg.graph import summary
+    from policykg.graph.build import CHUNK_FILES
+    from policykg.graph.search_index import document_search_rows
+
+    t0 = cpu_now(children=False)
+    for graph, data in documents:
+        document_search_rows(graph, data)
+    t_search = cpu_now(children=False) - t0
+    spent: Counter = Counter()
+    run_query, coverage_rows = queries.run_query, summary._coverage_rows
+
+    def timed(name_of, function):
+        def run(*args, **kwargs):
+            start = cpu_now(children=False)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name_of(args)] += cpu_now(children=False) - start
+        return run
+
+    summary.summaries_nquads(documents[:CHUNK_FILES])
+    counted = documents[CHUNK_FILES:]
+    queries.run_query = timed(lambda args: args[1].name, run_query)
+    summary._coverage_rows = timed(lambda args: "coverage", coverage_rows)
+    try:
+        t0 = cpu_now(children=False)
+        for start in range(0, len(counted), CHUNK_FILES):
+            summary.summaries_nquads(counted[start:start + CHUNK_FILES])
+        t_summaries = cpu_now(children=False) - t0
+    finally:
+        queries.run_query, summary._coverage_rows = run_query, coverage_rows
+    per_plan = 1000 / max(len(counted), 1)
+    return {"search_rows_ms": t_search * 1000 / len(documents), "summaries_ms": t_summaries * per_plan,
+            "summary_query_ms": {name: cpu * per_plan for name, cpu in spent.most_common()}}
 
 
 CHILD = """
@@ -227,6 +275,15 @@ def report(f: dict) -> None:
           f"after {f['mapping_after_cpu_s']:.1f} CPU-s ({f['quads_per_plan_after']:,.0f} quads/plan): "
           f"{f['mapping_before_cpu_s'] / max(f['mapping_after_cpu_s'], 1e-9):.2f}x, "
           f"{1 - f['quads_per_plan_after'] / f['quads_per_plan_before']:.0%} fewer quads")
+    if "summaries_ms" in f:
+        sample = f.get("sample_plans", n)
+        queries = f["summary_query_ms"]
+        print(f"a worker's steps, CPU-ms a plan ({sample:,} plans): extraction "
+              f"{(f['load_cpu_s'] + f['extract_cpu_s']) * 1000 / sample:.1f}, mapping "
+              f"{f['mapping_after_cpu_s'] * 1000 / sample:.1f}, search-index rows {f['search_rows_ms']:.1f}, "
+              f"summaries {f['summaries_ms']:.1f} (queries {sum(queries.values()):.1f}: "
+              + ", ".join(f"{name} {ms:.2f}" for name, ms in queries.items())
+              + f"; the rest {f['summaries_ms'] - sum(queries.values()):.1f})")
     floor = f["oxigraph_load_cpu_s"]
     print(f"oxigraph load (one bulk_load of the dumped {f['dump_quads']:,} quads): {floor:.1f} CPU-s, "
           f"store {f['oxigraph_load_store_mb']:.0f} MB; in {CHUNK_QUADS:,}-quad chunks: "

@@ -146,15 +146,18 @@ _NQ_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\
 _TYPED = '"{}"^^<{}>'
 
 
-_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]')
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]')  # exactly the characters of _NQ_ESCAPES
+_ESCAPE_OF = {chr(cp): escape for cp, escape in _NQ_ESCAPES.items()}.__getitem__
 
 
 def nquads_string(text: str) -> str:
     """`text` as an N-Quads string literal, quotes included (escaped per the N-Quads grammar).
-    Most texts need no escape: a regex search is much cheaper than translating CJK text."""
+    Most texts need no escape: a regex search is much cheaper than translating CJK text. Those
+    that do (a plan's cleaned text, with its line ends) are escaped match by match: `str.translate`
+    looks every character up in the table (0.9 ms for a 4,300-character text, against 0.14)."""
     if _NEEDS_ESCAPE.search(text) is None:
         return '"' + text + '"'
-    return '"' + text.translate(_NQ_ESCAPES) + '"'
+    return '"' + _NEEDS_ESCAPE.sub(lambda match: _ESCAPE_OF(match.group()), text) + '"'
 
 
 def _zh(text: str | None) -> str | None:
@@ -247,10 +250,25 @@ class _Graph:
         self.text = text
         self.tail = f" {graph} .\n"
         self.lines: dict[str, None] = {}
+        # each term's N-Quads text, made once: a plan states ~2,400 quads about a few hundred
+        # subjects with a few dozen predicates, and `str(NamedNode)` (0.5 us) costs 3x a lookup
+        self.terms: dict = {}
 
     def add(self, subject: NamedNode, predicate: NamedNode, obj) -> None:
         if obj is not None:
-            self.lines[f"{subject} {predicate} {obj if obj.__class__ is str else str(obj)}{self.tail}"] = None
+            terms = self.terms
+            s = terms.get(subject)
+            if s is None:
+                s = terms[subject] = str(subject)
+            p = terms.get(predicate)
+            if p is None:
+                p = terms[predicate] = str(predicate)
+            if obj.__class__ is not str:
+                o = terms.get(obj)
+                if o is None:
+                    o = terms[obj] = str(obj)
+                obj = o
+            self.lines[f"{s} {p} {obj}{self.tail}"] = None
 
     def nquads(self) -> bytes:
         return "".join(self.lines).encode("utf-8")

@@ -390,7 +390,10 @@ def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] 
         result = store.query(sparql, substitutions=substitutions or None, **graphs)
         if isinstance(result, pyoxigraph.QuerySolutions):
             columns = [v.value for v in result.variables]
-            rows = ([cell(solution[c]) for c in columns] for solution in result)
+            # a solution iterates its values in the order of `variables` (unbound: None); by
+            # position, not `solution[name]` per cell (a name lookup each: ~0.5 us a cell, ~1.3 ms
+            # of a build worker's ~25 ms of summaries a plan, ~2,200 cells)
+            rows = (list(map(cell, solution)) for solution in result)
         elif isinstance(result, pyoxigraph.QueryTriples):
             columns = ["subject", "predicate", "object"]
             rows = ([cell(t.subject), cell(t.predicate), cell(t.object)] for t in result)

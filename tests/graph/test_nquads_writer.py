@@ -36,6 +36,17 @@ def test_nquads_writer_escapes_only_what_the_grammar_needs():
     assert nquads_string('a"b\\c\nd\x00') == '"a\\"b\\\\c\\nd\\u0000"'
 
 
+def test_nquads_writer_escapes_every_character_as_pyoxigraph_does():
+    """Each character of ASCII and Latin-1 controls (escaped match by match since issue #24),
+    alone and among others, is written with the very bytes of pyoxigraph's serialiser."""
+    characters = [chr(cp) for cp in range(0xA0)] + ["\u2028", "中", "𠀀"]
+    texts = [f"a{c}b" for c in characters] + ["".join(characters) * 3]
+    for text in texts:
+        quad = ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal(text), ox.NamedNode("http://x/g"))
+        line = ox.serialize([quad], format=ox.RdfFormat.N_QUADS).decode()
+        assert line == f"<http://x/s> <http://x/p> {nquads_string(text)} <http://x/g> .\n"
+
+
 PLAN = ("关于印发《临川市\"知识产权\"\\强市\n建设方案》的通知\n"
         "一、重点任务\n1.加强知识产权保护。由市市场监管局牵头，市科技局配合。𠀀𪚥\x0b完成\x00。\n"
         "二、保障措施\n（一）加强组织领导。到2025年，每万人口高价值发明专利拥有量达到10件。\n")

@@ -59,3 +59,19 @@ def test_scratch_store_is_remade_after_its_plans_and_holds_only_the_vocabularies
     last_graphs = {g.value for g in stores[4].named_graphs()}
     assert first_graphs == last_graphs and not any(g.startswith(summary.DOCUMENT_GRAPH_PREFIX) for g in last_graphs)
     assert len(stores[4]) == len(stores[0]) > 1000
+
+
+def test_remade_scratch_store_holds_exactly_the_vocabularies_quads(monkeypatch, seed_nquads):
+    """The scratch store is remade from the vocabularies' N-Quads parsed leniently (no IRI
+    checks): it must hold the very quads of a store that loaded the vocabulary files."""
+    from policykg.graph.store import Store
+
+    expected = Store.in_memory()
+    expected.ensure_vocabulary()
+    _fresh(monkeypatch, 1)
+    graph, data = seed_nquads[0]
+    summary.summary_nquads(graph, data)
+    used = summary._scratch
+    remade = summary._scratch_store()  # it served SCRATCH_PLANS (1) plans: made again from the dump
+    assert remade is not used
+    assert set(remade) == set(expected.raw) and len(remade) == len(expected.raw) > 1000
