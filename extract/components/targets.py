@@ -56,13 +56,17 @@ def _alt(key: str) -> str:
     return "|".join(sorted(map(re.escape, words()[key]), key=len, reverse=True))
 
 
-def _starting_on_a_numeral(pattern: re.Pattern) -> re.Pattern:
-    """A pattern that matches one numeral character wherever `pattern` matches from it (the
-    numeral consumed first, then a lookbehind of the same width holding `pattern` as a
-    lookahead): `search` finds a match exactly where `pattern` has one, and all the patterns it
-    is used for open on a numeral (`_MAY_HOLD_NUMBER`'s digits and Chinese numerals)."""
-    numeral = rf"[\d{_CN}]"
-    return re.compile(rf"{numeral}(?<=(?=(?:{pattern.pattern})){numeral})", pattern.flags)
+def _starting_on_a_numeral(*patterns: re.Pattern) -> re.Pattern:
+    """A pattern that matches one character wherever one of `patterns` matches from it (the
+    character consumed first, then a lookbehind of the same width holding the patterns as a
+    lookahead): `search` finds a match exactly where the first of them does. Each of them opens
+    on a character of `_MAY_HOLD_NUMBER` (digits, Chinese numerals, 万/亿 of a bare scale), and
+    a pattern opening on a character class lets the regex engine skip to those characters.
+    Group names are dropped (two patterns may share one); none of the patterns refers back to
+    a group."""
+    inner = "|".join(f"(?:{re.sub(r'[(][?]P<[a-z_0-9]+>', '(?:', p.pattern)})" for p in patterns)
+    opening = _MAY_HOLD_NUMBER.pattern
+    return re.compile(rf"{opening}(?<=(?={inner}){opening})")
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +95,7 @@ def _patterns():
         # of alternatives is tried at every character, ~2x slower over a line)
         "number_somewhere": _starting_on_a_numeral(number),
         "fraction_somewhere": _starting_on_a_numeral(fraction),
+        "figure_somewhere": _starting_on_a_numeral(number, fraction, bare),
         "head_year": re.compile(r"[\s\u3000]*(?:力争|争取|确保|计划|预计)?\s*(?:在|于)?\s*(?:(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*)?"
                                 r"(?P<y>(?:19|20)\d\d)\s*年"
                                 r"\s*(?:度|全年)?\s*(?:[,，:：]|(?=[全各我本]))"),
@@ -147,7 +152,8 @@ def _patterns():
     }
 
 
-_SENTENCE_END = re.compile(r"[！？!?]|(?<!\d)。|。(?!\d)|\n")   # 。 between digits is a decimal point
+# 。 between digits is a decimal point (a class first, then the test: see incentives._SENTENCE_END)
+_SENTENCE_END = re.compile(r"[！？!?\n。](?:(?<!\d。)|(?!\d))")
 _CLAUSE_END = re.compile(r"[，;；:：|\t]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000; table cells end clauses
 _LIST_SEP = re.compile(r"以及|及|和|与|、")
 _CLOSES_CLAUSE = re.compile(r"\s*(?:之间)?\s*(?:$|[，,；;。、）)]|和|及|与|或)")
@@ -434,12 +440,11 @@ def _may_hold_figure(ctx: _Context, start: int, end: int) -> bool:
     Exact: a figure found in a clause is found in the span around it, since a clause ends on its
     delimiter, before a bracket or where the sentence ends, so no lookahead of the patterns
     reads differently past the clause's end; only a score's lookahead may end at the clause's
-    end, and a score needs its score word in the span."""
+    end, and a score needs its score word and a digit in the span."""
     text, p = ctx.text, ctx.p
-    if not _MAY_HOLD_NUMBER.search(text, start, end):
-        return False
-    return bool(p["number_somewhere"].search(text, start, end) or p["bare"].search(text, start, end)
-                or p["fraction_somewhere"].search(text, start, end) or p["score_word"].search(text, start, end))
+    if p["figure_somewhere"].search(text, start, end):
+        return True
+    return bool(p["score_word"].search(text, start, end) and _DIGIT.search(text, start, end))
 
 
 def _clause_targets(ctx: _Context, covered: list[tuple[int, int]]) -> list[Target]:
