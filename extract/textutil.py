@@ -127,8 +127,9 @@ def opening_twin(pattern: re.Pattern, openings: str) -> re.Pattern:
     lookbehind of the same width holding `pattern` as a lookahead). A pattern that opens on a
     look-back, or on alternatives that are not all plain words, is tried at every character of
     the text; one that opens on a character class lets the regex engine skip to those
-    characters. `openings` must hold every character a match of `pattern` can start with."""
-    opening = "[" + "".join(re.escape(ch) for ch in sorted(set(openings))) + "]"
+    characters. `openings` (a character class, "[...]") must hold every character a match of
+    `pattern` can start with."""
+    opening = openings
     inner = re.sub(r"[(][?]P<[A-Za-z_0-9]+>", "(?:", pattern.pattern)   # names are not needed here
     return re.compile(rf"{opening}(?<=(?={inner}){opening})", pattern.flags)
 

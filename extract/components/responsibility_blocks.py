@@ -104,7 +104,7 @@ def _grammar() -> dict:
         "symbol_edge": re.compile(rf"^[{symbols}]+|[{symbols}]+$"),
         "symbol_legend": [re.compile(p.replace("[SYM]", f"[{symbols}]")) for p in v["symbol_legend"]],
         # where a label can start (a box or a label word): `label` opens on a look-back
-        "label_twin": opening_twin(label, "【" + "".join(w[0] for w in labels)),
+        "label_twin": opening_twin(label, "[" + re.escape("【" + "".join(sorted({w[0] for w in labels}))) + "]"),
         "label_start": re.compile(rf"^(?:{label_alt})\s*"),
         "label_word": re.compile(label_alt),
         "label_spaced": re.compile(rf"^[ \t\u3000]*(?:【\s*)?(?P<label>{_alternation(v['lead_labels'] + v['support_labels'])})[ \t\u3000]+(?=\S)"),

@@ -33,7 +33,18 @@ def test_label_matches_are_the_same_from_every_start(line):
 
 def test_a_look_back_before_the_start_still_counts():
     pattern = re.compile(r"(?<!x)ab|(?P<c>cd)")
-    twin = opening_twin(pattern, "ac")
+    twin = opening_twin(pattern, "[ac]")
     text = "xab ab cd"
     assert [m.span() for m in finditer_by_twin(pattern, twin, text, 1)] == [(4, 6), (7, 9)]
     assert [m.span() for m in pattern.finditer(text, 1)] == [(4, 6), (7, 9)]
+
+
+
+def test_sentence_ends_written_class_first_are_the_same():
+    from policykg.extract.components import incentives, targets
+
+    texts = ["1。2", "a。2", "1。b", "。", "1。", "。1", "2。。3", "！1。2;？\n3。5万元。", "到2025年，达到3。5亿元；其中！"]
+    for pattern, before in ((incentives._SENTENCE_END, r"[！？!?；;]|(?<!\d)。|。(?!\d)|\n"),
+                            (targets._SENTENCE_END, r"[！？!?]|(?<!\d)。|。(?!\d)|\n")):
+        for text in texts:
+            assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in re.finditer(before, text)]
