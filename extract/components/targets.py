@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ..outline import Outline
 from ..result import PlanMeta, Target
-from ..textutil import cn_to_int, lines_of, pipe_cells, split_cells, to_halfwidth_digits
+from ..textutil import cn_to_int, finditer_by_twin, lines_of, opening_twin, pipe_cells, split_cells, to_halfwidth_digits
 from .incentives import incentive_spans, is_threshold
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -96,6 +96,9 @@ def _patterns():
         "number_somewhere": _starting_on_a_numeral(number),
         "fraction_somewhere": _starting_on_a_numeral(fraction),
         "figure_somewhere": _starting_on_a_numeral(number, fraction, bare),
+        # where a deadline can start (its words, a year's first digit): `deadline` opens on groups
+        # of alternatives, which the regex engine tries at every character
+        "deadline_twin": opening_twin(deadline, "[截到至于12]"),
         "head_year": re.compile(r"[\s\u3000]*(?:力争|争取|确保|计划|预计)?\s*(?:在|于)?\s*(?:(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*)?"
                                 r"(?P<y>(?:19|20)\d\d)\s*年"
                                 r"\s*(?:度|全年)?\s*(?:[,，:：]|(?=[全各我本]))"),
@@ -261,7 +264,7 @@ class _Context:
 
     def _last_deadline(self, start: int, end: int, carry: bool = False) -> tuple[int | None, bool, int]:
         found, as_of, at = None, False, start
-        for m in self.p["deadline"].finditer(self.text, start, end):
+        for m in finditer_by_twin(self.p["deadline"], self.p["deadline_twin"], self.text, start, end):
             year = _year(m)
             before = self.text[start:m.start()]
             if not year or before.count("《") > before.count("》"):

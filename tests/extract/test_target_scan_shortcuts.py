@@ -36,3 +36,17 @@ def test_figures_are_found_and_a_text_without_any_holds_no_target():
     found = extract_text("一、发展目标\n" + "\n".join(TEXTS[:1]) + "\n")
     assert [(t.value, t.unit) for t in found.targets] == [(1.2, "万件"), (15.0, "件")]
     assert not extract_text("一、发展目标\n" + TEXTS[5] + "\n").targets
+
+
+DEADLINES = ["到2025年，达到1000件；截至2022年底，已有500件。", "于二〇二五年前完成，截止到2030年，2027年底前建成5个。",
+             "2024年12月底前，至2026年实现；《纲要（2021至2035年）》", "没有年份的句子。"]
+
+
+@pytest.mark.parametrize("text", DEADLINES)
+def test_deadline_twin_finds_the_same_matches(text):
+    p = T._patterns()
+    for start in range(0, len(text), 3):
+        want = [(m.span(), m.groupdict()) for m in p["deadline"].finditer(text, start)]
+        got = [(m.span(), m.groupdict()) for m in T.finditer_by_twin(p["deadline"], p["deadline_twin"], text, start, len(text))]
+        assert got == want
+    assert bool(p["deadline"].search(text)) == (text != DEADLINES[-1])
