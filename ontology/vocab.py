@@ -180,7 +180,13 @@ def classify_agency(name: str) -> dict | None:
     RETURNS (dict | None): the type as in `agency_types()` plus `matched_suffix`, or None.
     """
     found = _classify_cached(name or "")
-    return copy.deepcopy(found) if found is not None else None
+    return _copy_type(found) if found is not None else None
+
+
+def _copy_type(entry: dict) -> dict:
+    """A deep copy of an agency type dict, whose values are strings, None or lists of strings:
+    the same as copy.deepcopy, without its generic walk (~1 % of extraction, issue 24)."""
+    return {key: list(value) if isinstance(value, list) else value for key, value in entry.items()}
 
 
 # ---------------------------------------------------------------- framework registry

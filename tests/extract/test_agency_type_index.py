@@ -59,3 +59,14 @@ def test_index_picks_the_same_type_and_ending_as_the_scan():
     assert sum(v is None for v in got.values()) > 0
     assert sum(v is not None and v[1] != "" for v in got.values()) > 100
     assert sum(v is not None and v[1] == "" for v in got.values()) > 0
+
+
+def test_classify_agency_returns_an_independent_copy():
+    import copy
+
+    found = vocab.classify_agency("市市场监督管理局")
+    assert found == copy.deepcopy(vocab._classify_cached("市市场监督管理局"))
+    found["suffixes"].append("changed")
+    found["notation"] = "changed"
+    again = vocab.classify_agency("市市场监督管理局")
+    assert "changed" not in again["suffixes"] and again["notation"] != "changed"
