@@ -119,3 +119,32 @@ def nfkc_key(text: str) -> str:
     text = _KEY_DROPPED.sub("", text)
     text = text.translate(_KEY_UNIFIED)
     return _KEY_DASHES.sub("-", text)
+
+
+def opening_twin(pattern: re.Pattern, openings: str) -> re.Pattern:
+    """A twin of `pattern` for finding where its matches start, fast: it matches one character
+    of `openings` wherever `pattern` matches from that character (the character consumed, then a
+    lookbehind of the same width holding `pattern` as a lookahead). A pattern that opens on a
+    look-back, or on alternatives that are not all plain words, is tried at every character of
+    the text; one that opens on a character class lets the regex engine skip to those
+    characters. `openings` (a character class, "[...]") must hold every character a match of
+    `pattern` can start with."""
+    opening = openings
+    inner = re.sub(r"[(][?]P<[A-Za-z_0-9]+>", "(?:", pattern.pattern)   # names are not needed here
+    return re.compile(rf"{opening}(?<=(?={inner}){opening})", pattern.flags)
+
+
+def finditer_by_twin(pattern: re.Pattern, twin: re.Pattern, text: str, pos: int = 0,
+                     endpos: int | None = None) -> Iterator[re.Match]:
+    """The matches of `pattern.finditer(text, pos, endpos)`, found where `twin` (`opening_twin`)
+    says one starts: the leftmost start at or after the end of the last match, matched there
+    (the same match: the patterns' look-backs see the text before `pos` either way). For
+    patterns whose matches are never empty."""
+    endpos = len(text) if endpos is None else endpos
+    last_end = pos
+    for start in twin.finditer(text, pos, endpos):
+        if start.start() < last_end:
+            continue
+        m = pattern.match(text, start.start(), endpos)
+        yield m
+        last_end = m.end()

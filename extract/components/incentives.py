@@ -17,6 +17,7 @@ DOCS: docs/components.md#incentives
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from functools import lru_cache
@@ -28,7 +29,9 @@ from ..textutil import cn_to_int, to_halfwidth_digits
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
 
-_SENTENCE_END = re.compile(r"[！？!?；;]|(?<!\d)。|。(?!\d)|\n")   # 。 between digits is a decimal point
+# 。 between digits is a decimal point. One character class first, then the test (not three
+# alternatives, one opening on a look-back): the regex engine skips to the class's characters
+_SENTENCE_END = re.compile(r"[！？!?；;\n。](?:(?<!\d。)|(?!\d))")
 _CLAUSE_END = re.compile(r"[，;；:：]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.．]\d+)?|[零〇一二两三四五六七八九十百千]+)"
 
@@ -208,16 +211,35 @@ def _cap(sentence: str, start: int) -> bool:
         bool(re.match(r"\s*(?:以内|封顶)", sentence[start:]))
 
 
+def _granting_spans(text: str, start: int, end: int):
+    """A test (sentence start, sentence end) -> whether the sentence can pass `_grants`: the words
+    it needs (a grant verb and a kind, or a grant noun) are found once in the whole body, not
+    searched for again in each sentence (most sentences grant nothing, and a call per sentence
+    was most of this component's time, issue 24). A word holds no sentence end, so a match in a
+    sentence is a match in the body at the same place (and the reverse)."""
+    p = _patterns()
+    starts = [[m.start() for m in pattern.finditer(text, start, end)]
+              for pattern in (p["grant"], p["kind"], _GRANT_NOUN)]
+
+    def holds(hits: list[int], a: int, b: int) -> bool:
+        i = bisect.bisect_left(hits, a)
+        return i < len(hits) and hits[i] < b
+
+    grant, kind, noun = starts
+    return lambda a, b: (holds(grant, a, b) and holds(kind, a, b)) or holds(noun, a, b)
+
+
 def find_incentives(outline: Outline) -> list[Incentive]:
     """Every incentive amount or rate in the body, in document order."""
     text = outline.text
     out: list[Incentive] = []
     start, end = outline.header_end, len(text)
+    may_grant = _granting_spans(text, start, end)
     pos = start
     for m in list(_SENTENCE_END.finditer(text, start, end)) + [None]:
         s_end = m.start() if m else end
         sentence = text[pos:s_end]
-        if sentence.strip():
+        if sentence.strip() and may_grant(pos, s_end):
             out.extend(_sentence_incentives(sentence, pos))
         if m is None:
             break

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..gazetteer import lookup
 from ..outline import Outline
 from ..result import Person
-from ..textutil import Line, lines_of
+from ..textutil import Line, finditer_by_twin, lines_of, opening_twin
 from .responsibility_blocks import AGENCY_END
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -72,10 +72,12 @@ def _patterns() -> dict:
         # '黄瑾兼任办公室主任' / '市市场监管局局长兼任办公室主任' at the start of a clause
         "concurrent": re.compile(rf"(?:^|(?<=[,，;；。\n]))(?P<holders>[^,，。;；:：\n由]{{2,40}}?)(?:同志)?兼任(?P<role>(?:{_alternation(r['bodies'])})?(?:办公室)?(?:副)?(?:主任|联络员|秘书长))", re.M),
         "vague": re.compile(_alternation(r["vague_posts"])),
-        # '张三同志 市长' drops 同志, but '市发改委主要负责同志' keeps it: it is the post
-        "comrade": re.compile(r"(?<=[\u4e00-\u9fff])" + "".join(
-            f"(?<!{re.escape(stem)})" for stem in sorted({w[:-2][-2:] for w in r["vague_posts"] if w.endswith("同志") and len(w) >= 4}))
-            + r"同志(?=\s|[(（,，]|$)"),
+        # '张三同志 市长' drops 同志, but '市发改委主要负责同志' keeps it: it is the post. 同志 first,
+        # then the look-backs past it: a pattern opening on a literal lets the regex engine skip
+        # to it (one opening on look-backs was tried at every character of every line)
+        "comrade": re.compile(r"同志(?<=[\u4e00-\u9fff]同志)" + "".join(
+            f"(?<!{re.escape(stem)}同志)" for stem in sorted({w[:-2][-2:] for w in r["vague_posts"] if w.endswith("同志") and len(w) >= 4}))
+            + r"(?=\s|[(（,，]|$)"),
         # what by_role and clause_role matches end with ('任' of 任/担任/兼任, then a role): a text
         # without it has none of them
         "role_after_ren": re.compile(rf"任(?:{_alternation(r['bodies'])})?(?:办公室)?(?:{role_alt})"),
@@ -404,10 +406,18 @@ def _inline_role() -> re.Pattern:
     return re.compile(rf"(?<=\s)(?:{'|'.join(alts)})\s*[:：]")
 
 
+@lru_cache(maxsize=1)
+def _inline_role_twin() -> re.Pattern:
+    """Where an `_inline_role` match can start (a role's first character): that pattern opens on
+    a look-back, which the regex engine tries at every character of every line."""
+    return opening_twin(_inline_role(), "[" + re.escape("".join(sorted({r[0] for r in roles()["roles"]}))) + "]")
+
+
 def _member_lines(text: str):
     """The text's lines, a line that carries several role labels split before each label."""
     for line in lines_of(text):
-        cuts = [m.start() for m in _inline_role().finditer(line.text)] if len(line.text) >= 20 else []
+        cuts = [m.start() for m in finditer_by_twin(_inline_role(), _inline_role_twin(), line.text)] \
+            if len(line.text) >= 20 else []
         opening = _spaced_roles().match(line.text.lstrip())
         if opening:   # '副 组 长：…': the spaced '组 长：' inside the line's own label is no second label
             label_end = len(line.text) - len(line.text.lstrip()) + opening.end("label")

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ..outline import Outline
 from ..result import PlanMeta, Target
-from ..textutil import cn_to_int, lines_of, pipe_cells, split_cells, to_halfwidth_digits
+from ..textutil import cn_to_int, finditer_by_twin, lines_of, opening_twin, pipe_cells, split_cells, to_halfwidth_digits
 from .incentives import incentive_spans, is_threshold
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -54,6 +54,19 @@ def words() -> dict:
 
 def _alt(key: str) -> str:
     return "|".join(sorted(map(re.escape, words()[key]), key=len, reverse=True))
+
+
+def _starting_on_a_numeral(*patterns: re.Pattern) -> re.Pattern:
+    """A pattern that matches one character wherever one of `patterns` matches from it (the
+    character consumed first, then a lookbehind of the same width holding the patterns as a
+    lookahead): `search` finds a match exactly where the first of them does. Each of them opens
+    on a character of `_MAY_HOLD_NUMBER` (digits, Chinese numerals, 万/亿 of a bare scale), and
+    a pattern opening on a character class lets the regex engine skip to those characters.
+    Group names are dropped (two patterns may share one); none of the patterns refers back to
+    a group."""
+    inner = "|".join(f"(?:{re.sub(r'[(][?]P<[a-z_0-9]+>', '(?:', p.pattern)})" for p in patterns)
+    opening = _MAY_HOLD_NUMBER.pattern
+    return re.compile(rf"{opening}(?<=(?={inner}){opening})")
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +90,15 @@ def _patterns():
         rf"|(?P<y2>(?:19|20)\d\d)\s*年\s*(?:\d{{1,2}}\s*月\s*)?(?:年?底|年?末)?\s*(?:前|之前|以前|底|末)")
     return {
         "number": number, "bare": bare, "fraction": fraction, "deadline": deadline,
+        # the same two, for a search that only asks whether one starts somewhere: a character
+        # class first lets the regex engine skip to the numerals (a pattern opening on a group
+        # of alternatives is tried at every character, ~2x slower over a line)
+        "number_somewhere": _starting_on_a_numeral(number),
+        "fraction_somewhere": _starting_on_a_numeral(fraction),
+        "figure_somewhere": _starting_on_a_numeral(number, fraction, bare),
+        # where a deadline can start (its words, a year's first digit): `deadline` opens on groups
+        # of alternatives, which the regex engine tries at every character
+        "deadline_twin": opening_twin(deadline, "[截到至于12]"),
         "head_year": re.compile(r"[\s\u3000]*(?:力争|争取|确保|计划|预计)?\s*(?:在|于)?\s*(?:(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*)?"
                                 r"(?P<y>(?:19|20)\d\d)\s*年"
                                 r"\s*(?:度|全年)?\s*(?:[,，:：]|(?=[全各我本]))"),
@@ -133,7 +155,8 @@ def _patterns():
     }
 
 
-_SENTENCE_END = re.compile(r"[！？!?]|(?<!\d)。|。(?!\d)|\n")   # 。 between digits is a decimal point
+# 。 between digits is a decimal point (a class first, then the test: see incentives._SENTENCE_END)
+_SENTENCE_END = re.compile(r"[！？!?\n。](?:(?<!\d。)|(?!\d))")
 _CLAUSE_END = re.compile(r"[，;；:：|\t]|(?<!\d),|,(?!\d{3}(?!\d))")   # not the comma of 12,000; table cells end clauses
 _LIST_SEP = re.compile(r"以及|及|和|与|、")
 _CLOSES_CLAUSE = re.compile(r"\s*(?:之间)?\s*(?:$|[，,；;。、）)]|和|及|与|或)")
@@ -214,6 +237,7 @@ class _Context:
     def __init__(self, outline: Outline, period_end: int | None, plan: PlanMeta | None = None):
         self.outline = outline
         self.text = outline.text
+        self._blocks: dict[tuple[str, ...], list[tuple[int, int]]] = {}
         self.p = _patterns()
         self.lines = list(lines_of(self.text))
         self.line_starts = [ln.start for ln in self.lines]
@@ -240,7 +264,7 @@ class _Context:
 
     def _last_deadline(self, start: int, end: int, carry: bool = False) -> tuple[int | None, bool, int]:
         found, as_of, at = None, False, start
-        for m in self.p["deadline"].finditer(self.text, start, end):
+        for m in finditer_by_twin(self.p["deadline"], self.p["deadline_twin"], self.text, start, end):
             year = _year(m)
             before = self.text[start:m.start()]
             if not year or before.count("《") > before.count("》"):
@@ -354,14 +378,22 @@ class _Context:
                 if not self.start_year or year >= self.start_year:
                     yield "heading_title", (year, False)
 
+    def _blocks_of_kind(self, kinds: tuple[str, ...]) -> list[tuple[int, int]]:
+        """(start, end) of each heading's block of one of these kinds, gathered once per plan:
+        asked for each figure, `outline.enclosing` went through every heading each time."""
+        key = ("blocks",) + kinds
+        if key not in self._blocks:
+            self._blocks[key] = [(h.start, h.end) for h in self.outline.headings if getattr(h, "kind", "") in kinds]
+        return self._blocks[key]
+
     def in_goals(self, pos: int) -> bool:
         """In a goals section (发展目标, 主要目标 ...), where an indicator and its figure need no verb."""
-        return any(getattr(h, "kind", "") == "goals" for h in self.outline.enclosing(pos))
+        return any(a <= pos < b for a, b in self._blocks_of_kind(("goals",)))
 
     def in_background(self, pos: int) -> bool:
         """In a section that reports the past (background) or scores results (evaluation:
         "专利授权量达到100件得5分" is a scoring rule, not a commitment)."""
-        return any(getattr(h, "kind", "") in ("background", "evaluation") for h in self.outline.enclosing(pos))
+        return any(a <= pos < b for a, b in self._blocks_of_kind(("background", "evaluation")))
 
 
 def link_indicators(targets: list[Target]) -> None:
@@ -401,6 +433,23 @@ def _in_quotes(text: str, start: int, end: int) -> bool:
     return opened and "”" in after
 
 
+def _may_hold_figure(ctx: _Context, start: int, end: int) -> bool:
+    """Whether text[start:end] (a line or a sentence) can hold a clause target: one scan of the
+    span for any figure `_numbers` reads (a number with its unit, a bare scale, a fraction), or a
+    score word (a score is a bare number). Most lines and sentences hold none, and for them the
+    per-sentence and per-clause passes (clause bounds, brackets, incentive terms, one set of
+    number patterns per clause) were most of the targets' time (issue 24).
+
+    Exact: a figure found in a clause is found in the span around it, since a clause ends on its
+    delimiter, before a bracket or where the sentence ends, so no lookahead of the patterns
+    reads differently past the clause's end; only a score's lookahead may end at the clause's
+    end, and a score needs its score word and a digit in the span."""
+    text, p = ctx.text, ctx.p
+    if p["figure_somewhere"].search(text, start, end):
+        return True
+    return bool(p["score_word"].search(text, start, end) and _DIGIT.search(text, start, end))
+
+
 def _clause_targets(ctx: _Context, covered: list[tuple[int, int]]) -> list[Target]:
     out: list[Target] = []
     start = ctx.outline.header_end
@@ -408,6 +457,8 @@ def _clause_targets(ctx: _Context, covered: list[tuple[int, int]]) -> list[Targe
     lines = [ln for ln in ctx.lines if ln.end > start and ln.start < end]
     for line in lines:
         if any(a <= line.start < b for a, b in covered):
+            continue
+        if not _may_hold_figure(ctx, line.start, line.end):
             continue
         sent_start = line.start
         for sent_m in list(_SENTENCE_END.finditer(line.text)) + [None]:
@@ -419,10 +470,18 @@ def _clause_targets(ctx: _Context, covered: list[tuple[int, int]]) -> list[Targe
     return out
 
 
+def _finditer_from_first(p: dict, name: str, text: str, start: int, end: int):
+    """`p[name].finditer(text, start, end)`, started where its first match starts (found by
+    `p[name + "_somewhere"]`, which skips to the numerals): the same matches, as the patterns
+    read no text before a match but through lookbehinds, which see before `pos` anyway."""
+    first = p[name + "_somewhere"].search(text, start, end)
+    return p[name].finditer(text, first.start(), end) if first else ()
+
+
 def _numbers(ctx: _Context, c_start: int, c_end: int) -> list[_Num]:
     text, p = ctx.text, ctx.p
     found: list[_Num] = []
-    for m in p["number"].finditer(text, c_start, c_end):
+    for m in _finditer_from_first(p, "number", text, c_start, c_end):
         if text.startswith("分之", m.end() - 1):
             continue   # 三分之一 is a fraction, not 3 分
         value = _value(m.group("num"))
@@ -435,7 +494,7 @@ def _numbers(ctx: _Context, c_start: int, c_end: int) -> list[_Num]:
     for m in p["bare"].finditer(text, c_start, c_end):
         if not any(n.start <= m.start() < n.end for n in found):
             found.append(_Num(m.start(), m.end(), 1.0, None, m.group("unit"), m.group("post")))
-    for m in p["fraction"].finditer(text, c_start, c_end):
+    for m in _finditer_from_first(p, "fraction", text, c_start, c_end):
         if any(n.start <= m.start() < n.end for n in found):
             continue
         a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("ca"), m.group("cb"))
@@ -552,7 +611,7 @@ def _figure_brackets(ctx: _Context, s_start: int, s_end: int) -> list[tuple[int,
     text, found = ctx.text, []
     if "（" not in text[s_start:s_end] and "(" not in text[s_start:s_end]:
         return found
-    for m in ctx.p["number"].finditer(text, s_start, s_end):
+    for m in _finditer_from_first(ctx.p, "number", text, s_start, s_end):
         k = m.end()
         while k < s_end and text[k] in " \u3000":
             k += 1
@@ -732,7 +791,7 @@ def _subject_before(ctx: _Context, clauses: list[tuple[int, int]], c_start: int,
 
 def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, out: list[Target]) -> None:
     text, p = ctx.text, ctx.p
-    if not _MAY_HOLD_NUMBER.search(text, s_start, s_end):
+    if not _may_hold_figure(ctx, s_start, s_end):
         return
     sentence = text[s_start:s_end]
     granted = [(s_start + a, s_start + b) for a, b in incentive_spans(sentence)]

@@ -1,0 +1,50 @@
+"""`opening_twin` / `finditer_by_twin` stand for a pattern's own finditer where that pattern opens
+on a look-back (the regex engine would try it at every character): they must give the very same
+matches and groups, look-backs before `pos` included."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from policykg.extract.components.responsibility_blocks import _grammar
+from policykg.extract.textutil import finditer_by_twin, opening_twin
+
+LINES = [
+    "牵头单位：市科技局、市财政局；配合单位：各区县人民政府",
+    "【责任单位】市市场监管局（知识产权局）【牵头】、市商务局",
+    "确定牵头单位:市工信局　责任单位  市发改委、市教育局",
+    "主要任务 牵头单位 市科技局 配合单位 市财政局",
+    "市场牵头单位：甲；责任单位（按分工）：乙",
+    "没有标签的一行文字，只有牵头两个字。",
+]
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_label_matches_are_the_same_from_every_start(line):
+    g = _grammar()
+    for pos in range(len(line)):
+        for endpos in (len(line), max(pos, len(line) - 4)):
+            want = [(m.span(), m.groupdict()) for m in g["label"].finditer(line, pos, endpos)]
+            got = [(m.span(), m.groupdict()) for m in finditer_by_twin(g["label"], g["label_twin"], line, pos, endpos)]
+            assert got == want
+    assert any(g["label"].finditer(line)) == (line != LINES[-1])
+
+
+def test_a_look_back_before_the_start_still_counts():
+    pattern = re.compile(r"(?<!x)ab|(?P<c>cd)")
+    twin = opening_twin(pattern, "[ac]")
+    text = "xab ab cd"
+    assert [m.span() for m in finditer_by_twin(pattern, twin, text, 1)] == [(4, 6), (7, 9)]
+    assert [m.span() for m in pattern.finditer(text, 1)] == [(4, 6), (7, 9)]
+
+
+
+def test_sentence_ends_written_class_first_are_the_same():
+    from policykg.extract.components import incentives, targets
+
+    texts = ["1。2", "a。2", "1。b", "。", "1。", "。1", "2。。3", "！1。2;？\n3。5万元。", "到2025年，达到3。5亿元；其中！"]
+    for pattern, before in ((incentives._SENTENCE_END, r"[！？!?；;]|(?<!\d)。|。(?!\d)|\n"),
+                            (targets._SENTENCE_END, r"[！？!?]|(?<!\d)。|。(?!\d)|\n")):
+        for text in texts:
+            assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in re.finditer(before, text)]

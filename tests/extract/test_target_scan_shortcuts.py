@@ -1,0 +1,52 @@
+"""The targets' shortcuts must answer exactly as the patterns they stand for: a pattern opening on
+a numeral finds its first match where the full pattern does, finditer from there yields the same
+matches and groups, and a text with no figure holds no clause target."""
+from __future__ import annotations
+
+import pytest
+
+from policykg.extract import extract_text
+from policykg.extract.components import targets as T
+
+TEXTS = [
+    "到2025年，全市发明专利拥有量达到1.2万件以上，每万人口高价值发明专利拥有量达到15件。",
+    "统一部署，一体化推进“十四五”规划，三分之一以上的企业建立知识产权管理制度。",
+    "算力规模达到10EFLOPS，存储容量达到20EB（艾字节），网络带宽1 200Mbps，总投资12,000万元。",
+    "满意度达到85以上，营商环境指数达到70，超万家企业参与，比例5/8左右（其中省级2个、市级3个）。",
+    "每年不少于5个，由20个工作日压缩至5个，1/2。3件，第三方评价内容以内部为主。",
+    "没有任何数字的一句话，只有文字。",
+]
+
+
+@pytest.mark.parametrize("name", ["number", "fraction"])
+@pytest.mark.parametrize("text", TEXTS)
+def test_somewhere_pattern_and_finditer_from_first_match_the_full_pattern(name, text):
+    p = T._patterns()
+    for start in range(0, len(text), 7):
+        for end in (len(text), max(start, len(text) - 5)):
+            full = p[name].search(text, start, end)
+            fast = p[name + "_somewhere"].search(text, start, end)
+            assert (full and full.start()) == (fast and fast.start())
+            want = [(m.span(), m.groupdict()) for m in p[name].finditer(text, start, end)]
+            got = [(m.span(), m.groupdict()) for m in T._finditer_from_first(p, name, text, start, end)]
+            assert got == want
+
+
+def test_figures_are_found_and_a_text_without_any_holds_no_target():
+    found = extract_text("一、发展目标\n" + "\n".join(TEXTS[:1]) + "\n")
+    assert [(t.value, t.unit) for t in found.targets] == [(1.2, "万件"), (15.0, "件")]
+    assert not extract_text("一、发展目标\n" + TEXTS[5] + "\n").targets
+
+
+DEADLINES = ["到2025年，达到1000件；截至2022年底，已有500件。", "于二〇二五年前完成，截止到2030年，2027年底前建成5个。",
+             "2024年12月底前，至2026年实现；《纲要（2021至2035年）》", "没有年份的句子。"]
+
+
+@pytest.mark.parametrize("text", DEADLINES)
+def test_deadline_twin_finds_the_same_matches(text):
+    p = T._patterns()
+    for start in range(0, len(text), 3):
+        want = [(m.span(), m.groupdict()) for m in p["deadline"].finditer(text, start)]
+        got = [(m.span(), m.groupdict()) for m in T.finditer_by_twin(p["deadline"], p["deadline_twin"], text, start, len(text))]
+        assert got == want
+    assert bool(p["deadline"].search(text)) == (text != DEADLINES[-1])
