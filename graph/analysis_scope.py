@@ -155,11 +155,13 @@ _REUSE_QUERY = f"""SELECT DISTINCT ?measure ?reuser ?place WHERE {{ GRAPH {ANALY
 
 
 class _Group:
-    __slots__ = ("first", "rows", "keys", "tied", "reusers", "places")
+    __slots__ = ("source", "first", "rows", "text", "keys", "tied", "reusers", "places")
 
-    def __init__(self, first: int) -> None:
+    def __init__(self, source: str, first: int) -> None:
+        self.source = source
         self.first = first          # the table position of its first row
         self.rows: list[list[str | None]] = []
+        self.text: str | None = None  # its rows encoded (`_encode_table`) once the run has passed
         self.keys: dict[tuple, tuple] = {}
         self.tied = False           # two distinct rows equal on every key the rows show
         self.reusers: set = set()   # measure_reuse: its links' file names (None: not a plain literal)
@@ -199,12 +201,13 @@ class ScopeIndex:
         for position, row in enumerate(rows):
             source = row[column]
             if source != current:
+                _close(group)
                 if source in self.groups or source is None:  # not one run per source
                     self.usable = False
                     yield row
                     yield from rows
                     return
-                group = self.groups[source] = _Group(position)
+                group = self.groups[source] = _Group(source, position)
                 current = source
             group.rows.append(row)
             key = tuple(row[c] for c in tie_columns)
@@ -216,6 +219,7 @@ class ScopeIndex:
                 group.reusers |= reusers
                 group.places |= places
             yield row
+        _close(group)
 
     def _watch_pairs(self, rows):
         a, b = self.columns.index("source_a"), self.columns.index("source_b")
@@ -241,8 +245,8 @@ class ScopeIndex:
         for source, group in self.groups.items():
             exact = not group.tied and (self.name != "measure_reuse" or group.reusers == {source})
             out.append(("source", source, CORPUS_SOURCES, json.dumps([source] if exact else None)))
-            if not group.tied:
-                out.append(("group", source, summary.CORPUS_ROWS, summary._encode_table(group.rows)))
+            if group.text is not None:
+                out.append(("group", source, summary.CORPUS_ROWS, group.text))
         cities: dict[str, list[_Group | None]] = defaultdict(list)
         for source, selected_by in self.plans.cities.items():
             if selected_by is None:
@@ -267,9 +271,17 @@ class ScopeIndex:
             elif groups:
                 ordered = sorted(groups, key=lambda g: g.first)
                 out.append(("city", city, CORPUS_SOURCES,
-                            json.dumps([g.rows[0][self.columns.index("source")] for g in ordered],
-                                       ensure_ascii=False)))
+                            json.dumps([g.source for g in ordered], ensure_ascii=False)))
         return out
+
+
+def _close(group: _Group | None) -> None:
+    """A source's run of rows has passed: keep its rows encoded (unless two of them tie), not the
+    rows (measure_reuse's 530k rows at 10k plans would all be held until the table is written)."""
+    if group is not None and group.rows is not None:
+        if not group.tied:
+            group.text = summary._encode_table(group.rows)
+        group.rows, group.keys = None, None
 
 
 def similarity_pairs(store: ox.Store) -> dict[tuple[str, str], set[tuple[str, str]]] | None:
