@@ -49,8 +49,9 @@ is the same. How each is kept:
 - **Parameters**: one of `source` or `city` (the column of that name set to the value, as the
   engine substitutes it); both at once, or any other, run the SPARQL.
 
-Tests: tests/analysis/test_analysis_tables.py (every city and source of a built corpus equal to
-the SPARQL; each invalidation; the `null` cases on constructed stores).
+Tests: tests/analysis/test_analysis_tables.py (every city and source of a built corpus answered
+by the index with the SPARQL's rows; each invalidation; each `null` case, made by editing a built
+store's graph, left to the SPARQL with the SPARQL's rows).
 """
 from __future__ import annotations
 
