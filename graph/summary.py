@@ -36,7 +36,8 @@ build computes them once, when it writes the plan, and stores them beside it:
   the same transaction; see "corpus tables" below. `policykg analyze` keeps the whole-corpus
   rows of the queries over its graph (`ANALYSED`, no summaries: their full SPARQL run once) as
   tables of the same format there too (`write_analysis_tables`), removed by the same drops and by
-  every write of the analysis graph (docs/analysis.md, "Whole-corpus tables").
+  every write of the analysis graph (docs/analysis.md, "Whole-corpus tables"), each with an index
+  of the rows a city or a source selects, which answers those (graph/analysis_scope.py).
 - **Scoped**: `scoped_rows(store, name, params)` answers a `city` or `source` (`SCOPE_PARAMS`)
   from the summaries of exactly the plans the restriction line would select: candidate plan
   graphs by one index lookup (`?g dcterms:source "x"`; graphs holding a label "x"@zh), kept when
@@ -82,7 +83,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .rdf import ID
+from .rdf import ANALYSIS_GRAPH, ID
 
 DOCUMENT_GRAPH_PREFIX = ID + "doc/"
 SUMMARY_GRAPH_PREFIX = ID + "summary/"
@@ -694,6 +695,10 @@ def scoped_rows(store: ox.Store, name: str, params: dict[str, str]) -> Iterator[
     (every graph where the `#[city]` path could match), kept when the plan's jurisdiction has
     that label (its summary's `pksum:cities`). The rows are theirs, combined as for the whole
     corpus, with each parameter's column set to its value (the engine substitutes it)."""
+    if name in ANALYSED:  # no summaries: the table's index (graph/analysis_scope.py) or the SPARQL
+        from .analysis_scope import scoped_rows as analysis_scoped_rows
+
+        return analysis_scoped_rows(store, name, params)
     scope = SCOPE_PARAMS.get(name, ())
     if not params or any(key not in scope for key in params):
         return None
@@ -1189,8 +1194,8 @@ DROP_CORPUS_TABLES = f"DROP SILENT GRAPH {CORPUS_GRAPH}"
 # The analysis tables (`ANALYSED`) sit in the same graph, so every drop above removes them too;
 # `policykg analyze` also removes them alone (DROP_ANALYSIS_TABLES: the summarised queries' tables
 # stay), before or in the same transaction as its write of the analysis graph, and writes them
-# again once the graph is complete.
-ANALYSIS_GRAPH_IRI = ID + "graph/analysis"  # graph/analysis/analysis_graph.py's ANALYSIS_GRAPH
+# again once the graph is complete. Each carries, under its IRI and digest (so the same drops
+# remove it), the index of the rows a city or a source selects (graph/analysis_scope.py).
 ANALYSIS_TABLES_PREFIX = f"{CORPUS_GRAPH.value}/analysis/"
 DROP_ANALYSIS_TABLES = (f"DELETE {{ GRAPH {CORPUS_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {CORPUS_GRAPH} "
                         f"{{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{ANALYSIS_TABLES_PREFIX}\")) }} }}")
@@ -1210,7 +1215,7 @@ def drop_corpus_tables(store: ox.Store) -> None:
 def invalidates_analysis_tables(graph: str) -> bool:
     """Whether writing named graph `graph` can change an analysis table (the analysis graph;
     a plan or summary graph drops every corpus table, `invalidates_corpus_tables`)."""
-    return graph == ANALYSIS_GRAPH_IRI
+    return graph == ANALYSIS_GRAPH.value
 
 
 def drop_analysis_tables(store: ox.Store) -> None:
@@ -1290,9 +1295,13 @@ def write_corpus_tables(store: ox.Store, names: Iterable[str] = SUMMARISED) -> i
     return written
 
 
-def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]]) -> None:
+def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]], scope_index=None) -> None:
     """Write query `name`'s corpus table of `rows` (whole-corpus rows in their order) in one
-    transaction: its fingerprint, chunk count and digest, and its chunks."""
+    transaction: its fingerprint, chunk count and digest, and its chunks; with `scope_index` (an
+    analysis table's graph/analysis_scope.py `ScopeIndex`, which watches the rows go by) its
+    per-source and per-city index too, under the same digest (which covers both)."""
+    if scope_index is not None:
+        rows = scope_index.watch(rows)
     texts = []
     while True:
         with _collector_paused():
@@ -1300,12 +1309,20 @@ def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]]) -
         if not chunk:
             break
         texts.append(_encode_table(chunk))
-    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
+    entries = scope_index.entries() if scope_index is not None else None
+    hashed = hashlib.sha256("\0".join(texts).encode())
+    for entry in entries or ():
+        hashed.update("\0".join(["", entry[0], entry[1], entry[2].value, entry[3]]).encode())
+    digest = hashed.hexdigest()[:16]
     node = _table_node(name)
     quads = [ox.Quad(node, CORPUS_FINGERPRINT, ox.Literal(fingerprint(name)), CORPUS_GRAPH),
              ox.Quad(node, CORPUS_CHUNKS, ox.Literal(f"{len(texts)} {digest}"), CORPUS_GRAPH)]
     quads += [ox.Quad(_chunk_node(name, digest, index), CORPUS_ROWS, ox.Literal(text), CORPUS_GRAPH)
               for index, text in enumerate(texts)]
+    if entries is not None:
+        from .analysis_scope import index_quads
+
+        quads += index_quads(node.value, digest, entries)
     store.load(ox.serialize(quads, format=NQ), format=NQ)
 
 
@@ -1313,14 +1330,19 @@ def write_analysis_tables(store: ox.Store, names: Iterable[str] = ANALYSED) -> i
     """(Re)write the analysis table of each query of `names` (graph/analysis/analysis_graph.py,
     once the analysis graph is complete): the old analysis tables are removed first (one
     transaction), then each query's full SPARQL runs once over the store and its rows, in the
-    engine's order, are written in one transaction per query. RETURNS the number written."""
+    engine's order, are written in one transaction per query, each with the index of the rows a
+    city or a source selects (graph/analysis_scope.py). RETURNS the number written."""
     from policykg.queries import iter_query
 
+    from .analysis_scope import scope_indexes
+
     drop_analysis_tables(store)
+    names = list(names)
+    indexes = scope_indexes(store, names)
     written = 0
     for name in names:
         _, rows = iter_query(store, _named(name), use_summary=False)
-        _write_table(store, name, rows)
+        _write_table(store, name, rows, indexes.pop(name))
         written += 1
     return written
 

@@ -39,7 +39,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from policykg.errors import PolicyKGError
 from policykg.ontology import DCTERMS, ELI, ID, OA, PK, PROV
 
-from ..rdf import cited_document_iri, iri_segment
+from ..rdf import ANALYSIS_GRAPH, cited_document_iri, iri_segment
 from ..store import Store
 from ..summary import drop_analysis_tables, write_analysis_tables
 from . import metrics
@@ -47,7 +47,6 @@ from .keyword_classifier import MIN_SCORE, Decision, classify, load_scheme, prim
 from .metrics import MetricSettings, MetricStats
 from .text_reuse import Framework, ReuseLink, ReuseResult, ReuseSettings, Unit, load_frameworks, reuse_links
 
-ANALYSIS_GRAPH = NamedNode(ID + "graph/analysis")
 DEFAULT_FRAMEWORKS = Path("data/frameworks")
 ANALYSIS_VERSION = "1"
 

@@ -78,13 +78,41 @@ def test_the_store_has_rows_to_compare(store):
         assert run_query(store, name, {"city": "湘潭市"})[1], name
 
 
+def ties_ordered(name: str, columns: list[str], rows: list[list[str | None]]) -> list[list[str | None]]:
+    """measure_reuse's old ORDER BY (?source ?order ?span_start DESC(?score)) tied a measure's links
+    of equal score, which Oxigraph gives in an order that depends on its input; the current text
+    orders them by ?measure ?target. `rows` with each run of such ties (same source, measure and
+    score, so the same ?order and ?span_start) sorted that way; other queries' rows as they are."""
+    if name != "measure_reuse":
+        return rows
+    source, measure, score, target = (columns.index(c) for c in ("source", "measure", "score", "target"))
+    out: list[list[str | None]] = []
+    run: list[list[str | None]] = []
+
+    def tie(row: list[str | None]) -> tuple:
+        return row[source], row[measure], row[score]
+
+    for row in rows + [None]:
+        if run and (row is None or tie(row) != tie(run[0])):
+            out += sorted(run, key=lambda r: (r[measure], r[target]))
+            run = []
+        if row is not None:
+            run.append(row)
+    return out
+
+
 @pytest.mark.parametrize("name", REWRITTEN)
 def test_rewritten_query_returns_the_rows_of_its_old_text(store, name):
+    """The same rows in the same order; for measure_reuse, ties of the old ORDER BY in the order
+    the new one gives them (`ties_ordered`)."""
     new, old = load_query(name), parse_query_file(BEFORE / f"{name}.rq", name=name)
     assert new.sparql != old.sparql, "the old text is the current one: nothing is compared"
     compared = 0
     for params in query_scopes(store):
-        expected = run_query(store, old, params, use_summary=False)
-        assert run_query(store, new, params, use_summary=False) == expected, (name, params)
-        compared += len(expected[1])
+        columns, expected = run_query(store, old, params, use_summary=False)
+        got = run_query(store, new, params, use_summary=False)
+        assert got[0] == columns, (name, params)
+        assert got[1] == ties_ordered(name, columns, got[1]), (name, params)
+        assert got[1] == ties_ordered(name, columns, expected), (name, params)
+        compared += len(expected)
     assert compared > 0
