@@ -74,6 +74,7 @@ import gc
 import hashlib
 import json
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -1274,8 +1275,8 @@ def corpus_tables_current(store: ox.Store, names: Iterable[str] = SUMMARISED) ->
 def write_corpus_tables(store: ox.Store, names: Iterable[str] = SUMMARISED) -> int:
     """(Re)write the corpus table of each query of `names` the summaries answer (graph/build.py,
     after the plans and their summaries), unless every one is current already: the old tables
-    are removed first (one transaction), then each query's table is written in one transaction.
-    RETURNS the number of tables written."""
+    are removed first (one transaction), then each query's table is written chunk by chunk, its
+    head last (`_write_table`). RETURNS the number of tables written."""
     names = list(names)
     if corpus_tables_current(store, names):
         return 0
@@ -1296,29 +1297,46 @@ def write_corpus_tables(store: ox.Store, names: Iterable[str] = SUMMARISED) -> i
 
 
 def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]], scope_index=None) -> None:
-    """Write query `name`'s corpus table of `rows` (whole-corpus rows in their order) in one
-    transaction: its fingerprint, chunk count and digest, and its chunks; with `scope_index` (an
-    analysis table's graph/analysis_scope.py `ScopeIndex`, which watches the rows go by) its
-    per-source and per-city index too, under the same digest (which covers both)."""
+    """Write query `name`'s corpus table of `rows` (whole-corpus rows in their order): its chunks,
+    then its fingerprint, chunk count and digest (the head); with `scope_index` (an analysis
+    table's graph/analysis_scope.py `ScopeIndex`, which watches the rows go by) its per-source
+    and per-city index too, under the same digest (which covers both), in the head's transaction.
+
+    Memory stays one chunk, whatever the corpus: the encoded chunks wait in a temporary file
+    while the digest is computed (their IRIs carry it), then each is written in a transaction
+    of its own, and the head last. A reader finds a table only through its head
+    (`_table_head`), so it sees the whole table or none; a write that stops half-way leaves
+    chunks with no head, never read and removed by the next drop (the whole graph, or every
+    analysis table's IRIs)."""
     if scope_index is not None:
         rows = scope_index.watch(rows)
-    texts = []
-    while True:
-        with _collector_paused():
-            chunk = list(islice(rows, CORPUS_CHUNK_ROWS))
-        if not chunk:
-            break
-        texts.append(_encode_table(chunk))
-    entries = scope_index.entries() if scope_index is not None else None
-    hashed = hashlib.sha256("\0".join(texts).encode())
-    for entry in entries or ():
-        hashed.update("\0".join(["", entry[0], entry[1], entry[2].value, entry[3]]).encode())
-    digest = hashed.hexdigest()[:16]
+    hashed = hashlib.sha256()
+    sizes: list[int] = []
+    with tempfile.TemporaryFile(prefix="policykg-table-") as spool:
+        while True:
+            with _collector_paused():
+                chunk = list(islice(rows, CORPUS_CHUNK_ROWS))
+            if not chunk:
+                break
+            data = _encode_table(chunk).encode()
+            del chunk
+            if sizes:
+                hashed.update(b"\0")  # the digest of the chunks joined by NUL, as before
+            hashed.update(data)
+            spool.write(data)
+            sizes.append(len(data))
+        entries = scope_index.entries() if scope_index is not None else None
+        for entry in entries or ():
+            hashed.update("\0".join(["", entry[0], entry[1], entry[2].value, entry[3]]).encode())
+        digest = hashed.hexdigest()[:16]
+        spool.seek(0)
+        for index, size in enumerate(sizes):
+            text = spool.read(size).decode()
+            quad = ox.Quad(_chunk_node(name, digest, index), CORPUS_ROWS, ox.Literal(text), CORPUS_GRAPH)
+            store.load(ox.serialize([quad], format=NQ), format=NQ)
     node = _table_node(name)
     quads = [ox.Quad(node, CORPUS_FINGERPRINT, ox.Literal(fingerprint(name)), CORPUS_GRAPH),
-             ox.Quad(node, CORPUS_CHUNKS, ox.Literal(f"{len(texts)} {digest}"), CORPUS_GRAPH)]
-    quads += [ox.Quad(_chunk_node(name, digest, index), CORPUS_ROWS, ox.Literal(text), CORPUS_GRAPH)
-              for index, text in enumerate(texts)]
+             ox.Quad(node, CORPUS_CHUNKS, ox.Literal(f"{len(sizes)} {digest}"), CORPUS_GRAPH)]
     if entries is not None:
         from .analysis_scope import index_quads
 
@@ -1330,7 +1348,7 @@ def write_analysis_tables(store: ox.Store, names: Iterable[str] = ANALYSED) -> i
     """(Re)write the analysis table of each query of `names` (graph/analysis/analysis_graph.py,
     once the analysis graph is complete): the old analysis tables are removed first (one
     transaction), then each query's full SPARQL runs once over the store and its rows, in the
-    engine's order, are written in one transaction per query, each with the index of the rows a
+    engine's order, are written chunk by chunk (`_write_table`), each with the index of the rows a
     city or a source selects (graph/analysis_scope.py). RETURNS the number written."""
     from policykg.queries import iter_query
 

@@ -4,6 +4,7 @@ tests/graph/test_summary.py), in chunks read one at a time, and a stale one is n
 way policykg writes a plan or a summary removes them (issue #24)."""
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -211,3 +212,54 @@ def test_an_indicator_from_the_table_is_the_summaries_answer(seeded):
         assert from_table[value] == from_summaries and from_summaries, value
         full = run_query(raw, "target_comparison", {"indicator": value}, use_summary=False)[1]
         assert Counter(map(tuple, from_summaries)) == Counter(map(tuple, full)), value
+
+
+def test_a_table_is_written_chunk_by_chunk_with_the_digest_of_its_chunks(seeded, monkeypatch):
+    """The chunks go to the store one transaction each (memory: one chunk, whatever the corpus),
+    the head last; the digest in their IRIs is still the sha256 of the chunks joined by NUL."""
+    store, _ = seeded
+    raw = store.raw
+    monkeypatch.setattr(summary, "CORPUS_CHUNK_ROWS", 10)
+    rows = list(summary.summary_rows(raw, "measures"))
+    summary.drop_corpus_tables(raw)
+    loads = []
+    real_load = raw.load
+
+    class Recording:  # the store's load, with what each transaction held
+        def load(self, data, format):
+            loads.append([q for q in ox.parse(data, format=format)])
+            real_load(data, format=format)
+
+    summary._write_table(Recording(), "measures", iter(rows))
+    texts = [summary._encode_table(rows[i:i + 10]) for i in range(0, len(rows), 10)]
+    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
+    assert len(texts) > 2
+    assert [len(quads) for quads in loads] == [1] * len(texts) + [2]
+    assert [quads[0].object.value for quads in loads[:-1]] == texts
+    assert {q.predicate for q in loads[-1]} == {summary.CORPUS_FINGERPRINT, summary.CORPUS_CHUNKS}
+    assert summary._table_head(raw, "measures") == (len(texts), digest)
+    assert list(summary.table_rows(raw, "measures")) == rows
+
+
+def test_a_table_cut_off_before_its_head_is_not_read_and_goes_with_the_next_drop(seeded, monkeypatch):
+    store, _ = seeded
+    raw = store.raw
+    monkeypatch.setattr(summary, "CORPUS_CHUNK_ROWS", 10)
+    rows = list(summary.summary_rows(raw, "measures"))
+    summary.drop_corpus_tables(raw)
+    calls = []
+
+    class Failing:  # the process stops after the second chunk
+        def load(self, data, format):
+            calls.append(1)
+            if len(calls) > 2:
+                raise OSError("stopped")
+            raw.load(data, format=format)
+
+    with pytest.raises(OSError):
+        summary._write_table(Failing(), "measures", iter(rows))
+    assert sum(1 for _ in raw.quads_for_pattern(None, summary.CORPUS_ROWS, None, summary.CORPUS_GRAPH)) == 2
+    assert summary.table_rows(raw, "measures") is None
+    assert run_query(raw, "measures")[1] == rows  # the summaries answer
+    summary.drop_corpus_tables(raw)
+    assert next(raw.quads_for_pattern(None, None, None, summary.CORPUS_GRAPH), None) is None
