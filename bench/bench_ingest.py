@@ -243,6 +243,8 @@ def main() -> None:
                          "of the corpus gives them; 10,000 results in memory took 11 GB)")
     ap.add_argument("--keep-store", type=Path, help="move the bulk build's store here (for bench_queries.py)")
     args = ap.parse_args()
+    if args.keep_store and args.keep_store.exists():  # a move would put the store inside it
+        ap.error(f"--keep-store {args.keep_store} already exists; give a path that does not")
     folder = corpus(args.plans, args.corpus)
     files = sorted(folder.glob("*.txt"))[: args.plans]
     figures: dict = {"plans": len(files), "workers": args.workers,
