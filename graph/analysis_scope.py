@@ -63,7 +63,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from . import summary
-from .rdf import ANALYSIS_GRAPH
+from policykg.ontology import PK
+
+from .rdf import ANALYSIS_GRAPH, XSD_STRING
 
 SCOPES = ("source", "city")
 CORPUS_SCOPES = ox.NamedNode(summary.SUMMARY_NS + "corpusScopes")
@@ -73,8 +75,6 @@ CORPUS_SOURCES = ox.NamedNode(summary.SUMMARY_NS + "corpusSources")
 GROUPED_TIE_COLUMNS = {"instrument_mix": ("instrument_type", "measures", "instrument"),
                        "pmc_features": (),
                        "measure_reuse": ("measure", "score", "target")}
-XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
-_PK = "https://w3id.org/policykg/ns#"
 _SOURCE_QUERY = "SELECT ?g ?source WHERE { GRAPH ?g { ?g <http://purl.org/dc/terms/source> ?source } }"
 
 
@@ -151,8 +151,8 @@ def _reuse_links(store: ox.Store) -> dict[str, tuple[set, set]]:
 
 
 _REUSE_QUERY = f"""SELECT DISTINCT ?measure ?reuser ?place WHERE {{ GRAPH {ANALYSIS_GRAPH} {{
-    ?link <{_PK}source> ?measure .
-    OPTIONAL {{ ?link <{_PK}reuserSource> ?reuser }} OPTIONAL {{ ?link <{_PK}reuserPlace> ?place }} }} }}"""
+    ?link <{PK}source> ?measure .
+    OPTIONAL {{ ?link <{PK}reuserSource> ?reuser }} OPTIONAL {{ ?link <{PK}reuserPlace> ?place }} }} }}"""
 
 
 class _Group:
@@ -291,7 +291,7 @@ def similarity_pairs(store: ox.Store) -> dict[tuple[str, str], set[tuple[str, st
     sourceA and sourceB or two pairs share them."""
     values: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for predicate in ("sourceA", "sourceB", "placeA", "placeB"):
-        for q in store.quads_for_pattern(None, ox.NamedNode(_PK + predicate), None, ANALYSIS_GRAPH):
+        for q in store.quads_for_pattern(None, ox.NamedNode(PK + predicate), None, ANALYSIS_GRAPH):
             values[q.subject.value][predicate].append(q.object)
     pairs: dict[tuple[str, str], set] = {}
     for node in values.values():
