@@ -214,23 +214,36 @@ def test_an_indicator_from_the_table_is_the_summaries_answer(seeded):
         assert Counter(map(tuple, from_summaries)) == Counter(map(tuple, full)), value
 
 
+class _Transactions:
+    """The store's `load` as `_write_table` calls it: each transaction's quads recorded, and the
+    process stopped (OSError) before transaction `stop_at` (1-based) when given."""
+
+    def __init__(self, raw, stop_at: int | None = None) -> None:
+        self.raw, self.stop_at, self.loads = raw, stop_at, []
+
+    def load(self, data, format):
+        if self.stop_at is not None and len(self.loads) + 1 >= self.stop_at:
+            raise OSError("stopped")
+        self.loads.append(list(ox.parse(data, format=format)))
+        self.raw.load(data, format=format)
+
+
+def _measures_in_chunks_of_ten(seeded, monkeypatch):
+    """The seeds' `measures` rows, with chunks of 10 rows and no table in the store."""
+    store, _ = seeded
+    monkeypatch.setattr(summary, "CORPUS_CHUNK_ROWS", 10)
+    rows = list(summary.summary_rows(store.raw, "measures"))
+    summary.drop_corpus_tables(store.raw)
+    return store.raw, rows
+
+
 def test_a_table_is_written_chunk_by_chunk_with_the_digest_of_its_chunks(seeded, monkeypatch):
     """The chunks go to the store one transaction each (memory: one chunk, whatever the corpus),
     the head last; the digest in their IRIs is still the sha256 of the chunks joined by NUL."""
-    store, _ = seeded
-    raw = store.raw
-    monkeypatch.setattr(summary, "CORPUS_CHUNK_ROWS", 10)
-    rows = list(summary.summary_rows(raw, "measures"))
-    summary.drop_corpus_tables(raw)
-    loads = []
-    real_load = raw.load
-
-    class Recording:  # the store's load, with what each transaction held
-        def load(self, data, format):
-            loads.append([q for q in ox.parse(data, format=format)])
-            real_load(data, format=format)
-
-    summary._write_table(Recording(), "measures", iter(rows))
+    raw, rows = _measures_in_chunks_of_ten(seeded, monkeypatch)
+    transactions = _Transactions(raw)
+    summary._write_table(transactions, "measures", iter(rows))
+    loads = transactions.loads
     texts = [summary._encode_table(rows[i:i + 10]) for i in range(0, len(rows), 10)]
     digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
     assert len(texts) > 2
@@ -242,22 +255,9 @@ def test_a_table_is_written_chunk_by_chunk_with_the_digest_of_its_chunks(seeded,
 
 
 def test_a_table_cut_off_before_its_head_is_not_read_and_goes_with_the_next_drop(seeded, monkeypatch):
-    store, _ = seeded
-    raw = store.raw
-    monkeypatch.setattr(summary, "CORPUS_CHUNK_ROWS", 10)
-    rows = list(summary.summary_rows(raw, "measures"))
-    summary.drop_corpus_tables(raw)
-    calls = []
-
-    class Failing:  # the process stops after the second chunk
-        def load(self, data, format):
-            calls.append(1)
-            if len(calls) > 2:
-                raise OSError("stopped")
-            raw.load(data, format=format)
-
-    with pytest.raises(OSError):
-        summary._write_table(Failing(), "measures", iter(rows))
+    raw, rows = _measures_in_chunks_of_ten(seeded, monkeypatch)
+    with pytest.raises(OSError):  # the process stops after the second chunk
+        summary._write_table(_Transactions(raw, stop_at=3), "measures", iter(rows))
     assert sum(1 for _ in raw.quads_for_pattern(None, summary.CORPUS_ROWS, None, summary.CORPUS_GRAPH)) == 2
     assert summary.table_rows(raw, "measures") is None
     assert run_query(raw, "measures")[1] == rows  # the summaries answer
