@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .cues import has_block
-from .textutil import Line, cn_to_int
+from .textutil import Line, cn_to_int, unnamed
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -99,9 +99,7 @@ def marker_number(marker: str) -> int | None:
 def _any_marker() -> re.Pattern:
     """Every marker style in one pattern (group names dropped): most positions tried hold no
     marker, and one match in C says so instead of one match per style."""
-    patterns = [style.pattern.pattern for style in marker_styles()]
-    assert not any("(?P=" in p for p in patterns)   # no back-references to rename
-    return re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[A-Za-z_][A-Za-z_0-9]*>', '(?:', p)})" for p in patterns))
+    return re.compile("|".join(f"(?:{unnamed(style.pattern)})" for style in marker_styles()))
 
 
 def match_marker(text: str, pos: int) -> tuple[MarkerStyle, re.Match] | None:

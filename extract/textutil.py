@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, Sequence
 
 CJK = r"\u3400-\u9fff"
 LP = r"[(（]"
@@ -121,17 +121,34 @@ def nfkc_key(text: str) -> str:
     return _KEY_DASHES.sub("-", text)
 
 
-def opening_twin(pattern: re.Pattern, openings: str) -> re.Pattern:
-    """A twin of `pattern` for finding where its matches start, fast: it matches one character
-    of `openings` wherever `pattern` matches from that character (the character consumed, then a
-    lookbehind of the same width holding `pattern` as a lookahead). A pattern that opens on a
-    look-back, or on alternatives that are not all plain words, is tried at every character of
-    the text; one that opens on a character class lets the regex engine skip to those
-    characters. `openings` (a character class, "[...]") must hold every character a match of
-    `pattern` can start with."""
-    opening = openings
-    inner = re.sub(r"[(][?]P<[A-Za-z_0-9]+>", "(?:", pattern.pattern)   # names are not needed here
-    return re.compile(rf"{opening}(?<=(?={inner}){opening})", pattern.flags)
+_GROUP_NAME = re.compile(r"[(][?]P<[A-Za-z_][A-Za-z_0-9]*>")
+
+
+def unnamed(pattern: re.Pattern) -> str:
+    """A pattern's text with its group names dropped, to be joined with other patterns (two
+    may name a group alike). Refuses a named back-reference, which would lose its group."""
+    if "(?P=" in pattern.pattern:
+        raise ValueError(f"a named back-reference cannot be unnamed: {pattern.pattern!r}")
+    return _GROUP_NAME.sub("(?:", pattern.pattern)
+
+
+def opening_twin(patterns: re.Pattern | Sequence[re.Pattern], openings: str) -> re.Pattern:
+    """A twin of `patterns` (one pattern, or several) for finding where their matches start,
+    fast: it matches one character of `openings` wherever one of `patterns` matches from that
+    character (the character consumed, then a lookbehind of the same width holding the patterns
+    as one lookahead), so `twin.search` finds where the first match of any of them starts. A
+    pattern that opens on a look-back, or on alternatives that are not all plain words, is tried
+    at every character of the text; one that opens on a character class lets the regex engine
+    skip to those characters. `openings` (a character class, "[...]") must hold every character
+    a match of any of `patterns` can start with. Group names are dropped (`unnamed`); the
+    patterns must share their flags."""
+    if isinstance(patterns, re.Pattern):
+        patterns = (patterns,)
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1:
+        raise ValueError("the patterns of one twin must share their flags")
+    inner = "|".join(f"(?:{unnamed(p)})" for p in patterns)
+    return re.compile(rf"{openings}(?<=(?={inner}){openings})", flags.pop())
 
 
 def finditer_by_twin(pattern: re.Pattern, twin: re.Pattern, text: str, pos: int = 0,

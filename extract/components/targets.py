@@ -33,7 +33,8 @@ from pathlib import Path
 
 from ..outline import Outline
 from ..result import PlanMeta, Target
-from ..textutil import cn_to_int, finditer_by_twin, lines_of, opening_twin, pipe_cells, split_cells, to_halfwidth_digits
+from ..textutil import (cn_to_int, finditer_by_twin, lines_of, opening_twin, pipe_cells, split_cells,
+                        to_halfwidth_digits, unnamed)
 from .incentives import incentive_spans, is_threshold
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -54,19 +55,6 @@ def words() -> dict:
 
 def _alt(key: str) -> str:
     return "|".join(sorted(map(re.escape, words()[key]), key=len, reverse=True))
-
-
-def _starting_on_a_numeral(*patterns: re.Pattern) -> re.Pattern:
-    """A pattern that matches one character wherever one of `patterns` matches from it (the
-    character consumed first, then a lookbehind of the same width holding the patterns as a
-    lookahead): `search` finds a match exactly where the first of them does. Each of them opens
-    on a character of `_MAY_HOLD_NUMBER` (digits, Chinese numerals, 万/亿 of a bare scale), and
-    a pattern opening on a character class lets the regex engine skip to those characters.
-    Group names are dropped (two patterns may share one); none of the patterns refers back to
-    a group."""
-    inner = "|".join(f"(?:{re.sub(r'[(][?]P<[a-z_0-9]+>', '(?:', p.pattern)})" for p in patterns)
-    opening = _MAY_HOLD_NUMBER.pattern
-    return re.compile(rf"{opening}(?<=(?={inner}){opening})")
 
 
 @lru_cache(maxsize=1)
@@ -93,9 +81,9 @@ def _patterns():
         # the same two, for a search that only asks whether one starts somewhere: a character
         # class first lets the regex engine skip to the numerals (a pattern opening on a group
         # of alternatives is tried at every character, ~2x slower over a line)
-        "number_somewhere": _starting_on_a_numeral(number),
-        "fraction_somewhere": _starting_on_a_numeral(fraction),
-        "figure_somewhere": _starting_on_a_numeral(number, fraction, bare),
+        "number_somewhere": opening_twin(number, _MAY_HOLD_NUMBER.pattern),
+        "fraction_somewhere": opening_twin(fraction, _MAY_HOLD_NUMBER.pattern),
+        "figure_somewhere": opening_twin((number, fraction, bare), _MAY_HOLD_NUMBER.pattern),
         # where a deadline can start (its words, a year's first digit): `deadline` opens on groups
         # of alternatives, which the regex engine tries at every character
         "deadline_twin": opening_twin(deadline, "[截到至于12]"),
@@ -986,13 +974,8 @@ _UNIT_IN_NAME = re.compile(r"^(?P<name>.+?)\s*[(（](?P<unit>[^()（）]{1,6})[)
 _EMPTY_CELL = re.compile(r"^\s*(?:[-—–/／]+|无|暂无)?\s*$")
 
 
-def _unnamed(pattern: re.Pattern) -> str:
-    """A pattern's text with its group names dropped, to be joined with others."""
-    return re.sub(r"[(][?]P<[A-Za-z_][A-Za-z_0-9]*>", "(?:", pattern.pattern)
-
-
 # every header pattern in one: most lines tried are no header cell, and one match says so
-_ANY_HEADER = re.compile("|".join(f"(?:{_unnamed(p)})" for p in
+_ANY_HEADER = re.compile("|".join(f"(?:{unnamed(p)})" for p in
                                   [_YEAR_HEAD, _YEAR_HEAD_AFTER, *(p for _, p in _HEADER_ROLES)]))
 
 

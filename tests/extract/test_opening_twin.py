@@ -48,3 +48,40 @@ def test_sentence_ends_written_class_first_are_the_same():
                             (targets._SENTENCE_END, r"[！？!?]|(?<!\d)。|。(?!\d)|\n")):
         for text in texts:
             assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in re.finditer(before, text)]
+
+
+FIGURE_TEXTS = [
+    "到2025年，全市发明专利拥有量达到3000件以上，其中高价值发明专利1200件",
+    "超万家企业获得贯标认证，三分之一的区县建成工作站，1/3以上",
+    "培育专精特新企业六十家、单项冠军企业5家，算力规模达到5EFLOPS",
+    "没有数字的一句话，只有文字。",
+    "12,000项 3.5亿元 1 200家 十五个 万亿元",
+]
+
+
+@pytest.mark.parametrize("text", FIGURE_TEXTS)
+def test_a_twin_of_several_patterns_starts_where_the_first_of_them_does(text):
+    from policykg.extract.components import targets
+
+    p = targets._patterns()
+    several = (p["number"], p["fraction"], p["bare"])
+    twin = opening_twin(several, targets._MAY_HOLD_NUMBER.pattern)
+    assert twin.pattern == p["figure_somewhere"].pattern   # what targets uses
+    for pos in range(len(text)):
+        for endpos in (len(text), max(pos, len(text) - 3)):
+            starts = [m.start() for m in (q.search(text, pos, endpos) for q in several) if m]
+            found = twin.search(text, pos, endpos)
+            assert (found.start() if found else None) == (min(starts) if starts else None)
+    assert bool(twin.search(text)) == (text != FIGURE_TEXTS[3])
+
+
+def test_a_twin_of_one_pattern_is_a_twin_of_it_alone():
+    pattern = re.compile(r"(?<!x)ab|(?P<c>cd)")
+    assert opening_twin(pattern, "[ac]").pattern == opening_twin([pattern], "[ac]").pattern
+
+
+def test_patterns_that_cannot_share_a_twin_are_refused():
+    with pytest.raises(ValueError, match="flags"):
+        opening_twin((re.compile("ab"), re.compile("cd", re.I)), "[acAC]")
+    with pytest.raises(ValueError, match="back-reference"):
+        opening_twin(re.compile(r"(?P<x>a)(?P=x)"), "[a]")
