@@ -543,13 +543,13 @@ def _parse_labelled(text: str, base: int) -> list[Unit] | None:
 
 # ---------------------------------------------------------------- clauses in a measure
 
-_NOT_NEWLINE = re.compile(r"[^\n]")
-
-
 def _blank(text: str, spans) -> str:
-    """Every character of the spans but line breaks turned into a space (offsets stay)."""
+    """Every character of the spans but line breaks turned into a space (offsets stay). A run of
+    spaces per line of a span, not a regex replacing each character one match at a time (that
+    was ~0.3 ms a plan, #24)."""
     for a, b in spans:
-        text = text[:a] + _NOT_NEWLINE.sub(" ", text[a:b]) + text[b:]
+        blanked = "\n".join(" " * len(part) for part in text[a:b].split("\n"))
+        text = text[:a] + blanked + text[b:]
     return text
 
 
