@@ -122,13 +122,15 @@ def nfkc_key(text: str) -> str:
 
 
 _GROUP_NAME = re.compile(r"[(][?]P<[A-Za-z_][A-Za-z_0-9]*>")
+_BACK_REFERENCE = re.compile(r"[(][?]P=|\\[1-9]")
 
 
 def unnamed(pattern: re.Pattern) -> str:
     """A pattern's text with its group names dropped, to be joined with other patterns (two
-    may name a group alike). Refuses a named back-reference, which would lose its group."""
-    if "(?P=" in pattern.pattern:
-        raise ValueError(f"a named back-reference cannot be unnamed: {pattern.pattern!r}")
+    may name a group alike). Refuses a back-reference, which would lose its group or point at
+    another one (a backslash before a digit is refused even where it is an escaped backslash)."""
+    if _BACK_REFERENCE.search(pattern.pattern):
+        raise ValueError(f"a back-reference cannot be unnamed: {pattern.pattern!r}")
     return _GROUP_NAME.sub("(?:", pattern.pattern)
 
 
@@ -149,6 +151,107 @@ def opening_twin(patterns: re.Pattern | Sequence[re.Pattern], openings: str) -> 
         raise ValueError("the patterns of one twin must share their flags")
     inner = "|".join(f"(?:{unnamed(p)})" for p in patterns)
     return re.compile(rf"{openings}(?<=(?={inner}){openings})", flags.pop())
+
+
+try:   # the regex parser, to read which characters a pattern's matches can open on
+    import re._parser as _regex_parser   # Python 3.11+
+except ImportError:   # pragma: no cover - Python 3.10
+    import sre_parse as _regex_parser   # type: ignore[no-redef]
+
+_C = _regex_parser   # its opcode and category names (the same objects in both modules)
+_CATEGORY_CLASSES = {str(_C.CATEGORY_DIGIT): r"\d", str(_C.CATEGORY_NOT_DIGIT): r"\D",
+                     str(_C.CATEGORY_SPACE): r"\s", str(_C.CATEGORY_NOT_SPACE): r"\S",
+                     str(_C.CATEGORY_WORD): r"\w", str(_C.CATEGORY_NOT_WORD): r"\W"}
+_REPEATS = {str(getattr(_C, name)) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_C, name)}
+_ZERO_WIDTH = {str(_C.AT), str(_C.ASSERT), str(_C.ASSERT_NOT)}
+
+
+class _Unknown(Exception):
+    """A pattern whose opening characters are not read here (a negated class, '.', a
+    back-reference, case folding ...)."""
+
+
+def _class_char(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _openings_of(items) -> tuple[list[str], bool]:
+    """(class items any match of the sequence can open on, whether it can match nothing)."""
+    found: list[str] = []
+    for op, av in items:
+        op = str(op)
+        if op == str(_C.LITERAL):
+            return found + [_class_char(av)], False
+        if op == str(_C.IN):
+            for kind, value in av:
+                kind = str(kind)
+                if kind == str(_C.LITERAL):
+                    found.append(_class_char(value))
+                elif kind == str(_C.RANGE):
+                    found.append(f"{_class_char(value[0])}-{_class_char(value[1])}")
+                elif kind == str(_C.CATEGORY) and str(value) in _CATEGORY_CLASSES:
+                    found.append(_CATEGORY_CLASSES[str(value)])
+                else:
+                    raise _Unknown(kind)
+            return found, False
+        if op == str(_C.BRANCH):
+            empty = False
+            for alternative in av[1]:
+                opens, can_be_empty = _openings_of(alternative)
+                found += opens
+                empty = empty or can_be_empty
+            if not empty:
+                return found, False
+        elif op == str(_C.SUBPATTERN):
+            _, add_flags, _, inner = av
+            if add_flags & re.IGNORECASE:
+                raise _Unknown("case folding")
+            opens, can_be_empty = _openings_of(inner)
+            found += opens
+            if not can_be_empty:
+                return found, False
+        elif op in _REPEATS:
+            low, high, inner = av
+            if high == 0:
+                continue
+            opens, can_be_empty = _openings_of(inner)
+            found += opens
+            if low > 0 and not can_be_empty:
+                return found, False
+        elif op == str(getattr(_C, "ATOMIC_GROUP", "-")):
+            opens, can_be_empty = _openings_of(av)
+            found += opens
+            if not can_be_empty:
+                return found, False
+        elif op in _ZERO_WIDTH:
+            continue   # an anchor or a lookaround reads no character of the match
+        else:
+            raise _Unknown(op)
+    return found, True
+
+
+def opening_class(pattern: re.Pattern) -> str | None:
+    """A character class ("[...]") holding every character a match of `pattern` can start with,
+    read from the pattern's parse, or None when that is not known here (case folding, a negated
+    class, '.', a back-reference, a pattern that can match nothing ...). Patterns kept as data
+    (extract/patterns/) open on whatever their authors wrote; this gives their twins."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        opens, can_be_empty = _openings_of(_regex_parser.parse(pattern.pattern, pattern.flags).data)
+    except _Unknown:
+        return None
+    return None if can_be_empty or not opens else "[" + "".join(dict.fromkeys(opens)) + "]"
+
+
+def start_finder(pattern: re.Pattern) -> re.Pattern:
+    """A pattern whose `search` finds a match exactly where `pattern`'s first match starts (one
+    character long: for asking whether, or where, `pattern` has a match): its twin opening on
+    `opening_class(pattern)`, or `pattern` itself when that is not known."""
+    openings = opening_class(pattern)
+    if openings is None or _BACK_REFERENCE.search(pattern.pattern):
+        return pattern
+    return opening_twin(pattern, openings)
 
 
 def finditer_by_twin(pattern: re.Pattern, twin: re.Pattern, text: str, pos: int = 0,

@@ -85,3 +85,54 @@ def test_patterns_that_cannot_share_a_twin_are_refused():
         opening_twin((re.compile("ab"), re.compile("cd", re.I)), "[acAC]")
     with pytest.raises(ValueError, match="back-reference"):
         opening_twin(re.compile(r"(?P<x>a)(?P=x)"), "[a]")
+    with pytest.raises(ValueError, match="back-reference"):
+        opening_twin(re.compile(r"(a)\1"), "[a]")
+
+
+def test_opening_class_reads_the_characters_a_match_can_open_on():
+    from policykg.extract.textutil import opening_class
+
+    assert opening_class(re.compile(r"(?:责任|牵头)单位|【\s*责任|[(（]x")) == r"[\u8d23\u7275\u3010\x28\uff08]"
+    assert opening_class(re.compile(r"^[\s\u3000]*(?:[(（]\s*)?附", re.M)) == r"[\s\u3000\x28\uff08\u9644]"
+    assert opening_class(re.compile(r"x{0}b|\d+c|(?=z)y")) == r"[\x62\d\x79]"
+    # not known here: the twin would be wrong or useless, and the pattern is used as it is
+    for unknown in (r"a?", r"(?i)ab", r"[^a]b", r".b", r"(?i:a)b", r"a*"):
+        assert opening_class(re.compile(unknown)) is None, unknown
+
+
+def test_a_pattern_with_a_back_reference_is_its_own_start_finder():
+    from policykg.extract.textutil import start_finder
+
+    for pattern in (re.compile(r"(?P<x>a)(?P=x)|b"), re.compile(r"(a)\1|b")):
+        assert start_finder(pattern) is pattern
+    plain = re.compile(r"(?:ab|cd)e|f")
+    assert start_finder(plain) is not plain and start_finder(plain).search("xxcdef").start() == 2
+
+
+CUE_LINES = [
+    "（一）加强知识产权保护。（市市场监管局牵头，市公安局、市法院配合）",
+    "责任单位：市科技局、市财政局",
+    "  【责任单位】市商务局",
+    "实施主体：各区县人民政府；牵头考核单位：市委组织部",
+    "到2025年，全市发明专利拥有量达到3000件，新增专利代理机构10家以上。",
+    "附件：1. 重点任务分工表",
+    "沪府办〔2021〕12号",
+    "没有线索的一行。（说明文字，与责任无关）",
+    "",
+]
+
+
+@pytest.mark.parametrize("line", CUE_LINES)
+def test_the_cues_start_finders_find_what_the_cues_find(line):
+    from policykg.extract.cues import cue_starts, cues
+
+    text = "前文\n" + line + "\n后文"
+    for name, pattern in cues().items():
+        finder = cue_starts()[name]
+        for pos in range(len(text)):
+            for endpos in (len(text), max(pos, len(text) - 4)):
+                want = pattern.search(text, pos, endpos)
+                got = finder.search(text, pos, endpos)
+                assert (got and got.start()) == (want and want.start()), (name, pos, endpos)
+    assert cue_starts()["responsibility"] is not cues()["responsibility"]   # it has a twin
+
