@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .cues import has_block
-from .textutil import Line, cn_to_int, unnamed
+from .textutil import Line, cn_to_int, opening_class, unnamed
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -102,6 +102,17 @@ def _any_marker() -> re.Pattern:
     return re.compile("|".join(f"(?:{unnamed(style.pattern)})" for style in marker_styles()))
 
 
+@lru_cache(maxsize=1)
+def _after_break_before_marker() -> re.Pattern:
+    """`_AFTER_BREAK` where the character after the break can open a marker (`opening_class`
+    of every style): a break before any other character gives no candidate, and most sentence
+    ends in a long line are such breaks; each one asked `match_marker` in Python (#24)."""
+    openings = opening_class(_any_marker())
+    if openings is None:
+        return _AFTER_BREAK
+    return re.compile(f"{_AFTER_BREAK.pattern}(?={openings})")
+
+
 def match_marker(text: str, pos: int) -> tuple[MarkerStyle, re.Match] | None:
     """The marker style printed at text[pos:], if any (first listed style wins)."""
     if not _any_marker().match(text, pos):
@@ -140,7 +151,8 @@ def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate
     lead = len(line.text) - len(line.text.lstrip(" \u3000\t"))
     positions = [line.start + lead]
     if inline and len(line.text) >= LONG_LINE:
-        breaks = {m.end() for m in _AFTER_BREAK.finditer(line.text)} | {m.start() for m in _PAREN_CN.finditer(line.text)}
+        breaks = {m.end() for m in _after_break_before_marker().finditer(line.text)} \
+            | {m.start() for m in _PAREN_CN.finditer(line.text)}
         positions += sorted(line.start + at for at in breaks if at > lead)
     for n, pos in enumerate(positions):
         while pos < line.end and text[pos] in " \u3000\t":

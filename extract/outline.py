@@ -411,7 +411,7 @@ _UNIT_LIST_END = re.compile(r"(?:单位|部门)\s*[:：]|(?:政府|局|委|办|�
 def _breaks_off(line: str) -> bool:
     """A long paragraph whose last character leaves the sentence open (a page or chunk boundary
     cut it): a number printed at the next line start is not a list item."""
-    if len(line) < 60 or not _OPEN_END.search(line):
+    if len(line) < 60 or not _OPEN_END.search(line, len(line) - 1):   # its last character (a line holds no \n)
         return False
     # a list of units (责任单位:…, or a line ending in a unit's name) ends without a full stop
     return not _UNIT_LIST_END.search(line)
