@@ -126,7 +126,8 @@ def _patterns():
         "annual": re.compile(r"每年|每一年|逐年|每年度"),
         # not 在现有基础上; not the comparison of a growth target (较上年增长15%)
         "baseline": re.compile(rf"(?<![比较])(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),
-        "soft": w["soft_prefixes"],
+        # a soft lead before a figure closing it ('力争使…', '争取'): compiled once, not per number
+        "soft_end": re.compile(rf"(?:{'|'.join(map(re.escape, w['soft_prefixes']))})使?\s*$"),
         "bound_posts": w["bound_posts"],
         "increment_verbs": w["increment_verbs"],
         "count_bound": re.compile(_alt("count_bounds")),
@@ -843,7 +844,7 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 head = text[c_start:nums[0].start]
                 growth = growth or p["growth"].search(head)
                 lvl = lvl or (None if growth else p["level_verb"].search(head))
-            soft = re.search(rf"(?:{'|'.join(map(re.escape, p['soft']))})使?\s*$", seg_pre)
+            soft = p["soft_end"].search(seg_pre)
             number_first = number_first or bool(soft and (n.unit == "%" or n.post in ("以上", "及以上")))
             labelled = None
             if not (growth or lvl or count or subjects) and ctx.in_goals(n.start):
