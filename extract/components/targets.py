@@ -57,6 +57,11 @@ def _alt(key: str) -> str:
     return "|".join(sorted(map(re.escape, words()[key]), key=len, reverse=True))
 
 
+def _first_characters(words_: list[str]) -> str:
+    """A character class of the words' first characters."""
+    return "[" + "".join(sorted({re.escape(word[0]) for word in words_})) + "]"
+
+
 @lru_cache(maxsize=1)
 def _patterns():
     w = words()
@@ -64,7 +69,12 @@ def _patterns():
     latin = "|".join(sorted(map(re.escape, w["latin_units"]), key=len, reverse=True))
     # open unit pattern: an optional scale (万, 亿, 万亿 ...) before a known unit, a Latin unit
     # (EFLOPS, EB ...) not running into more letters, or a bare scale ("3.6亿")
-    unit = rf"(?:(?:{scale})?(?:{base})|(?i:{latin})(?![A-Za-z])|(?:{scale}))"
+    # each alternative behind a lookahead at the first characters of its words: a numeral before
+    # no unit (一 in 进一步, 统一) is most of the numerals tried, and fails on one class test
+    # instead of trying every unit word (the same matches: a word opens on one of those characters)
+    unit = (rf"(?:(?={_first_characters(w['scales'] + w['units'])})(?:{scale})?(?:{base})"
+            rf"|(?i:(?={_first_characters(w['latin_units'])})(?:{latin}))(?![A-Za-z])"
+            rf"|(?={_first_characters(w['scales'])})(?:{scale}))")
     number = re.compile(
         rf"(?P<num>{_NUM})\s*(?P<pct1>%|％)?\s*(?:(?P<sep>-|—|–|~|～|至|到)\s*(?P<num2>{_NUM}))?\s*(?:余|多)?"
         rf"(?P<unit>{unit})\s*(?P<post>以上|及以上|以内|之内|以下|左右|内(?![\u4e00-\u9fff]{{0,1}}[容部外涵]))?")
