@@ -25,6 +25,7 @@ from policykg.errors import UnreadableDocument
 
 from .cleaning import _COMMON_PUNCT, _EDGE_WS, _char_score, _common_hanzi, clean_text, has_chinese
 from .formats import sniff_format
+from .textutil import runs_of
 
 MAX_BYTES = 50 * 1024 * 1024
 _MB = 1024 * 1024
@@ -374,7 +375,7 @@ def _char_runs(intervals: list[tuple[int, int]], negate: bool = False) -> re.Pat
     """Runs of the chars in these code-point intervals (of any other char when `negate`), as one
     regex class."""
     ranges = [re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in intervals]
-    return re.compile(("[^" if negate else "[") + "".join(ranges) + "]+")
+    return runs_of(("[^" if negate else "[") + "".join(ranges) + "]")
 
 
 @lru_cache(maxsize=1)

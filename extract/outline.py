@@ -24,7 +24,7 @@ from .cues import has_block
 from .headings import (Candidate, candidates_in_line, leading_block_end, match_marker, marker_styles, part_styles,
                        style_named)
 from .result import Decision
-from .textutil import CJK, LP, RP, Line, lines_of, nfkc_key
+from .textutil import CJK, LP, RP, Line, lines_of, nfkc_key, runs_of
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
@@ -417,7 +417,7 @@ def _breaks_off(line: str) -> bool:
     return not _UNIT_LIST_END.search(line)
 
 
-_WIDE = re.compile("[\u2e81-\U0010ffff]+")   # runs of ord(ch) > 0x2e80: CJK and full-width
+_WIDE = runs_of("[\u2e81-\U0010ffff]")   # runs of ord(ch) > 0x2e80: CJK and full-width
 
 
 def _width(line: str) -> int:

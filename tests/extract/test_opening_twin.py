@@ -136,3 +136,24 @@ def test_the_cues_start_finders_find_what_the_cues_find(line):
                 assert (got and got.start()) == (want and want.start()), (name, pos, endpos)
     assert cue_starts()["responsibility"] is not cues()["responsibility"]   # it has a twin
 
+
+
+def test_runs_written_class_first_match_as_the_plain_runs():
+    from policykg.extract import cleaning, load
+    from policykg.extract.textutil import runs_of
+
+    text = "推进 知识产权\u3000\u3000强市\t建设，ab  12\n\n甲\u00a0乙\ue000\ufffd鍩烘湰"
+    for cls in (r"[\s\u3000]", "[a-z]", "[^\u4e00-\u9fff]", f"[{cleaning._EDGE_WS}]"):
+        assert [m.span() for m in runs_of(cls).finditer(text)] == [m.span() for m in re.finditer(cls + "+", text)]
+    for pattern in load._plausibility_classes():
+        cls = pattern.pattern[:(len(pattern.pattern) - 1) // 2]
+        assert pattern.pattern == cls + cls + "*"
+        assert pattern.findall(text) == re.findall(cls + "+", text)
+
+
+def test_line_breaks_written_class_first_are_the_plain_ones():
+    from policykg.extract import cleaning
+
+    plain = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+    for text in ("a\r\nb\rc\nd\r\r\ne\n\rf\x0b\x0cg\x85\u2028\u2029h\r", "\r\n\r\n", "\r", "no break", "\n\r\n\r"):
+        assert [m.span() for m in cleaning._LINE_BREAK.finditer(text)] == [m.span() for m in plain.finditer(text)]
