@@ -237,6 +237,7 @@ class _Context:
         self.outline = outline
         self.text = outline.text
         self._blocks: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+        self._first_child: dict[str, int] | None = None
         self.p = _patterns()
         self.lines = list(lines_of(self.text))
         self.line_starts = [ln.start for ln in self.lines]
@@ -368,7 +369,7 @@ class _Context:
         yield "line_period", (self.within_years(line_start, pos), False)
         yield "lead_line", (self.lead_line_year(line_start), False)
         for h in reversed(self.outline.enclosing(pos)):
-            first_child = min((c.start for c in self.outline.headings if c.parent == h.id), default=h.end)
+            first_child = self._first_child_starts().get(h.id, h.end)
             year, _ = self.deadline_before(h.start, min(first_child, pos), carry=True)
             yield "heading_lead", (year, False)
             titled = self.p["heading_year"].search(h.title or "")   # "（二）2024年：…", "第一阶段（2023年1月—2024年6月）"
@@ -376,6 +377,17 @@ class _Context:
                 year = int(titled.group("y"))
                 if not self.start_year or year >= self.start_year:
                     yield "heading_title", (year, False)
+
+    def _first_child_starts(self) -> dict[str, int]:
+        """Heading id -> where its first child starts, gathered once per plan (asked for each
+        enclosing heading of each figure whose year comes from a heading's lead, it went through
+        every heading each time)."""
+        if self._first_child is None:
+            self._first_child = {}
+            for c in self.outline.headings:
+                if c.parent is not None:
+                    self._first_child[c.parent] = min(self._first_child.get(c.parent, c.start), c.start)
+        return self._first_child
 
     def _blocks_of_kind(self, kinds: tuple[str, ...]) -> list[tuple[int, int]]:
         """(start, end) of each heading's block of one of these kinds, gathered once per plan:

@@ -79,3 +79,16 @@ def test_units_behind_their_first_characters_match_as_the_plain_alternation(text
         assert (want and (want.span(), want.groupdict())) == (got and (got.span(), got.groupdict())), pos
         matched += bool(got)
     assert matched or "数字" in text
+
+
+def test_first_child_starts_are_those_of_every_heading():
+    from policykg.extract.outline import parse_outline
+
+    text = ("某市知识产权强市建设方案\n一、总体要求\n（一）指导思想\n坚持创新。\n（二）发展目标\n到2025年，专利达到100件。\n"
+            "二、重点任务\n（一）加强创造\n1.培育高价值专利。\n2.推进导航。\n（二）强化保护\n三、保障措施\n附件\n重点任务分工\n一、分工\n")
+    outline = parse_outline(text)
+    ctx = T._Context(outline, 2025)
+    assert len(outline.headings) >= 8
+    for h in outline.headings:
+        want = min((c.start for c in outline.headings if c.parent == h.id), default=h.end)
+        assert ctx._first_child_starts().get(h.id, h.end) == want
