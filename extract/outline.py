@@ -137,8 +137,11 @@ def heading_title(rest: str) -> str:
     return head.rstrip("。.;；,，:： ")
 
 
+_SPACE_RUNS = re.compile(r"\s+")
+
+
 def _clean_title(title: str) -> str:
-    title = re.sub(r"\s+", "", title)
+    title = _SPACE_RUNS.sub("", title)
     return title.strip("《》〈〉 ")
 
 

@@ -166,9 +166,13 @@ _ANNUAL_TITLE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?\s*度?\s*(?:[^0-9\-—�
                            r"(?:工作要点|要点|工作计划|行动计划|实施计划|工作方案|实施方案|行动方案|推进计划|计划|方案)")
 
 
+_SPACE_RUNS = re.compile(r"\s+")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
 def _value(raw: str) -> float | None:
-    raw = to_halfwidth_digits(re.sub(r"\s+", "", raw)).replace("。", ".").replace("．", ".").replace(",", "")
-    if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+    raw = to_halfwidth_digits(_SPACE_RUNS.sub("", raw)).replace("。", ".").replace("．", ".").replace(",", "")
+    if _DECIMAL.fullmatch(raw):
         return float(raw)
     n = cn_to_int(raw)
     return float(n) if n is not None else None
