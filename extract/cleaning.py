@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .textutil import runs_of
+
 BOILERPLATE_PATH = Path(__file__).parent / "patterns" / "boilerplate.jsonl"
 
 # Whitespace trimmed at both ends of a line: every str.isspace() char (U+3000, U+00A0 ...),
@@ -23,7 +25,9 @@ _EDGE_WS = (
     + "".join(chr(c) for c in range(0x2000, 0x200B))
     + "\u2028\u2029\u202f\u205f\u3000\ufeff\u200b"
 )
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# a line break; \r\n is one. Written class first (then the \n of a \r\n), not "\r\n|[...]": a pattern
+# opening on a character class lets the regex engine skip to its characters
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029](?:(?<=\r)\n)?")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAS_CJK = re.compile(f"[{_CJK}]")
 
@@ -325,7 +329,7 @@ def _boilerplate() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
-_ALL_WS = re.compile(f"[{_EDGE_WS}]+")
+_ALL_WS = runs_of(f"[{_EDGE_WS}]")
 
 
 def is_boilerplate(line: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .cues import cues as all_cues
+from .cues import cue_starts, cues as all_cues
 from .result import ExtractionResult, UncoveredCue
 from .textutil import lines_of
 
@@ -49,7 +49,7 @@ def _repeats_units(line, measures, units_of: dict[str, set[str]]) -> bool:
 
 
 def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[UncoveredCue]:
-    cues = all_cues()
+    cues, finders = all_cues(), cue_starts()
     text = result.text
     resp_spans = [(r.start, r.end) for r in result.responsibilities]
     quantity_spans = [(t.start, t.end) for t in result.targets]
@@ -80,11 +80,11 @@ def find_uncovered(result: ExtractionResult, header_end: int = 0) -> list[Uncove
 
         # each test is pure: the cheap ones (a set look-up) go before the regexes and scans
         if line.start >= header_end and not resp_covered(line.start) \
-                and cues["responsibility"].search(line.text) \
+                and finders["responsibility"].search(line.text) \
                 and not _repeats_units(line, result.measures, units_of):
             add("responsibility")
-        if not quantity_covered(line.start) and cues["quantity"].search(line.text) \
-                and cues["quantity_verb"].search(line.text) \
+        if not quantity_covered(line.start) and finders["quantity"].search(line.text) \
+                and finders["quantity_verb"].search(line.text) \
                 and next((k for s, e, k in kinds if s <= line.start < e), None) in _QUANTITY_PARTS:
             add("quantity")
         if cues["annex"].match(line.text) and len(raw) <= 60 and line.start >= header_end and result.measures \

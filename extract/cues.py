@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .textutil import start_finder
+
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
 
@@ -19,6 +21,15 @@ def cues() -> dict[str, re.Pattern]:
     return {k: re.compile(v, re.M) for k, v in data.items() if not k.startswith("_")}
 
 
+@lru_cache(maxsize=1)
+def cue_starts() -> dict[str, re.Pattern]:
+    """For each cue, a pattern whose `search` finds where the cue's first match starts
+    (textutil.start_finder), for asking whether a line or a section holds the cue. Cues open
+    on whatever their data says; the responsibility cues open on groups of alternatives,
+    which the regex engine tries at every character of every section (#24)."""
+    return {name: start_finder(pattern) for name, pattern in cues().items()}
+
+
 def has_block(text: str) -> bool:
     """Does `text` carry a responsibility block (a unit label or a (…牵头/负责/配合) bracket)?"""
-    return bool(cues()["responsibility"].search(text))
+    return bool(cue_starts()["responsibility"].search(text))

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 _SUFFIXES = ["特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "县", "区", "盟", "旗", "州"]
 PATTERNS = Path(__file__).resolve().parent / "patterns"
@@ -308,10 +309,10 @@ def _maybe_name_start() -> re.Pattern:
     return re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
 
 
-def next_name_start(text: str, start: int) -> int | None:
-    """The first position >= start where `match_name_at` may find a name; None when none is left."""
-    found = _maybe_name_start().search(text, start)
-    return found.start() if found else None
+def name_starts(text: str) -> Iterator[int]:
+    """Every position where `match_name_at` may find a name, in order, in one scan (a search
+    from each position in turn cost a call and a restart per position)."""
+    return (m.start() for m in _maybe_name_start().finditer(text))
 
 
 def match_name_at(text: str, start: int) -> tuple[list[Place], int] | None:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .cues import has_block
-from .textutil import Line, cn_to_int
+from .textutil import Line, cn_to_int, opening_class, unnamed
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -27,6 +27,9 @@ LONG_LINE = 40
 # _PAREN_CN's start; 一、 after a sentence end is inside the first case)
 _AFTER_BREAK = re.compile(r"[。!！?？\s\u3000](?=\S)")
 _PAREN_CN = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]")
+# compiled once (asked for every marker candidate; re's own cache lookup costs as much as the match)
+_TITLE_START = re.compile(r"[\u3400-\u9fff“\"《〈A-Za-z0-9０-９]")
+_DIGITS_NOISE = re.compile(r"\s+|．")
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,18 @@ def marker_number(marker: str) -> int | None:
 def _any_marker() -> re.Pattern:
     """Every marker style in one pattern (group names dropped): most positions tried hold no
     marker, and one match in C says so instead of one match per style."""
-    patterns = [style.pattern.pattern for style in marker_styles()]
-    assert not any("(?P=" in p for p in patterns)   # no back-references to rename
-    return re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[A-Za-z_][A-Za-z_0-9]*>', '(?:', p)})" for p in patterns))
+    return re.compile("|".join(f"(?:{unnamed(style.pattern)})" for style in marker_styles()))
+
+
+@lru_cache(maxsize=1)
+def _after_break_before_marker() -> re.Pattern:
+    """`_AFTER_BREAK` where the character after the break can open a marker (`opening_class`
+    of every style): a break before any other character gives no candidate, and most sentence
+    ends in a long line are such breaks; each one asked `match_marker` in Python (#24)."""
+    openings = opening_class(_any_marker())
+    if openings is None:
+        return _AFTER_BREAK
+    return re.compile(f"{_AFTER_BREAK.pattern}(?={openings})")
 
 
 def match_marker(text: str, pos: int) -> tuple[MarkerStyle, re.Match] | None:
@@ -133,7 +145,7 @@ def _title_start_ok(text: str, pos: int, end: int) -> bool:
     if pos >= end:
         return False
     ch = text[pos]
-    return bool(re.match(r"[\u3400-\u9fff“\"《〈A-Za-z0-9０-９]", ch))
+    return bool(_TITLE_START.match(ch))
 
 
 def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate]:
@@ -142,7 +154,8 @@ def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate
     lead = len(line.text) - len(line.text.lstrip(" \u3000\t"))
     positions = [line.start + lead]
     if inline and len(line.text) >= LONG_LINE:
-        breaks = {m.end() for m in _AFTER_BREAK.finditer(line.text)} | {m.start() for m in _PAREN_CN.finditer(line.text)}
+        breaks = {m.end() for m in _after_break_before_marker().finditer(line.text)} \
+            | {m.start() for m in _PAREN_CN.finditer(line.text)}
         positions += sorted(line.start + at for at in breaks if at > lead)
     for n, pos in enumerate(positions):
         while pos < line.end and text[pos] in " \u3000\t":
@@ -159,7 +172,7 @@ def candidates_in_line(text: str, line: Line, *, inline: bool) -> list[Candidate
         printed = text[pos:m.end()].strip(" \u3000\t、.．﹒:：")
         next_pos = positions[n + 1] if n + 1 < len(positions) else line.end
         found.append(Candidate(style=style.style, rank=style.rank, number=number, marker=printed,
-                               digits=re.sub(r"\s+|．", lambda x: "." if x.group() == "．" else "",
+                               digits=_DIGITS_NOISE.sub(lambda x: "." if x.group() == "．" else "",
                                              (m.groupdict().get("path") or "") + m.group("marker")),
                                rest_start=m.end(), start=pos, line_start=pos if n else line.start,
                                line_end=next_pos if n + 1 < len(positions) else line.end,

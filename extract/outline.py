@@ -24,7 +24,7 @@ from .cues import has_block
 from .headings import (Candidate, candidates_in_line, leading_block_end, match_marker, marker_styles, part_styles,
                        style_named)
 from .result import Decision
-from .textutil import CJK, LP, RP, Line, lines_of, nfkc_key
+from .textutil import CJK, LP, RP, Line, lines_of, nfkc_key, runs_of
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
 
@@ -137,8 +137,11 @@ def heading_title(rest: str) -> str:
     return head.rstrip("。.;；,，:： ")
 
 
+_SPACE_RUNS = re.compile(r"\s+")
+
+
 def _clean_title(title: str) -> str:
-    title = re.sub(r"\s+", "", title)
+    title = _SPACE_RUNS.sub("", title)
     return title.strip("《》〈〉 ")
 
 
@@ -411,13 +414,13 @@ _UNIT_LIST_END = re.compile(r"(?:单位|部门)\s*[:：]|(?:政府|局|委|办|�
 def _breaks_off(line: str) -> bool:
     """A long paragraph whose last character leaves the sentence open (a page or chunk boundary
     cut it): a number printed at the next line start is not a list item."""
-    if len(line) < 60 or not _OPEN_END.search(line):
+    if len(line) < 60 or not _OPEN_END.search(line, len(line) - 1):   # its last character (a line holds no \n)
         return False
     # a list of units (责任单位:…, or a line ending in a unit's name) ends without a full stop
     return not _UNIT_LIST_END.search(line)
 
 
-_WIDE = re.compile("[\u2e81-\U0010ffff]+")   # runs of ord(ch) > 0x2e80: CJK and full-width
+_WIDE = runs_of("[\u2e81-\U0010ffff]")   # runs of ord(ch) > 0x2e80: CJK and full-width
 
 
 def _width(line: str) -> int:

@@ -57,7 +57,7 @@ class CharTokenizer:
         orths = self._orths
         for ch in set(text).difference(orths):
             orths[ch] = self.vocab[ch].orth
-        doc = Doc(self.vocab, words=[orths[ch] for ch in text], spaces=[False] * len(text))
+        doc = Doc(self.vocab, words=list(map(orths.__getitem__, text)), spaces=[False] * len(text))
         doc.user_data[TEXT_KEY] = text
         return doc
 

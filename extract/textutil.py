@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, Sequence
 
 CJK = r"\u3400-\u9fff"
 LP = r"[(（]"
@@ -27,6 +27,14 @@ class Line:
     @property
     def end(self) -> int:
         return self.start + len(self.text)
+
+
+def runs_of(char_class: str) -> re.Pattern:
+    """Runs of the characters of `char_class` ("[...]"), written "[...][...]*" rather than
+    "[...]+": the same matches, but a pattern opening on a character class lets the regex engine
+    skip to its characters, and one opening on a repeat is tried at every position (about three
+    times slower over a plan's text, #24)."""
+    return re.compile(f"{char_class}{char_class}*")
 
 
 def split_cells(line: Line, separator: str) -> list[tuple[str, int]]:
@@ -121,17 +129,137 @@ def nfkc_key(text: str) -> str:
     return _KEY_DASHES.sub("-", text)
 
 
-def opening_twin(pattern: re.Pattern, openings: str) -> re.Pattern:
-    """A twin of `pattern` for finding where its matches start, fast: it matches one character
-    of `openings` wherever `pattern` matches from that character (the character consumed, then a
-    lookbehind of the same width holding `pattern` as a lookahead). A pattern that opens on a
-    look-back, or on alternatives that are not all plain words, is tried at every character of
-    the text; one that opens on a character class lets the regex engine skip to those
-    characters. `openings` (a character class, "[...]") must hold every character a match of
-    `pattern` can start with."""
-    opening = openings
-    inner = re.sub(r"[(][?]P<[A-Za-z_0-9]+>", "(?:", pattern.pattern)   # names are not needed here
-    return re.compile(rf"{opening}(?<=(?={inner}){opening})", pattern.flags)
+_GROUP_NAME = re.compile(r"[(][?]P<[A-Za-z_][A-Za-z_0-9]*>")
+_BACK_REFERENCE = re.compile(r"[(][?]P=|\\[1-9]")
+
+
+def unnamed(pattern: re.Pattern) -> str:
+    """A pattern's text with its group names dropped, to be joined with other patterns (two
+    may name a group alike). Refuses a back-reference, which would lose its group or point at
+    another one (a backslash before a digit is refused even where it is an escaped backslash)."""
+    if _BACK_REFERENCE.search(pattern.pattern):
+        raise ValueError(f"a back-reference cannot be unnamed: {pattern.pattern!r}")
+    return _GROUP_NAME.sub("(?:", pattern.pattern)
+
+
+def opening_twin(patterns: re.Pattern | Sequence[re.Pattern], openings: str) -> re.Pattern:
+    """A twin of `patterns` (one pattern, or several) for finding where their matches start,
+    fast: it matches one character of `openings` wherever one of `patterns` matches from that
+    character (the character consumed, then a lookbehind of the same width holding the patterns
+    as one lookahead), so `twin.search` finds where the first match of any of them starts. A
+    pattern that opens on a look-back, or on alternatives that are not all plain words, is tried
+    at every character of the text; one that opens on a character class lets the regex engine
+    skip to those characters. `openings` (a character class, "[...]") must hold every character
+    a match of any of `patterns` can start with. Group names are dropped (`unnamed`); the
+    patterns must share their flags."""
+    if isinstance(patterns, re.Pattern):
+        patterns = (patterns,)
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1:
+        raise ValueError("the patterns of one twin must share their flags")
+    inner = "|".join(f"(?:{unnamed(p)})" for p in patterns)
+    return re.compile(rf"{openings}(?<=(?={inner}){openings})", flags.pop())
+
+
+try:   # the regex parser, to read which characters a pattern's matches can open on
+    import re._parser as _regex_parser   # Python 3.11+
+except ImportError:   # pragma: no cover - Python 3.10
+    import sre_parse as _regex_parser   # type: ignore[no-redef]
+
+_C = _regex_parser   # its opcode and category names (the same objects in both modules)
+_CATEGORY_CLASSES = {str(_C.CATEGORY_DIGIT): r"\d", str(_C.CATEGORY_NOT_DIGIT): r"\D",
+                     str(_C.CATEGORY_SPACE): r"\s", str(_C.CATEGORY_NOT_SPACE): r"\S",
+                     str(_C.CATEGORY_WORD): r"\w", str(_C.CATEGORY_NOT_WORD): r"\W"}
+_REPEATS = {str(getattr(_C, name)) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_C, name)}
+_ZERO_WIDTH = {str(_C.AT), str(_C.ASSERT), str(_C.ASSERT_NOT)}
+
+
+class _Unknown(Exception):
+    """A pattern whose opening characters are not read here (a negated class, '.', a
+    back-reference, case folding ...)."""
+
+
+def _class_char(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _openings_of(items) -> tuple[list[str], bool]:
+    """(class items any match of the sequence can open on, whether it can match nothing)."""
+    found: list[str] = []
+    for op, av in items:
+        op = str(op)
+        if op == str(_C.LITERAL):
+            return found + [_class_char(av)], False
+        if op == str(_C.IN):
+            for kind, value in av:
+                kind = str(kind)
+                if kind == str(_C.LITERAL):
+                    found.append(_class_char(value))
+                elif kind == str(_C.RANGE):
+                    found.append(f"{_class_char(value[0])}-{_class_char(value[1])}")
+                elif kind == str(_C.CATEGORY) and str(value) in _CATEGORY_CLASSES:
+                    found.append(_CATEGORY_CLASSES[str(value)])
+                else:
+                    raise _Unknown(kind)
+            return found, False
+        if op == str(_C.BRANCH):
+            empty = False
+            for alternative in av[1]:
+                opens, can_be_empty = _openings_of(alternative)
+                found += opens
+                empty = empty or can_be_empty
+            if not empty:
+                return found, False
+        elif op == str(_C.SUBPATTERN):
+            _, add_flags, _, inner = av
+            if add_flags & re.IGNORECASE:
+                raise _Unknown("case folding")
+            opens, can_be_empty = _openings_of(inner)
+            found += opens
+            if not can_be_empty:
+                return found, False
+        elif op in _REPEATS:
+            low, high, inner = av
+            if high == 0:
+                continue
+            opens, can_be_empty = _openings_of(inner)
+            found += opens
+            if low > 0 and not can_be_empty:
+                return found, False
+        elif op == str(getattr(_C, "ATOMIC_GROUP", "-")):
+            opens, can_be_empty = _openings_of(av)
+            found += opens
+            if not can_be_empty:
+                return found, False
+        elif op in _ZERO_WIDTH:
+            continue   # an anchor or a lookaround reads no character of the match
+        else:
+            raise _Unknown(op)
+    return found, True
+
+
+def opening_class(pattern: re.Pattern) -> str | None:
+    """A character class ("[...]") holding every character a match of `pattern` can start with,
+    read from the pattern's parse, or None when that is not known here (case folding, a negated
+    class, '.', a back-reference, a pattern that can match nothing ...). Patterns kept as data
+    (extract/patterns/) open on whatever their authors wrote; this gives their twins."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        opens, can_be_empty = _openings_of(_regex_parser.parse(pattern.pattern, pattern.flags).data)
+    except _Unknown:
+        return None
+    return None if can_be_empty or not opens else "[" + "".join(dict.fromkeys(opens)) + "]"
+
+
+def start_finder(pattern: re.Pattern) -> re.Pattern:
+    """A pattern whose `search` finds a match exactly where `pattern`'s first match starts (one
+    character long: for asking whether, or where, `pattern` has a match): its twin opening on
+    `opening_class(pattern)`, or `pattern` itself when that is not known."""
+    openings = opening_class(pattern)
+    if openings is None or _BACK_REFERENCE.search(pattern.pattern):
+        return pattern
+    return opening_twin(pattern, openings)
 
 
 def finditer_by_twin(pattern: re.Pattern, twin: re.Pattern, text: str, pos: int = 0,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from ..cues import cues, has_block
+from ..cues import cue_starts, has_block
 from ..headings import part_styles
 from ..outline import Heading, Outline, heading_title, title_words
 from ..result import Measure
@@ -59,7 +59,7 @@ class _Chooser:
         first_line_end = self.text.find("\n", kid.start)
         if first_line_end < 0 or first_line_end >= kid.end:
             return False
-        return bool(cues()["responsibility_line"].search(self.text, first_line_end + 1, kid.end))
+        return bool(cue_starts()["responsibility_line"].search(self.text, first_line_end + 1, kid.end))
 
     def add(self, h: Heading | None, start: int, end: int, no: str, title: str, reason: str,
             section: Heading | None) -> None:

@@ -441,7 +441,7 @@ def find_people(outline: Outline) -> list[Person]:
         raw = pats["comrade"].sub("", raw)   # '张三同志 市长'
         if not raw:
             continue
-        titled = pats["title"].search(raw) and len(raw) <= 40 and not re.search(r"[,，。;；:：]", raw)
+        titled = len(raw) <= 40 and pats["title"].search(raw) and not re.search(r"[,，。;；:：]", raw)
         if titled and not _spaced_roles().match(raw):
             # a group title wrapped over two lines: "X市…建设" / "试点城市工作领导小组名单"
             head = previous if previous and len(previous) <= 30 and not re.search(r"[,，。;；:：\d]|^附\s*件", previous) else ""

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from ..gazetteer import Place, by_code, match_name_at, next_name_start, places_named
+from ..gazetteer import Place, by_code, match_name_at, name_starts, places_named
 from ..result import Measure, PlaceMention, PlanMeta
 
 ZONE_WORDS = Path(__file__).resolve().parent.parent / "patterns" / "zone_words.json"
@@ -46,14 +46,12 @@ def _pick(candidates: list[Place], home: Place | None) -> Place | None:
 
 
 def _admin_mentions(text: str, offset: int, home: Place | None, measure_id: str):
-    i = 0
-    while i < len(text):
-        i = next_name_start(text, i)   # skip positions no name can begin at
-        if i is None:
-            return
+    end = 0
+    for i in name_starts(text):   # positions no name can begin at skipped in one scan
+        if i < end:
+            continue   # inside the name found last
         found = match_name_at(text, i)
         if found is None:
-            i += 1
             continue
         candidates, end = found
         name = text[i:end]
@@ -62,7 +60,6 @@ def _admin_mentions(text: str, offset: int, home: Place | None, measure_id: str)
             if place is not None:
                 yield PlaceMention(name, "admin", place.code, place.name, place.admin_level, measure_id,
                                    offset + i, offset + end)
-        i = end
 
 
 def _zone_mentions(text: str, offset: int, home: Place | None, measure_id: str):

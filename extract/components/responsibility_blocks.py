@@ -543,13 +543,13 @@ def _parse_labelled(text: str, base: int) -> list[Unit] | None:
 
 # ---------------------------------------------------------------- clauses in a measure
 
-_NOT_NEWLINE = re.compile(r"[^\n]")
-
-
 def _blank(text: str, spans) -> str:
-    """Every character of the spans but line breaks turned into a space (offsets stay)."""
+    """Every character of the spans but line breaks turned into a space (offsets stay). A run of
+    spaces per line of a span, not a regex replacing each character one match at a time (that
+    was ~0.3 ms a plan, #24)."""
     for a, b in spans:
-        text = text[:a] + _NOT_NEWLINE.sub(" ", text[a:b]) + text[b:]
+        blanked = "\n".join(" " * len(part) for part in text[a:b].split("\n"))
+        text = text[:a] + blanked + text[b:]
     return text
 
 
@@ -698,7 +698,19 @@ def _label_clauses(body: str, base: int) -> tuple[list[Clause], list[tuple[int, 
 # lets the regex engine skip to it
 _BY = re.compile(r"由(?<![自理缘经因]由)(?!于|此|衷|来)")
 _SENTENCE_END = re.compile(r"[。；;\n]|$")
-_AFTER_SENTENCE = re.compile(r"(?<=[。；;\n])")
+_SENTENCE_MARK = re.compile(r"[。；;\n]")
+
+
+def _split_after_sentences(text: str) -> list[str]:
+    """`text` cut after every 。；; and line break (what splitting on the look-back (?<=[。；;\n])
+    gives, a last empty piece included): found by the characters themselves, since a pattern
+    that is only a look-back is tried at every position of every measure."""
+    pieces, last = [], 0
+    for m in _SENTENCE_MARK.finditer(text):
+        pieces.append(text[last:m.end()])
+        last = m.end()
+    pieces.append(text[last:])
+    return pieces
 _DUTY_VERB = re.compile(r"职|分工|分别|各自|共同")
 
 
@@ -730,7 +742,7 @@ def _sentence_clauses(body: str, base: int) -> list[Clause]:
     # prose sub-clauses that are wholly a unit list closed by a role verb
     role_verb, role_mark = g["role_verb"].search, g["mark_inside"].search
     pos = 0
-    for sentence in _AFTER_SENTENCE.split(body):
+    for sentence in _split_after_sentences(body):
         s_start = pos
         pos += len(sentence)
         if not (role_verb(sentence) or role_mark(sentence)):
@@ -777,7 +789,7 @@ def ends_with_role_sentence(text: str) -> bool:
     role verbs, naming a lead ('…。市工信局牵头，市科技局、市财政局配合。')? Such a sentence is the
     item's responsibility block in prose; extract/components/measures.py takes it as evidence that
     the item is a measure of its own, as a bracket or a label line would be."""
-    sentences = [s for s in _AFTER_SENTENCE.split(text.rstrip(_SPACE)) if s.strip(_SPACE + "。；;")]
+    sentences = [s for s in _split_after_sentences(text.rstrip(_SPACE)) if s.strip(_SPACE + "。；;")]
     if len(sentences) < 2:
         return False   # the item's only sentence is its title and task: no closing block
     last = sentences[-1].strip(_SPACE)

@@ -33,7 +33,8 @@ from pathlib import Path
 
 from ..outline import Outline
 from ..result import PlanMeta, Target
-from ..textutil import cn_to_int, finditer_by_twin, lines_of, opening_twin, pipe_cells, split_cells, to_halfwidth_digits
+from ..textutil import (cn_to_int, finditer_by_twin, lines_of, opening_twin, pipe_cells, split_cells,
+                        to_halfwidth_digits, unnamed)
 from .incentives import incentive_spans, is_threshold
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
@@ -56,17 +57,9 @@ def _alt(key: str) -> str:
     return "|".join(sorted(map(re.escape, words()[key]), key=len, reverse=True))
 
 
-def _starting_on_a_numeral(*patterns: re.Pattern) -> re.Pattern:
-    """A pattern that matches one character wherever one of `patterns` matches from it (the
-    character consumed first, then a lookbehind of the same width holding the patterns as a
-    lookahead): `search` finds a match exactly where the first of them does. Each of them opens
-    on a character of `_MAY_HOLD_NUMBER` (digits, Chinese numerals, 万/亿 of a bare scale), and
-    a pattern opening on a character class lets the regex engine skip to those characters.
-    Group names are dropped (two patterns may share one); none of the patterns refers back to
-    a group."""
-    inner = "|".join(f"(?:{re.sub(r'[(][?]P<[a-z_0-9]+>', '(?:', p.pattern)})" for p in patterns)
-    opening = _MAY_HOLD_NUMBER.pattern
-    return re.compile(rf"{opening}(?<=(?={inner}){opening})")
+def _first_characters(words_: list[str]) -> str:
+    """A character class of the words' first characters."""
+    return "[" + "".join(sorted({re.escape(word[0]) for word in words_})) + "]"
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +69,12 @@ def _patterns():
     latin = "|".join(sorted(map(re.escape, w["latin_units"]), key=len, reverse=True))
     # open unit pattern: an optional scale (万, 亿, 万亿 ...) before a known unit, a Latin unit
     # (EFLOPS, EB ...) not running into more letters, or a bare scale ("3.6亿")
-    unit = rf"(?:(?:{scale})?(?:{base})|(?i:{latin})(?![A-Za-z])|(?:{scale}))"
+    # each alternative behind a lookahead at the first characters of its words: a numeral before
+    # no unit (一 in 进一步, 统一) is most of the numerals tried, and fails on one class test
+    # instead of trying every unit word (the same matches: a word opens on one of those characters)
+    unit = (rf"(?:(?={_first_characters(w['scales'] + w['units'])})(?:{scale})?(?:{base})"
+            rf"|(?i:(?={_first_characters(w['latin_units'])})(?:{latin}))(?![A-Za-z])"
+            rf"|(?={_first_characters(w['scales'])})(?:{scale}))")
     number = re.compile(
         rf"(?P<num>{_NUM})\s*(?P<pct1>%|％)?\s*(?:(?P<sep>-|—|–|~|～|至|到)\s*(?P<num2>{_NUM}))?\s*(?:余|多)?"
         rf"(?P<unit>{unit})\s*(?P<post>以上|及以上|以内|之内|以下|左右|内(?![\u4e00-\u9fff]{{0,1}}[容部外涵]))?")
@@ -93,9 +91,9 @@ def _patterns():
         # the same two, for a search that only asks whether one starts somewhere: a character
         # class first lets the regex engine skip to the numerals (a pattern opening on a group
         # of alternatives is tried at every character, ~2x slower over a line)
-        "number_somewhere": _starting_on_a_numeral(number),
-        "fraction_somewhere": _starting_on_a_numeral(fraction),
-        "figure_somewhere": _starting_on_a_numeral(number, fraction, bare),
+        "number_somewhere": opening_twin(number, _MAY_HOLD_NUMBER.pattern),
+        "fraction_somewhere": opening_twin(fraction, _MAY_HOLD_NUMBER.pattern),
+        "figure_somewhere": opening_twin((number, fraction, bare), _MAY_HOLD_NUMBER.pattern),
         # where a deadline can start (its words, a year's first digit): `deadline` opens on groups
         # of alternatives, which the regex engine tries at every character
         "deadline_twin": opening_twin(deadline, "[截到至于12]"),
@@ -138,7 +136,8 @@ def _patterns():
         "annual": re.compile(r"每年|每一年|逐年|每年度"),
         # not 在现有基础上; not the comparison of a growth target (较上年增长15%)
         "baseline": re.compile(rf"(?<![比较])(?:{_alt('baseline_words')})(?![^，,。]{{0,3}}基础)"),
-        "soft": w["soft_prefixes"],
+        # a soft lead before a figure closing it ('力争使…', '争取'): compiled once, not per number
+        "soft_end": re.compile(rf"(?:{'|'.join(map(re.escape, w['soft_prefixes']))})使?\s*$"),
         "bound_posts": w["bound_posts"],
         "increment_verbs": w["increment_verbs"],
         "count_bound": re.compile(_alt("count_bounds")),
@@ -167,9 +166,13 @@ _ANNUAL_TITLE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年?\s*度?\s*(?:[^0-9\-—�
                            r"(?:工作要点|要点|工作计划|行动计划|实施计划|工作方案|实施方案|行动方案|推进计划|计划|方案)")
 
 
+_SPACE_RUNS = re.compile(r"\s+")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
 def _value(raw: str) -> float | None:
-    raw = to_halfwidth_digits(re.sub(r"\s+", "", raw)).replace("。", ".").replace("．", ".").replace(",", "")
-    if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+    raw = to_halfwidth_digits(_SPACE_RUNS.sub("", raw)).replace("。", ".").replace("．", ".").replace(",", "")
+    if _DECIMAL.fullmatch(raw):
         return float(raw)
     n = cn_to_int(raw)
     return float(n) if n is not None else None
@@ -238,6 +241,7 @@ class _Context:
         self.outline = outline
         self.text = outline.text
         self._blocks: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+        self._first_child: dict[str, int] | None = None
         self.p = _patterns()
         self.lines = list(lines_of(self.text))
         self.line_starts = [ln.start for ln in self.lines]
@@ -369,7 +373,7 @@ class _Context:
         yield "line_period", (self.within_years(line_start, pos), False)
         yield "lead_line", (self.lead_line_year(line_start), False)
         for h in reversed(self.outline.enclosing(pos)):
-            first_child = min((c.start for c in self.outline.headings if c.parent == h.id), default=h.end)
+            first_child = self._first_child_starts().get(h.id, h.end)
             year, _ = self.deadline_before(h.start, min(first_child, pos), carry=True)
             yield "heading_lead", (year, False)
             titled = self.p["heading_year"].search(h.title or "")   # "（二）2024年：…", "第一阶段（2023年1月—2024年6月）"
@@ -377,6 +381,17 @@ class _Context:
                 year = int(titled.group("y"))
                 if not self.start_year or year >= self.start_year:
                     yield "heading_title", (year, False)
+
+    def _first_child_starts(self) -> dict[str, int]:
+        """Heading id -> where its first child starts, gathered once per plan (asked for each
+        enclosing heading of each figure whose year comes from a heading's lead, it went through
+        every heading each time)."""
+        if self._first_child is None:
+            self._first_child = {}
+            for c in self.outline.headings:
+                if c.parent is not None:
+                    self._first_child[c.parent] = min(self._first_child.get(c.parent, c.start), c.start)
+        return self._first_child
 
     def _blocks_of_kind(self, kinds: tuple[str, ...]) -> list[tuple[int, int]]:
         """(start, end) of each heading's block of one of these kinds, gathered once per plan:
@@ -855,7 +870,7 @@ def _sentence_targets(ctx: _Context, line_start: int, s_start: int, s_end: int, 
                 head = text[c_start:nums[0].start]
                 growth = growth or p["growth"].search(head)
                 lvl = lvl or (None if growth else p["level_verb"].search(head))
-            soft = re.search(rf"(?:{'|'.join(map(re.escape, p['soft']))})使?\s*$", seg_pre)
+            soft = p["soft_end"].search(seg_pre)
             number_first = number_first or bool(soft and (n.unit == "%" or n.post in ("以上", "及以上")))
             labelled = None
             if not (growth or lvl or count or subjects) and ctx.in_goals(n.start):
@@ -986,13 +1001,8 @@ _UNIT_IN_NAME = re.compile(r"^(?P<name>.+?)\s*[(（](?P<unit>[^()（）]{1,6})[)
 _EMPTY_CELL = re.compile(r"^\s*(?:[-—–/／]+|无|暂无)?\s*$")
 
 
-def _unnamed(pattern: re.Pattern) -> str:
-    """A pattern's text with its group names dropped, to be joined with others."""
-    return re.sub(r"[(][?]P<[A-Za-z_][A-Za-z_0-9]*>", "(?:", pattern.pattern)
-
-
 # every header pattern in one: most lines tried are no header cell, and one match says so
-_ANY_HEADER = re.compile("|".join(f"(?:{_unnamed(p)})" for p in
+_ANY_HEADER = re.compile("|".join(f"(?:{unnamed(p)})" for p in
                                   [_YEAR_HEAD, _YEAR_HEAD_AFTER, *(p for _, p in _HEADER_ROLES)]))
 
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..textutil import Line, lines_of
+from ..textutil import Line, lines_of, runs_of
 
 PATTERNS = Path(__file__).resolve().parents[1] / "patterns"
-_SPACES = re.compile(r"[\s\u3000]+")
+_SPACES = runs_of(r"[\s\u3000]")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 _NUMBER = re.compile(r"^[(（]?\d{1,3}[)）.．、]?$|^[一二三四五六七八九十]{1,3}[、.．]?$")
 

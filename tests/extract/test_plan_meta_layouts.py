@@ -194,3 +194,13 @@ def test_plan_meta_a_stated_term_beats_the_five_year_label_of_the_title():
     text = "娄底市数字经济发展“十四五”规划\n为推进数字经济发展，制定本规划。规划期为2022—2025年。\n一、重点任务\n（一）强化创新。做好。\n"
     p = meta(text)
     assert (p.period_start, p.period_end) == (2022, 2025)
+
+
+def test_the_name_counter_counts_as_str_count():
+    from policykg.extract.components.plan_meta import _counter, places
+
+    text = "福州市人民政府办公厅关于印发福州市知识产权强市建设方案的通知。福州、厦门两市，全省推进。"
+    count = _counter(text)
+    for word in ["福州市", "福州", "厦门", "", "泉州", "市", "省推", "福州市人民政府办公厅关于"] + \
+            [p.name for p in places()][:400] + [p.short for p in places()][:400]:
+        assert count(word) == text.count(word), word

@@ -50,3 +50,45 @@ def test_deadline_twin_finds_the_same_matches(text):
         got = [(m.span(), m.groupdict()) for m in T.finditer_by_twin(p["deadline"], p["deadline_twin"], text, start, len(text))]
         assert got == want
     assert bool(p["deadline"].search(text)) == (text != DEADLINES[-1])
+
+
+UNIT_TEXTS = TEXTS + [
+    "达到5eflops，3 Pflops，7KM，8km，9Km，2\u212aW，4gbps，6 MW以上，10亿元，3万亿，5千亿人次，十五个工作日，",
+    "一二三四五六七八九十百千万亿，进一步统一，1.5个百分点，20%～30%，3-5家，约2万余家，",
+]
+
+
+@pytest.mark.parametrize("text", UNIT_TEXTS)
+def test_units_behind_their_first_characters_match_as_the_plain_alternation(text):
+    """The number pattern's unit alternatives wait behind a lookahead at their words' first
+    characters; built without those lookaheads it gives the same match at every position."""
+    import re
+
+    w = T.words()
+    scale, base = T._alt("scales"), T._alt("units")
+    latin = "|".join(sorted(map(re.escape, w["latin_units"]), key=len, reverse=True))
+    plain_unit = rf"(?:(?:{scale})?(?:{base})|(?i:{latin})(?![A-Za-z])|(?:{scale}))"
+    guarded = T._patterns()["number"]
+    start_of_unit = guarded.pattern.index("(?P<unit>") + len("(?P<unit>")
+    end_of_unit = guarded.pattern.index(r")\s*(?P<post>")
+    plain = re.compile(guarded.pattern[:start_of_unit] + plain_unit + guarded.pattern[end_of_unit:])
+    assert plain.pattern != guarded.pattern
+    matched = 0
+    for pos in range(len(text)):
+        want, got = plain.match(text, pos), guarded.match(text, pos)
+        assert (want and (want.span(), want.groupdict())) == (got and (got.span(), got.groupdict())), pos
+        matched += bool(got)
+    assert matched or "数字" in text
+
+
+def test_first_child_starts_are_those_of_every_heading():
+    from policykg.extract.outline import parse_outline
+
+    text = ("某市知识产权强市建设方案\n一、总体要求\n（一）指导思想\n坚持创新。\n（二）发展目标\n到2025年，专利达到100件。\n"
+            "二、重点任务\n（一）加强创造\n1.培育高价值专利。\n2.推进导航。\n（二）强化保护\n三、保障措施\n附件\n重点任务分工\n一、分工\n")
+    outline = parse_outline(text)
+    ctx = T._Context(outline, 2025)
+    assert len(outline.headings) >= 8
+    for h in outline.headings:
+        want = min((c.start for c in outline.headings if c.parent == h.id), default=h.end)
+        assert ctx._first_child_starts().get(h.id, h.end) == want
