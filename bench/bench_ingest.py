@@ -12,8 +12,10 @@ ratios between steps of the same run. On `--plans N` generated plans (bench/gene
    (graph/search_index.py) and the summaries (graph/summary.py `summaries_nquads`, in tasks of
    graph/build.py's CHUNK_FILES plans), and within them each summarised query;
 3. build, in a child process per writer mode (`policykg build --bulk` / `--no-bulk`, 2 workers):
-   CPU of the build and its workers, peak RSS of the parent and of the largest worker; the
-   parent alone (the writer side) against the floor, and the CPU of its search-index writing;
+   CPU of the build and its workers, peak RSS of the parent and of the largest worker, and the
+   parent's peak RSS in each phase of the build (documents in, end of the store load, summaries,
+   corpus tables, search index); the parent alone (the writer side) against the floor, and the
+   CPU of its search-index writing;
 4. `oxigraph load` floor: the bulk build's store dumped to N-Quads, then ONE `Store.bulk_load`
    of that file into a new store (what Oxigraph alone needs for the very same quads), and the
    same quads given to `bulk_load` in 250k-quad chunks (the pre-#24 writer) -> the ratios.
@@ -149,12 +151,34 @@ def worker_steps(documents: list[tuple[str, bytes]]) -> dict:
 
 
 CHILD = """
-import json, resource, sys, time
+import json, resource, sys, threading, time
 from pathlib import Path
-from policykg.graph import search_index
+from policykg.graph import build as build_module, search_index, summary, writer
 from policykg.graph.build import build
 from policykg.graph.store import Store
 folder, store_path, mode, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+# the parent's peak RSS per phase of the build, sampled every 0.2 s (issue #24: what grows with the corpus)
+phase, phase_rss = ["set-up"], {}
+def rss_mb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
+def sample():
+    while True:
+        phase_rss[phase[0]] = max(phase_rss.get(phase[0], 0), rss_mb())
+        time.sleep(0.2)
+threading.Thread(target=sample, daemon=True).start()
+def entering(name, function, only_once=False):
+    def run(*args, **kwargs):
+        if not (only_once and name in phase_rss):
+            phase_rss[name] = max(phase_rss.get(name, 0), rss_mb())
+            phase[0] = name
+        return function(*args, **kwargs)
+    return run
+writer.BackgroundWriter.add = entering("documents in", writer.BackgroundWriter.add, only_once=True)
+writer.BackgroundWriter.stop = entering("store load ends, full-text table", writer.BackgroundWriter.stop, only_once=True)
+summary.refresh_stale_summaries = entering("summaries refreshed", summary.refresh_stale_summaries)
+summary.write_corpus_tables = entering("corpus tables", summary.write_corpus_tables)
+build_module._refresh_search_index = entering("search index finished", build_module._refresh_search_index)
 index_cpu = [0.0]  # CPU of the parent's thread writing the search index (thread time: the writer runs beside it)
 def timed(method):
     def run(*args, **kwargs):
@@ -175,7 +199,8 @@ print(json.dumps({"ingested": len(report.ingested), "failed": len(report.failed)
                   "bulk": report.bulk, "parent_cpu_s": own.ru_utime + own.ru_stime,
                   "workers_cpu_s": kids.ru_utime + kids.ru_stime, "index_cpu_s": index_cpu[0],
                   "index_mb": search_index.search_index_path(store_path).stat().st_size / 1e6,
-                  "parent_rss_mb": own.ru_maxrss / 1024, "worker_rss_mb": kids.ru_maxrss / 1024}))
+                  "parent_rss_mb": own.ru_maxrss / 1024, "worker_rss_mb": kids.ru_maxrss / 1024,
+                  "phase_rss_mb": dict(phase_rss)}))
 """
 
 
@@ -301,7 +326,11 @@ def report(f: dict) -> None:
                   f"{b['quads']:,} quads")
             print(f"  parent alone (the writer side: store and search index): {b['parent_cpu_s']:.1f} CPU-s = "
                   f"{b['parent_cpu_s'] / max(floor, 1e-9):.2f}x oxigraph load; of it the search index "
-                  f"{b.get('index_cpu_s', float('nan')):.1f} CPU-s (index {b.get('index_mb', float('nan')):.0f} MB)")
+                  f"{b.get('index_cpu_s', float('nan')):.1f} CPU-s (index file {b.get('index_mb', float('nan')):.0f} MB "
+                  "on disk)")
+            if b.get("phase_rss_mb"):
+                print("  parent's peak RSS by phase, MB: " + ", ".join(
+                    f"{name} {mb:,}" for name, mb in b["phase_rss_mb"].items()))
 
 
 if __name__ == "__main__":

@@ -570,13 +570,13 @@ def _stamped(store: ox.Store, name: str) -> Iterator[str]:
     return (solution[0].value for solution in store.query(query))
 
 
-def _plan_texts(store: ox.Store, name: str) -> Iterator[str]:
+def _plan_texts(store: ox.Store, name: str, order: list[str] | None = None) -> Iterator[str]:
     """Each plan's summary literal of query `name`, plans in source order (the keys sorted here,
     as SPARQL orders plain literals: by code point), read one plan at a time, so the first rows
-    come before the last plan is read and memory holds one plan's rows."""
+    come before the last plan is read and memory holds one plan's rows. `order`: the summary
+    nodes in source order (`_source_order`), when the caller has it."""
     predicate = rows_predicate(name)
-    keyed = sorted((q.object.value, q.subject.value) for q in store.quads_for_pattern(None, KEY, None, None))
-    for _, subject in keyed:
+    for subject in _source_order(store) if order is None else order:
         node = ox.NamedNode(subject)
         for quad in store.quads_for_pattern(node, predicate, None, node):
             yield quad.object.value
@@ -612,19 +612,23 @@ def corpus_rows(store: ox.Store, name: str) -> Iterator[list[str | None]] | None
 def summary_rows(store: ox.Store, name: str, *, scanned: bool = False) -> Iterator[list[str | None]] | None:
     """`corpus_rows` from the plans' summaries (what a corpus table keeps), never the table.
     `scanned`: listings' literals read in one scan too (`_plan_texts_scanned`: the same texts in
-    the same order, all held before the first row; `write_corpus_tables` holds every row anyway)."""
+    the same order, all held before the first row: for a reader that holds every row anyway)."""
     if name not in SUMMARISED or not summaries_complete(store, name):
         return None
     return _rows_from_summaries(store, name, scanned=scanned)
 
 
-def _rows_from_summaries(store: ox.Store, name: str, *, scanned: bool,
-                         order: list[str] | None = None) -> Iterator[list[str | None]] | None:
+def _rows_from_summaries(store: ox.Store, name: str, *, scanned: bool, order: list[str] | None = None,
+                         streamed: bool = False) -> Iterator[list[str | None]] | None:
+    """`streamed`: every query's literals read plan by plan (`_plan_texts`), never all held at
+    once, aggregates too (`write_corpus_tables`, which writes a chunk at a time: one scan held
+    all of a query's literals, 6.4 M characters for `responsibilities` at 1k plans, growing with
+    the corpus; the lookups cost ~25 % more CPU than the scan, ~0.1 CPU-s at 500 plans; issue #24)."""
     if name in ENGINE_ORDERED:
         rows = _framework_reuse(store) if name == "framework_reuse" else _plans_by_region(store)
         return None if rows is None else iter(rows)
-    if name in LISTINGS and not scanned:
-        return _combined(name, _plan_texts(store, name))
+    if streamed or (name in LISTINGS and not scanned):
+        return _combined(name, _plan_texts(store, name, order))
     return _combined(name, _plan_texts_scanned(store, name, order))
 
 
@@ -1287,7 +1291,7 @@ def write_corpus_tables(store: ox.Store, names: Iterable[str] = SUMMARISED) -> i
     written = 0
     for name in names:
         summarised = {node.removeprefix(SUMMARY_GRAPH_PREFIX) for node in _stamped(store, name)}
-        rows = (_rows_from_summaries(store, name, scanned=True, order=order)
+        rows = (_rows_from_summaries(store, name, scanned=False, order=order, streamed=True)
                 if documents and documents == summarised else None)
         if rows is None:
             continue

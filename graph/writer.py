@@ -13,6 +13,8 @@ SPARQL `INSERT DATA` text 7.7 plans/s, a transactional `Store.load` of N-Quads 9
   a document is all or nothing and a failure leaves the store as it was. The whole-corpus
   tables (graph/summary.py "corpus tables") are removed in the transaction just before a load
   (a replacement's update removes them itself), so a table never outlives a plan it summarises.
+  Oxigraph's write buffers are flushed every FLUSH_BYTES written, so the memory they take stays
+  the same whatever the corpus size (issue #24: ~2.3 GB at 1,500 plans when left to RocksDB).
 - **bulk** (a store with no documents yet, e.g. the first build of a large corpus): documents are
   appended to a spool file beside the store and given to ONE `Store.bulk_load` when the writer
   is flushed (at the end of the build, or before a graph met twice is replaced), which skips
@@ -55,6 +57,13 @@ if TYPE_CHECKING:
 DOCUMENT_GRAPH_PREFIX = ID + "doc/"
 # Prepared documents waiting for the background writer (~0.8 MB each).
 QUEUE_ITEMS = 64
+# Transactional mode: N-Quads bytes written between two flushes of Oxigraph's write buffers
+# (`Store.flush`). Oxigraph opens RocksDB with large write buffers per column family (its
+# `optimize_level_style_compaction(512 MB)`: 128 MB each, up to six, flushed two at a time) and
+# pyoxigraph exposes none of its options: left alone, a transactional load of 1,500 plans held
+# ~2.3 GB of them before RocksDB flushed on its own; flushed every ~50 MB it held ~0.35 GB, at
+# no more CPU (issue #24, bench/RESULTS.md). Bulk mode writes SST files, not write buffers.
+FLUSH_BYTES = 64 << 20
 NQ = ox.RdfFormat.N_QUADS
 
 
@@ -102,6 +111,7 @@ class DocumentWriter:
         self._pending: list[Prepared] = []
         self._written: set[str] = set()  # graphs written by this writer
         self._spool: _Spool | None = None  # bulk mode: the documents of the stream, on disk
+        self._unflushed = 0  # transactional mode: bytes written since Oxigraph's buffers were flushed
 
     def add(self, item: Prepared) -> None:
         if item.problem is not None:
@@ -152,12 +162,28 @@ class DocumentWriter:
         finally:
             if spool is not None:
                 spool.remove()
+        if spool is None:
+            self._written_bytes(sum(len(item.nquads) for item in ready))
         for item in items:
             self.done(item, item.problem if item.problem is not None else failed.get(id(item)))
 
-    close = flush
+    def close(self) -> None:
+        """Write what is pending; then (transactional mode) flush Oxigraph's write buffers, so
+        that what the build does next (summaries, corpus tables) starts without them."""
+        self.flush()
+        if self._unflushed:
+            self._unflushed = 0
+            self.store.raw.flush()
 
     # -- writing ------------------------------------------------------------------------------
+
+    def _written_bytes(self, count: int) -> None:
+        """Count bytes written in transactions; past FLUSH_BYTES, flush Oxigraph's write buffers
+        (see FLUSH_BYTES): the memory a transactional build holds then stays bounded."""
+        self._unflushed += count
+        if self._unflushed >= FLUSH_BYTES:
+            self._unflushed = 0
+            self.store.raw.flush()
 
     def _exists(self, graph: str) -> bool:
         return self.store.raw.contains_named_graph(ox.NamedNode(graph))
@@ -210,6 +236,7 @@ class DocumentWriter:
         except Exception as e:
             return f"internal error: {type(e).__name__}: {_one_line(e)}"
         self._written.add(item.graph)
+        self._written_bytes(len(item.nquads))
         return None
 
 

@@ -263,3 +263,22 @@ def test_a_table_cut_off_before_its_head_is_not_read_and_goes_with_the_next_drop
     assert run_query(raw, "measures")[1] == rows  # the summaries answer
     summary.drop_corpus_tables(raw)
     assert next(raw.quads_for_pattern(None, None, None, summary.CORPUS_GRAPH), None) is None
+
+
+def test_the_table_write_reads_each_plans_literals_in_turn_never_all_at_once(seeded, monkeypatch):
+    # write_corpus_tables streams every query's summaries plan by plan (`_plan_texts`): one scan of
+    # a query's literals held all of them at once, which grew with the corpus (issue #24); the
+    # tables are the same rows as the scan gives
+    store, _ = seeded
+    raw = store.raw
+    expected = {name: list(summary.summary_rows(raw, name, scanned=True)) for name in summary.SUMMARISED}
+
+    def scan(*args, **kwargs):
+        raise AssertionError("the table write scanned a query's literals whole")
+
+    monkeypatch.setattr(summary, "_plan_texts_scanned", scan)
+    summary.drop_corpus_tables(raw)
+    assert summary.write_corpus_tables(raw) == len(summary.SUMMARISED)
+    for name in summary.SUMMARISED:
+        assert list(summary.table_rows(raw, name)) == expected[name], name
+    assert sum(map(len, expected.values())) > 0

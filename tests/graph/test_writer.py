@@ -232,3 +232,46 @@ def test_background_writer_stop_lets_the_writer_finish_while_the_caller_works(tm
         background.close()
         assert values(store) == {"a": {"a"}, "b": {"b"}}
     assert outcomes == [("a", None), ("b", None)]
+
+
+class _CountingFlushes:
+    """An Oxigraph store that counts `flush` calls (its other methods are the store's own)."""
+
+    def __init__(self, raw: ox.Store):
+        self._raw, self.flushes = raw, 0
+
+    def flush(self) -> None:
+        self.flushes += 1
+        self._raw.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self._raw, name)
+
+
+@pytest.mark.parametrize("options", [{"batch": 1}, {"batch": 2}])
+def test_writer_flushes_oxigraphs_write_buffers_every_flush_bytes(tmp_path: Path, monkeypatch, options):
+    # transactional mode: Oxigraph's write buffers are flushed each time FLUSH_BYTES of N-Quads
+    # were written, and once more at the end, so they never hold more than that (issue #24)
+    import policykg.graph.writer as writer_module
+
+    items = [doc(name, name * 40) for name in "abcdef"]  # 6 documents of the same size
+    monkeypatch.setattr(writer_module, "FLUSH_BYTES", 2 * len(items[0].nquads))
+    raw = ox.Store(str(tmp_path / "store"))
+    counting = _CountingFlushes(raw)
+    store = Store(counting, tmp_path / "store")  # type: ignore[arg-type]
+    outcomes = write(store, items + [doc("a", "new")], **options)  # the last one replaces a graph
+    assert [problem for _, problem in outcomes] == [None] * 7
+    # after b, d, f (every two documents), and at close for the replacement of a (1 document)
+    assert counting.flushes == 4
+    assert values(store)["a"] == {"new"} and len(values(store)) == 6
+
+
+def test_writer_bulk_mode_leaves_flushing_to_the_bulk_loader(tmp_path: Path, monkeypatch):
+    import policykg.graph.writer as writer_module
+
+    monkeypatch.setattr(writer_module, "FLUSH_BYTES", 1)
+    counting = _CountingFlushes(ox.Store(str(tmp_path / "store")))
+    store = Store(counting, tmp_path / "store")  # type: ignore[arg-type]
+    outcomes = write(store, [doc("a"), doc("b")], bulk=True)
+    assert [problem for _, problem in outcomes] == [None, None]
+    assert counting.flushes == 0 and values(store) == {"a": {"a"}, "b": {"b"}}
