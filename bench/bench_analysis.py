@@ -116,7 +116,7 @@ def _table_quads(store: ox.Store) -> set[str]:
             if q.subject.value.startswith(summary.ANALYSIS_TABLES_PREFIX)}
 
 
-def write_tables(path: str, names: list[str]) -> None:
+def write_tables(path: str, names: list[str], breakdown: bool = True) -> None:
     """`write_analysis_tables` as analyze calls it (with its reuse links and classifications, read
     back from the graph here: not timed, analyze holds them) and without them (every table by its
     SPARQL, as before), in this order, then as analyze again; the tables (rows, chunks, index,
@@ -134,7 +134,9 @@ def write_tables(path: str, names: list[str]) -> None:
         runs.append(_table_quads(writable))
         print(f"wrote {written} analysis tables {label} in {cpu:.2f} CPU-s (the tables and their index)", flush=True)
     print(f"same tables (rows, chunks, index, digests) each time: {runs[0] == runs[1] == runs[2]} "
-          f"({len(runs[0]):,} quads)")
+          f"({len(runs[0]):,} quads)", flush=True)
+    if not breakdown:
+        return
     from policykg.graph import analysis_rows
     from policykg.queries import iter_query
 
@@ -179,6 +181,8 @@ def main() -> None:
                          "--write-tables has just run it)")
     ap.add_argument("--write-tables", action="store_true",
                     help="(re)write the analysis tables first (opens the store for writing) and time it")
+    ap.add_argument("--write-only", action="store_true",
+                    help="with --write-tables: time the writes only (no per-query breakdown, no query timings)")
     args = ap.parse_args()
 
     from policykg.graph import analysis_scope, summary
@@ -186,7 +190,9 @@ def main() -> None:
 
     names = args.queries.split(",")
     if args.write_tables:
-        write_tables(args.store, names)
+        write_tables(args.store, names, breakdown=not args.write_only)
+        if args.write_only:
+            return
     store = ox.Store.read_only(args.store)
     cities, sources = cities_of(store, args.cities), sources_of(store, args.sources)
     print(f"store {args.store}: {len(store):,} quads; cities {', '.join(cities)}; {len(sources)} sources", flush=True)
