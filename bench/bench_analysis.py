@@ -18,8 +18,10 @@ Figures are CPU seconds of this process (pyoxigraph evaluates in the calling thr
 is the figure that holds on a shared machine); per city, the median and max over the cities that
 bench/bench_queries.py's `cities_of` spreads over the plans-per-city distribution; per source,
 over sources spread over the sorted file names. `--write-tables` times `write_analysis_tables`
-(the SPARQL of each query once, the tables and their index) and, apart, the index's share: its
-reads of the store, its watching of the rows and its encoding, run again over the tables' rows.
+as analyze calls it (measure_reuse's and instrument_mix's rows from analyze's reuse links and
+classifications, graph/analysis_rows.py, read back from the graph here) and as before (the SPARQL
+of each query once), checks that both write the same tables, and gives each query's SPARQL, rows
+made without it, and the index's share apart.
 """
 from __future__ import annotations
 
@@ -56,13 +58,100 @@ def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.1f} / {max(values):.1f}" if values else "–"
 
 
-def write_tables(path: str, names: list[str]) -> None:
+_LINKS = """PREFIX pk: <https://w3id.org/policykg/ns#> PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?source ?target ?score ?shared ?longest ?ss ?se ?ts ?te WHERE { GRAPH <https://w3id.org/policykg/id/graph/analysis> {
+  ?link a pk:Reuse ; pk:source ?source ; pk:target ?target ; pk:score ?score ; pk:sharedChars ?shared ;
+        pk:longestSpan ?longest ; pk:evidence ?s , ?t .
+  ?s pk:textOf ?source ; oa:start ?ss ; oa:end ?se . ?t pk:textOf ?target ; oa:start ?ts ; oa:end ?te } }"""
+
+
+def graph_links(store: ox.Store) -> list:
+    """The reuse links analyze held when it wrote the store's analysis graph (text_reuse.ReuseLink),
+    read back from it: each side's quote cut from the measure's pk:body or the framework item's
+    pk:text by its span (as the graph's evidence says, whichever form it is written in)."""
+    from policykg.graph.analysis.text_reuse import ReuseLink
+
+    texts: dict[str, str] = {}
+
+    def text(iri: str) -> str:
+        if iri not in texts:
+            node = ox.NamedNode(iri)
+            quad = next(store.quads_for_pattern(node, ox.NamedNode("https://w3id.org/policykg/ns#body"), None, None), None) \
+                or next(store.quads_for_pattern(node, ox.NamedNode("https://w3id.org/policykg/ns#text"), None, None))
+            texts[iri] = quad.object.value
+        return texts[iri]
+
+    links = []
+    for row in store.query(_LINKS, use_default_graph_as_union=True):
+        source, target = row["source"].value, row["target"].value
+        ss, se, ts, te = (int(row[name].value) for name in ("ss", "se", "ts", "te"))
+        links.append(ReuseLink(source, target, float(row["score"].value), int(row["shared"].value),
+                               int(row["longest"].value), (ss, se), (ts, te), text(source)[ss:se], text(target)[ts:te]))
+    return links
+
+
+_CLASSIFICATIONS = """PREFIX pk: <https://w3id.org/policykg/ns#>
+SELECT ?measure ?concept ?score ?primary WHERE { GRAPH <https://w3id.org/policykg/id/graph/analysis> {
+  ?c a pk:Classification ; pk:measure ?measure ; pk:scheme "instrument" ; pk:concept ?concept ;
+     pk:score ?score ; pk:primary ?primary } }"""
+
+
+def graph_decisions(store: ox.Store) -> dict:
+    """The instrument classifications analyze held (measure IRI -> {"instrument": [Decision]}),
+    read back from the graph (those it wrote: score MIN_SCORE or more; no matches kept)."""
+    from policykg.graph.analysis.keyword_classifier import Decision, load_scheme
+
+    concepts = {concept.iri: concept for concept in load_scheme("instrument")}
+    decisions: dict = {}
+    for row in store.query(_CLASSIFICATIONS):
+        decision = Decision(concepts[row["concept"].value], int(row["score"].value), (), row["primary"].value == "true")
+        decisions.setdefault(row["measure"].value, {"instrument": []})["instrument"].append(decision)
+    return decisions
+
+
+def _table_quads(store: ox.Store) -> set[str]:
+    from policykg.graph import summary
+
+    return {str(q) for q in store.quads_for_pattern(None, None, None, summary.CORPUS_GRAPH)
+            if q.subject.value.startswith(summary.ANALYSIS_TABLES_PREFIX)}
+
+
+def write_tables(path: str, names: list[str], breakdown: bool = True) -> None:
+    """`write_analysis_tables` as analyze calls it (with its reuse links and classifications, read
+    back from the graph here: not timed, analyze holds them) and without them (every table by its
+    SPARQL, as before), in this order, then as analyze again; the tables (rows, chunks, index,
+    digests) compared."""
     from policykg.graph import analysis_scope, summary
 
     writable = ox.Store(path)
     analysed = [name for name in names if name in summary.ANALYSED]
-    cpu, written = cpu_run(lambda: summary.write_analysis_tables(writable, analysed))
-    print(f"wrote {written} analysis tables in {cpu:.2f} CPU-s (the SPARQL of each once, the tables, their index)")
+    handed = {"reuse_links": graph_links(writable) if "measure_reuse" in analysed else None,
+              "decisions": graph_decisions(writable) if "instrument_mix" in analysed else None}
+    runs = []
+    for label, given in (("with analyze's links and classifications", handed), ("by the SPARQL alone (before)", {}),
+                         ("with analyze's links and classifications, again", handed)):
+        cpu, written = cpu_run(lambda: summary.write_analysis_tables(writable, analysed, **given))
+        runs.append(_table_quads(writable))
+        print(f"wrote {written} analysis tables {label} in {cpu:.2f} CPU-s (the tables and their index)", flush=True)
+    print(f"same tables (rows, chunks, index, digests) each time: {runs[0] == runs[1] == runs[2]} "
+          f"({len(runs[0]):,} quads)", flush=True)
+    if not breakdown:
+        return
+    from policykg.graph import analysis_rows
+    from policykg.queries import iter_query
+
+    cpu, _ = cpu_run(lambda: analysis_scope.scope_indexes(writable, analysed))
+    print(f"of which the index's reads of the store: {cpu:.2f} CPU-s")
+    made = {"measure_reuse": (analysis_rows.measure_reuse_rows, handed["reuse_links"]),
+            "instrument_mix": (analysis_rows.instrument_mix_rows, handed["decisions"])}
+    for name in analysed:
+        if name in made:
+            produce, computed = made[name]
+            cpu, rows = cpu_run(lambda: produce(writable, computed))
+            print(f"  {name} rows from what analyze holds: {cpu:.2f} CPU-s ({len(rows or ()):,} rows)")
+
+        cpu, count = cpu_run(lambda: sum(1 for _ in iter_query(writable, summary._named(name), use_summary=False)[1]))
+        print(f"  {name} SPARQL: {cpu:.2f} CPU-s ({count:,} rows)", flush=True)
 
     def index_again() -> int:
         indexes = analysis_scope.scope_indexes(writable, analysed)
@@ -92,6 +181,8 @@ def main() -> None:
                          "--write-tables has just run it)")
     ap.add_argument("--write-tables", action="store_true",
                     help="(re)write the analysis tables first (opens the store for writing) and time it")
+    ap.add_argument("--write-only", action="store_true",
+                    help="with --write-tables: time the writes only (no per-query breakdown, no query timings)")
     args = ap.parse_args()
 
     from policykg.graph import analysis_scope, summary
@@ -99,7 +190,9 @@ def main() -> None:
 
     names = args.queries.split(",")
     if args.write_tables:
-        write_tables(args.store, names)
+        write_tables(args.store, names, breakdown=not args.write_only)
+        if args.write_only:
+            return
     store = ox.Store.read_only(args.store)
     cities, sources = cities_of(store, args.cities), sources_of(store, args.sources)
     print(f"store {args.store}: {len(store):,} quads; cities {', '.join(cities)}; {len(sources)} sources", flush=True)

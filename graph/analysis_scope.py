@@ -24,7 +24,8 @@ is the same. How each is kept:
 - **Same selection** as the restriction lines, read from the data when the table is written:
   - a source is the plan graph whose `?g dcterms:source` is that plain literal; a city the plan
     graphs whose one plan node (`?g pk:plan`) reaches the label "city"@zh by
-    pk:jurisdiction/rdfs:label (graph/summary.py `_plan_cities`, the summaries' scoped path).
+    pk:jurisdiction/rdfs:label (graph/summary.py `_plan_cities`, `plan_node_only`: the summaries'
+    scoped path checks the graph's other pk:plan links too).
     No index for these queries when a graph has two sources or two graphs share one (their rows
     would not split by plan); a city reached twice by a plan's path (its rows would double in
     the SPARQL) or by a plan the summaries cannot decide is `null`.
@@ -116,24 +117,11 @@ class PlanGraphs:
             return
         for graph, source in graphs.items():
             node = ox.NamedNode(graph)
-            cities = _plan_cities(store, node)
+            cities = summary._plan_cities(store, node, plan_node_only=True)
             self.cities[source] = cities
             if cities is None:
                 self.undecided[source] = {label for q in store.quads_for_pattern(None, summary.RDFS_LABEL, None, node)
                                           if (label := _zh(q.object)) is not None}
-
-
-def _plan_cities(store: ox.Store, graph: ox.NamedNode) -> list[str] | None:
-    """The zh labels the `#[city]` path `?plan pk:jurisdiction/rdfs:label` reaches from the plan
-    graph's plan node (`?g pk:plan ?plan`, the node the analysis queries join on), one entry per
-    path match; None when the graph has not exactly one plan node. (graph/summary.py's
-    `_plan_cities` also checks every pk:plan link of the graph, for the summaries: 254 of them a
-    plan, 1.4 ms.)"""
-    plans = summary._objects(store, graph, summary.PK_PLAN, graph)
-    if len(plans) != 1:
-        return None
-    return [label for place in summary._objects(store, plans[0], summary.PK_JURISDICTION, graph)
-            for term in summary._objects(store, place, summary.RDFS_LABEL, graph) if (label := _zh(term)) is not None]
 
 
 def _reuse_links(store: ox.Store) -> dict[str, tuple[set, set]]:

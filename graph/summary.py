@@ -34,8 +34,9 @@ build computes them once, when it writes the plan, and stores them beside it:
   those when current: two quads and the chunks instead of 10k plans' literals, their check and
   their combining. Every write of a plan or summary graph by policykg removes them first or in
   the same transaction; see "corpus tables" below. `policykg analyze` keeps the whole-corpus
-  rows of the queries over its graph (`ANALYSED`, no summaries: their full SPARQL run once) as
-  tables of the same format there too (`write_analysis_tables`), removed by the same drops and by
+  rows of the queries over its graph (`ANALYSED`, no summaries: their full SPARQL run once, or
+  for two of them rows made from what analyze holds, graph/analysis_rows.py) as tables of the
+  same format there too (`write_analysis_tables`), removed by the same drops and by
   every write of the analysis graph (docs/analysis.md, "Whole-corpus tables"), each with an index
   of the rows a city or a source selects, which answers those (graph/analysis_scope.py).
 - **Scoped**: `scoped_rows(store, name, params)` answers a `city` or `source` (`SCOPE_PARAMS`)
@@ -443,18 +444,22 @@ def _objects(store: ox.Store, subject, predicate, graph) -> list:
     return [q.object for q in store.quads_for_pattern(subject, predicate, None, graph)]
 
 
-def _plan_cities(store: ox.Store, graph: ox.NamedNode) -> list[str] | None:
+def _plan_cities(store: ox.Store, graph: ox.NamedNode, *, plan_node_only: bool = False) -> list[str] | None:
     """The values of the zh labels the path `?plan pk:jurisdiction/rdfs:label` reaches in the plan
     graph (one entry per path match, as the `#[city]` line joins), or None when the graph has not
-    exactly one plan node (`?g pk:plan`) that every pk:plan link and pk:jurisdiction is about: then
-    whether a city selects the plan is left to the SPARQL."""
+    exactly one plan node (`?g pk:plan`): then whether a city selects the plan is left to the
+    SPARQL. The summaries' queries also join ?plan from other nodes' pk:plan links, so for them
+    every pk:plan link and pk:jurisdiction of the graph must be about that node too; the analysis
+    queries follow the plan node's path only (`plan_node_only`, graph/analysis_scope.py: 254
+    pk:plan links a plan, 1.4 ms, not read)."""
     plans = set(_objects(store, graph, PK_PLAN, graph))
     if len(plans) != 1:
         return None
-    linked = {q.object for q in store.quads_for_pattern(None, PK_PLAN, None, graph)}
-    governed = {q.subject for q in store.quads_for_pattern(None, PK_JURISDICTION, None, graph)}
-    if linked != plans or not governed <= plans:
-        return None
+    if not plan_node_only:
+        linked = {q.object for q in store.quads_for_pattern(None, PK_PLAN, None, graph)}
+        governed = {q.subject for q in store.quads_for_pattern(None, PK_JURISDICTION, None, graph)}
+        if linked != plans or not governed <= plans:
+            return None
     (plan,) = plans
     return [label.value for place in _objects(store, plan, PK_JURISDICTION, graph)
             for label in _objects(store, place, RDFS_LABEL, graph)
@@ -699,11 +704,8 @@ def scoped_rows(store: ox.Store, name: str, params: dict[str, str]) -> Iterator[
     `?g` with `?g dcterms:source "value"`; `city` = the plan graphs holding a label "value"@zh
     (every graph where the `#[city]` path could match), kept when the plan's jurisdiction has
     that label (its summary's `pksum:cities`). The rows are theirs, combined as for the whole
-    corpus, with each parameter's column set to its value (the engine substitutes it)."""
-    if name in ANALYSED:  # no summaries: the table's index (graph/analysis_scope.py) or the SPARQL
-        from .analysis_scope import scoped_rows as analysis_scoped_rows
-
-        return analysis_scoped_rows(store, name, params)
+    corpus, with each parameter's column set to its value (the engine substitutes it). (The
+    analysis queries, `ANALYSED`, have no summaries: graph/analysis_scope.py `scoped_rows`.)"""
     scope = SCOPE_PARAMS.get(name, ())
     if not params or any(key not in scope for key in params):
         return None
@@ -1348,22 +1350,33 @@ def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]], s
     store.load(ox.serialize(quads, format=NQ), format=NQ)
 
 
-def write_analysis_tables(store: ox.Store, names: Iterable[str] = ANALYSED) -> int:
+def write_analysis_tables(store: ox.Store, names: Iterable[str] = ANALYSED, *, reuse_links=None,
+                          decisions=None) -> int:
     """(Re)write the analysis table of each query of `names` (graph/analysis/analysis_graph.py,
     once the analysis graph is complete): the old analysis tables are removed first (one
-    transaction), then each query's full SPARQL runs once over the store and its rows, in the
-    engine's order, are written chunk by chunk (`_write_table`), each with the index of the rows a
-    city or a source selects (graph/analysis_scope.py). RETURNS the number written."""
+    transaction), then each query's rows, in its order, are written chunk by chunk
+    (`_write_table`), each with the index of the rows a city or a source selects
+    (graph/analysis_scope.py). The rows are its full SPARQL's, run once over the store, except
+    when analyze hands on what it has just written to the graph: its reuse links (`reuse_links`,
+    text_reuse.ReuseLink) and classifications (`decisions`, measure IRI -> scheme -> Decision) make
+    measure_reuse's and instrument_mix's rows with a few lookups (graph/analysis_rows.py: the same
+    rows, a fraction of the CPU) unless the graph holds what those do not model.
+    RETURNS the number written."""
     from policykg.queries import iter_query
 
+    from .analysis_rows import instrument_mix_rows, measure_reuse_rows
     from .analysis_scope import scope_indexes
 
+    producers = {"measure_reuse": (measure_reuse_rows, reuse_links),
+                 "instrument_mix": (instrument_mix_rows, decisions)}
     drop_analysis_tables(store)
     names = list(names)
     indexes = scope_indexes(store, names)
     written = 0
     for name in names:
-        _, rows = iter_query(store, _named(name), use_summary=False)
+        produce, computed = producers.get(name, (None, None))
+        made = produce(store, computed) if computed is not None else None
+        rows = iter(made) if made is not None else iter_query(store, _named(name), use_summary=False)[1]
         _write_table(store, name, rows, indexes.pop(name))
         written += 1
     return written

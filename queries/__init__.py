@@ -374,10 +374,13 @@ def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] 
         query = load_query(query)
     substitutions = bind_params(query, params)
     if use_summary and _summarisable(store, query):
-        from ..graph.summary import corpus_rows, scoped_rows
+        from ..graph import analysis_scope
+        from ..graph.summary import ANALYSED, corpus_rows, scoped_rows
 
+        # a scope of an analysis query from its table's index, of a summarised one from the summaries
+        scoped = analysis_scope.scoped_rows if query.name in ANALYSED else scoped_rows
         try:
-            rows = (scoped_rows(store, query.name, {v.value: t.value for v, t in substitutions.items()})
+            rows = (scoped(store, query.name, {v.value: t.value for v, t in substitutions.items()})
                     if substitutions else corpus_rows(store, query.name))
         except (OSError, RuntimeError, ValueError) as e:
             raise QueryFailed(f"query {query.name!r} failed: {e}") from e

@@ -498,7 +498,7 @@ def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
     report.quads, report.atomic_write = written.quads, written.atomic
     raw = getattr(store, "raw", None)
     if isinstance(raw, ox.Store):  # a local store: the analysis queries' whole-corpus rows, once
-        report.analysis_tables = write_analysis_tables(raw)
+        report.analysis_tables = write_analysis_tables(raw, reuse_links=links, decisions=decisions)
     return report
 
 

@@ -135,9 +135,9 @@ def test_analyze_writes_new_tables_after_the_graph(fresh, monkeypatch):
     order = []
     real_write = analysis_graph.write_analysis_tables
 
-    def recording(store):
+    def recording(store, **handed):  # the links and classifications analyze hands on
         order.append(all(rows is None for rows in _tables(store).values()))
-        return real_write(store)
+        return real_write(store, **handed)
 
     monkeypatch.setattr(analysis_graph, "write_analysis_tables", recording)
     settings = analysis_graph.MetricSettings(similar_plans=2)
@@ -145,6 +145,8 @@ def test_analyze_writes_new_tables_after_the_graph(fresh, monkeypatch):
     assert order == [True] and report.analysis_tables == len(summary.ANALYSED)
     after = list(summary.table_rows(raw, "plan_similarity"))
     assert after != before and after == _full(raw, "plan_similarity")
+    for name in summary.ANALYSED:
+        assert list(summary.table_rows(raw, name)) == _full(raw, name), name
 
 
 @pytest.mark.parametrize("how", ["replaced plan", "removed plan", "build"])
