@@ -175,12 +175,18 @@ class _Quads:
         else:
             self.add(s, p, Literal(str(value)))
 
-    def selector(self, node: str, of: str, start: int, end: int, exact: str, field_name: str) -> None:
-        self.add(node, RDF_TYPE, OA + "TextPositionSelector")
-        self.add(node, RDF_TYPE, OA + "TextQuoteSelector")
+    def evidence(self, fact: str, node: str, start: int, end: int, *, field_name: str | None = None,
+                 of: str | None = None) -> None:
+        """A light evidence node, the plan graphs' compact form (graph/rdf.py `evidence`, issue
+        #24): fact pk:evidence <node>, and on the node oa:start / oa:end and whichever of pk:field
+        and pk:textOf the fact does not already say (a classification's text is its pk:measure's,
+        so it names the field; a reuse link's side names the node whose text, and the field follows
+        from that node's class: `body` of a measure, `text` of a framework item). No selector
+        types, no oa:exact (the store holds the text): `policykg export --web-annotation` writes
+        the full W3C selectors back (graph/export/exporters.py `web_annotation_quads`)."""
+        self.add(fact, PK + "evidence", node)
         self.lit(node, OA + "start", start, "integer")
         self.lit(node, OA + "end", end, "integer")
-        self.lit(node, OA + "exact", exact, lang="zh")
         self.lit(node, PK + "field", field_name)
         self.add(node, PK + "textOf", of)
 
@@ -239,19 +245,14 @@ def _reuse_quads(q: _Quads, links: list[ReuseLink], reuser: dict[str, tuple[str,
         q.lit(node, PK + "score", _decimal(link.score), "decimal")
         q.lit(node, PK + "sharedChars", link.shared, "integer")
         q.lit(node, PK + "longestSpan", link.longest, "integer")
-        for side, of, (start, end), exact in (("source", link.source, link.source_span, link.source_exact),
-                                              ("target", link.target, link.target_span, link.target_exact)):
-            field_name = "text" if is_framework_iri(of) else "body"
-            selector = f"{node}/evidence/{side}"
-            q.add(node, PK + "evidence", selector)
-            q.selector(selector, of, start, end, exact, field_name)
+        for side, of, (start, end) in (("source", link.source, link.source_span),
+                                       ("target", link.target, link.target_span)):
+            q.evidence(node, f"{node}/evidence/{side}", start, end, of=of)
         yield from q.drain()
 
 
 def _classification_quads(q: _Quads, measure: MeasureRecord, scheme: str,
                           decisions: list[Decision]) -> None:
-    fields = {"title": measure.title, "section": measure.section, "body": measure.text,
-              "kind": measure.kind}
     for decision in decisions:
         if decision.score < MIN_SCORE:  # a lone body keyword is a mention, not a decision
             continue
@@ -264,11 +265,7 @@ def _classification_quads(q: _Quads, measure: MeasureRecord, scheme: str,
         q.lit(node, PK + "score", decision.score, "integer")
         q.lit(node, PK + "primary", "true" if decision.primary else "false", "boolean")
         for n, match in enumerate(decision.matches, 1):
-            selector = f"{node}/evidence/{n}"
-            q.add(node, PK + "evidence", selector)
-            text = fields[match.field]
-            q.selector(selector, measure.iri, match.start, match.end, text[match.start:match.end],
-                       match.field)
+            q.evidence(node, f"{node}/evidence/{n}", match.start, match.end, field_name=match.field)
         if decision.primary:
             q.add(measure.iri, PK + scheme, concept.iri)
 
