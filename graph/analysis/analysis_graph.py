@@ -445,8 +445,11 @@ def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
     for m in measures:
         decisions[m.iri] = {}
         for scheme in ("pillar", "instrument"):
-            decisions[m.iri][scheme] = classify(scheme, title=m.title, section=m.section, body=m.text,
-                                                kind=m.kind)
+            # only the decisions the graph states (a lone body keyword is a mention: no node, never
+            # primary), so the decisions of a large corpus are not all held until the write
+            decisions[m.iri][scheme] = [d for d in classify(scheme, title=m.title, section=m.section,
+                                                            body=m.text, kind=m.kind)
+                                        if d.score >= MIN_SCORE]
         report.classified_pillar += primary(decisions[m.iri]["pillar"]) is not None
         report.classified_instrument += primary(decisions[m.iri]["instrument"]) is not None
 
