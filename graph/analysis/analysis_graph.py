@@ -11,7 +11,8 @@ temporary N-Quads file: a failure up to there writes nothing and leaves the prev
 it was. Oxigraph 0.5 replaces a graph atomically only in one transaction, which it holds in memory
 (a DROP of 300k quads: 0.5 GB; a MOVE: 1 GB, 42 CPU-s). So when the old and new graphs hold at
 most ATOMIC_MAX_QUADS together (the seeds, small corpora) one transaction replaces the graph, as
-before; above that the old graph is deleted in chunks and the file bulk-loaded, in bounded memory:
+before; above that the old graph is deleted in chunks and the file bulk-loaded in chunks of
+BULK_LOAD_CHUNK quads (one load of the whole file held memory in proportion to it), in bounded memory:
 a process killed during those two steps leaves a partial analysis, which the next run replaces.
 `AnalysisReport.atomic_write` and the CLI say which was done.
 Then, on a local store, the whole-corpus rows of the queries that read this graph
@@ -30,6 +31,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -339,6 +341,9 @@ def _caps_quads(q: _Quads, report: AnalysisReport) -> None:
 # ------------------------------------------------------------------------------ the write
 ATOMIC_MAX_QUADS = 200_000  # old + new graph up to this: one transaction; above: streamed
 _DELETE_CHUNK = 50_000
+# Quads per `bulk_load` call of the streamed write. One call over the whole file held memory in
+# proportion to it (3.3 M quads: 1.7 GB at peak; in chunks of 500k: 0.86 GB, +22 % CPU for the load).
+BULK_LOAD_CHUNK = 500_000
 
 
 def _graph_size(raw, graph: NamedNode) -> int:
@@ -362,6 +367,17 @@ def _delete_in_chunks(raw, graph: NamedNode) -> None:
             batch = []
     if batch:
         delete(batch)
+
+
+def _bulk_load_in_chunks(raw, path: Path) -> None:
+    """Bulk-load an N-Quads file `chunk` lines (one quad a line in N-Quads) per call, so that the
+    loader's memory is bounded by the chunk, not by the file."""
+    with path.open("rb") as lines:
+        while True:
+            batch = list(islice(lines, BULK_LOAD_CHUNK))
+            if not batch:
+                return
+            raw.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
 
 
 @dataclass
@@ -400,7 +416,7 @@ def write_analysis(store: Store, quads: Iterator[Quad], *,
         else:
             drop_analysis_tables(raw)  # before the graph changes (replace_graphs drops them with it)
             _delete_in_chunks(raw, ANALYSIS_GRAPH)
-            raw.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
+            _bulk_load_in_chunks(raw, staged)
             atomic = False
     return WriteReport(_graph_size(raw, ANALYSIS_GRAPH), atomic)
 
