@@ -11,7 +11,8 @@ temporary N-Quads file: a failure up to there writes nothing and leaves the prev
 it was. Oxigraph 0.5 replaces a graph atomically only in one transaction, which it holds in memory
 (a DROP of 300k quads: 0.5 GB; a MOVE: 1 GB, 42 CPU-s). So when the old and new graphs hold at
 most ATOMIC_MAX_QUADS together (the seeds, small corpora) one transaction replaces the graph, as
-before; above that the old graph is deleted in chunks and the file bulk-loaded, in bounded memory:
+before; above that the old graph is deleted in chunks and the file bulk-loaded in chunks of
+BULK_LOAD_CHUNK quads (one load of the whole file held memory in proportion to it), in bounded memory:
 a process killed during those two steps leaves a partial analysis, which the next run replaces.
 `AnalysisReport.atomic_write` and the CLI say which was done.
 Then, on a local store, the whole-corpus rows of the queries that read this graph
@@ -30,6 +31,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -175,12 +177,18 @@ class _Quads:
         else:
             self.add(s, p, Literal(str(value)))
 
-    def selector(self, node: str, of: str, start: int, end: int, exact: str, field_name: str) -> None:
-        self.add(node, RDF_TYPE, OA + "TextPositionSelector")
-        self.add(node, RDF_TYPE, OA + "TextQuoteSelector")
+    def evidence(self, fact: str, node: str, start: int, end: int, *, field_name: str | None = None,
+                 of: str | None = None) -> None:
+        """A light evidence node, the plan graphs' compact form (graph/rdf.py `evidence`, issue
+        #24): fact pk:evidence <node>, and on the node oa:start / oa:end and whichever of pk:field
+        and pk:textOf the fact does not already say (a classification's text is its pk:measure's,
+        so it names the field; a reuse link's side names the node whose text, and the field follows
+        from that node's class: `body` of a measure, `text` of a framework item). No selector
+        types, no oa:exact (the store holds the text): `policykg export --web-annotation` writes
+        the full W3C selectors back (graph/export/exporters.py `web_annotation_quads`)."""
+        self.add(fact, PK + "evidence", node)
         self.lit(node, OA + "start", start, "integer")
         self.lit(node, OA + "end", end, "integer")
-        self.lit(node, OA + "exact", exact, lang="zh")
         self.lit(node, PK + "field", field_name)
         self.add(node, PK + "textOf", of)
 
@@ -239,19 +247,14 @@ def _reuse_quads(q: _Quads, links: list[ReuseLink], reuser: dict[str, tuple[str,
         q.lit(node, PK + "score", _decimal(link.score), "decimal")
         q.lit(node, PK + "sharedChars", link.shared, "integer")
         q.lit(node, PK + "longestSpan", link.longest, "integer")
-        for side, of, (start, end), exact in (("source", link.source, link.source_span, link.source_exact),
-                                              ("target", link.target, link.target_span, link.target_exact)):
-            field_name = "text" if is_framework_iri(of) else "body"
-            selector = f"{node}/evidence/{side}"
-            q.add(node, PK + "evidence", selector)
-            q.selector(selector, of, start, end, exact, field_name)
+        for side, of, (start, end) in (("source", link.source, link.source_span),
+                                       ("target", link.target, link.target_span)):
+            q.evidence(node, f"{node}/evidence/{side}", start, end, of=of)
         yield from q.drain()
 
 
 def _classification_quads(q: _Quads, measure: MeasureRecord, scheme: str,
                           decisions: list[Decision]) -> None:
-    fields = {"title": measure.title, "section": measure.section, "body": measure.text,
-              "kind": measure.kind}
     for decision in decisions:
         if decision.score < MIN_SCORE:  # a lone body keyword is a mention, not a decision
             continue
@@ -264,11 +267,7 @@ def _classification_quads(q: _Quads, measure: MeasureRecord, scheme: str,
         q.lit(node, PK + "score", decision.score, "integer")
         q.lit(node, PK + "primary", "true" if decision.primary else "false", "boolean")
         for n, match in enumerate(decision.matches, 1):
-            selector = f"{node}/evidence/{n}"
-            q.add(node, PK + "evidence", selector)
-            text = fields[match.field]
-            q.selector(selector, measure.iri, match.start, match.end, text[match.start:match.end],
-                       match.field)
+            q.evidence(node, f"{node}/evidence/{n}", match.start, match.end, field_name=match.field)
         if decision.primary:
             q.add(measure.iri, PK + scheme, concept.iri)
 
@@ -342,6 +341,9 @@ def _caps_quads(q: _Quads, report: AnalysisReport) -> None:
 # ------------------------------------------------------------------------------ the write
 ATOMIC_MAX_QUADS = 200_000  # old + new graph up to this: one transaction; above: streamed
 _DELETE_CHUNK = 50_000
+# Quads per `bulk_load` call of the streamed write. One call over the whole file held memory in
+# proportion to it (3.3 M quads: 1.7 GB at peak; in chunks of 500k: 0.86 GB, +22 % CPU for the load).
+BULK_LOAD_CHUNK = 500_000
 
 
 def _graph_size(raw, graph: NamedNode) -> int:
@@ -365,6 +367,17 @@ def _delete_in_chunks(raw, graph: NamedNode) -> None:
             batch = []
     if batch:
         delete(batch)
+
+
+def _bulk_load_in_chunks(raw, path: Path) -> None:
+    """Bulk-load an N-Quads file `chunk` lines (one quad a line in N-Quads) per call, so that the
+    loader's memory is bounded by the chunk, not by the file."""
+    with path.open("rb") as lines:
+        while True:
+            batch = list(islice(lines, BULK_LOAD_CHUNK))
+            if not batch:
+                return
+            raw.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
 
 
 @dataclass
@@ -403,7 +416,7 @@ def write_analysis(store: Store, quads: Iterator[Quad], *,
         else:
             drop_analysis_tables(raw)  # before the graph changes (replace_graphs drops them with it)
             _delete_in_chunks(raw, ANALYSIS_GRAPH)
-            raw.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
+            _bulk_load_in_chunks(raw, staged)
             atomic = False
     return WriteReport(_graph_size(raw, ANALYSIS_GRAPH), atomic)
 
@@ -448,8 +461,11 @@ def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
     for m in measures:
         decisions[m.iri] = {}
         for scheme in ("pillar", "instrument"):
-            decisions[m.iri][scheme] = classify(scheme, title=m.title, section=m.section, body=m.text,
-                                                kind=m.kind)
+            # only the decisions the graph states (a lone body keyword is a mention: no node, never
+            # primary), so the decisions of a large corpus are not all held until the write
+            decisions[m.iri][scheme] = [d for d in classify(scheme, title=m.title, section=m.section,
+                                                            body=m.text, kind=m.kind)
+                                        if d.score >= MIN_SCORE]
         report.classified_pillar += primary(decisions[m.iri]["pillar"]) is not None
         report.classified_instrument += primary(decisions[m.iri]["instrument"]) is not None
 

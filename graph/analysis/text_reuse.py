@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -55,10 +56,11 @@ _TITLE = re.compile(r"《([^《》]{4,80})》")
 
 @dataclass(frozen=True)
 class Normalised:
-    """`text` with punctuation and spaces removed; `index[i]` is where `text[i]` was."""
+    """`text` with punctuation and spaces removed; `index[i]` is where `text[i]` was (an unsigned
+    int array: a tuple held a Python int per character of every text of the corpus)."""
 
     text: str
-    index: tuple[int, ...]
+    index: array
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text covering normalised characters [start, end)."""
@@ -67,7 +69,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     kept = [(i, ch) for i, ch in enumerate(text) if _KEEP.match(ch)]
-    return Normalised("".join(ch for _, ch in kept), tuple(i for i, _ in kept))
+    return Normalised("".join(ch for _, ch in kept), array("I", (i for i, _ in kept)))
 
 
 def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
@@ -166,23 +168,49 @@ class ReuseResult:
     measure_links_dropped: int = 0  # ... of which top-k dropped
 
 
-def _lsh_pairs(index: list[tuple[int, list[bytes]]], queries: list[tuple[int, list[bytes]]],
-               units: list[Unit], num_perm: int, threshold: float) -> set[tuple[int, int]]:
-    """Pairs (i < j) of units in different groups where a query clause collides with an indexed
-    clause in MinHash LSH. (unit, shingles) per clause; the index and queries may be the same list."""
-    if not index or not queries:
+def _minhashes(shingle_sets: Iterable[set[str]], num_perm: int) -> Iterator[MinHash]:
+    """One MinHash per shingle set, made one at a time (MinHash.generator shares one set of
+    permutations, as MinHash.bulk does, with the same values): neither the encoded shingles nor
+    the MinHashes of the whole corpus are held at once (issue #24)."""
+    return MinHash.generator((_encoded(found) for found in shingle_sets), num_perm=num_perm, seed=1)
+
+
+def _framework_pairs(clause_shingles: list[tuple[int, set[str]]], units: list[Unit], num_perm: int,
+                     threshold: float) -> set[tuple[int, int]]:
+    """Pairs (i < j) of units in different groups where a clause (of any unit) collides in MinHash
+    LSH with a framework clause."""
+    frameworks = [(i, found) for i, found in clause_shingles if units[i].framework]
+    if not frameworks or not clause_shingles:
         return set()
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    # MinHash.bulk shares one set of permutations (building them per clause dominated the time)
-    indexed = MinHash.bulk([shingle_list for _, shingle_list in index], num_perm=num_perm, seed=1)
-    for key, minhash in enumerate(indexed):
+    for key, minhash in enumerate(_minhashes((found for _, found in frameworks), num_perm)):
         lsh.insert(key, minhash)
-    asked = indexed if queries is index else \
-        MinHash.bulk([shingle_list for _, shingle_list in queries], num_perm=num_perm, seed=1)
     pairs: set[tuple[int, int]] = set()
-    for (i, _), minhash in zip(queries, asked):
+    asked = _minhashes((found for _, found in clause_shingles), num_perm)
+    for (i, _), minhash in zip(clause_shingles, asked):
         for key in lsh.query(minhash):
-            j = index[key][0]
+            j = frameworks[key][0]
+            if i != j and units[i].group != units[j].group:
+                pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
+def _self_pairs(indexed: list[int], shingle_sets: Iterable[set[str]], units: list[Unit], num_perm: int,
+                threshold: float) -> set[tuple[int, int]]:
+    """Pairs (i < j) of units in different groups whose clauses collide in MinHash LSH among
+    themselves. indexed[key]: the unit of the key-th clause of `shingle_sets`. Each clause asks
+    the index with the band hashes the index stored for it (what `query` would compute again from
+    its MinHash), so no MinHash is kept."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    for key, minhash in enumerate(_minhashes(shingle_sets, num_perm)):
+        lsh.insert(key, minhash)
+    pairs: set[tuple[int, int]] = set()
+    for key, i in enumerate(indexed):
+        collided: set[int] = set()
+        for band_hash, table in zip(lsh.keys[key], lsh.hashtables):
+            collided.update(table.get(band_hash))
+        for other in collided:
+            j = indexed[other]
             if i != j and units[i].group != units[j].group:
                 pairs.add((min(i, j), max(i, j)))
     return pairs
@@ -195,11 +223,13 @@ def candidate_pairs(units: list[Unit], *, threshold: float = LSH_THRESHOLD,
     every measure (and framework) clause against the framework clauses with all its shingles; the
     measure clauses among themselves without their boilerplate shingles (module docstring)."""
     settings = settings or ReuseSettings()
+    # one string object per distinct shingle: the corpus repeats most of them (issue #24)
+    distinct: dict[str, str] = {}
     clause_shingles: list[tuple[int, set[str]]] = [
-        (i, shingles(clause)) for i, unit in enumerate(units) for clause in clauses(unit.text)]
-    frameworks = [(i, _encoded(found)) for i, found in clause_shingles if units[i].framework]
-    everything = [(i, _encoded(found)) for i, found in clause_shingles]
-    pairs = _lsh_pairs(frameworks, everything, units, num_perm, threshold)
+        (i, {distinct.setdefault(s, s) for s in shingles(clause)})
+        for i, unit in enumerate(units) for clause in clauses(unit.text)]
+    del distinct
+    pairs = _framework_pairs(clause_shingles, units, num_perm, threshold)
 
     shingles_of_group: dict[str, set[str]] = defaultdict(set)
     for i, found in clause_shingles:
@@ -211,17 +241,26 @@ def candidate_pairs(units: list[Unit], *, threshold: float = LSH_THRESHOLD,
     plans = len({units[i].group for i, _ in clause_shingles if not units[i].framework})
     cutoff = settings.cutoff(plans)
     boilerplate = {shingle for shingle, count in plans_with.items() if count > cutoff}
-    measures: list[tuple[int, list[bytes]]] = []
+    del plans_with
+    indexed: list[int] = []
     unindexed = 0
     for i, found in clause_shingles:
         if units[i].framework:
             continue
-        kept = found - boilerplate if boilerplate else found
-        if kept:
-            measures.append((i, _encoded(kept)))
+        if found - boilerplate if boilerplate else found:
+            indexed.append(i)
         else:
             unindexed += 1
-    pairs |= _lsh_pairs(measures, measures, units, num_perm, threshold)
+
+    def measure_shingles() -> Iterator[set[str]]:  # in the order of `indexed`
+        for i, found in clause_shingles:
+            if not units[i].framework:
+                kept = found - boilerplate if boilerplate else found
+                if kept:
+                    yield kept
+
+    if indexed:
+        pairs |= _self_pairs(indexed, measure_shingles(), units, num_perm, threshold)
     if result is not None:
         result.plans, result.cutoff = plans, cutoff
         result.boilerplate_shingles, result.unindexed_clauses = len(boilerplate), unindexed
@@ -242,10 +281,18 @@ def reuse_links(units: Iterable[Unit], settings: ReuseSettings | None = None) ->
     units = list(units)
     result = ReuseResult([], settings)
     normalised = [normalise(u.text) for u in units]
-    links = []
     pairs = candidate_pairs(units, settings=settings, result=result)
     result.candidate_pairs = len(pairs)
-    for i, j in sorted(pairs):
+    # Bounded memory (issue #24): a found link is a small tuple, its quotes are cut only for the
+    # links kept, and each source's measure links are cut to its best top_k whenever they reach
+    # twice that (a link outside the best top_k of some of a source's links is outside the best
+    # top_k of all of them, and the order is total: the same links as cutting once at the end).
+    framework_found: list[tuple] = []
+    by_source: dict[int, list[tuple]] = defaultdict(list)
+    found_per_source: Counter[int] = Counter()
+    top_k = settings.top_k
+    while pairs:
+        i, j = pairs.pop()
         alignment = align(normalised[i], normalised[j])
         if not is_reuse(alignment):
             continue
@@ -260,24 +307,31 @@ def reuse_links(units: Iterable[Unit], settings: ReuseSettings | None = None) ->
             src, tgt, src_span, tgt_span = i, j, span_i, span_j
         else:
             src, tgt, src_span, tgt_span = j, i, span_j, span_i
-        links.append((units[tgt].framework, ReuseLink(
-            source=units[src].key, target=units[tgt].key, score=round(alignment.score, 4),
-            shared=alignment.shared, longest=alignment.longest,
-            source_span=src_span, target_span=tgt_span,
-            source_exact=units[src].text[src_span[0]:src_span[1]],
-            target_exact=units[tgt].text[tgt_span[0]:tgt_span[1]])))
-    kept = [link for to_framework, link in links if to_framework]
-    by_source: dict[str, list[ReuseLink]] = defaultdict(list)
-    for to_framework, link in links:
-        if not to_framework:
-            by_source[link.source].append(link)
-    for found in by_source.values():
-        result.measure_links_found += len(found)
-        found.sort(key=lambda link: (-link.score, -link.shared, link.target))
-        best = found[:settings.top_k] if settings.top_k > 0 else found
-        result.measure_links_dropped += len(found) - len(best)
-        kept.extend(best)
-    result.links = sorted(kept, key=lambda link: (link.source, -link.score, link.target))
+        found = (-round(alignment.score, 4), -alignment.shared, units[tgt].key, alignment.longest,
+                 src, tgt, src_span, tgt_span)
+        if units[tgt].framework:
+            framework_found.append(found)
+            continue
+        found_per_source[src] += 1
+        kept = by_source[src]
+        kept.append(found)
+        if top_k > 0 and len(kept) >= 2 * top_k:
+            kept.sort()
+            del kept[top_k:]
+    del normalised
+    chosen = framework_found
+    for src, kept in by_source.items():
+        kept.sort()
+        best = kept[:top_k] if top_k > 0 else kept
+        result.measure_links_found += found_per_source[src]
+        result.measure_links_dropped += found_per_source[src] - len(best)
+        chosen.extend(best)
+    links = [ReuseLink(source=units[src].key, target=target, score=-score, shared=-shared,
+                       longest=longest, source_span=src_span, target_span=tgt_span,
+                       source_exact=units[src].text[src_span[0]:src_span[1]],
+                       target_exact=units[tgt].text[tgt_span[0]:tgt_span[1]])
+             for score, shared, target, longest, src, tgt, src_span, tgt_span in chosen]
+    result.links = sorted(links, key=lambda link: (link.source, -link.score, link.target))
     return result
 
 

@@ -253,15 +253,29 @@ _OA_EXACT, _RDF_TYPE = ox.NamedNode(OA + "exact"), ox.NamedNode(RDF + "type")
 _SELECTOR_TYPES = (ox.NamedNode(OA + "TextPositionSelector"), ox.NamedNode(OA + "TextQuoteSelector"))
 
 
+# The analysis graph's compact evidence (graph/analysis/analysis_graph.py `_Quads.evidence`): a
+# classification's node names the field of its pk:measure, a reuse side names the node whose text
+# (pk:textOf), the field following from that node's class. The field -> the predicate holding it.
+_TEXT_OF, _FIELD, _MEASURE = ox.NamedNode(PK + "textOf"), ox.NamedNode(PK + "field"), ox.NamedNode(PK + "measure")
+_FRAMEWORK_ITEM = ox.NamedNode(PK + "FrameworkItem")
+ANALYSIS_FIELDS = {"body": PK + "body", "title": DCTERMS + "title", "section": PK + "sectionLabel",
+                   "kind": PK + "measureKind", "text": PK + "text"}
+
+
 def web_annotation_quads(store: "Store", quads: Sequence[ox.Quad]) -> list[ox.Quad]:
     """The W3C Web Annotation form of the evidence selectors among `quads` (objects of
     pk:evidence with oa:start and oa:end), in the selector's graph: its two selector types and
     oa:exact, the span of the plan's cleaned text (as graph/rdf.py wrote it before issue #24).
+    Evidence in the analysis graph gets back what `policykg analyze` wrote before its evidence was
+    compact: pk:textOf and pk:field both, and oa:exact quoting the whole span of that field
+    (`_analysis_text`).
     RETURNS (list[Quad]): only the quads not already in `quads`."""
-    from ..rdf import EXACT_MAX_CHARS
+    from ..rdf import ANALYSIS_GRAPH, EXACT_MAX_CHARS
 
     present = set(quads)
     selectors = {(q.object, q.graph_name) for q in quads if q.predicate == _EVIDENCE}
+    owners = {(q.object, q.graph_name): q.subject for q in quads
+              if q.predicate == _EVIDENCE and q.graph_name == ANALYSIS_GRAPH}
     spans: dict[tuple, dict[str, int]] = {}
     for quad in quads:
         if quad.predicate in (_OA_START, _OA_END) and (quad.subject, quad.graph_name) in selectors:
@@ -297,11 +311,49 @@ def web_annotation_quads(store: "Store", quads: Sequence[ox.Quad]) -> list[ox.Qu
         added = [ox.Quad(selector, _OA_START, ox.Literal(str(start), datatype=ox.NamedNode(XSD + "integer")), graph),
                  ox.Quad(selector, _OA_END, ox.Literal(str(end), datatype=ox.NamedNode(XSD + "integer")), graph)]
         added += [ox.Quad(selector, _RDF_TYPE, kind, graph) for kind in _SELECTOR_TYPES]
-        text = text_of(graph)
-        if text is not None and 0 <= start < end:
-            added.append(ox.Quad(selector, _OA_EXACT, ox.Literal(text[start:end][:EXACT_MAX_CHARS], language="zh"), graph))
+        if graph == ANALYSIS_GRAPH:
+            holder, field_name, text = _analysis_text(store.raw, selector, owners.get((selector, graph)))
+            if holder is not None:
+                added.append(ox.Quad(selector, _TEXT_OF, holder, graph))
+            if field_name is not None:
+                added.append(ox.Quad(selector, _FIELD, ox.Literal(field_name), graph))
+            if text is not None and 0 <= start < end <= len(text):
+                added.append(ox.Quad(selector, _OA_EXACT, ox.Literal(text[start:end], language="zh"), graph))
+        else:
+            text = text_of(graph)
+            if text is not None and 0 <= start < end:
+                added.append(ox.Quad(selector, _OA_EXACT, ox.Literal(text[start:end][:EXACT_MAX_CHARS], language="zh"), graph))
         out.extend(q for q in added if q not in present)
     return out
+
+
+def _analysis_text(raw: ox.Store, selector: ox.NamedNode, owner) -> tuple[object, str | None, str | None]:
+    """(the node whose text, its field, that text) of an evidence node of the analysis graph: the
+    node from pk:textOf, else the pk:measure of the classification owning the evidence; the field
+    from pk:field, else `text` for a framework item and `body` for a measure. The text is read from
+    the store (a measure's in its plan's graph, a framework item's in the analysis graph). The whole
+    span is quoted, as `analyze` wrote oa:exact before its evidence was compact."""
+    from ..rdf import ANALYSIS_GRAPH
+
+    def first(subject, predicate, graph=ANALYSIS_GRAPH):
+        return next((q.object for q in raw.quads_for_pattern(subject, predicate, None, graph)), None)
+
+    holder = first(selector, _TEXT_OF)
+    if holder is None and owner is None:
+        owner = next((q.subject for q in raw.quads_for_pattern(None, _EVIDENCE, selector, ANALYSIS_GRAPH)), None)
+    if holder is None and owner is not None:
+        holder = first(owner, _MEASURE)
+    field_literal = first(selector, _FIELD)
+    field_name = field_literal.value if field_literal is not None else None
+    if field_name is None and holder is not None:
+        is_item = any(True for _ in raw.quads_for_pattern(holder, _RDF_TYPE, _FRAMEWORK_ITEM, ANALYSIS_GRAPH))
+        field_name = "text" if is_item else "body"
+    predicate = ANALYSIS_FIELDS.get(field_name or "")
+    text = None
+    if holder is not None and predicate is not None:
+        found = first(holder, ox.NamedNode(predicate), None)
+        text = found.value if found is not None else None
+    return holder, field_name, text
 
 
 def construct_triples(store: "Store", query: str | Path) -> list[ox.Triple]:

@@ -196,7 +196,8 @@ def test_caps_streamed_write_gives_the_graph_of_one_transaction(store_copy, monk
         one = analyze(store, FRAMEWORKS, now=stamp)
         atomic = analysis_quads(store)
         monkeypatch.setattr(analysis_graph, "ATOMIC_MAX_QUADS", 0)
-        monkeypatch.setattr(analysis_graph, "_DELETE_CHUNK", 1000)  # the old graph goes in 14 chunks
+        monkeypatch.setattr(analysis_graph, "_DELETE_CHUNK", 1000)  # the old graph goes in 9 chunks
+        monkeypatch.setattr(analysis_graph, "BULK_LOAD_CHUNK", 1000)  # the new one comes in 9
         streamed = analyze(store, FRAMEWORKS, now=stamp)  # replaces the graph it wrote
         assert analysis_quads(store) == atomic
     assert one.atomic_write and not streamed.atomic_write and one.quads == streamed.quads == len(atomic)
