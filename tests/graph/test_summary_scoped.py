@@ -122,6 +122,7 @@ def test_a_plan_without_a_current_summary_sends_its_city_to_the_sparql(tmp_path)
         graph = summary.DOCUMENT_GRAPH_PREFIX + plan["source"]
         assert summary.scoped_rows(raw, "responsibilities", {"city": plan["jurisdiction"]}) is not None
         raw.remove_graph(ox.NamedNode(summary.summary_graph(graph)))
+        summary.drop_corpus_tables(raw)  # as every write through Store does (the city index goes too)
         assert summary.scoped_rows(raw, "responsibilities", {"city": plan["jurisdiction"]}) is None
         assert summary.scoped_rows(raw, "responsibilities", {"source": plan["source"]}) is None
         assert run_query(raw, "responsibilities", {"city": plan["jurisdiction"]})[1] == \
@@ -141,7 +142,61 @@ def test_an_undecided_city_sends_the_query_to_the_sparql(tmp_path):
                         if city in q.object.value)
         raw.remove(recorded)
         raw.add(ox.Quad(recorded.subject, recorded.predicate, ox.Literal("null"), recorded.graph_name))
+        summary.drop_corpus_tables(raw)  # as every write through Store does
         assert summary.scoped_rows(raw, "agency_load", {"city": city}) is None
+        # written again, the city index records the undecided city as null: the SPARQL still answers
+        assert summary.write_corpus_tables(raw)
+        assert summary._indexed_city_plans(raw, "agency_load", city) is None
+        assert summary.scoped_rows(raw, "agency_load", {"city": city}) is None
+
+
+# -- the city index kept with the corpus tables ------------------------------------------------------
+
+def _indexed_cities(raw: ox.Store) -> dict[str, object]:
+    return {q.subject.value: q.object.value
+            for q in raw.quads_for_pattern(None, summary.CORPUS_CITY_PLANS, None, summary.CORPUS_GRAPH)}
+
+
+def test_the_city_index_selects_what_the_lookups_select(built_store):
+    """Every indexed city: the same plans, in the same order, as `_selected_plans`' lookups, for
+    every query with a city parameter; and every city a plan's summary names is indexed."""
+    label, store = built_store
+    raw = store.raw
+    named = {city for q in raw.quads_for_pattern(None, summary.CITIES, None, None)
+             for city in (__import__("json").loads(q.object.value) or ())}
+    assert named and len(_indexed_cities(raw)) == len(named), label
+    for city in sorted(named):
+        for name in (n for n in summary.SUMMARISED if "city" in summary.SCOPE_PARAMS[n]):
+            indexed = summary._indexed_city_plans(raw, name, city)
+            looked_up = summary._selected_plans(raw, name, None, city)
+            assert indexed is not None and looked_up is not None, (label, name, city)
+            assert [node for _, node in indexed] == [node for _, node in looked_up], (label, name, city)
+    assert summary._indexed_city_plans(raw, "people", NO_SUCH_CITY) is None  # not indexed: the lookups
+
+
+def test_the_city_index_goes_with_the_tables(tmp_path):
+    """Used only while the query's table is current; any plan write drops it with the tables, and
+    the build writes it again."""
+    with Store.open(tmp_path / "store", create=True) as store:
+        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
+        raw = store.raw
+        city = run_query(raw, "plans")[1][0][2]
+        assert summary._indexed_city_plans(raw, "people", city)
+        stale = next(raw.quads_for_pattern(summary._table_node("people"), summary.CORPUS_FINGERPRINT,
+                                           None, summary.CORPUS_GRAPH))
+        raw.remove(stale)  # the people table no longer current: its city runs take the lookups
+        assert summary._indexed_city_plans(raw, "people", city) is None
+        assert summary._indexed_city_plans(raw, "measures", city)
+        assert run_query(raw, "people", {"city": city})[1] == \
+            run_query(raw, "people", {"city": city}, use_summary=False)[1]
+        raw.add(stale)
+        assert summary._indexed_city_plans(raw, "people", city)
+        graph = next(iter(store.documents())).graph
+        store.replace_document(ox.NamedNode(graph), list(raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+        assert not _indexed_cities(raw), "a plan write drops the index with the tables"
+        assert summary._indexed_city_plans(raw, "people", city) is None
+        assert build([ROOT / "data" / "seeds"], store, workers=1).ok
+        assert summary._indexed_city_plans(raw, "people", city), "the build writes it again with the tables"
 
 
 # -- coverage counted per plan, on plans changed to reach each branch of the query ------------------
