@@ -184,8 +184,9 @@ class _Quads:
         and pk:textOf the fact does not already say (a classification's text is its pk:measure's,
         so it names the field; a reuse link's side names the node whose text, and the field follows
         from that node's class: `body` of a measure, `text` of a framework item). No selector
-        types, no oa:exact (the store holds the text): `policykg export --web-annotation` writes
-        the full W3C selectors back (graph/export/exporters.py `web_annotation_quads`)."""
+        types, no oa:exact (the store holds the text; a reuse side adds its quote, `_reuse_quads`):
+        `policykg export --web-annotation` writes the full W3C selectors back
+        (graph/export/exporters.py `web_annotation_quads`)."""
         self.add(fact, PK + "evidence", node)
         self.lit(node, OA + "start", start, "integer")
         self.lit(node, OA + "end", end, "integer")
@@ -247,9 +248,14 @@ def _reuse_quads(q: _Quads, links: list[ReuseLink], reuser: dict[str, tuple[str,
         q.lit(node, PK + "score", _decimal(link.score), "decimal")
         q.lit(node, PK + "sharedChars", link.shared, "integer")
         q.lit(node, PK + "longestSpan", link.longest, "integer")
-        for side, of, (start, end) in (("source", link.source, link.source_span),
-                                       ("target", link.target, link.target_span)):
-            q.evidence(node, f"{node}/evidence/{side}", start, end, of=of)
+        for side, of, (start, end), exact in (("source", link.source, link.source_span, link.source_exact),
+                                              ("target", link.target, link.target_span, link.target_exact)):
+            evidence = f"{node}/evidence/{side}"
+            q.evidence(node, evidence, start, end, of=of)
+            # the quote stays on a reuse side (two quads a link): measure_reuse returns it, and
+            # Virtuoso cannot SUBSTR a long stored literal (pk:body: "Incomplete RDF box" per city,
+            # "Max row length" once STR'd), so the query reads it rather than cutting the text
+            q.lit(evidence, OA + "exact", exact, lang="zh")
         yield from q.drain()
 
 

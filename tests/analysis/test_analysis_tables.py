@@ -355,13 +355,13 @@ def test_two_rows_that_tie_leave_their_plan_to_the_sparql(fresh):
     source, city, link = _plan_of_reuse(raw)
     before = len(_full(raw, "measure_reuse", {"source": source}))
     copy = f"{link}/copy"
-    # the copy's evidence ends a character earlier: other text (the spans say what is quoted)
+    # the copy's evidence quotes other text (a reuse side's oa:exact is what measure_reuse returns)
     _rewritten(raw, f"""INSERT {{ GRAPH {ANALYSIS_GRAPH} {{ <{copy}> ?p ?o . <{copy}> <{PK}evidence> ?copied .
-            ?copied ?sp ?so . ?copied <http://www.w3.org/ns/oa#end> ?shorter }} }}
+            ?copied ?sp ?so . ?copied <http://www.w3.org/ns/oa#exact> ?longer }} }}
         WHERE {{ GRAPH {ANALYSIS_GRAPH} {{ <{link}> ?p ?o FILTER(?p != <{PK}evidence>)
-            <{link}> <{PK}evidence> ?selector . ?selector ?sp ?so FILTER(?sp != <http://www.w3.org/ns/oa#end>)
-            ?selector <http://www.w3.org/ns/oa#end> ?end
-            BIND(IRI(CONCAT(STR(?selector), "/copy")) AS ?copied) BIND(?end - 1 AS ?shorter) }} }}""")
+            <{link}> <{PK}evidence> ?selector . ?selector ?sp ?so FILTER(?sp != <http://www.w3.org/ns/oa#exact>)
+            ?selector <http://www.w3.org/ns/oa#exact> ?exact
+            BIND(IRI(CONCAT(STR(?selector), "/copy")) AS ?copied) BIND(CONCAT(?exact, "，另") AS ?longer) }} }}""")
     assert len(_full(raw, "measure_reuse", {"source": source})) > before  # the copy has its row
     assert _scoped(raw, "measure_reuse", {"source": source}) is None
     assert _scoped(raw, "measure_reuse", {"city": city}) is None
