@@ -44,9 +44,9 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pyoxigraph as ox
 
-from policykg.ontology import DCTERMS, ELI, ID, PK
+from policykg.ontology import DCTERMS, ELI, PK
 
-from .rdf import ANALYSIS_GRAPH, XSD_STRING
+from .rdf import ANALYSIS_GRAPH, VOCABULARY_GRAPHS, XSD_STRING
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER = ox.NamedNode(_XSD + "integer")
@@ -238,7 +238,7 @@ def measure_reuse_rows(store: ox.Store, links: Iterable) -> list[list[str | None
 
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
-_INSTRUMENTS_GRAPH = ox.NamedNode(ID + "graph/instruments")
+_INSTRUMENTS_GRAPH = VOCABULARY_GRAPHS["instruments.ttl"]
 _NOTATION = ox.NamedNode(_SKOS + "notation")
 _BROADER = ox.NamedNode(_SKOS + "broader")
 _PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
