@@ -47,6 +47,8 @@ import pyoxigraph as ox
 from policykg.errors import PolicyKGError
 from policykg.ontology import DCTERMS, ELI, PK, PROV, RDFS, SKOS
 
+from .plan_stamps import document_stamps, stamp
+
 if TYPE_CHECKING:
     from .store import Store
 
@@ -241,11 +243,11 @@ def refresh_after_build(store: "Store", written: Iterable[str] = ()) -> int:
 def _catch_up(store: "Store", path: Path, written: Iterable[str] = ()) -> int:
     """Bring the index at `path` in step with the store (see `refresh_after_build`), reading from
     the store only the plans that need it. RETURNS the number of plans (re)indexed."""
-    current = _document_stamps(store)
+    current = document_stamps(store.raw)
     with closing(sqlite3.connect(str(path), timeout=30)) as conn:
         indexed = dict(conn.execute("SELECT graph, stamp FROM plans").fetchall())
     remove_graphs(sorted(set(indexed) - set(current)), path)
-    changed = sorted(g for g, stamp in current.items() if indexed.get(g) != stamp)
+    changed = sorted(g for g, seen in current.items() if indexed.get(g) != seen)
     return index_graphs(store, [g for g in written if g in current] + changed, path)
 
 
@@ -353,11 +355,11 @@ def plans_out_of_step(store: "Store", path: Path | None = None) -> int:
     """How many plans the index at `path` holds differently from the store (missing, removed or
     replaced since it was written): 0 when it is in step. RAISES SearchIndexMissing."""
     path = path or _path_of(store)
-    current = _document_stamps(store)
+    current = document_stamps(store.raw)
     with closing(open_index(path)) as conn:
         indexed = dict(conn.execute("SELECT graph, stamp FROM plans").fetchall())
     return len(set(indexed) ^ set(current)) + sum(
-        1 for graph, stamp in current.items() if graph in indexed and indexed[graph] != stamp)
+        1 for graph, seen in current.items() if graph in indexed and indexed[graph] != seen)
 
 
 def _path_of(store: "Store") -> Path:
@@ -368,25 +370,6 @@ def _path_of(store: "Store") -> Path:
 
 def _document_graphs(store: "Store") -> list[str]:
     return sorted(g.value for g in store.raw.named_graphs() if g.value.startswith(DOCUMENT_GRAPH_PREFIX))
-
-
-_STAMPS = f"""
-SELECT ?g ?sha ?at WHERE {{ GRAPH ?g {{ ?g a <{PK}DocumentGraph> .
-  OPTIONAL {{ ?g <{PK}sha256> ?sha }} OPTIONAL {{ ?g <{PROV}generatedAtTime> ?at }} }} }}"""
-
-
-def _document_stamps(store: "Store") -> dict[str, str]:
-    """document graph -> its stamp (`sha256@generatedAtTime`), for every plan of the store."""
-    stamps: dict[str, str] = {}
-    for row in store.raw.query(_STAMPS):
-        graph = row["g"].value
-        if graph.startswith(DOCUMENT_GRAPH_PREFIX):
-            stamps[graph] = _stamp(row["sha"], row["at"])
-    return stamps
-
-
-def _stamp(sha: "ox.Literal | None", at: "ox.Literal | None") -> str:
-    return f"{sha.value if sha is not None else ''}@{at.value if at is not None else ''}"
 
 
 # -- the rows of one plan ---------------------------------------------------------------------------
@@ -545,7 +528,7 @@ def rows_from_quads(graph: str, quads: Iterable[ox.Quad]) -> SearchRows | None:
         body = " / ".join(o.value for o in sorted(others, key=_term_key))
         agencies.append((graph, source, "agency", _clean(item), _clean(chinese[0]), _clean(body), "", "", 0))
     rows += sorted(measures, key=_row_key) + sorted(targets, key=_row_key) + agencies
-    return rows, (graph, source, title or source, f"{sha}@{at}")
+    return rows, (graph, source, title or source, stamp(sha, at))
 
 
 def _row_key(row: Row) -> tuple:
