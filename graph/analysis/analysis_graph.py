@@ -41,10 +41,12 @@ from pyoxigraph import Literal, NamedNode, Quad
 from policykg.errors import PolicyKGError
 from policykg.ontology import DCTERMS, ELI, ID, OA, PK, PROV
 
+from ..plan_stamps import document_stamps
 from ..rdf import ANALYSIS_GRAPH, cited_document_iri, iri_segment
 from ..store import Store
 from ..summary import drop_analysis_tables, write_analysis_tables
 from . import metrics
+from .freshness import ANALYSED_VERSION
 from .keyword_classifier import MIN_SCORE, Decision, classify, load_scheme, primary
 from .metrics import MetricSettings, MetricStats
 from .text_reuse import Framework, ReuseLink, ReuseResult, ReuseSettings, Unit, load_frameworks, reuse_links
@@ -442,6 +444,7 @@ def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
         (centrality, communities, similarity, pmc_features, reuse).
     """
     report = AnalysisReport(metric_settings=metric_settings or MetricSettings())
+    versions = document_stamps(store.raw)  # the plans read, before reading them (freshness.py)
     measures = load_measures(store)
     report.measures = len(measures)
     report.plans = len({m.plan for m in measures})
@@ -504,6 +507,8 @@ def analyze(store: Store, frameworks: Path | None = DEFAULT_FRAMEWORKS, *,
         q.lit(graph, PK + "analysisVersion", ANALYSIS_VERSION)
         q.lit(graph, PROV + "generatedAtTime", stamp, "dateTime")
         _caps_quads(q, report)
+        for document_graph, version in sorted(versions.items()):
+            q.lit(document_graph, ANALYSED_VERSION, version)
         for framework in framework_list:
             _framework_quads(q, framework, framework.slug + ".txt")
             q.add(graph, PK + "framework", framework_iri(framework))

@@ -53,6 +53,27 @@ def warn(message: str) -> None:
     typer.echo(f"warning: {_one_line(message)}", err=True)
 
 
+def warn_if_analysis_stale(db: Any, sparql: str | None = None) -> None:
+    """Warn when the store's analysis graph does not describe its plans (`analysis_staleness`)."""
+    message = analysis_staleness(db, sparql)
+    if message:
+        warn(message)
+
+
+def analysis_staleness(db: Any, sparql: str | None = None) -> str | None:
+    """The line saying the store's analysis graph does not describe its plans
+    (graph/analysis/freshness.py), or None: always checked when `sparql` is None, else only when
+    that query reads the analysis graph. A check that fails says so instead of staying silent."""
+    from policykg.graph.analysis.freshness import reads_analysis_graph, stale_analysis
+
+    if sparql is not None and not reads_analysis_graph(sparql):
+        return None
+    try:
+        return stale_analysis(db)
+    except Exception as e:  # the rows are out already: a failed check must not turn them into an error
+        return f"could not check whether the analysis graph is up to date: {_one_line(str(e))}"
+
+
 def handle_errors(fn: F) -> F:
     """Show a PolicyKGError as `error: <message>` and exit 1."""
 

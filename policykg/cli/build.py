@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ._util import StoreOpt, app, err_console, fail, handle_errors, store_path, warn
+from ._util import StoreOpt, analysis_staleness, app, err_console, fail, handle_errors, store_path, warn
 
 
 @app.command("build")
@@ -67,6 +67,8 @@ def build_cli(
             if "bar" in bar:
                 bar["bar"].stop()  # type: ignore[attr-defined]
         counts = db.stats()
+        # plans written into an analysed store: its analysis does not cover them
+        stale = analysis_staleness(db) if report.ingested else None
 
     for message in report.warnings:
         warn(message)
@@ -80,5 +82,7 @@ def build_cli(
         ("people", "people"), ("triples", "triples")])
     typer.echo(f"built {len(report.ingested)} plans ({len(report.failed)} failed) into {folder}: "
                f"{summary}", err=True)
+    if stale:
+        warn(stale)
     if report.failed:
         raise typer.Exit(1)

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from ._util import (FORMATS, EndpointOpt, StoreOpt, app, handle_errors, open_reader, parse_params,
-                    warn, write_out)
+                    warn, warn_if_analysis_stale, write_out)
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -44,8 +44,10 @@ def query_cli(
     with open_reader(store, endpoint, timeout=timeout) as db:
         if format in ("csv", "tsv") and hasattr(db, "raw"):  # a local store: rows as they come
             _stream_delimited(db.raw, named, params, "," if format == "csv" else "\t", limit, timeout)
+            warn_if_analysis_stale(db, named.sparql)
             return
         results = db.run_query(named, params, limit=limit, timeout=timeout)
+        warn_if_analysis_stale(db, named.sparql)
     if format == "table" and sys.stdout.isatty():  # fit the terminal; piped tables stay whole
         from policykg.render import render_table
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ._util import StoreOpt, app, handle_errors, store_path, write_out
+from ._util import StoreOpt, app, handle_errors, store_path, warn_if_analysis_stale, write_out
 
 
 @app.command("stats")
@@ -22,6 +22,7 @@ def stats_cli(
 
     with Store.open(store_path(store)) as db:
         counts = db.stats()
+        warn_if_analysis_stale(db)
     if json_:
         write_out(json.dumps(counts, ensure_ascii=False, indent=2) + "\n")
         return

@@ -93,6 +93,18 @@ def test_store_interface_agrees(seed_store: Path, pushed: str):
         assert len(remote) == len(local)
 
 
+def test_the_analysis_coverage_is_read_the_same_from_virtuoso(seed_store: Path, pushed: str):
+    """graph/analysis/freshness.py over SPARQL: the pushed analysis graph covers the pushed plans."""
+    from policykg.graph.analysis.freshness import analysis_coverage, stale_analysis
+
+    remote = RemoteStore.open(pushed)
+    with Store.open(seed_store) as local:
+        expected = analysis_coverage(local.raw)
+    found = analysis_coverage(remote.raw)
+    assert found == expected and found.up_to_date and found.analysed == len(remote.documents()) == 5
+    assert stale_analysis(remote) is None
+
+
 def test_endpoint_is_read_only(pushed: str):
     from policykg.errors import PolicyKGError
     import pyoxigraph as ox

@@ -264,7 +264,16 @@ class WebApp:
         cut = table.total if self.max_rows is not None and table.total > self.max_rows else None
         return self.render("query.html", query=named, params=params, table=table,
                            downloads=table.downloads, missing=[], max_rows=self.max_rows,
-                           cut_downloads=cut)
+                           cut_downloads=cut, stale=self._stale_analysis(named))
+
+    def _stale_analysis(self, named: Any) -> Any:
+        """The analysis graph's coverage when the query reads that graph and it does not describe
+        the store's plans (graph/analysis/freshness.py), for the page to say so; else None."""
+        from policykg.graph.analysis.freshness import reads_analysis_graph, stale_coverage
+
+        if not reads_analysis_graph(named.sparql):
+            return None
+        return call_with_time_limit(lambda: stale_coverage(self.store), self.time_limit)
 
     def entity(self, request: Request) -> Response:
         """/entity?iri=... and /entity.ttl|.jsonld?iri=..."""
