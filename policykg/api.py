@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from policykg.extract.result import ExtractionResult
+    from policykg.graph.analysis.freshness import AnalysisCoverage
 
 StoreLike = Union[Store, str, "os.PathLike[str]"]
 
@@ -113,6 +114,8 @@ def query(store: StoreLike, name_or_sparql: str, **params: str) -> "pd.DataFrame
         substitutions = bind_params(named, params)
     with _opened(store) as opened:
         columns, terms, problem = _run(opened.raw, sparql, substitutions)
+        if not problem:
+            _warn_if_analysis_stale(opened, sparql)
     if problem:
         raise QueryFailed(problem)
     return _frame(columns, terms)
@@ -130,6 +133,30 @@ def iter_rows(store: StoreLike, name: str, **params: str) -> Iterator[dict[str, 
         columns, rows = iter_query(opened.raw, named, params)
         for row in rows:
             yield dict(zip(columns, row))
+        _warn_if_analysis_stale(opened, named.sparql)
+
+
+def analysis_coverage(store: StoreLike) -> "AnalysisCoverage | None":
+    """How the plans `policykg analyze` read compare with the store's plans now: counts of plans
+    added, built again and removed since, and `.message()` (None when up to date); None when the
+    store has no analysis graph (graph/analysis/freshness.py)."""
+    from policykg.graph.analysis.freshness import analysis_coverage as coverage
+
+    with _opened(store) as opened:
+        return coverage(opened.raw)
+
+
+def _warn_if_analysis_stale(store: Store, sparql: str) -> None:
+    """A StaleAnalysisWarning when the query reads an analysis graph that does not describe the
+    store's plans (the CLI prints the same line)."""
+    import warnings
+
+    from policykg.graph.analysis.freshness import StaleAnalysisWarning, reads_analysis_graph, stale_analysis
+
+    if reads_analysis_graph(sparql):
+        message = stale_analysis(store)
+        if message:
+            warnings.warn(message, StaleAnalysisWarning, stacklevel=3)
 
 
 def _looks_like_sparql(text: str) -> bool:
@@ -344,6 +371,6 @@ def list_queries() -> "pd.DataFrame":
                           "description": q.description} for q in shipped()])
 
 
-__all__ = ["build", "co_responsibility_graph", "export", "extraction", "iter_rows", "list_queries", "open_store",
+__all__ = ["analysis_coverage", "build", "co_responsibility_graph", "export", "extraction", "iter_rows", "list_queries", "open_store",
            "plan_framework_graph", "plan_responsibility_graph", "query", "responsibility_graph", "select_subgraph", "selection",
            "subgraph", "to_networkx", "EXPORTERS", "Selection", "Subgraph", "BuildReport", "Store"]

@@ -38,6 +38,11 @@ _HEAD = f"""SELECT ?at WHERE {{ GRAPH <{ANALYSIS_GRAPH.value}> {{ <{ANALYSIS_GRA
 _RECORDED = f"SELECT ?g ?v WHERE {{ GRAPH <{ANALYSIS_GRAPH.value}> {{ ?g <{ANALYSED_VERSION}> ?v }} }}"
 
 
+class StaleAnalysisWarning(UserWarning):
+    """The Python API's warning (policykg/api.py) when a query reads an analysis graph that does
+    not describe the store's plans; its text is `AnalysisCoverage.message`."""
+
+
 @dataclass(frozen=True)
 class AnalysisCoverage:
     """How the plans `analyze` read compare with the plans the store holds now."""

@@ -185,3 +185,25 @@ def test_the_web_page_of_an_analysis_query_says_so(store_path, plans):
         assert "covers 3 of the store&#39;s 4 plans as they are now (1 added, 0 built again, 0 removed since)" in page.text
         assert "分析图" in client.get("/queries/instrument_mix?lang=zh").text
         assert "data-stale-analysis" not in client.get("/queries/plans").text
+
+
+def test_the_python_api_warns_and_reports_the_coverage(store_path, plans):
+    import warnings
+
+    from policykg import api
+    from policykg.graph.analysis.freshness import StaleAnalysisWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StaleAnalysisWarning)
+        api.query(store_path, "measure_reuse")  # up to date: no warning
+        assert api.analysis_coverage(store_path).up_to_date
+    with Store.open(store_path) as store:
+        assert build([plans[1]], store, workers=1).ok
+    with pytest.warns(StaleAnalysisWarning, match="1 plan added"):
+        api.query(store_path, "instrument_mix")
+    with pytest.warns(StaleAnalysisWarning, match="1 plan added"):
+        list(api.iter_rows(store_path, "measure_reuse"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StaleAnalysisWarning)
+        api.query(store_path, "plans")
+    assert api.analysis_coverage(store_path).added == 1
