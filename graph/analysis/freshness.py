@@ -13,9 +13,9 @@ comparing cities would miss the new plans without a word. So:
 - the CLI prints that line on stderr where a stale analysis would mislead: `policykg query` of an
   analysis query, `policykg build` into an analysed store, `policykg stats`.
 
-Cost: the comparison reads every plan's stamp (at 10,000 plans 0.3 CPU-s, 1.0 on a store just opened). On a local store
-`stale_analysis` skips it while the analysis tables are current: every write of a plan or summary
-graph drops them (graph/summary.py, in the same transaction), so current tables mean no plan was
+Cost: the comparison reads every plan's stamp (at 10,000 plans 0.3 CPU-s, 1.0 on a store just
+opened). On a local store `stale_coverage` skips it while the analysis tables are current: every
+write of a plan or summary graph drops them (graph/summary.py, in the same transaction), so current tables mean no plan was
 written since `analyze` wrote them. An analysis graph from before the stamps were recorded cannot
 be compared: it is reported as such only when the tables do not vouch for it.
 """
