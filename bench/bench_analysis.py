@@ -2,14 +2,14 @@
 (instrument_mix, pmc_features, plan_similarity, measure_reuse) and of `incentives`, on a built
 store (issue #24: per city p50 <= 50 ms, whole corpus <= 2 s at 10,000 plans).
 
-Each is timed two ways in the same process: the query's SPARQL (`run_query(use_summary=False)`,
-the restriction lines for a city or a source), and `run_query` as users get it, which reads the
-analysis tables (graph/summary.py ANALYSED, written by `policykg analyze`, or here with
+Each is timed two ways in the same process: the query's SPARQL (`run_query(use_summary=False)`, the
+restriction lines for a city or a source), and `run_query` as users get it, which reads the
+analysis tables (graph/summaries/ ANALYSED, written by `policykg analyze`, or here with
 `--write-tables`): the whole corpus from the table, a city or a source from the table's index
-(graph/analysis_scope.py) when it answers, else the SPARQL. The rows of both are compared (same
-rows, same order), and "index answered" counts the scopes the index served. Optionally the texts
-of an older checkout (`--before DIR` of .rq files), SPARQL only, on the same store. A benchmark,
-not a test.
+(graph/summaries/analysis_scope.py) when it answers, else the SPARQL. The rows of both are compared
+(same rows, same order), and "index answered" counts the scopes the index served. Optionally the
+texts of an older checkout (`--before DIR` of .rq files), SPARQL only, on the same store. A
+benchmark, not a test.
 
 Usage:
     .venv/bin/python bench/bench_analysis.py STORE [--cities 5] [--sources 10] [--before DIR]
@@ -17,11 +17,11 @@ Usage:
 Figures are CPU seconds of this process (pyoxigraph evaluates in the calling thread, so CPU time
 is the figure that holds on a shared machine); per city, the median and max over the cities that
 bench/bench_queries.py's `cities_of` spreads over the plans-per-city distribution; per source,
-over sources spread over the sorted file names. `--write-tables` times `write_analysis_tables`
-as analyze calls it (measure_reuse's and instrument_mix's rows from analyze's reuse links and
-classifications, graph/analysis_rows.py, read back from the graph here) and as before (the SPARQL
-of each query once), checks that both write the same tables, and gives each query's SPARQL, rows
-made without it, and the index's share apart.
+over sources spread over the sorted file names. `--write-tables` times `write_analysis_tables` as
+analyze calls it (measure_reuse's and instrument_mix's rows from analyze's reuse links and
+classifications, graph/summaries/analysis_rows.py, read back from the graph here) and as before
+(the SPARQL of each query once), checks that both write the same tables, and gives each query's
+SPARQL, rows made without it, and the index's share apart.
 """
 from __future__ import annotations
 
@@ -110,10 +110,10 @@ def graph_decisions(store: ox.Store) -> dict:
 
 
 def _table_quads(store: ox.Store) -> set[str]:
-    from policykg.graph import summary
+    from policykg.graph.summaries import corpus_tables
 
-    return {str(q) for q in store.quads_for_pattern(None, None, None, summary.CORPUS_GRAPH)
-            if q.subject.value.startswith(summary.ANALYSIS_TABLES_PREFIX)}
+    return {str(q) for q in store.quads_for_pattern(None, None, None, corpus_tables.CORPUS_GRAPH)
+            if q.subject.value.startswith(corpus_tables.ANALYSIS_TABLES_PREFIX)}
 
 
 def write_tables(path: str, names: list[str], breakdown: bool = True) -> None:
@@ -121,23 +121,22 @@ def write_tables(path: str, names: list[str], breakdown: bool = True) -> None:
     back from the graph here: not timed, analyze holds them) and without them (every table by its
     SPARQL, as before), in this order, then as analyze again; the tables (rows, chunks, index,
     digests) compared."""
-    from policykg.graph import analysis_scope, summary
+    from policykg.graph.summaries import analysis_rows, analysis_scope, corpus_tables, summary_format
 
     writable = ox.Store(path)
-    analysed = [name for name in names if name in summary.ANALYSED]
+    analysed = [name for name in names if name in summary_format.ANALYSED]
     handed = {"reuse_links": graph_links(writable) if "measure_reuse" in analysed else None,
               "decisions": graph_decisions(writable) if "instrument_mix" in analysed else None}
     runs = []
     for label, given in (("with analyze's links and classifications", handed), ("by the SPARQL alone (before)", {}),
                          ("with analyze's links and classifications, again", handed)):
-        cpu, written = cpu_run(lambda: summary.write_analysis_tables(writable, analysed, **given))
+        cpu, written = cpu_run(lambda: analysis_rows.write_analysis_tables(writable, analysed, **given))
         runs.append(_table_quads(writable))
         print(f"wrote {written} analysis tables {label} in {cpu:.2f} CPU-s (the tables and their index)", flush=True)
     print(f"same tables (rows, chunks, index, digests) each time: {runs[0] == runs[1] == runs[2]} "
           f"({len(runs[0]):,} quads)", flush=True)
     if not breakdown:
         return
-    from policykg.graph import analysis_rows
     from policykg.queries import iter_query
 
     cpu, _ = cpu_run(lambda: analysis_scope.scope_indexes(writable, analysed))
@@ -150,14 +149,14 @@ def write_tables(path: str, names: list[str], breakdown: bool = True) -> None:
             cpu, rows = cpu_run(lambda: produce(writable, computed))
             print(f"  {name} rows from what analyze holds: {cpu:.2f} CPU-s ({len(rows or ()):,} rows)")
 
-        cpu, count = cpu_run(lambda: sum(1 for _ in iter_query(writable, summary._named(name), use_summary=False)[1]))
+        cpu, count = cpu_run(lambda: sum(1 for _ in iter_query(writable, summary_format._named(name), use_summary=False)[1]))
         print(f"  {name} SPARQL: {cpu:.2f} CPU-s ({count:,} rows)", flush=True)
 
     def index_again() -> int:
         indexes = analysis_scope.scope_indexes(writable, analysed)
         entries = 0
         for name, index in indexes.items():
-            for _ in index.watch(summary.table_rows(writable, name)):
+            for _ in index.watch(corpus_tables.table_rows(writable, name)):
                 pass
             entries += len(index.entries() or ())
         return entries
@@ -185,7 +184,7 @@ def main() -> None:
                     help="with --write-tables: time the writes only (no per-query breakdown, no query timings)")
     args = ap.parse_args()
 
-    from policykg.graph import analysis_scope, summary
+    from policykg.graph.summaries import analysis_scope, corpus_tables, summary_format
     from policykg.queries import load_query, parse_query_file, run_query
 
     names = args.queries.split(",")
@@ -213,7 +212,7 @@ def main() -> None:
             cpu.setdefault((kind, "sparql"), []).append(sparql_cpu * 1000)
             cpu.setdefault((kind, "read"), []).append(read_cpu * 1000)
             same = same and got == expected
-            if name in summary.ANALYSED:
+            if name in summary_format.ANALYSED:
                 answered += analysis_scope.scoped_rows(store, name, params) is not None
             if kind == "city":
                 city_rows.append(len(expected))
@@ -225,13 +224,13 @@ def main() -> None:
         print(f"| {name} | {'/'.join(map(str, city_rows))} | {spread(cpu[('city', 'sparql')])} | "
               f"{spread(cpu[('city', 'read')])} | {spread(cpu[('source', 'sparql')])} | "
               f"{spread(cpu[('source', 'read')])} | "
-              f"{f'{answered}/{len(scopes)}' if name in summary.ANALYSED else '–'} | {same} | {before} |", flush=True)
+              f"{f'{answered}/{len(scopes)}' if name in summary_format.ANALYSED else '–'} | {same} | {before} |", flush=True)
         if not args.skip_whole:
             expected = None
             if not args.skip_whole_sparql:
                 sparql_cpu, (_, expected) = cpu_run(lambda: run_query(store, query, use_summary=False))
             read_cpu, (_, got) = cpu_run(lambda: run_query(store, query))
-            table = name in summary.ANALYSED and summary.table_rows(store, name) is not None
+            table = name in summary_format.ANALYSED and corpus_tables.table_rows(store, name) is not None
             whole_lines.append(f"| {name} | {len(got):,} | {'–' if expected is None else f'{sparql_cpu:.2f}'} | "
                                f"{read_cpu:.3f} | {'table' if table else 'SPARQL'} | "
                                f"{'–' if expected is None else got == expected} |")

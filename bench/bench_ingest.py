@@ -9,7 +9,7 @@ ratios between steps of the same run. On `--plans N` generated plans (bench/gene
    `ox.serialize`; graph/rdf.py as of commit BEFORE_MAPPING, loaded from git) against
    `result_to_nquads` (N-Quads lines written directly, compact graph): CPU and quads per plan;
    then the rest of a worker's steps on the same plans, CPU-ms a plan: the search-index rows
-   (graph/search_index.py) and the summaries (graph/summary.py `summaries_nquads`, in tasks of
+   (graph/search_index.py) and the summaries (graph/summaries/plan_summaries.py `summaries_nquads`, in tasks of
    graph/build.py's CHUNK_FILES plans), and within them each summarised query;
 3. build, in a child process per writer mode (`policykg build --bulk` / `--no-bulk`, 2 workers):
    CPU of the build and its workers, peak RSS of the parent and of the largest worker, and the
@@ -114,7 +114,7 @@ def worker_steps(documents: list[tuple[str, bytes]]) -> dict:
     from collections import Counter
 
     import policykg.queries as queries
-    from policykg.graph import summary
+    from policykg.graph.summaries import plan_summaries
     from policykg.graph.build import CHUNK_FILES
     from policykg.graph.search_index import document_search_rows
 
@@ -123,7 +123,7 @@ def worker_steps(documents: list[tuple[str, bytes]]) -> dict:
         document_search_rows(graph, data)
     t_search = cpu_now(children=False) - t0
     spent: Counter = Counter()
-    run_query, coverage_rows = queries.run_query, summary._coverage_rows
+    run_query, coverage_rows = queries.run_query, plan_summaries._coverage_rows
 
     def timed(name_of, function):
         def run(*args, **kwargs):
@@ -134,17 +134,17 @@ def worker_steps(documents: list[tuple[str, bytes]]) -> dict:
                 spent[name_of(args)] += cpu_now(children=False) - start
         return run
 
-    summary.summaries_nquads(documents[:CHUNK_FILES])
+    plan_summaries.summaries_nquads(documents[:CHUNK_FILES])
     counted = documents[CHUNK_FILES:]
     queries.run_query = timed(lambda args: args[1].name, run_query)
-    summary._coverage_rows = timed(lambda args: "coverage", coverage_rows)
+    plan_summaries._coverage_rows = timed(lambda args: "coverage", coverage_rows)
     try:
         t0 = cpu_now(children=False)
         for start in range(0, len(counted), CHUNK_FILES):
-            summary.summaries_nquads(counted[start:start + CHUNK_FILES])
+            plan_summaries.summaries_nquads(counted[start:start + CHUNK_FILES])
         t_summaries = cpu_now(children=False) - t0
     finally:
-        queries.run_query, summary._coverage_rows = run_query, coverage_rows
+        queries.run_query, plan_summaries._coverage_rows = run_query, coverage_rows
     per_plan = 1000 / max(len(counted), 1)
     return {"search_rows_ms": t_search * 1000 / len(documents), "summaries_ms": t_summaries * per_plan,
             "summary_query_ms": {name: cpu * per_plan for name, cpu in spent.most_common()}}
@@ -153,7 +153,8 @@ def worker_steps(documents: list[tuple[str, bytes]]) -> dict:
 CHILD = """
 import json, resource, sys, threading, time
 from pathlib import Path
-from policykg.graph import build as build_module, search_index, summary, writer
+from policykg.graph import build as build_module, search_index, writer
+from policykg.graph.summaries import corpus_rows, plan_summaries
 from policykg.graph.build import build
 from policykg.graph.store import Store
 folder, store_path, mode, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -176,8 +177,8 @@ def entering(name, function, only_once=False):
     return run
 writer.BackgroundWriter.add = entering("documents in", writer.BackgroundWriter.add, only_once=True)
 writer.BackgroundWriter.stop = entering("store load ends, full-text table", writer.BackgroundWriter.stop, only_once=True)
-summary.refresh_stale_summaries = entering("summaries refreshed", summary.refresh_stale_summaries)
-summary.write_corpus_tables = entering("corpus tables", summary.write_corpus_tables)
+plan_summaries.refresh_stale_summaries = entering("summaries refreshed", plan_summaries.refresh_stale_summaries)
+corpus_rows.write_corpus_tables = entering("corpus tables", corpus_rows.write_corpus_tables)
 build_module._refresh_search_index = entering("search index finished", build_module._refresh_search_index)
 index_cpu = [0.0]  # CPU of the parent's thread writing the search index (thread time: the writer runs beside it)
 def timed(method):

@@ -1,5 +1,5 @@
 """Named-query timings on a built store (issue #24): every shipped query over the whole corpus as
-users get it (from the plans' summaries where graph/summary.py holds the query), the full SPARQL
+users get it (from the plans' summaries where graph/summaries/ holds the query), the full SPARQL
 of the summarised queries for comparison, and per-city runs (as served, from the city's plans'
 summaries where they answer, and the full SPARQL unless --skip-full); optionally the query texts
 of an older checkout (`--before DIR` of .rq files) on the same store. A benchmark, not a test.
@@ -53,14 +53,14 @@ def read_path(store: ox.Store, names: list[str]) -> None:
     """Per summarised query: CPU-s of `run_query` (second of two runs; its collections), and of the
     parts of both whole-corpus read paths: the corpus table (its head checked, its chunks read,
     decoded) and the plans' summaries (current check, literal reads, decoding and combining)."""
-    from policykg.graph import summary
+    from policykg.graph.summaries import corpus_rows, corpus_tables, summary_format, table_codec
     from policykg.queries import run_query
 
     print("| query | rows | run_query CPU-s | served from | table: head / read / decode | table MB "
           "| summaries: check / read / decode + combine | summaries MB | collections (young, middle, full) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name in names:
-        if name not in summary.SUMMARISED:
+        if name not in summary_format.SUMMARISED:
             continue
         run_query(store, name)
         counts = [0, 0, 0]
@@ -74,25 +74,26 @@ def read_path(store: ox.Store, names: list[str]) -> None:
             _, cpu, (_, rows) = timed(lambda: run_query(store, name))
         finally:
             gc.callbacks.remove(count)
-        head_cpu, head = timed(lambda: summary._table_head(store, name))[1:]
+        head_cpu, head = timed(lambda: corpus_tables._table_head(store, name))[1:]
         table, table_mb = "–", "–"
         if head is not None:
             def chunks():
-                return [next(store.quads_for_pattern(summary._chunk_node(name, head[1], i), summary.CORPUS_ROWS,
-                                                     None, summary.CORPUS_GRAPH)).object.value for i in range(head[0])]
+                return [next(store.quads_for_pattern(corpus_tables._chunk_node(name, head[1], i),
+                                                     corpus_tables.CORPUS_ROWS, None, corpus_tables.CORPUS_GRAPH)
+                             ).object.value for i in range(head[0])]
             _, read, texts = timed(chunks)
-            decode = timed(lambda: [summary._decode_table(text) for text in texts])[1]
+            decode = timed(lambda: [table_codec._decode_table(text) for text in texts])[1]
             table = f"{head_cpu:.2f} / {read:.2f} / {decode:.2f}"
             table_mb = f"{sum(len(text.encode()) for text in texts) / 1e6:.1f}"
         summaries, summaries_mb = "–", "–"
-        if name not in summary.ENGINE_ORDERED:
-            check = timed(lambda: summary.summaries_complete(store, name))[1]
-            reader = summary._plan_texts if name in summary.LISTINGS else summary._plan_texts_scanned
+        if name not in summary_format.ENGINE_ORDERED:
+            check = timed(lambda: summary_format.summaries_complete(store, name))[1]
+            reader = corpus_rows._plan_texts if name in summary_format.LISTINGS else corpus_rows._plan_texts_scanned
             _, read, texts = timed(lambda: list(reader(store, name)))
-            combine = timed(lambda: list(summary._combined(name, texts)))[1]
+            combine = timed(lambda: list(corpus_rows._combined(name, texts)))[1]
             summaries = f"{check:.2f} / {read:.2f} / {combine:.2f}"
             summaries_mb = f"{sum(len(text.encode()) for text in texts) / 1e6:.1f}"
-        served = "table" if head is not None else "summaries" if summary.summaries_complete(store, name) else "SPARQL"
+        served = "table" if head is not None else "summaries" if summary_format.summaries_complete(store, name) else "SPARQL"
         print(f"| {name} | {len(rows):,} | {cpu:.2f} | {served} | {table} | {table_mb} | {summaries} | {summaries_mb} "
               f"| {counts[0]}, {counts[1]}, {counts[2]} |", flush=True)
 
@@ -127,7 +128,8 @@ def main() -> None:
                     help="per query: CPU-s of two whole-corpus runs and a digest of the rows (tab-separated), and stop")
     args = ap.parse_args()
 
-    from policykg.graph.summary import SUMMARISED, scoped_rows, summaries_complete
+    from policykg.graph.summaries.scoped_rows import scoped_rows
+    from policykg.graph.summaries.summary_format import SUMMARISED, summaries_complete
     from policykg.queries import load_query, parse_query_file, run_query, shipped_query_names
 
     store = ox.Store.read_only(args.store)

@@ -1,7 +1,7 @@
 """A synthetic large store from a built one: N renamed copies of every plan (issue #24).
 
 Why: a 10,000-plan build takes hours on a shared 2-core machine, and the whole-corpus read path
-(graph/summary.py) is measured by how many plans and summary literals it reads, not by how
+(graph/summaries/) is measured by how many plans and summary literals it reads, not by how
 varied they are. Each copy of a plan is a distinct plan: its name stem (the file name without
 its suffix, which the plan graph, the plan's IRIs, its `dcterms:source` and its summary graph
 and summary literals all carry) is renamed `<stem>-<copy>` everywhere in the plan graph and
@@ -37,7 +37,9 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=10)
     args = ap.parse_args()
 
-    from policykg.graph.summary import CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, summary_graph, write_corpus_tables
+    from policykg.graph.summaries.corpus_rows import write_corpus_tables
+    from policykg.graph.summaries.corpus_tables import CORPUS_GRAPH
+    from policykg.graph.summaries.summary_format import DOCUMENT_GRAPH_PREFIX, summary_graph
 
     if Path(args.target).exists():
         raise SystemExit(f"{args.target} exists: give a new folder")

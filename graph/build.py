@@ -41,7 +41,7 @@ PARALLEL_MIN_FILES = 8
 # A build of at least this many files into a store without documents uses the bulk loader.
 BULK_MIN_FILES = 32
 # Files per task sent to a worker, and tasks in flight per worker (bounds memory and IPC). A
-# worker summarises a task's plans together (graph/summary.py `summaries_nquads`: 77 -> 62 ms a
+# worker summarises a task's plans together (graph/summaries/plan_summaries.py `summaries_nquads`: 77 -> 62 ms a
 # plan with 4, 51 with 8, 55 with 16, same run), so tasks are of 8 unless the build is small.
 CHUNK_FILES = 8
 IN_FLIGHT_PER_WORKER = 2
@@ -62,8 +62,8 @@ class BuildReport:
     coverage: list[str] = field(default_factory=list)              # per plan: cues that produced nothing
     quads_written: int = 0  # quads of the documents written (not counted by len(store): at 10k plans that is ~10 s)
     bulk: bool = False  # whether the documents went through the bulk loader (graph/writer.py)
-    summaries_refreshed: int = 0  # plans not rebuilt whose stale summaries were rewritten (graph/summary.py)
-    corpus_tables: int = 0  # whole-corpus tables of summarised queries written (graph/summary.py)
+    summaries_refreshed: int = 0  # plans not rebuilt whose stale summaries were rewritten (graph/summaries/)
+    corpus_tables: int = 0  # whole-corpus tables of summarised queries written (graph/summaries/)
 
     @property
     def ok(self) -> bool:
@@ -358,11 +358,12 @@ def build(paths: Sequence[str | Path], store: Store, *, progress: Progress | Non
         raise
     report.bulk = bulk
     # plans not rebuilt keep summaries of an older vocabulary or query text: rewrite those
-    # (graph/summary.py; the queries read no stale summary meanwhile)
-    from .summary import refresh_stale_summaries, write_corpus_tables
+    # (graph/summaries/plan_summaries.py; the queries read no stale summary meanwhile)
+    from .summaries.corpus_rows import write_corpus_tables
+    from .summaries.plan_summaries import refresh_stale_summaries
 
     report.summaries_refreshed = refresh_stale_summaries(store.raw)
-    # the whole-corpus rows of each summarised query, kept whole (graph/summary.py "corpus tables";
+    # the whole-corpus rows of each summarised query, kept whole (graph/summaries/corpus_tables.py;
     # the plans' writes above removed the old ones)
     report.corpus_tables = write_corpus_tables(store.raw)
     _refresh_search_index(store, written, report, indexer, refused)
@@ -475,10 +476,10 @@ def prepare_document(item: Extracted, corrections: "Sequence[Correction]" = ()) 
 
 def prepare_documents(items: "Sequence[tuple[Extracted, Sequence[Correction]]]") -> list[Prepared]:
     """`prepare_document` of a worker's chunk: each document's graph, then the plans' rows for
-    whole-corpus queries (graph/summary.py, written in the same transaction) for the chunk at once,
+    whole-corpus queries (graph/summaries/, written in the same transaction) for the chunk at once,
     which plans each query once for the chunk instead of once per plan (~30 % of a worker's
     summary time). If that fails, each plan is summarised alone, so only a bad one fails."""
-    from policykg.graph.summary import summaries_nquads, summary_nquads
+    from policykg.graph.summaries.plan_summaries import summaries_nquads, summary_nquads
 
     prepared = [_document_nquads(item, corrections) for item, corrections in items]
     ready = [i for i, p in enumerate(prepared) if p.problem is None]

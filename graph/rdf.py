@@ -47,9 +47,9 @@ VOCABULARY_GRAPHS = {"policykg.ttl": ONTOLOGY_GRAPH, "agency_types.ttl": AGENCY_
                      # SKOS schemes of graph/analysis/keyword_classifier.py (issue #11)
                      "pillars.ttl": NamedNode(ID + "graph/pillars"),
                      "instruments.ttl": NamedNode(ID + "graph/instruments")}
-# `policykg analyze`'s derived graph (graph/analysis/analysis_graph.py writes it; graph/summary.py's
-# analysis tables are dropped with every write of it): here, so both name it without importing
-# each other
+# `policykg analyze`'s derived graph (graph/analysis/analysis_graph.py writes it; the analysis
+# tables of graph/summaries/ are dropped with every write of it): here, so both name it without
+# importing each other
 ANALYSIS_GRAPH = NamedNode(ID + "graph/analysis")
 
 EXACT_MAX_CHARS = 500  # oa:exact keeps at most this many characters of a span (export, on request)

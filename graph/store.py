@@ -196,7 +196,7 @@ class Store:
         return count
 
     def remove_document(self, graph: ox.NamedNode) -> None:
-        from .summary import DROP_CORPUS_TABLES  # the corpus tables go with it (graph/summary.py)
+        from .summaries.corpus_tables import DROP_CORPUS_TABLES  # the corpus tables go with it
 
         self.raw.update(f"{DROP_CORPUS_TABLES} ;\nDROP SILENT GRAPH {graph}")
 
@@ -318,15 +318,15 @@ class Store:
 def _replace_update(graphs: Mapping[ox.NamedNode, Iterable[ox.Quad]], *,
                     check_graphs: bool) -> tuple[str, int]:
     """One SPARQL Update that drops each graph and inserts its new quads (and drops the corpus
-    tables, graph/summary.py, in the same transaction when a graph is a plan's or a summary's;
+    tables, graph/summaries/corpus_tables.py, in the same transaction when a graph is a plan's or a summary's;
     the analysis tables alone when it is the analysis graph).
 
     Terms print in their N-Triples form, which is valid SPARQL (escapes included; checked
     against pyoxigraph 0.5.13 with quotes, backslashes, `\\u` text, control characters and
     astral characters). The whole text is built before anything is written.
     """
-    from .summary import (DROP_ANALYSIS_TABLES, DROP_CORPUS_TABLES, invalidates_analysis_tables,
-                          invalidates_corpus_tables)
+    from .summaries.corpus_tables import (DROP_ANALYSIS_TABLES, DROP_CORPUS_TABLES, invalidates_analysis_tables,
+                                          invalidates_corpus_tables)
 
     drops: list[str] = []
     if any(isinstance(graph, ox.NamedNode) and invalidates_corpus_tables(graph.value) for graph in graphs):

@@ -11,7 +11,7 @@ SPARQL `INSERT DATA` text 7.7 plans/s, a transactional `Store.load` of N-Quads 9
   `batch` > 1, several new documents per transaction, retried one by one if the batch fails); a
   document whose graph exists is replaced with one `DROP GRAPH` + `INSERT DATA` update. Either way
   a document is all or nothing and a failure leaves the store as it was. The whole-corpus
-  tables (graph/summary.py "corpus tables") are removed in the transaction just before a load
+  tables (graph/summaries/corpus_tables.py) are removed in the transaction just before a load
   (a replacement's update removes them itself), so a table never outlives a plan it summarises.
   Oxigraph's write buffers are flushed every FLUSH_BYTES written, so the memory they take stays
   the same whatever the corpus size (issue #24: ~2.3 GB at 1,500 plans when left to RocksDB).
@@ -49,7 +49,8 @@ from policykg.errors import PolicyKGError
 
 from .rdf import ID
 from .store import Store, _replace_update
-from .summary import drop_corpus_tables, summary_graph
+from .summaries.corpus_tables import drop_corpus_tables
+from .summaries.summary_format import summary_graph
 
 if TYPE_CHECKING:
     from .search_index import SearchRows
@@ -143,7 +144,7 @@ class DocumentWriter:
         try:
             if ready:
                 try:
-                    drop_corpus_tables(self.store.raw)  # before plans are added (graph/summary.py)
+                    drop_corpus_tables(self.store.raw)  # before plans are added (graph/summaries/corpus_tables.py)
                     if spool is not None:
                         self.store.raw.bulk_load(path=spool.close_for_reading(), format=NQ)
                     else:
@@ -225,7 +226,7 @@ class DocumentWriter:
         """Replace an existing graph: one update, all or nothing."""
         try:
             graph = ox.NamedNode(item.graph)
-            # the plan's graph and its summary graph (graph/summary.py), replaced together
+            # the plan's graph and its summary graph (graph/summaries/), replaced together
             by_graph: dict[ox.NamedNode, list[ox.Quad]] = {graph: [], ox.NamedNode(summary_graph(item.graph)): []}
             for quad in ox.parse(item.nquads, format=NQ):
                 by_graph.setdefault(quad.graph_name, []).append(quad)

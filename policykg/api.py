@@ -124,7 +124,7 @@ def query(store: StoreLike, name_or_sparql: str, **params: str) -> "pd.DataFrame
 def iter_rows(store: StoreLike, name: str, **params: str) -> Iterator[dict[str, str | None]]:
     """A named query's rows one at a time, as dicts of plain strings (the CLI's cells), for
     whole-corpus listings too large for a DataFrame: rows come as the engine (or the plans'
-    summaries, graph/summary.py) produce them and are never all held in memory.
+    summaries, graph/summaries/) produce them and are never all held in memory.
     RAISES: QueryNotFound, MissingParameter, UnknownParameter, QueryFailed, StoreNotFound."""
     from policykg.queries import iter_query, load_query
 

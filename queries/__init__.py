@@ -343,7 +343,7 @@ def run_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] |
     store: a `pyoxigraph.Store` (or anything with its `query` signature).
     query (NamedQuery | str | Path): a loaded query, a shipped query's name or a `.rq` path.
     params (dict[str, str]): declared parameters only; values are bound as plain literals.
-    use_summary (bool): answer a query of graph/summary.py's SUMMARISED from the plans'
+    use_summary (bool): answer a query of graph/summaries/summary_format.py's SUMMARISED from the plans'
         summaries: whole corpus (no parameter given) when every plan has a current one (same
         rows, in seconds at 10k plans), per city / source / indicator (`SCOPE_PARAMS`) from the
         summaries of the plans the parameters select when those are current; False = always run
@@ -374,8 +374,10 @@ def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] 
         query = load_query(query)
     substitutions = bind_params(query, params)
     if use_summary and _summarisable(store, query):
-        from ..graph import analysis_scope
-        from ..graph.summary import ANALYSED, corpus_rows, scoped_rows
+        from ..graph.summaries import analysis_scope
+        from ..graph.summaries.corpus_rows import corpus_rows
+        from ..graph.summaries.scoped_rows import scoped_rows
+        from ..graph.summaries.summary_format import ANALYSED
 
         # a scope of an analysis query from its table's index, of a summarised one from the summaries
         scoped = analysis_scope.scoped_rows if query.name in ANALYSED else scoped_rows
@@ -408,9 +410,9 @@ def iter_query(store, query: NamedQuery | str | Path, params: Mapping[str, str] 
 
 
 def _summarisable(store, query: NamedQuery) -> bool:
-    """A shipped query the summaries or a corpus table hold (graph/summary.py: SUMMARISED, and
-    ANALYSED, read from the table `policykg analyze` writes), run on a pyoxigraph store."""
-    from ..graph.summary import ANALYSED, SUMMARISED
+    """A shipped query the summaries or a corpus table hold (graph/summaries/summary_format.py:
+    SUMMARISED, and ANALYSED, read from the table `policykg analyze` writes), run on a pyoxigraph store."""
+    from ..graph.summaries.summary_format import ANALYSED, SUMMARISED
 
     return ((query.name in SUMMARISED or query.name in ANALYSED) and query.path.resolve() == (QUERY_DIR / f"{query.name}.rq")
             and isinstance(store, pyoxigraph.Store))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policykg.graph import summary
 from policykg.graph.build import build
 from policykg.graph.store import Store
+from policykg.graph.summaries import corpus_rows, summary_format
 from policykg.queries import NumberText, run_query, typed_term_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/, for fixtures.py
@@ -28,7 +28,7 @@ def summarised_store(tmp_path_factory):
     store = Store.open(folder / "store", create=True)
     report = build([folder / "plans"], store)
     assert report.ok, report.failed
-    assert summary.summaries_complete(store.raw)
+    assert summary_format.summaries_complete(store.raw)
     yield store
     store.close()
 
@@ -63,8 +63,8 @@ def test_queries_run_query_typed_same_text_numbers_typed(summarised_store, name)
 def test_queries_run_query_typed_skips_summaries(summarised_store, monkeypatch):
     """The summaries answer agency_load untyped; typed=True must not read them."""
     read = []
-    original = summary.corpus_rows
-    monkeypatch.setattr(summary, "corpus_rows", lambda *a: read.append(a) or original(*a))
+    original = corpus_rows.corpus_rows
+    monkeypatch.setattr(corpus_rows, "corpus_rows", lambda *a: read.append(a) or original(*a))
     run_query(summarised_store.raw, "agency_load", {})
     assert read, "the summaries should answer the untyped whole-corpus query"
     read.clear()

@@ -17,7 +17,7 @@ a process killed during those two steps leaves a partial analysis, which the nex
 `AnalysisReport.atomic_write` and the CLI say which was done.
 Then, on a local store, the whole-corpus rows of the queries that read this graph
 (instrument_mix, measure_reuse, pmc_features, plan_similarity) are computed once by their SPARQL
-and kept as corpus tables (graph/summary.py `write_analysis_tables`), which their whole-corpus
+and kept as corpus tables (graph/summaries/analysis_rows.py `write_analysis_tables`), which their whole-corpus
 runs read. The old tables are removed before the graph changes (with it, in the one-transaction
 write), so no table outlives the graph it was computed from; a plan write removes them too.
 The caps of text_reuse.py and metrics.py (boilerplate shingles, top-k reuse targets, top-k similar
@@ -44,7 +44,8 @@ from policykg.ontology import DCTERMS, ELI, ID, OA, PK, PROV
 from ..plan_stamps import document_stamps
 from ..rdf import ANALYSIS_GRAPH, cited_document_iri, iri_segment
 from ..store import Store
-from ..summary import drop_analysis_tables, write_analysis_tables
+from ..summaries.analysis_rows import write_analysis_tables
+from ..summaries.corpus_tables import drop_analysis_tables
 from . import metrics
 from .freshness import ANALYSED_VERSION
 from .keyword_classifier import MIN_SCORE, Decision, classify, load_scheme, primary
@@ -101,7 +102,7 @@ class AnalysisReport:
     metrics: MetricStats = field(default_factory=MetricStats)
     metric_settings: MetricSettings = field(default_factory=MetricSettings)
     atomic_write: bool = True  # written in one transaction (else streamed: write_analysis)
-    analysis_tables: int = 0  # corpus tables written after the graph (graph/summary.py: ANALYSED)
+    analysis_tables: int = 0  # corpus tables written after the graph (graph/summaries/: ANALYSED)
 
     def caps(self) -> list[str]:
         """One line per cap: what it kept and what it left out (the CLI prints them)."""

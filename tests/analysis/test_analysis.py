@@ -219,9 +219,10 @@ def test_analysis_empty_store_writes_an_empty_analysis():
         report = analyze(store, FRAMEWORKS)
         assert (report.plans, report.measures, report.reuse_links) == (0, 0, 0)
         assert report.framework_items == 24 and report.tables["pmc_features"][1] == []
-        # and the analysis tables (graph/summary.py ANALYSED), empty as their queries' answers
-        from policykg.graph import summary
+        # and the analysis tables (graph/summaries/ ANALYSED), empty as their queries' answers
+        from policykg.graph.summaries.corpus_tables import CORPUS_GRAPH, table_rows
+        from policykg.graph.summaries.summary_format import ANALYSED
 
-        assert sorted(store.named_graphs()) == sorted([ANALYSIS_GRAPH.value, summary.CORPUS_GRAPH.value])
-        assert report.analysis_tables == len(summary.ANALYSED)
-        assert all(list(summary.table_rows(store.raw, name)) == [] for name in summary.ANALYSED)
+        assert sorted(store.named_graphs()) == sorted([ANALYSIS_GRAPH.value, CORPUS_GRAPH.value])
+        assert report.analysis_tables == len(ANALYSED)
+        assert all(list(table_rows(store.raw, name)) == [] for name in ANALYSED)

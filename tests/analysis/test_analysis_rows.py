@@ -1,4 +1,4 @@
-"""measure_reuse's table rows made from analyze's reuse links (graph/analysis_rows.py) are the
+"""measure_reuse's table rows made from analyze's reuse links (graph/summaries/analysis_rows.py) are the
 SPARQL's rows, in its order, and whatever the graph holds that they do not model leaves the table
 to the SPARQL (with the SPARQL's rows).
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policykg.graph import analysis_rows, summary
 from policykg.graph.analysis.analysis_graph import ANALYSIS_GRAPH, analyze
 from policykg.graph.build import build
 from policykg.graph.store import Store
-from policykg.ontology import PK
+from policykg.graph.summaries import analysis_rows, corpus_tables, summary_format
+from policykg.ontology import ID, PK
 from policykg.queries import run_query
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +77,7 @@ def test_analyze_writes_the_rows_made_from_its_links(analysed):
     assert made is not None, "analyze's links were not used: the comparison proves nothing"
     assert len(expected) == len(links) > 100
     assert made == expected
-    assert list(summary.table_rows(raw, "measure_reuse")) == expected
+    assert list(corpus_tables.table_rows(raw, "measure_reuse")) == expected
 
 
 def test_the_rows_cover_what_the_query_distinguishes(analysed):
@@ -85,7 +85,7 @@ def test_the_rows_cover_what_the_query_distinguishes(analysed):
     and links of one measure with equal scores (the ?measure ?target tie-break), so each branch of
     the rows is compared above."""
     _, _, rows = analysed
-    columns = summary._named("measure_reuse").columns
+    columns = summary_format._named("measure_reuse").columns
     kind, source, measure, score = (columns.index(c) for c in ("target_kind", "source", "measure", "score"))
     assert {row[kind] for row in rows} == {"framework", "measure"}
     assert any(row[columns.index("reused_from")].startswith("《") for row in rows)
@@ -95,15 +95,15 @@ def test_the_rows_cover_what_the_query_distinguishes(analysed):
 def test_the_same_table_as_the_sparql_writes(fresh, analysed):
     """Rows, chunks, index and digest: the table written from the links is the SPARQL's table."""
     raw, links = fresh.raw, analysed[1]
-    assert summary.write_analysis_tables(raw, ["measure_reuse"]) == 1
+    assert analysis_rows.write_analysis_tables(raw, ["measure_reuse"]) == 1
     by_sparql = _table_quads(raw)
-    assert summary.write_analysis_tables(raw, ["measure_reuse"], reuse_links=links) == 1
+    assert analysis_rows.write_analysis_tables(raw, ["measure_reuse"], reuse_links=links) == 1
     assert _table_quads(raw) == by_sparql and len(by_sparql) > 10
 
 
 def _table_quads(raw) -> set[str]:
-    return {str(q) for q in raw.quads_for_pattern(None, None, None, summary.CORPUS_GRAPH)
-            if q.subject.value.startswith(summary.ANALYSIS_TABLES_PREFIX)}
+    return {str(q) for q in raw.quads_for_pattern(None, None, None, corpus_tables.CORPUS_GRAPH)
+            if q.subject.value.startswith(corpus_tables.ANALYSIS_TABLES_PREFIX)}
 
 
 def _linked_measure(raw, links) -> str:
@@ -125,8 +125,8 @@ def test_what_the_rows_do_not_model_is_left_to_the_sparql(fresh, analysed, edit)
     else:  # read by the target's OPTIONAL over the union of the named graphs
         raw.add(ox.Quad(measure, ox.NamedNode(DCTERMS_TITLE), ox.Literal("另一标题", language="zh"), ox.DefaultGraph()))
     assert analysis_rows.measure_reuse_rows(raw, links) is None
-    summary.write_analysis_tables(raw, ["measure_reuse"], reuse_links=links)
-    assert list(summary.table_rows(raw, "measure_reuse")) == _sparql(raw)
+    analysis_rows.write_analysis_tables(raw, ["measure_reuse"], reuse_links=links)
+    assert list(corpus_tables.table_rows(raw, "measure_reuse")) == _sparql(raw)
 
 
 @pytest.mark.parametrize("edit", ["empty quote", "a measure reusing itself", "two links of one pair"])
@@ -160,17 +160,17 @@ def test_analyze_writes_instrument_mix_from_its_classifications(analysed):
     expected = run_query(raw, "instrument_mix", use_summary=False)[1]
     assert HANDED["mix"] is not None, "analyze's classifications were not used: the comparison proves nothing"
     assert HANDED["mix"] == expected and len(expected) > 100
-    assert list(summary.table_rows(raw, "instrument_mix")) == expected
-    columns = summary._named("instrument_mix").columns
+    assert list(corpus_tables.table_rows(raw, "instrument_mix")) == expected
+    columns = summary_format._named("instrument_mix").columns
     shares = {row[columns.index("share")] for row in expected}
     assert "0" in shares and any(len(share) == 5 for share in shares)  # 0 (mentions only) and 0.xyz
 
 
 def test_the_same_instrument_mix_table_as_the_sparql_writes(fresh, analysed):
     raw = fresh.raw
-    assert summary.write_analysis_tables(raw, ["instrument_mix"]) == 1
+    assert analysis_rows.write_analysis_tables(raw, ["instrument_mix"]) == 1
     by_sparql = _table_quads(raw)
-    assert summary.write_analysis_tables(raw, ["instrument_mix"], decisions=HANDED["decisions"]) == 1
+    assert analysis_rows.write_analysis_tables(raw, ["instrument_mix"], decisions=HANDED["decisions"]) == 1
     assert _table_quads(raw) == by_sparql and len(by_sparql) > 10
 
 
@@ -180,7 +180,7 @@ def test_what_instrument_mix_rows_do_not_model_is_left_to_the_sparql(fresh, anal
     decisions = HANDED["decisions"]
     measure, by_scheme = next((m, d) for m, d in decisions.items() if any(x.primary for x in d["instrument"]))
     concept = ox.NamedNode(next(x for x in by_scheme["instrument"] if x.primary).concept.iri)
-    instruments = ox.NamedNode(str(summary.ID) + "graph/instruments")
+    instruments = ox.NamedNode(ID + "graph/instruments")
     skos = "http://www.w3.org/2004/02/skos/core#"
     if edit == "second zh label":
         raw.add(ox.Quad(concept, ox.NamedNode(skos + "prefLabel"), ox.Literal("另一名称", language="zh"), instruments))
@@ -190,5 +190,5 @@ def test_what_instrument_mix_rows_do_not_model_is_left_to_the_sparql(fresh, anal
         raw.add(ox.Quad(ox.NamedNode(measure), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                         ox.NamedNode(PK + "Measure"), ANALYSIS_GRAPH))
     assert analysis_rows.instrument_mix_rows(raw, decisions) is None
-    summary.write_analysis_tables(raw, ["instrument_mix"], decisions=decisions)
-    assert list(summary.table_rows(raw, "instrument_mix")) == run_query(raw, "instrument_mix", use_summary=False)[1]
+    analysis_rows.write_analysis_tables(raw, ["instrument_mix"], decisions=decisions)
+    assert list(corpus_tables.table_rows(raw, "instrument_mix")) == run_query(raw, "instrument_mix", use_summary=False)[1]

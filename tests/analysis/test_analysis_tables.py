@@ -1,9 +1,9 @@
-"""The analysis tables (graph/summary.py ANALYSED): `policykg analyze` keeps the whole-corpus rows
+"""The analysis tables (graph/summaries/ ANALYSED): `policykg analyze` keeps the whole-corpus rows
 of the queries that read its graph (instrument_mix, measure_reuse, pmc_features, plan_similarity)
 as corpus tables, computed once by their SPARQL (issue #24: 17-37 CPU-s each at 1,000 plans).
 They give exactly the SPARQL's rows, in its order, and a stale one is never read: a plan write,
 an analysis write and a query edit (the fingerprint) each put the SPARQL back. A city or a source
-is answered from each table's index (graph/analysis_scope.py) with the SPARQL's rows, every one
+is answered from each table's index (graph/summaries/analysis_scope.py) with the SPARQL's rows, every one
 on this corpus; the cases it must leave to the SPARQL are made by editing the graph.
 
 Store: the seeds and 20 generated plans (bench/generate_corpus.py), built and analysed."""
@@ -18,11 +18,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fixtures import query_scopes  # noqa: E402
 
-from policykg.graph import analysis_scope, summary  # noqa: E402
 from policykg.graph.analysis import analysis_graph  # noqa: E402
 from policykg.graph.analysis.analysis_graph import ANALYSIS_GRAPH, analyze, write_analysis  # noqa: E402
 from policykg.graph.build import build  # noqa: E402
 from policykg.graph.store import Store  # noqa: E402
+from policykg.graph.summaries import analysis_rows, analysis_scope, corpus_tables, summary_format  # noqa: E402
 from policykg.queries import iter_query, run_query  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ def analysed(tmp_path_factory, corpus):
     with Store.open(path, create=True) as store:
         assert build([corpus], store, workers=1).ok
         report = analyze(store, FRAMEWORKS)
-        assert report.analysis_tables == len(summary.ANALYSED)
+        assert report.analysis_tables == len(summary_format.ANALYSED)
     return path
 
 
@@ -71,19 +71,19 @@ def _full(raw, name, params=None):
 
 
 def _tables(raw) -> dict[str, object]:
-    return {name: summary.table_rows(raw, name) for name in summary.ANALYSED}
+    return {name: corpus_tables.table_rows(raw, name) for name in summary_format.ANALYSED}
 
 
-@pytest.mark.parametrize("name", summary.ANALYSED)
+@pytest.mark.parametrize("name", summary_format.ANALYSED)
 def test_the_table_gives_the_sparql_rows_in_its_order(reader, name):
     expected = _full(reader, name)
     assert expected, f"{name} has no rows: the comparison proves nothing"
-    assert list(summary.table_rows(reader, name)) == expected
+    assert list(corpus_tables.table_rows(reader, name)) == expected
     columns, rows = iter_query(reader, name)
     assert list(rows) == expected and columns == run_query(reader, name, use_summary=False)[0]
 
 
-@pytest.mark.parametrize("name", summary.ANALYSED)
+@pytest.mark.parametrize("name", summary_format.ANALYSED)
 def test_every_city_and_source_gives_the_sparql_rows(reader, name):
     scopes = query_scopes(reader)
     assert any(_full(reader, name, params) for params in scopes if params), name
@@ -93,18 +93,18 @@ def test_every_city_and_source_gives_the_sparql_rows(reader, name):
 
 def test_tables_in_small_chunks(fresh, monkeypatch):
     raw = fresh.raw
-    expected = {name: _full(raw, name) for name in summary.ANALYSED}
-    monkeypatch.setattr(summary, "CORPUS_CHUNK_ROWS", 7)
-    assert summary.write_analysis_tables(raw) == len(summary.ANALYSED)
+    expected = {name: _full(raw, name) for name in summary_format.ANALYSED}
+    monkeypatch.setattr(corpus_tables, "CORPUS_CHUNK_ROWS", 7)
+    assert analysis_rows.write_analysis_tables(raw) == len(summary_format.ANALYSED)
     for name, rows in expected.items():
-        count, _ = summary._table_head(raw, name)
+        count, _ = corpus_tables._table_head(raw, name)
         assert count == -(-len(rows) // 7) and count > 1, name
         assert run_query(raw, name)[1] == rows, name
 
 
 def test_analyze_keeps_the_summarised_queries_tables(fresh):
-    assert summary.corpus_tables_current(fresh.raw)
-    assert summary.corpus_tables_current(fresh.raw, summary.ANALYSED)
+    assert corpus_tables.corpus_tables_current(fresh.raw)
+    assert corpus_tables.corpus_tables_current(fresh.raw, summary_format.ANALYSED)
 
 
 @pytest.mark.parametrize("atomic_max", [None, 0], ids=["one transaction", "streamed"])
@@ -123,15 +123,15 @@ def test_an_analysis_write_removes_the_analysis_tables(fresh, atomic_max):
     assert seen == [False]  # the tables were there while the new graph was generated
     assert all(rows is None for rows in _tables(raw).values())
     assert _no_index(raw)
-    assert summary.corpus_tables_current(raw)
-    for name in summary.ANALYSED:
+    assert corpus_tables.corpus_tables_current(raw)
+    for name in summary_format.ANALYSED:
         assert run_query(raw, name)[1] == _full(raw, name)
 
 
 def test_analyze_writes_new_tables_after_the_graph(fresh, monkeypatch):
     """A second analyze with other caps gives other rows; its tables are those rows."""
     raw = fresh.raw
-    before = list(summary.table_rows(raw, "plan_similarity"))
+    before = list(corpus_tables.table_rows(raw, "plan_similarity"))
     order = []
     real_write = analysis_graph.write_analysis_tables
 
@@ -142,17 +142,17 @@ def test_analyze_writes_new_tables_after_the_graph(fresh, monkeypatch):
     monkeypatch.setattr(analysis_graph, "write_analysis_tables", recording)
     settings = analysis_graph.MetricSettings(similar_plans=2)
     report = analyze(fresh, FRAMEWORKS, metric_settings=settings)
-    assert order == [True] and report.analysis_tables == len(summary.ANALYSED)
-    after = list(summary.table_rows(raw, "plan_similarity"))
+    assert order == [True] and report.analysis_tables == len(summary_format.ANALYSED)
+    after = list(corpus_tables.table_rows(raw, "plan_similarity"))
     assert after != before and after == _full(raw, "plan_similarity")
-    for name in summary.ANALYSED:
-        assert list(summary.table_rows(raw, name)) == _full(raw, name), name
+    for name in summary_format.ANALYSED:
+        assert list(corpus_tables.table_rows(raw, name)) == _full(raw, name), name
 
 
 @pytest.mark.parametrize("how", ["replaced plan", "removed plan", "build"])
 def test_a_plan_write_removes_the_analysis_tables(fresh, corpus, how):
     raw = fresh.raw
-    graph = ox.NamedNode(summary.document_graphs(raw)[0])
+    graph = ox.NamedNode(summary_format.document_graphs(raw)[0])
     if how == "replaced plan":
         fresh.replace_document(graph, list(raw.quads_for_pattern(None, None, None, graph)))
     elif how == "removed plan":
@@ -166,30 +166,30 @@ def test_a_plan_write_removes_the_analysis_tables(fresh, corpus, how):
         assert build([folder], fresh, workers=1).ok
     assert all(rows is None for rows in _tables(raw).values())
     assert _no_index(raw)
-    for name in summary.ANALYSED:
+    for name in summary_format.ANALYSED:
         assert run_query(raw, name)[1] == _full(raw, name), name
 
 
 def test_an_edited_query_is_not_read_from_its_table(fresh, monkeypatch):
     raw = fresh.raw
-    real = summary.fingerprint
-    monkeypatch.setattr(summary, "fingerprint",
-                        lambda name: real(name) + "x" if name == "measure_reuse" else real(name))
-    assert summary.table_rows(raw, "measure_reuse") is None
-    assert summary.table_rows(raw, "instrument_mix") is not None
+    real = summary_format._fingerprint  # what every module's `fingerprint` reads
+    monkeypatch.setattr(summary_format, "_fingerprint",
+                        lambda name, vocabulary: real(name, vocabulary) + ("x" if name == "measure_reuse" else ""))
+    assert corpus_tables.table_rows(raw, "measure_reuse") is None
+    assert corpus_tables.table_rows(raw, "instrument_mix") is not None
     assert run_query(raw, "measure_reuse")[1] == _full(raw, "measure_reuse")
 
 
 def test_a_store_without_tables_runs_the_sparql(fresh):
     raw = fresh.raw
-    summary.drop_analysis_tables(raw)
+    corpus_tables.drop_analysis_tables(raw)
     assert all(rows is None for rows in _tables(raw).values())
-    assert summary.corpus_tables_current(raw)  # the summarised queries' tables stay
-    for name in summary.ANALYSED:
+    assert corpus_tables.corpus_tables_current(raw)  # the summarised queries' tables stay
+    for name in summary_format.ANALYSED:
         assert run_query(raw, name)[1] == _full(raw, name)
 
 
-# -- per city and per source from the tables' index (graph/analysis_scope.py) ----------------------
+# -- per city and per source from the tables' index (graph/summaries/analysis_scope.py) -------------
 
 PK = "https://w3id.org/policykg/ns#"
 
@@ -201,16 +201,16 @@ def _scoped(raw, name, params):
 
 def _analysis_table_quads(raw) -> int:
     """The quads of the analysis tables, their index included (all under one IRI prefix)."""
-    return sum(1 for q in raw.quads_for_pattern(None, None, None, summary.CORPUS_GRAPH)
-               if q.subject.value.startswith(summary.ANALYSIS_TABLES_PREFIX))
+    return sum(1 for q in raw.quads_for_pattern(None, None, None, corpus_tables.CORPUS_GRAPH)
+               if q.subject.value.startswith(corpus_tables.ANALYSIS_TABLES_PREFIX))
 
 
 def _no_index(raw) -> bool:
     """No analysis query answers a city or a source from an index, and no index quad is left."""
-    source = summary.document_graphs(raw)[0]
-    return (not any(q.subject.value.startswith(summary.ANALYSIS_TABLES_PREFIX)
-                    for q in raw.quads_for_pattern(None, None, None, summary.CORPUS_GRAPH))
-            and all(_scoped(raw, name, params) is None for name in summary.ANALYSED
+    source = summary_format.document_graphs(raw)[0]
+    return (not any(q.subject.value.startswith(corpus_tables.ANALYSIS_TABLES_PREFIX)
+                    for q in raw.quads_for_pattern(None, None, None, corpus_tables.CORPUS_GRAPH))
+            and all(_scoped(raw, name, params) is None for name in summary_format.ANALYSED
                     for params in ({"city": "衡阳市"}, {"source": source.rsplit("/", 1)[-1]})))
 
 
@@ -227,7 +227,7 @@ def test_every_city_and_source_is_answered_from_the_index(reader):
     """On this corpus no plan, link or pair needs the SPARQL: the index answers every scope (so the
     equality above is the index's), and its rows are the SPARQL's."""
     scopes = [params for params in query_scopes(reader) if params]
-    for name in summary.ANALYSED:
+    for name in summary_format.ANALYSED:
         for params in scopes:
             rows = _scoped(reader, name, params)
             assert rows is not None, (name, params)
@@ -245,9 +245,9 @@ def test_the_index_answers_one_parameter_of_source_and_city(reader):
 def test_measure_reuse_ties_are_ordered_by_measure_and_target(reader):
     """Links of one measure with equal scores exist in this corpus (else the ORDER BY's tie-break
     would be untested), and the table orders them by measure then target, as the SPARQL now does."""
-    columns = summary._named("measure_reuse").columns
+    columns = summary_format._named("measure_reuse").columns
     source, measure, score, target = (columns.index(c) for c in ("source", "measure", "score", "target"))
-    rows = list(summary.table_rows(reader, "measure_reuse"))
+    rows = list(corpus_tables.table_rows(reader, "measure_reuse"))
     ties = [(a, b) for a, b in zip(rows, rows[1:])
             if (a[source], a[measure], a[score]) == (b[source], b[measure], b[score])]
     assert ties
@@ -257,11 +257,11 @@ def test_measure_reuse_ties_are_ordered_by_measure_and_target(reader):
 def test_a_table_written_without_an_index_runs_the_sparql(fresh):
     """A table of an older policykg (no index): the whole corpus from it, a city from the SPARQL."""
     raw = fresh.raw
-    summary.drop_analysis_tables(raw)
+    corpus_tables.drop_analysis_tables(raw)
     _, city, _ = _plan_of_reuse(raw)
-    for name in summary.ANALYSED:
-        summary._write_table(raw, name, iter(_full(raw, name)))
-        assert summary.table_rows(raw, name) is not None
+    for name in summary_format.ANALYSED:
+        corpus_tables._write_table(raw, name, iter(_full(raw, name)))
+        assert corpus_tables.table_rows(raw, name) is not None
         assert _scoped(raw, name, {"city": city}) is None
         assert run_query(raw, name, {"city": city})[1] == _full(raw, name, {"city": city})
 
@@ -271,20 +271,20 @@ def test_every_invalidation_removes_the_index(fresh, corpus):
     rewrite each leave no index quad and no scoped answer (the tests above check the tables)."""
     raw = fresh.raw
     assert _analysis_table_quads(raw) and not _no_index(raw)
-    summary.drop_analysis_tables(raw)
+    corpus_tables.drop_analysis_tables(raw)
     assert _no_index(raw)
-    summary.write_analysis_tables(raw)
+    analysis_rows.write_analysis_tables(raw)
     assert not _no_index(raw)
     write_analysis(fresh, iter(list(raw.quads_for_pattern(None, None, None, ANALYSIS_GRAPH))), atomic_max=0)
     assert _no_index(raw)
-    summary.write_analysis_tables(raw)
-    summary.drop_corpus_tables(raw)
+    analysis_rows.write_analysis_tables(raw)
+    corpus_tables.drop_corpus_tables(raw)
     assert _no_index(raw)
-    summary.write_analysis_tables(raw)
-    graph = ox.NamedNode(summary.document_graphs(raw)[0])
+    analysis_rows.write_analysis_tables(raw)
+    graph = ox.NamedNode(summary_format.document_graphs(raw)[0])
     fresh.replace_document(graph, list(raw.quads_for_pattern(None, None, None, graph)))
     assert _no_index(raw)
-    for name in summary.ANALYSED:
+    for name in summary_format.ANALYSED:
         _, city, _ = _plan_of_reuse(raw)
         assert run_query(raw, name, {"city": city})[1] == _full(raw, name, {"city": city})
 
@@ -292,11 +292,11 @@ def test_every_invalidation_removes_the_index(fresh, corpus):
 def _rewritten(raw, update: str) -> None:
     """`update` applied behind policykg's back (which keeps the tables), then the tables written again."""
     raw.update(update)
-    assert summary.write_analysis_tables(raw) == len(summary.ANALYSED)
+    assert analysis_rows.write_analysis_tables(raw) == len(summary_format.ANALYSED)
 
 
 def _every_scope_is_the_sparql(raw) -> None:
-    for name in summary.ANALYSED:
+    for name in summary_format.ANALYSED:
         for params in query_scopes(raw):
             assert run_query(raw, name, params)[1] == _full(raw, name, params), (name, params)
 
@@ -335,13 +335,13 @@ def test_a_plan_reaching_its_city_twice_leaves_the_city_to_the_sparql(fresh):
     source, city, _ = _plan_of_reuse(raw)
     graph = next(iter(raw.query(
         f'SELECT ?g WHERE {{ GRAPH ?g {{ ?g <http://purl.org/dc/terms/source> "{source}" }} }}')))[0]
-    table = [row for row in summary.table_rows(raw, "instrument_mix") if row[0] == source]
+    table = [row for row in corpus_tables.table_rows(raw, "instrument_mix") if row[0] == source]
     _rewritten(raw, f"""INSERT {{ GRAPH {graph} {{ ?plan <{PK}jurisdiction> <urn:test:twin> .
         <urn:test:twin> <http://www.w3.org/2000/01/rdf-schema#label> "{city}"@zh }} }}
         WHERE {{ GRAPH {graph} {{ {graph} <{PK}plan> ?plan }} }}""")
     doubled = [row for row in _full(raw, "instrument_mix", {"city": city}) if row[0] == source]
     assert doubled and [row[4] for row in doubled] != [row[4] for row in table]
-    for name in summary.ANALYSED:
+    for name in summary_format.ANALYSED:
         if name != "plan_similarity":  # its city is the pair's place, not the plan's label
             assert _scoped(raw, name, {"city": city}) is None, name
         assert _scoped(raw, name, {"source": source}) is not None, name

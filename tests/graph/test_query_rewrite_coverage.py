@@ -24,9 +24,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fixtures import query_scopes  # noqa: E402
 
-from policykg.graph import summary  # noqa: E402
 from policykg.graph.build import build  # noqa: E402
 from policykg.graph.store import Store  # noqa: E402
+from policykg.graph.summaries import summary_format  # noqa: E402
 from policykg.queries import load_query, parse_query_file, run_query  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,7 +124,7 @@ CHANGES = ["none", "no_measures", "measures_without_units", "no_units_no_assignm
 def test_rewritten_coverage_equals_old_text_on_constructed_plans(store, change):
     new, old = texts()
     rows_seen = 0
-    for document_graph in summary.document_graphs(store)[:3]:
+    for document_graph in summary_format.document_graphs(store)[:3]:
         graph = ox.NamedNode(document_graph)
         plan = next(q.object for q in store.quads_for_pattern(graph, ox.NamedNode(PK + "plan"), None, graph))
         quads = _changed(list(store.quads_for_pattern(None, None, None, graph)), change, graph, plan)

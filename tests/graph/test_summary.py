@@ -1,4 +1,4 @@
-"""graph/summary.py: whole-corpus named queries answered from the per-plan summaries return the
+"""graph/summaries/: whole-corpus named queries answered from the per-plan summaries return the
 same rows as the full SPARQL (order-insensitive within the query's ties, the ORDER BY keys in the
 same sequence), on the seeds and a generated corpus (the suite runs on a clean clone, where the
 shared dev set is absent; it was checked there too while building); summaries are replaced with
@@ -12,9 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policykg.graph import summary
 from policykg.graph.build import build
 from policykg.graph.store import Store
+from policykg.graph.summaries import corpus_rows, corpus_tables, plan_summaries, scoped_rows, summary_format, table_codec
 from policykg.queries import iter_query, load_query, run_query
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,14 +50,14 @@ def built_store(request, tmp_path_factory, corpus_generator):
     store.close()
 
 
-@pytest.mark.parametrize("name", summary.SUMMARISED)
+@pytest.mark.parametrize("name", summary_format.SUMMARISED)
 def test_summary_rows_equal_full_query(built_store, name):
     label, store = built_store
-    assert summary.summaries_complete(store.raw), f"{label}: a plan without its summary"
-    assert summary.corpus_rows(store.raw, name) is not None
+    assert summary_format.summaries_complete(store.raw), f"{label}: a plan without its summary"
+    assert corpus_rows.corpus_rows(store.raw, name) is not None
     # the build's corpus table (what run_query reads) holds exactly the summaries' rows
-    assert summary.table_rows(store.raw, name) is not None, f"{label}: the build wrote no corpus table of {name}"
-    assert list(summary.table_rows(store.raw, name)) == list(summary.summary_rows(store.raw, name))
+    assert corpus_tables.table_rows(store.raw, name) is not None, f"{label}: the build wrote no corpus table of {name}"
+    assert list(corpus_tables.table_rows(store.raw, name)) == list(corpus_rows.summary_rows(store.raw, name))
     columns, full = run_query(store.raw, name, use_summary=False)
     summary_columns, from_summary = run_query(store.raw, name)
     assert summary_columns == columns == load_query(name).columns
@@ -73,7 +73,7 @@ def test_plan_listings_from_summaries_in_the_same_order(built_store, name):
     order or its frameworks' titles): the summaries give the engine's rows in the engine's order."""
     label, store = built_store
     full = run_query(store.raw, name, use_summary=False)[1]
-    assert summary.corpus_rows(store.raw, name) is not None
+    assert corpus_rows.corpus_rows(store.raw, name) is not None
     assert run_query(store.raw, name)[1] == full, f"{label}: {name} rows or order differ"
     assert full
 
@@ -92,7 +92,7 @@ def test_summary_is_replaced_with_its_plan(tmp_path):
         cut = text[: len(text) // 2]  # fewer measures in the new version
         (plans / seeds[0].name).write_text(cut, encoding="utf-8")
         assert build([plans], store, workers=1, bulk=False).ok
-        assert summary.summaries_complete(store.raw)
+        assert summary_format.summaries_complete(store.raw)
         after = run_query(store.raw, "measures")[1]
         assert after == run_query(store.raw, "measures", use_summary=False)[1]
         assert len(after) < len(before)
@@ -104,21 +104,21 @@ def test_stale_or_missing_summaries_are_not_read(tmp_path):
         raw = store.raw
         # policykg's own writes remove the corpus tables (tests/graph/test_summary_tables.py); these
         # raw writes stand for a store whose summaries are missing or old, so the tables go first
-        summary.drop_corpus_tables(raw)
-        graph = next(iter(summary.document_graphs(raw)))
-        raw.remove_graph(ox.NamedNode(summary.summary_graph(graph)))  # a plan without a summary
-        assert summary.corpus_rows(raw, "measures") is None
+        corpus_tables.drop_corpus_tables(raw)
+        graph = next(iter(summary_format.document_graphs(raw)))
+        raw.remove_graph(ox.NamedNode(summary_format.summary_graph(graph)))  # a plan without a summary
+        assert corpus_rows.corpus_rows(raw, "measures") is None
         assert run_query(raw, "measures")[1] == run_query(raw, "measures", use_summary=False)[1]
-        summary.rebuild_summaries(raw, [graph])
-        assert summary.corpus_rows(raw, "measures") is not None
-        current = ox.Literal(summary.fingerprint("agency_load"))
-        stamp = next(iter(raw.quads_for_pattern(None, summary.FINGERPRINT, current, None)))
+        plan_summaries.rebuild_summaries(raw, [graph])
+        assert corpus_rows.corpus_rows(raw, "measures") is not None
+        current = ox.Literal(summary_format.fingerprint("agency_load"))
+        stamp = next(iter(raw.quads_for_pattern(None, summary_format.FINGERPRINT, current, None)))
         raw.remove(stamp)  # written under another fingerprint (an older query text)
         raw.add(ox.Quad(stamp.subject, stamp.predicate, ox.Literal("agency_load:older"), stamp.graph_name))
-        assert summary.corpus_rows(raw, "agency_load") is None
-        assert not summary.summaries_complete(raw)
+        assert corpus_rows.corpus_rows(raw, "agency_load") is None
+        assert not summary_format.summaries_complete(raw)
         # fingerprints are per query: the other queries' summaries are still read
-        assert summary.corpus_rows(raw, "co_responsibility") is not None
+        assert corpus_rows.corpus_rows(raw, "co_responsibility") is not None
 
 
 def test_parameters_read_only_the_selected_plans(tmp_path, monkeypatch):
@@ -128,8 +128,9 @@ def test_parameters_read_only_the_selected_plans(tmp_path, monkeypatch):
         assert build([ROOT / "data" / "seeds"], store, workers=1).ok
         city = run_query(store.raw, "plans")[1][0][2]
         full = run_query(store.raw, "agency_load", {"city": city}, use_summary=False)[1]
-        monkeypatch.setattr(summary, "corpus_rows", lambda *a: pytest.fail("whole corpus read for a city"))
-        monkeypatch.setattr(summary, "_plan_texts_scanned", lambda *a: pytest.fail("whole corpus read for a city"))
+        monkeypatch.setattr(corpus_rows, "corpus_rows", lambda *a: pytest.fail("whole corpus read for a city"))
+        for reader in (corpus_rows, scoped_rows):  # the modules that read every plan's literals
+            monkeypatch.setattr(reader, "_plan_texts_scanned", lambda *a: pytest.fail("whole corpus read for a city"))
         columns, rows = iter_query(store.raw, "agency_load", {"city": city})
         assert list(rows) == full
 
@@ -184,8 +185,8 @@ A, B, C = (f"https://w3id.org/policykg/id/agency/X/{n}" for n in "abc")
      [["a", "c", "4", "1", A, C, None], ["a2", "c", "4", "1", A, C, None], ["a", "b", "2", "2", A, B, None]]),
 ])
 def test_co_responsibility_pairs_add_up_from_their_compact_form(plan_one, plan_two, expected):
-    texts = [summary.encode("co_responsibility", plan) for plan in (plan_one, plan_two)]
-    assert summary._co_responsibility(texts) == expected
+    texts = [table_codec.encode("co_responsibility", plan) for plan in (plan_one, plan_two)]
+    assert corpus_rows._co_responsibility(texts) == expected
 
 
 def test_agency_load_adds_up_from_its_compact_form():
@@ -193,7 +194,7 @@ def test_agency_load_adds_up_from_its_compact_form():
            ["甲局", "A", "局", "government", "X市", "2", "1", "3", "1", A, None]]
     two = [["甲2", None, None, None, "X市", "1", "0", "1", "1", A, None],
            ["乙", None, None, None, "X市", "0", "4", "4", "1", B, None]]
-    rows = summary._agency_load([summary.encode("agency_load", plan) for plan in (one, two)])
+    rows = corpus_rows._agency_load([table_codec.encode("agency_load", plan) for plan in (one, two)])
     assert rows == [["甲", "A", "局", "government", "X市", "3", "1", "4", "2", A, None],
                     ["甲局", "A", "局", "government", "X市", "3", "1", "4", "2", A, None],
                     ["乙", None, None, None, "X市", "0", "4", "4", "1", B, None]]
@@ -206,6 +207,6 @@ def test_plans_by_region_summary_is_left_to_the_sparql_when_it_cannot_be_split(p
     plan node, keeps no usable rows: the whole corpus then runs the SPARQL."""
     import json
 
-    text = summary.encode("plans_by_region", [["湖南省", "430000", "city", "1", "衡阳市", "430400", "2021", "2025",
+    text = table_codec.encode("plans_by_region", [["湖南省", "430000", "city", "1", "衡阳市", "430400", "2021", "2025",
                                                "a.txt", None]], plans, separable)
     assert (json.loads(text)["plan"] is not None) == usable

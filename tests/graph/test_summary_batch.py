@@ -1,4 +1,4 @@
-"""A worker summarises its chunk of plans together (graph/summary.py `summaries_nquads`): the
+"""A worker summarises its chunk of plans together (graph/summaries/plan_summaries.py `summaries_nquads`): the
 source-keyed queries are planned and run once over the chunk and split by source, the others run
 on each plan's own dataset. The summaries must be byte-identical to those of one plan at a time,
 whatever plans share the chunk (same city, same agencies, the same source twice), and a chunk
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from policykg.extract import extract_path, extract_text
-from policykg.graph import summary
 from policykg.graph.build import Extracted, prepare_document, prepare_documents
 from policykg.graph.rdf import result_to_nquads
+from policykg.graph.summaries import plan_summaries, summary_format
 
 SEEDS = sorted((Path(__file__).resolve().parents[2] / "data" / "seeds").glob("*.txt"))
 DC_SOURCE = "<http://purl.org/dc/terms/source>"
@@ -49,14 +49,14 @@ def plans() -> list[tuple[str, bytes]]:
 
 @pytest.fixture(scope="module")
 def one_at_a_time(plans) -> list[bytes]:
-    return [summary.summary_nquads(graph, data) for graph, data in plans]
+    return [plan_summaries.summary_nquads(graph, data) for graph, data in plans]
 
 
 @pytest.mark.parametrize("size", [2, 3, 8])
 def test_a_chunk_gives_the_summaries_of_one_plan_at_a_time(plans, one_at_a_time, size):
     together = []
     for start in range(0, len(plans), size):
-        together += summary.summaries_nquads(plans[start:start + size])
+        together += plan_summaries.summaries_nquads(plans[start:start + size])
     assert together == one_at_a_time
     assert len(set(together)) == len(plans)  # each plan has its own summary
 
@@ -75,22 +75,22 @@ def test_rows_that_name_no_plan_of_the_chunk_fall_back_to_one_plan_at_a_time(pla
     graph, data = plans[-1]
     bare = b"".join(line + b"\n" for line in data.splitlines() if DC_SOURCE.encode() not in line)
     assert bare != data
-    alone = summary.summary_nquads(graph, bare)
-    chunk = summary.summaries_nquads(plans[:3] + [(graph, bare)])
+    alone = plan_summaries.summary_nquads(graph, bare)
+    chunk = plan_summaries.summaries_nquads(plans[:3] + [(graph, bare)])
     assert chunk[:3] == one_at_a_time[:3]
     assert chunk[3] == alone
-    assert alone.count(summary.FINGERPRINT.value.encode()) == len(summary.SUMMARISED)
+    assert alone.count(summary_format.FINGERPRINT.value.encode()) == len(summary_format.SUMMARISED)
 
 
 def test_the_same_plan_twice_in_a_chunk_is_summarised_alone(plans, one_at_a_time):
-    assert summary.summaries_nquads([plans[0], plans[0], plans[1]]) == [one_at_a_time[0], one_at_a_time[0],
+    assert plan_summaries.summaries_nquads([plans[0], plans[0], plans[1]]) == [one_at_a_time[0], one_at_a_time[0],
                                                                          one_at_a_time[1]]
 
 
 def test_a_failing_chunk_summary_fails_only_its_bad_plan(monkeypatch):
     items = [(Extracted(Path(f"p{n}.txt"), result=extract_text(_plan_text("泉州市", 2025, "市市场监管局", "市公安局", 2),
                                                                 source=f"p{n}.txt")), ()) for n in range(3)]
-    real = summary.summaries_nquads
+    real = plan_summaries.summaries_nquads
 
     def one(graph, nquads):
         if graph.endswith("p1.txt"):
@@ -100,13 +100,13 @@ def test_a_failing_chunk_summary_fails_only_its_bad_plan(monkeypatch):
     def chunk(documents):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(summary, "summaries_nquads", chunk)
-    monkeypatch.setattr(summary, "summary_nquads", one)
+    monkeypatch.setattr(plan_summaries, "summaries_nquads", chunk)
+    monkeypatch.setattr(plan_summaries, "summary_nquads", one)
     prepared = prepare_documents(items)
     assert prepared[0].problem is None and prepared[2].problem is None
     assert prepared[1].problem == "internal error: RuntimeError: boom" and not prepared[1].nquads
     for p in (prepared[0], prepared[2]):
-        assert summary.SUMMARY_GRAPH_PREFIX.encode() in p.nquads
+        assert summary_format.SUMMARY_GRAPH_PREFIX.encode() in p.nquads
 
 
 def test_prepare_document_is_a_chunk_of_one(plans):
@@ -115,6 +115,6 @@ def test_prepare_document_is_a_chunk_of_one(plans):
     one = prepare_document(item)
     (chunked,) = prepare_documents([(again, ())])
     # the same summary (the plan's provenance times may differ by a second)
-    summary_lines = lambda b: [l for l in b.splitlines() if summary.SUMMARY_GRAPH_PREFIX.encode() in l]  # noqa: E731
+    summary_lines = lambda b: [l for l in b.splitlines() if summary_format.SUMMARY_GRAPH_PREFIX.encode() in l]  # noqa: E731
     assert one.problem is None and summary_lines(one.nquads)
     assert summary_lines(one.nquads) == summary_lines(chunked.nquads)

@@ -1,4 +1,4 @@
-"""graph/summary.py `scoped_rows`: every summarised query given a scope parameter (city, source,
+"""graph/summaries/scoped_rows.py `scoped_rows`: every summarised query given a scope parameter (city, source,
 indicator) answers from the summaries of exactly the plans the parameter selects, with the rows
 the full SPARQL returns (same order where the query orders); and `coverage`, counted per plan
 in Python when the plan is built, returns the rows of queries/coverage.rq (issue #24).
@@ -16,9 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policykg.graph import summary
 from policykg.graph.build import build
 from policykg.graph.store import Store
+from policykg.graph.summaries import corpus_rows, corpus_tables, plan_selection, plan_summaries, scoped_rows, summary_format
 from policykg.queries import run_query
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def _order_keys(name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name,parameter",
-                         [(name, parameter) for name in summary.SUMMARISED for parameter in summary.SCOPE_PARAMS[name]])
+                         [(name, parameter) for name in summary_format.SUMMARISED for parameter in summary_format.SCOPE_PARAMS[name]])
 def test_scoped_rows_equal_full_query(built_store, name, parameter):
     label, store = built_store
     raw = store.raw
@@ -79,7 +79,7 @@ def test_scoped_rows_equal_full_query(built_store, name, parameter):
         columns, rows = run_query(raw, "coverage", use_summary=False)
         scopes += [{parameter: row[columns.index(parameter)]} for row in rows[:1]]
     for params in scopes:
-        assert summary.scoped_rows(raw, name, params) is not None, f"{label}: {name} {params} not from summaries"
+        assert scoped_rows.scoped_rows(raw, name, params) is not None, f"{label}: {name} {params} not from summaries"
         columns, full = run_query(raw, name, params, use_summary=False)
         _, scoped = run_query(raw, name, params)
         assert Counter(map(tuple, scoped)) == Counter(map(tuple, full)), f"{label}: {name} {params} differs"
@@ -100,14 +100,14 @@ def test_city_and_source_together_select_their_intersection(built_store):
     for city, expect_rows in ((first["jurisdiction"], True), (other_city, False)):
         params = {"city": city, "source": first["source"]}
         full = run_query(raw, "measures", params, use_summary=False)[1]
-        assert summary.scoped_rows(raw, "measures", params) is not None
+        assert scoped_rows.scoped_rows(raw, "measures", params) is not None
         assert run_query(raw, "measures", params)[1] == full
         assert bool(full) == expect_rows
 
 
 def test_whole_corpus_coverage_equals_full_query(built_store):
     label, store = built_store
-    assert summary.corpus_rows(store.raw, "coverage") is not None
+    assert corpus_rows.corpus_rows(store.raw, "coverage") is not None
     full = run_query(store.raw, "coverage", use_summary=False)[1]
     assert run_query(store.raw, "coverage")[1] == full
     assert full, f"{label}: coverage returns no rows, so the comparison proves nothing"
@@ -119,17 +119,17 @@ def test_a_plan_without_a_current_summary_sends_its_city_to_the_sparql(tmp_path)
         raw = store.raw
         columns, plans = run_query(raw, "plans")
         plan = dict(zip(columns, plans[0]))
-        graph = summary.DOCUMENT_GRAPH_PREFIX + plan["source"]
-        assert summary.scoped_rows(raw, "responsibilities", {"city": plan["jurisdiction"]}) is not None
-        raw.remove_graph(ox.NamedNode(summary.summary_graph(graph)))
-        summary.drop_corpus_tables(raw)  # as every write through Store does (the city index goes too)
-        assert summary.scoped_rows(raw, "responsibilities", {"city": plan["jurisdiction"]}) is None
-        assert summary.scoped_rows(raw, "responsibilities", {"source": plan["source"]}) is None
+        graph = summary_format.DOCUMENT_GRAPH_PREFIX + plan["source"]
+        assert scoped_rows.scoped_rows(raw, "responsibilities", {"city": plan["jurisdiction"]}) is not None
+        raw.remove_graph(ox.NamedNode(summary_format.summary_graph(graph)))
+        corpus_tables.drop_corpus_tables(raw)  # as every write through Store does (the city index goes too)
+        assert scoped_rows.scoped_rows(raw, "responsibilities", {"city": plan["jurisdiction"]}) is None
+        assert scoped_rows.scoped_rows(raw, "responsibilities", {"source": plan["source"]}) is None
         assert run_query(raw, "responsibilities", {"city": plan["jurisdiction"]})[1] == \
             run_query(raw, "responsibilities", {"city": plan["jurisdiction"]}, use_summary=False)[1]
         # another city's plans still answer from their summaries
         other = next(row[2] for row in plans if row[2] != plan["jurisdiction"])
-        assert summary.scoped_rows(raw, "responsibilities", {"city": other}) is not None
+        assert scoped_rows.scoped_rows(raw, "responsibilities", {"city": other}) is not None
 
 
 def test_an_undecided_city_sends_the_query_to_the_sparql(tmp_path):
@@ -138,23 +138,23 @@ def test_an_undecided_city_sends_the_query_to_the_sparql(tmp_path):
         assert build([ROOT / "data" / "seeds"], store, workers=1).ok
         raw = store.raw
         city = run_query(raw, "plans")[1][0][2]
-        recorded = next(q for q in raw.quads_for_pattern(None, summary.CITIES, None, None)
+        recorded = next(q for q in raw.quads_for_pattern(None, summary_format.CITIES, None, None)
                         if city in q.object.value)
         raw.remove(recorded)
         raw.add(ox.Quad(recorded.subject, recorded.predicate, ox.Literal("null"), recorded.graph_name))
-        summary.drop_corpus_tables(raw)  # as every write through Store does
-        assert summary.scoped_rows(raw, "agency_load", {"city": city}) is None
+        corpus_tables.drop_corpus_tables(raw)  # as every write through Store does
+        assert scoped_rows.scoped_rows(raw, "agency_load", {"city": city}) is None
         # written again, the city index records the undecided city as null: the SPARQL still answers
-        assert summary.write_corpus_tables(raw)
-        assert summary._indexed_city_plans(raw, "agency_load", city) is None
-        assert summary.scoped_rows(raw, "agency_load", {"city": city}) is None
+        assert corpus_rows.write_corpus_tables(raw)
+        assert plan_selection._indexed_city_plans(raw, "agency_load", city) is None
+        assert scoped_rows.scoped_rows(raw, "agency_load", {"city": city}) is None
 
 
 # -- the city index kept with the corpus tables ------------------------------------------------------
 
 def _indexed_cities(raw: ox.Store) -> dict[str, object]:
     return {q.subject.value: q.object.value
-            for q in raw.quads_for_pattern(None, summary.CORPUS_CITY_PLANS, None, summary.CORPUS_GRAPH)}
+            for q in raw.quads_for_pattern(None, plan_selection.CORPUS_CITY_PLANS, None, corpus_tables.CORPUS_GRAPH)}
 
 
 def test_the_city_index_selects_what_the_lookups_select(built_store):
@@ -162,16 +162,16 @@ def test_the_city_index_selects_what_the_lookups_select(built_store):
     every query with a city parameter; and every city a plan's summary names is indexed."""
     label, store = built_store
     raw = store.raw
-    named = {city for q in raw.quads_for_pattern(None, summary.CITIES, None, None)
+    named = {city for q in raw.quads_for_pattern(None, summary_format.CITIES, None, None)
              for city in (__import__("json").loads(q.object.value) or ())}
     assert named and len(_indexed_cities(raw)) == len(named), label
     for city in sorted(named):
-        for name in (n for n in summary.SUMMARISED if "city" in summary.SCOPE_PARAMS[n]):
-            indexed = summary._indexed_city_plans(raw, name, city)
-            looked_up = summary._selected_plans(raw, name, None, city)
+        for name in (n for n in summary_format.SUMMARISED if "city" in summary_format.SCOPE_PARAMS[n]):
+            indexed = plan_selection._indexed_city_plans(raw, name, city)
+            looked_up = plan_selection._selected_plans(raw, name, None, city)
             assert indexed is not None and looked_up is not None, (label, name, city)
             assert [node for _, node in indexed] == [node for _, node in looked_up], (label, name, city)
-    assert summary._indexed_city_plans(raw, "people", NO_SUCH_CITY) is None  # not indexed: the lookups
+    assert plan_selection._indexed_city_plans(raw, "people", NO_SUCH_CITY) is None  # not indexed: the lookups
 
 
 def test_the_city_index_goes_with_the_tables(tmp_path):
@@ -181,22 +181,22 @@ def test_the_city_index_goes_with_the_tables(tmp_path):
         assert build([ROOT / "data" / "seeds"], store, workers=1).ok
         raw = store.raw
         city = run_query(raw, "plans")[1][0][2]
-        assert summary._indexed_city_plans(raw, "people", city)
-        stale = next(raw.quads_for_pattern(summary._table_node("people"), summary.CORPUS_FINGERPRINT,
-                                           None, summary.CORPUS_GRAPH))
+        assert plan_selection._indexed_city_plans(raw, "people", city)
+        stale = next(raw.quads_for_pattern(corpus_tables._table_node("people"), corpus_tables.CORPUS_FINGERPRINT,
+                                           None, corpus_tables.CORPUS_GRAPH))
         raw.remove(stale)  # the people table no longer current: its city runs take the lookups
-        assert summary._indexed_city_plans(raw, "people", city) is None
-        assert summary._indexed_city_plans(raw, "measures", city)
+        assert plan_selection._indexed_city_plans(raw, "people", city) is None
+        assert plan_selection._indexed_city_plans(raw, "measures", city)
         assert run_query(raw, "people", {"city": city})[1] == \
             run_query(raw, "people", {"city": city}, use_summary=False)[1]
         raw.add(stale)
-        assert summary._indexed_city_plans(raw, "people", city)
+        assert plan_selection._indexed_city_plans(raw, "people", city)
         graph = next(iter(store.documents())).graph
         store.replace_document(ox.NamedNode(graph), list(raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
         assert not _indexed_cities(raw), "a plan write drops the index with the tables"
-        assert summary._indexed_city_plans(raw, "people", city) is None
+        assert plan_selection._indexed_city_plans(raw, "people", city) is None
         assert build([ROOT / "data" / "seeds"], store, workers=1).ok
-        assert summary._indexed_city_plans(raw, "people", city), "the build writes it again with the tables"
+        assert plan_selection._indexed_city_plans(raw, "people", city), "the build writes it again with the tables"
 
 
 # -- coverage counted per plan, on plans changed to reach each branch of the query ------------------
@@ -215,8 +215,8 @@ def _drop(quads, predicate, subject=None):
 def test_coverage_rows_counted_per_plan_equal_the_query(built_store, change):
     label, store = built_store
     raw = store.raw
-    graph = ox.NamedNode(summary.document_graphs(raw)[0])
-    plan = next(q.object for q in raw.quads_for_pattern(graph, summary.PK_PLAN, None, graph))
+    graph = ox.NamedNode(summary_format.document_graphs(raw)[0])
+    plan = next(q.object for q in raw.quads_for_pattern(graph, plan_summaries.PK_PLAN, None, graph))
     quads = list(raw.quads_for_pattern(None, None, None, graph))
     pk = "https://w3id.org/policykg/ns#"
     if change.startswith("no_title"):
@@ -235,7 +235,7 @@ def test_coverage_rows_counted_per_plan_equal_the_query(built_store, change):
     one.ensure_vocabulary()
     one.raw.extend(quads)
     full = run_query(one.raw, "coverage", use_summary=False)[1]
-    assert Counter(map(tuple, summary._coverage_rows(one.raw, graph))) == Counter(map(tuple, full))
+    assert Counter(map(tuple, plan_summaries._coverage_rows(one.raw, graph))) == Counter(map(tuple, full))
     if change in ("no_period", "no_measures", "cue", "no_title_cited_title_cue"):
         assert full, "the change gives the plan a reason, so a row is expected"
     if change == "no_title_cited_title_cue":

@@ -1,4 +1,4 @@
-"""graph/summary.py: a summary holds the vocabulary labels of its plan's build (agency types,
+"""graph/summaries/: a summary holds the vocabulary labels of its plan's build (agency types,
 framework registry titles, places, indicators), so every query fingerprint covers the vocabularies
 too (`vocabulary_digest`). After a vocabulary edit, as a new policykg version brings, the stale
 summaries are never read (the full SPARQL answers, with the new labels), and `policykg build` on
@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from policykg.graph import rdf, summary
+from policykg.graph import rdf
 from policykg.graph.build import build
 from policykg.graph.store import Store
+from policykg.graph.summaries import corpus_rows, plan_summaries, scoped_rows, summary_format
 from policykg.queries import run_query
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,9 +29,9 @@ AGENCY_TYPE_COLUMN = 2  # agency_load's agency_type
 @pytest.fixture
 def fresh_digest():
     """The digest is computed once per process: recomputed for this test and after it."""
-    summary.vocabulary_digest.cache_clear()
+    summary_format.vocabulary_digest.cache_clear()
     yield
-    summary.vocabulary_digest.cache_clear()
+    summary_format.vocabulary_digest.cache_clear()
 
 
 def _edit_vocabulary(monkeypatch, folder: Path) -> None:
@@ -41,7 +42,7 @@ def _edit_vocabulary(monkeypatch, folder: Path) -> None:
     assert text.count(OLD_LABEL) == 1, "the test's label moved: pick another"
     edited.write_text(text.replace(OLD_LABEL, f'"{NEW_LABEL}"@zh'), encoding="utf-8")
     monkeypatch.setattr(rdf, "ontology_file", lambda name: edited if name == "agency_types.ttl" else original(name))
-    summary.vocabulary_digest.cache_clear()
+    summary_format.vocabulary_digest.cache_clear()
 
 
 def _types(rows) -> set[str | None]:
@@ -65,14 +66,14 @@ def test_stale_vocabulary_summaries_are_not_read_and_a_build_refreshes_them(
                           if OLD_LABEL[1:-4] in _types(run_query(raw, name, {"city": city}, use_summary=False)[1]))
         before = run_query(raw, name, params)[1]
         assert OLD_LABEL[1:-4] in _types(before)
-        assert not summary.stale_summaries(raw)
+        assert not plan_summaries.stale_summaries(raw)
 
         _edit_vocabulary(monkeypatch, tmp_path)
         store.ensure_vocabulary()  # the store now holds the new labels, the summaries the old
         full = run_query(raw, name, params, use_summary=False)[1]
         assert NEW_LABEL in _types(full) and OLD_LABEL[1:-4] not in _types(full)
-        assert len(summary.stale_summaries(raw)) == len(seeds)
-        assert (summary.scoped_rows(raw, name, params) if params else summary.corpus_rows(raw, name)) is None
+        assert len(plan_summaries.stale_summaries(raw)) == len(seeds)
+        assert (scoped_rows.scoped_rows(raw, name, params) if params else corpus_rows.corpus_rows(raw, name)) is None
         assert run_query(raw, name, params)[1] == full, "a stale summary was read"
 
         # rebuilding one plan refreshes the others' stale summaries too
@@ -81,16 +82,16 @@ def test_stale_vocabulary_summaries_are_not_read_and_a_build_refreshes_them(
         shutil.copy(seeds[0], rebuilt / seeds[0].name)
         report = build([rebuilt], store, workers=1)
         assert report.ok and report.summaries_refreshed == len(seeds) - 1
-        assert not summary.stale_summaries(raw) and summary.summaries_complete(raw)
-        assert (summary.scoped_rows(raw, name, params) if params else summary.corpus_rows(raw, name)) is not None
+        assert not plan_summaries.stale_summaries(raw) and summary_format.summaries_complete(raw)
+        assert (scoped_rows.scoped_rows(raw, name, params) if params else corpus_rows.corpus_rows(raw, name)) is not None
         assert run_query(raw, name, params)[1] == full
 
 
 def test_the_digest_follows_the_vocabulary_files(tmp_path, monkeypatch, fresh_digest):
-    before = summary.vocabulary_digest(), summary.fingerprint("measures")
-    assert summary.vocabulary_digest() == before[0]
+    before = summary_format.vocabulary_digest(), summary_format.fingerprint("measures")
+    assert summary_format.vocabulary_digest() == before[0]
     _edit_vocabulary(monkeypatch, tmp_path)
-    after = summary.vocabulary_digest(), summary.fingerprint("measures")
+    after = summary_format.vocabulary_digest(), summary_format.fingerprint("measures")
     assert after[0] != before[0] and after[1] != before[1]
     assert after[1].startswith("measures:")
 

@@ -1,9 +1,11 @@
-"""The whole-corpus rows of measure_reuse and instrument_mix from what `policykg analyze` has just
-written to the analysis graph and still holds (its reuse links and its classifications), not from
-the queries' SPARQL over the whole graph.
+"""The analysis tables' rows: `write_analysis_tables` keeps the whole-corpus rows of the queries over
+`policykg analyze`'s graph (summary_format.py `ANALYSED`: no per-plan summaries) as corpus tables
+(corpus_tables.py), each with the index of the rows a city or a source selects (analysis_scope.py).
+Their rows are the full SPARQL's, run once, except measure_reuse's and instrument_mix's, made here
+from what `policykg analyze` has just written to the analysis graph and still holds (its reuse
+links and its classifications), not from the queries' SPARQL over the whole graph.
 
-Why: `write_analysis_tables` (graph/summary.py) keeps the whole-corpus rows of the analysis queries
-as tables, and these two queries' SPARQL was most of that write: 18 and 7.6 of ~30 CPU-s at 1,000
+Why: these two queries' SPARQL was most of that write: 18 and 7.6 of ~30 CPU-s at 1,000
 plans, 729 CPU-s for the four at 7,356 (issue #24), a quarter on top of analyze. measure_reuse's
 rows are one per link; instrument_mix's count a plan's classifications per concept. The links'
 and classifications' side of each row is what analyze holds in memory (text_reuse.ReuseLink,
@@ -46,7 +48,10 @@ import pyoxigraph as ox
 
 from policykg.ontology import DCTERMS, ELI, PK
 
-from .rdf import ANALYSIS_GRAPH, VOCABULARY_GRAPHS, XSD_STRING
+from ..rdf import ANALYSIS_GRAPH, VOCABULARY_GRAPHS, XSD_STRING
+from .analysis_scope import scope_indexes
+from .corpus_tables import _write_table, drop_analysis_tables
+from .summary_format import ANALYSED, _named
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER = ox.NamedNode(_XSD + "integer")
@@ -210,7 +215,7 @@ def measure_reuse_rows(store: ox.Store, links: Iterable) -> list[list[str | None
     """The whole-corpus rows of measure_reuse, in its order, for the reuse links `links`
     (text_reuse.ReuseLink) that analyze has just written to the store's analysis graph; None when
     the graph holds something these rows do not model (module docstring): run the SPARQL then."""
-    from .analysis.analysis_graph import _decimal  # the score's lexical form, as written
+    from ..analysis.analysis_graph import _decimal  # the score's lexical form, as written
 
     facts = _Facts(store)
     keyed = []
@@ -278,7 +283,7 @@ def instrument_mix_rows(store: ox.Store, decisions: Mapping[str, Mapping[str, li
     As the query: per plan graph's source and instrument concept, `measures` the primary and
     `mentioned` all classifications of the source's measures, `share` measures over the source's
     primary classifications (a source with none has no rows: the join drops it)."""
-    from .analysis.keyword_classifier import MIN_SCORE
+    from ..analysis.keyword_classifier import MIN_SCORE
 
     facts = _Facts(store)
     counts: dict[str, dict[str, list[int]]] = {}   # source -> concept -> [measures, mentioned]
@@ -321,4 +326,33 @@ def instrument_mix_rows(store: ox.Store, decisions: Mapping[str, Mapping[str, li
     return rows
 
 
-__all__ = ["instrument_mix_rows", "measure_reuse_rows"]
+def write_analysis_tables(store: ox.Store, names: Iterable[str] = ANALYSED, *, reuse_links=None,
+                          decisions=None) -> int:
+    """(Re)write the analysis table of each query of `names` (graph/analysis/analysis_graph.py,
+    once the analysis graph is complete): the old analysis tables are removed first (one
+    transaction), then each query's rows, in its order, are written chunk by chunk
+    (`_write_table`), each with the index of the rows a city or a source selects
+    (analysis_scope.py). The rows are its full SPARQL's, run once over the store, except
+    when analyze hands on what it has just written to the graph: its reuse links (`reuse_links`,
+    text_reuse.ReuseLink) and classifications (`decisions`, measure IRI -> scheme -> Decision) make
+    measure_reuse's and instrument_mix's rows with a few lookups (below: the same
+    rows, a fraction of the CPU) unless the graph holds what those do not model.
+    RETURNS the number written."""
+    from policykg.queries import iter_query
+
+    producers = {"measure_reuse": (measure_reuse_rows, reuse_links),
+                 "instrument_mix": (instrument_mix_rows, decisions)}
+    drop_analysis_tables(store)
+    names = list(names)
+    indexes = scope_indexes(store, names)
+    written = 0
+    for name in names:
+        produce, computed = producers.get(name, (None, None))
+        made = produce(store, computed) if computed is not None else None
+        rows = iter(made) if made is not None else iter_query(store, _named(name), use_summary=False)[1]
+        _write_table(store, name, rows, indexes.pop(name))
+        written += 1
+    return written
+
+
+__all__ = ["instrument_mix_rows", "measure_reuse_rows", "write_analysis_tables"]

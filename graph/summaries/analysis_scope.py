@@ -1,13 +1,13 @@
 """Per city and per source, the rows of the analysis tables: which rows of a table a `city` or
 `source` parameter selects, kept beside the table so that such a run reads those rows only.
 
-Why: the analysis tables (graph/summary.py `ANALYSED`, written by `policykg analyze`) answer the
-whole corpus of instrument_mix, measure_reuse, pmc_features and plan_similarity, but a city or a
-source still ran their SPARQL with the restriction lines (queries/*.rq), whose cost grows with the
-corpus: 74 and 188 CPU-ms a city at 1,000 plans for instrument_mix and measure_reuse (issue #24:
-<= 50 ms a city). A restricted run returns a subset of the whole-corpus rows, so the table's own
-rows, selected, answer it, provided the selection is exactly the restriction lines' and the order
-is the same. How each is kept:
+Why: the analysis tables (summary_format.py `ANALYSED`, written by `policykg analyze` through
+analysis_rows.py) answer the whole corpus of instrument_mix, measure_reuse, pmc_features and
+plan_similarity, but a city or a source still ran their SPARQL with the restriction lines
+(queries/*.rq), whose cost grows with the corpus: 74 and 188 CPU-ms a city at 1,000 plans for
+instrument_mix and measure_reuse (issue #24: <= 50 ms a city). A restricted run returns a subset of
+the whole-corpus rows, so the table's own rows, selected, answer it, provided the selection is
+exactly the restriction lines' and the order is the same. How each is kept:
 
 - **What**: written with the table, in the same transaction and under its digest
   (`<table>/<digest>/...`, `CORPUS_GRAPH`), so every drop of the table (a plan write, an analysis
@@ -24,7 +24,7 @@ is the same. How each is kept:
 - **Same selection** as the restriction lines, read from the data when the table is written:
   - a source is the plan graph whose `?g dcterms:source` is that plain literal; a city the plan
     graphs whose one plan node (`?g pk:plan`) reaches the label "city"@zh by
-    pk:jurisdiction/rdfs:label (graph/summary.py `_plan_cities`, `plan_node_only`: the summaries'
+    pk:jurisdiction/rdfs:label (plan_summaries.py `_plan_cities`, `plan_node_only`: the summaries'
     scoped path checks the graph's other pk:plan links too).
     No index for these queries when a graph has two sources or two graphs share one (their rows
     would not split by plan); a city reached twice by a plan's path (its rows would double in
@@ -63,14 +63,17 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from . import summary
 from policykg.ontology import PK
 
-from .rdf import ANALYSIS_GRAPH, XSD_STRING
+from ..rdf import ANALYSIS_GRAPH, XSD_STRING
+from .corpus_tables import CORPUS_GRAPH, CORPUS_ROWS, _table_head, _table_path
+from .plan_summaries import RDFS_LABEL, _plan_cities
+from .summary_format import SUMMARY_NS, _named
+from .table_codec import _decode_table, _encode_table
 
 SCOPES = ("source", "city")
-CORPUS_SCOPES = ox.NamedNode(summary.SUMMARY_NS + "corpusScopes")
-CORPUS_SOURCES = ox.NamedNode(summary.SUMMARY_NS + "corpusSources")
+CORPUS_SCOPES = ox.NamedNode(SUMMARY_NS + "corpusScopes")
+CORPUS_SOURCES = ox.NamedNode(SUMMARY_NS + "corpusSources")
 # the queries whose rows are ordered by ?source first, and the columns (besides it) their ORDER BY
 # compares that the rows show: two distinct rows of a source equal on these may tie
 GROUPED_TIE_COLUMNS = {"instrument_mix": ("instrument_type", "measures", "instrument"),
@@ -117,10 +120,10 @@ class PlanGraphs:
             return
         for graph, source in graphs.items():
             node = ox.NamedNode(graph)
-            cities = summary._plan_cities(store, node, plan_node_only=True)
+            cities = _plan_cities(store, node, plan_node_only=True)
             self.cities[source] = cities
             if cities is None:
-                self.undecided[source] = {label for q in store.quads_for_pattern(None, summary.RDFS_LABEL, None, node)
+                self.undecided[source] = {label for q in store.quads_for_pattern(None, RDFS_LABEL, None, node)
                                           if (label := _zh(q.object)) is not None}
 
 
@@ -164,7 +167,7 @@ class ScopeIndex:
 
     def __init__(self, name: str, plans: PlanGraphs | None, links=None, pairs=None) -> None:
         self.name = name
-        self.columns = summary._named(name).columns
+        self.columns = _named(name).columns
         self.plans, self.links, self.pairs = plans, links, pairs
         self.usable = (pairs is not None) if name == "plan_similarity" else (plans is not None and plans.usable)
         self.groups: dict[str, _Group] = {}
@@ -228,14 +231,14 @@ class ScopeIndex:
         if not self.usable:
             return None
         if self.name == "plan_similarity":
-            return [(kind, value, summary.CORPUS_ROWS, summary._encode_table(rows))
+            return [(kind, value, CORPUS_ROWS, _encode_table(rows))
                     for (kind, value), rows in sorted(self.keyed.items())]
         out = []
         for source, group in self.groups.items():
             exact = not group.tied and (self.name != "measure_reuse" or group.reusers == {source})
             out.append(("source", source, CORPUS_SOURCES, json.dumps([source] if exact else None)))
             if group.text is not None:
-                out.append(("group", source, summary.CORPUS_ROWS, group.text))
+                out.append(("group", source, CORPUS_ROWS, group.text))
         cities: dict[str, list[_Group | None]] = defaultdict(list)
         for source, selected_by in self.plans.cities.items():
             if selected_by is None:
@@ -269,7 +272,7 @@ def _close(group: _Group | None) -> None:
     rows (measure_reuse's 530k rows at 10k plans would all be held until the table is written)."""
     if group is not None and group.rows is not None:
         if not group.tied:
-            group.text = summary._encode_table(group.rows)
+            group.text = _encode_table(group.rows)
         group.rows, group.keys = None, None
 
 
@@ -305,7 +308,7 @@ def scope_indexes(store: ox.Store, names) -> dict[str, ScopeIndex]:
 
 
 def index_quads(table: str, digest: str, entries) -> list[ox.Quad]:
-    graph = summary.CORPUS_GRAPH
+    graph = CORPUS_GRAPH
     quads = [ox.Quad(ox.NamedNode(table), CORPUS_SCOPES, ox.Literal(digest), graph)]
     quads += [ox.Quad(_entry_node(table, digest, kind, value), predicate, ox.Literal(text), graph)
               for kind, value, predicate, text in entries]
@@ -324,19 +327,19 @@ def scoped_rows(store: ox.Store, name: str, params: dict[str, str]) -> Iterator[
     ((param, value),) = params.items()
     if param not in SCOPES:
         return None
-    head = summary._table_head(store, name)
+    head = _table_head(store, name)
     if head is None:
         return None
-    table = summary._table_path(name)
+    table = _table_path(name)
     _, digest = head
-    graph = summary.CORPUS_GRAPH
+    graph = CORPUS_GRAPH
     scopes = next(store.quads_for_pattern(ox.NamedNode(table), CORPUS_SCOPES, None, graph), None)
     if scopes is None or scopes.object.value != digest:
         return None
     node = _entry_node(table, digest, param, value)
-    held = next(store.quads_for_pattern(node, summary.CORPUS_ROWS, None, graph), None)
+    held = next(store.quads_for_pattern(node, CORPUS_ROWS, None, graph), None)
     if held is not None:
-        rows = summary._decode_table(held.object.value)
+        rows = _decode_table(held.object.value)
     else:
         listed = next(store.quads_for_pattern(node, CORPUS_SOURCES, None, graph), None)
         sources = [] if listed is None else json.loads(listed.object.value)
@@ -345,11 +348,11 @@ def scoped_rows(store: ox.Store, name: str, params: dict[str, str]) -> Iterator[
         rows = []
         for source in sources:
             group = next(store.quads_for_pattern(_entry_node(table, digest, "group", source),
-                                                 summary.CORPUS_ROWS, None, graph), None)
+                                                 CORPUS_ROWS, None, graph), None)
             if group is None:
                 raise RuntimeError(f"the corpus table of {name!r} was removed or written again while it was read")
-            rows += summary._decode_table(group.object.value)
-    column = summary._named(name).columns.index(param)
+            rows += _decode_table(group.object.value)
+    column = _named(name).columns.index(param)
     for row in rows:
         row[column] = value
     return iter(rows)
