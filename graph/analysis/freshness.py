@@ -15,9 +15,10 @@ comparing cities would miss the new plans without a word. So:
 
 Cost: the comparison reads every plan's stamp (at 10,000 plans 0.3 CPU-s, 1.0 on a store just
 opened). On a local store `stale_coverage` skips it while the analysis tables are current: every
-write of a plan or summary graph drops them (graph/summary.py, in the same transaction), so current tables mean no plan was
-written since `analyze` wrote them. An analysis graph from before the stamps were recorded cannot
-be compared: it is reported as such only when the tables do not vouch for it.
+write of a plan or summary graph drops them (graph/summaries/corpus_tables.py, in the same
+transaction), so current tables mean no plan was written since `analyze` wrote them. An analysis
+graph from before the stamps were recorded cannot be compared: it is reported as such only when
+the tables do not vouch for it.
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ from ..rdf import ANALYSIS_GRAPH
 ANALYSED_VERSION = PK + "analysedVersion"
 RERUN = "run `policykg analyze` to bring it up to date"
 
-_HEAD = f"""SELECT ?at WHERE {{ GRAPH <{ANALYSIS_GRAPH.value}> {{ <{ANALYSIS_GRAPH.value}> a <{PK}AnalysisGraph> .
+_HEAD = f"""SELECT ?at WHERE {{ GRAPH <{ANALYSIS_GRAPH.value}> {{
+  <{ANALYSIS_GRAPH.value}> a <{PK}AnalysisGraph> .
   OPTIONAL {{ <{ANALYSIS_GRAPH.value}> <{PROV}generatedAtTime> ?at }} }} }}"""
 _RECORDED = f"SELECT ?g ?v WHERE {{ GRAPH <{ANALYSIS_GRAPH.value}> {{ ?g <{ANALYSED_VERSION}> ?v }} }}"
 
@@ -112,7 +114,8 @@ def stale_coverage(store: Any) -> AnalysisCoverage | None:
 
     raw = store.raw
     if isinstance(raw, ox.Store):
-        from ..summary import ANALYSED, corpus_tables_current
+        from ..summaries.corpus_tables import corpus_tables_current
+        from ..summaries.summary_format import ANALYSED
 
         if corpus_tables_current(raw, ANALYSED):
             return None
