@@ -11,6 +11,7 @@ would (`_selected_plans`), or, for a city, from the index the build keeps with t
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -84,8 +85,6 @@ UNDECIDED = _Undecided()
 
 
 def _city_node(city: str) -> ox.NamedNode:
-    from urllib.parse import quote
-
     return ox.NamedNode(f"{CORPUS_GRAPH.value}/city/{quote(city, safe='')}")
 
 

@@ -179,6 +179,19 @@ def _indexed_cities(raw: ox.Store) -> dict[str, object]:
             for q in raw.quads_for_pattern(None, plan_selection.CORPUS_CITY_PLANS, None, corpus_tables.CORPUS_GRAPH)}
 
 
+def test_a_city_node_is_one_path_segment_that_names_its_city():
+    """The city index's node of a city: under the corpus graph's `city/`, one path segment (a `/`,
+    `?`, `#` or `%` in a name cannot reach another node), distinct per city, decoding to the name."""
+    from urllib.parse import unquote
+
+    cities = ["衡阳市", "a/b", "a b", "a%2Fb", "x?y#z", NO_SUCH_CITY]
+    prefix = corpus_tables.CORPUS_GRAPH.value + "/city/"
+    segments = [plan_selection._city_node(city).value.removeprefix(prefix) for city in cities]
+    assert all(plan_selection._city_node(city).value.startswith(prefix) for city in cities)
+    assert not any(c in segment for segment in segments for c in "/?# ")
+    assert [unquote(segment) for segment in segments] == cities
+
+
 def test_the_city_index_selects_what_the_lookups_select(built_store):
     """Every indexed city: the same plans, in the same order, as `_selected_plans`' lookups, for
     every query with a city parameter; and every city a plan's summary names is indexed."""
