@@ -51,6 +51,7 @@ from policykg.ontology import DCTERMS, ELI, PK
 from ..rdf import ANALYSIS_GRAPH, VOCABULARY_GRAPHS, XSD_STRING
 from .analysis_scope import scope_indexes
 from .corpus_tables import _write_table, drop_analysis_tables
+from .plan_summaries import _objects
 from .summary_format import ANALYSED, _named
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -101,18 +102,6 @@ def _integer(term) -> int | None:
 def _nullable(value) -> tuple:
     """SPARQL's ORDER BY puts unbound first."""
     return (0, 0) if value is None else (1, value)
-
-
-def _objects(store: ox.Store, subject, predicate: ox.NamedNode, graph) -> list:
-    """The objects of (subject, predicate) in `graph`, or in any named graph when `graph` is None
-    (the query's default graph, their union). One index lookup: ~8 CPU-us, where every quad of a
-    measure at once (its body among them) is ~100."""
-    found = []
-    for quad in store.quads_for_pattern(subject, predicate, None, graph):
-        if graph is None and isinstance(quad.graph_name, ox.DefaultGraph):
-            raise _Unmodelled  # the union default graph does not include the default graph
-        found.append(quad.object)
-    return found
 
 
 class _Facts:
@@ -198,8 +187,9 @@ class _Facts:
             raise _Unmodelled  # a measure and a framework item at once
         graph = _one(graphs)
         target_source = _text(_one(self.plan_graph(graph)[0])) if graph is not None else None
-        target_no = _text(_one(_objects(store, node, _MEASURE_NO, None)))
-        target_title = _text(_one(_objects(store, node, _TITLE, None)))
+        # any named graph (the query's default graph, their union), never the default graph
+        target_no = _text(_one(_objects(store, node, _MEASURE_NO, None, default_graph_error=_Unmodelled)))
+        target_title = _text(_one(_objects(store, node, _TITLE, None, default_graph_error=_Unmodelled)))
         if framework_title is not None:
             reused_from = f"《{framework_title}》{item_label}"
         elif None not in (target_source, target_no, target_title):

@@ -186,8 +186,21 @@ PK_MEASURE, PK_UNCOVERED_CUE = ox.NamedNode(_PK + "measure"), ox.NamedNode(_PK +
 ELI_TITLE, PK_PERIOD_END = ox.NamedNode("http://data.europa.eu/eli/ontology#title"), ox.NamedNode(_PK + "periodEnd")
 
 
-def _objects(store: ox.Store, subject, predicate, graph) -> list:
-    return [q.object for q in store.quads_for_pattern(subject, predicate, None, graph)]
+def _objects(store: ox.Store, subject, predicate, graph, *,
+             default_graph_error: type[Exception] | None = None) -> list:
+    """The objects of (subject, predicate) in `graph`, or in any graph when `graph` is None. One
+    index lookup: ~8 CPU-us, where every quad of a node at once (a measure's body among them) is
+    ~100. `default_graph_error`: raised when `graph` is None and a match sits in the default graph,
+    which the queries' default graph, the union of the named graphs, does not include (for
+    analysis_rows.py, whose rows model the named graphs only)."""
+    if graph is not None or default_graph_error is None:
+        return [q.object for q in store.quads_for_pattern(subject, predicate, None, graph)]
+    found = []
+    for quad in store.quads_for_pattern(subject, predicate, None, None):
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            raise default_graph_error
+        found.append(quad.object)
+    return found
 
 
 def _plan_cities(store: ox.Store, graph: ox.NamedNode, *, plan_node_only: bool = False) -> list[str] | None:
