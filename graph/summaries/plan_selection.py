@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from ..rdf import D_SOURCE, LABEL
 from .corpus_tables import CORPUS_GRAPH, _table_head
-from .plan_summaries import DC_SOURCE, RDFS_LABEL
 from .summary_format import (CITIES, DOCUMENT_GRAPH_PREFIX, FINGERPRINT, KEY, NQ, SUMMARY_NS, fingerprint,
                              summary_graph)
 from .table_codec import _dumps
@@ -29,11 +29,11 @@ def _selected_plans(store: ox.Store, name: str | None, source: str | None, city:
     (`name` None: any summary with a key will do, `write_city_index`)."""
     candidates: set[str] | None = None
     if source is not None:
-        candidates = {q.graph_name.value for q in store.quads_for_pattern(None, DC_SOURCE, ox.Literal(source), None)
+        candidates = {q.graph_name.value for q in store.quads_for_pattern(None, D_SOURCE, ox.Literal(source), None)
                       if q.subject == q.graph_name and q.graph_name.value.startswith(DOCUMENT_GRAPH_PREFIX)}
     if city is not None:
         labelled = {q.graph_name.value
-                    for q in store.quads_for_pattern(None, RDFS_LABEL, ox.Literal(city, language="zh"), None)
+                    for q in store.quads_for_pattern(None, LABEL, ox.Literal(city, language="zh"), None)
                     if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(DOCUMENT_GRAPH_PREFIX)}
         candidates = labelled if candidates is None else candidates & labelled
     current = None if name is None else ox.Literal(fingerprint(name))
