@@ -206,7 +206,7 @@ def _objects(store: ox.Store, subject, predicate, graph, *,
 def _plan_cities(store: ox.Store, graph: ox.NamedNode, *, plan_node_only: bool = False) -> list[str] | None:
     """The values of the zh labels the path `?plan pk:jurisdiction/rdfs:label` reaches in the plan
     graph (one entry per path match, as the `#[city]` line joins), or None when the graph has not
-    exactly one plan node (`?g pk:plan`): then whether a city selects the plan is left to the
+    exactly one plan node (`GRAPH ?g { ?g pk:plan ?plan }`): then whether a city selects the plan is left to the
     SPARQL. The summaries' queries also join ?plan from other nodes' pk:plan links, so for them
     every pk:plan link and pk:jurisdiction of the graph must be about that node too; the analysis
     queries follow the plan node's path only (`plan_node_only`, analysis_scope.py: 254
@@ -227,7 +227,7 @@ def _plan_cities(store: ox.Store, graph: ox.NamedNode, *, plan_node_only: bool =
 
 def _coverage_rows(store: ox.Store, graph: ox.NamedNode | None) -> list[list[str | None]]:
     """queries/coverage.rq's rows for one plan graph, counted here: per plan node of the graph
-    (`?g pk:plan ?plan`), distinct measures of the graph (`a pk:Measure`: facts carry no pk:plan
+    (`GRAPH ?g { ?g pk:plan ?plan }`), distinct measures of the graph (`a pk:Measure`: facts carry no pk:plan
     since issue #24, the graph is the plan's), those no quad
     `?unit pk:measure` points to, distinct assignments, distinct `?g pk:uncoveredCue` values; then
     one row per source x the plan's title x its period end (unbound when missing) x jurisdiction
