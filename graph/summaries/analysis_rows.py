@@ -46,24 +46,18 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pyoxigraph as ox
 
-from policykg.ontology import DCTERMS, ELI, PK
+from policykg.ontology import PK, SKOS
 
-from ..rdf import ANALYSIS_GRAPH, VOCABULARY_GRAPHS, XSD_STRING
+from ..rdf import (ANALYSIS_GRAPH, D_PART, D_SOURCE, D_TITLE, LABEL, PREF, VOCABULARY_GRAPHS, XSD_INTEGER, XSD_STRING,
+                   A)
 from .analysis_scope import scope_indexes
 from .corpus_tables import _write_table, drop_analysis_tables
+from .plan_summaries import ELI_TITLE, PK_MEASURE_TYPE, PK_PLAN, _objects
 from .summary_format import ANALYSED, _named
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER = ox.NamedNode(_XSD + "integer")
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-_MEASURE = ox.NamedNode(PK + "Measure")
+# rdf:type, rdfs:label, the dcterms and xsd terms: graph/rdf.py; pk:plan, pk:Measure, eli:title:
+# plan_summaries.py, which reads them from a plan graph too
 _FRAMEWORK_ITEM = ox.NamedNode(PK + "FrameworkItem")
-_SOURCE = ox.NamedNode(DCTERMS + "source")
-_TITLE = ox.NamedNode(DCTERMS + "title")
-_PART_OF = ox.NamedNode(DCTERMS + "isPartOf")
-_ELI_TITLE = ox.NamedNode(ELI + "title")
-_PLAN = ox.NamedNode(PK + "plan")
 _ORDER = ox.NamedNode(PK + "order")
 _START = ox.NamedNode(PK + "start")
 _MEASURE_NO = ox.NamedNode(PK + "measureNo")
@@ -93,7 +87,7 @@ def _text(term) -> str | None:
 def _integer(term) -> int | None:
     if term is None:
         return None
-    if not isinstance(term, ox.Literal) or term.datatype != _INTEGER:
+    if not isinstance(term, ox.Literal) or term.datatype != XSD_INTEGER:
         raise _Unmodelled
     return int(term.value)
 
@@ -101,18 +95,6 @@ def _integer(term) -> int | None:
 def _nullable(value) -> tuple:
     """SPARQL's ORDER BY puts unbound first."""
     return (0, 0) if value is None else (1, value)
-
-
-def _objects(store: ox.Store, subject, predicate: ox.NamedNode, graph) -> list:
-    """The objects of (subject, predicate) in `graph`, or in any named graph when `graph` is None
-    (the query's default graph, their union). One index lookup: ~8 CPU-us, where every quad of a
-    measure at once (its body among them) is ~100."""
-    found = []
-    for quad in store.quads_for_pattern(subject, predicate, None, graph):
-        if graph is None and isinstance(quad.graph_name, ox.DefaultGraph):
-            raise _Unmodelled  # the union default graph does not include the default graph
-        found.append(quad.object)
-    return found
 
 
 class _Facts:
@@ -129,7 +111,7 @@ class _Facts:
         graphs = self.graphs.get(iri)
         if graphs is None:
             graphs = []
-            for quad in self.store.quads_for_pattern(ox.NamedNode(iri), _RDF_TYPE, _MEASURE, None):
+            for quad in self.store.quads_for_pattern(ox.NamedNode(iri), A, PK_MEASURE_TYPE, None):
                 if isinstance(quad.graph_name, ox.DefaultGraph):
                     raise _Unmodelled
                 graphs.append(quad.graph_name)
@@ -140,8 +122,8 @@ class _Facts:
         """(its dcterms:source values, its pk:plan values) of a plan graph, in that graph."""
         found = self.plan_graphs.get(graph)
         if found is None:
-            found = self.plan_graphs[graph] = (_objects(self.store, graph, _SOURCE, graph),
-                                               _objects(self.store, graph, _PLAN, graph))
+            found = self.plan_graphs[graph] = (_objects(self.store, graph, D_SOURCE, graph),
+                                               _objects(self.store, graph, PK_PLAN, graph))
         return found
 
     def source(self, iri: str) -> tuple[str, object] | None:
@@ -173,7 +155,7 @@ class _Facts:
             facts = (source, _integer(_one(_objects(store, node, _ORDER, graph))),
                      _integer(_one(_objects(store, node, _START, graph))),
                      _text(_one(_objects(store, node, _MEASURE_NO, graph))),
-                     _text(_one(_objects(store, node, _TITLE, graph))))
+                     _text(_one(_objects(store, node, D_TITLE, graph))))
         self.measures[iri] = facts
         return facts
 
@@ -185,21 +167,22 @@ class _Facts:
         store, node = self.store, ox.NamedNode(iri)
         framework_title = item_label = None
         graphs = self.measure_graphs(iri)
-        if not graphs and next(store.quads_for_pattern(node, _RDF_TYPE, _FRAMEWORK_ITEM, ANALYSIS_GRAPH), None):
-            labels = _objects(store, node, _RDFS_LABEL, ANALYSIS_GRAPH)
-            frameworks = _objects(store, node, _PART_OF, ANALYSIS_GRAPH)
+        if not graphs and next(store.quads_for_pattern(node, A, _FRAMEWORK_ITEM, ANALYSIS_GRAPH), None):
+            labels = _objects(store, node, LABEL, ANALYSIS_GRAPH)
+            frameworks = _objects(store, node, D_PART, ANALYSIS_GRAPH)
             if labels and frameworks:
                 framework = _one(frameworks)
-                titles = [] if isinstance(framework, ox.Literal) else _objects(store, framework, _ELI_TITLE,
+                titles = [] if isinstance(framework, ox.Literal) else _objects(store, framework, ELI_TITLE,
                                                                                 ANALYSIS_GRAPH)
                 if titles:  # the group OPTIONAL binds all four or none
                     item_label, framework_title = _text(_one(labels)), _text(_one(titles))
-        elif graphs and next(store.quads_for_pattern(node, _RDF_TYPE, _FRAMEWORK_ITEM, None), None):
+        elif graphs and next(store.quads_for_pattern(node, A, _FRAMEWORK_ITEM, None), None):
             raise _Unmodelled  # a measure and a framework item at once
         graph = _one(graphs)
         target_source = _text(_one(self.plan_graph(graph)[0])) if graph is not None else None
-        target_no = _text(_one(_objects(store, node, _MEASURE_NO, None)))
-        target_title = _text(_one(_objects(store, node, _TITLE, None)))
+        # any named graph (the query's default graph, their union), never the default graph
+        target_no = _text(_one(_objects(store, node, _MEASURE_NO, None, default_graph_error=_Unmodelled)))
+        target_title = _text(_one(_objects(store, node, D_TITLE, None, default_graph_error=_Unmodelled)))
         if framework_title is not None:
             reused_from = f"《{framework_title}》{item_label}"
         elif None not in (target_source, target_no, target_title):
@@ -242,11 +225,9 @@ def measure_reuse_rows(store: ox.Store, links: Iterable) -> list[list[str | None
     return [row for _, row in keyed]
 
 
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
 _INSTRUMENTS_GRAPH = VOCABULARY_GRAPHS["instruments.ttl"]
-_NOTATION = ox.NamedNode(_SKOS + "notation")
-_BROADER = ox.NamedNode(_SKOS + "broader")
-_PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
+_NOTATION = ox.NamedNode(SKOS + "notation")
+_BROADER = ox.NamedNode(SKOS + "broader")
 
 
 def _instrument(store: ox.Store, concept: str) -> tuple | None:
@@ -259,7 +240,7 @@ def _instrument(store: ox.Store, concept: str) -> tuple | None:
              for t in _objects(store, broader, _NOTATION, _INSTRUMENTS_GRAPH)]
     if not notations or not types:
         return None
-    labels = [label for label in _objects(store, node, _PREF_LABEL, _INSTRUMENTS_GRAPH)
+    labels = [label for label in _objects(store, node, PREF, _INSTRUMENTS_GRAPH)
               if isinstance(label, ox.Literal) and label.language == "zh"]
     return _text(_one(types)), _text(_one(notations)), _text(_one(labels))
 

@@ -63,11 +63,11 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from policykg.ontology import PK
+from policykg.ontology import DCTERMS, PK
 
-from ..rdf import ANALYSIS_GRAPH, XSD_STRING
+from ..rdf import ANALYSIS_GRAPH, LABEL, XSD_STRING
 from .corpus_tables import CORPUS_GRAPH, CORPUS_ROWS, _table_head, _table_path
-from .plan_summaries import RDFS_LABEL, _plan_cities
+from .plan_summaries import _plan_cities
 from .summary_format import SUMMARY_NS, _named
 from .table_codec import _decode_table, _encode_table
 
@@ -79,7 +79,7 @@ CORPUS_SOURCES = ox.NamedNode(SUMMARY_NS + "corpusSources")
 GROUPED_TIE_COLUMNS = {"instrument_mix": ("instrument_type", "measures", "instrument"),
                        "pmc_features": (),
                        "measure_reuse": ("measure", "score", "target")}
-_SOURCE_QUERY = "SELECT ?g ?source WHERE { GRAPH ?g { ?g <http://purl.org/dc/terms/source> ?source } }"
+_SOURCE_QUERY = f"SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?g <{DCTERMS}source> ?source }} }}"
 
 
 def _entry_node(table: str, digest: str, kind: str, value: str) -> ox.NamedNode:
@@ -123,7 +123,7 @@ class PlanGraphs:
             cities = _plan_cities(store, node, plan_node_only=True)
             self.cities[source] = cities
             if cities is None:
-                self.undecided[source] = {label for q in store.quads_for_pattern(None, RDFS_LABEL, None, node)
+                self.undecided[source] = {label for q in store.quads_for_pattern(None, LABEL, None, node)
                                           if (label := _zh(q.object)) is not None}
 
 

@@ -37,6 +37,8 @@ from operator import itemgetter
 
 import pyoxigraph as ox
 
+from policykg.ontology import DCTERMS
+
 from .corpus_tables import _write_table, corpus_tables_current, drop_corpus_tables, table_rows
 from .plan_selection import write_city_index
 from .summary_format import (ANALYSED, DOCUMENT_GRAPH_PREFIX, ENGINE_ORDERED, KEY, LISTINGS, SUMMARISED,
@@ -148,7 +150,7 @@ def _streamed_rows(texts: Iterable[str]) -> Iterator[list[str | None]]:
         yield from run
 
 
-_ENGINE_ORDER_QUERY = "SELECT ?g WHERE { GRAPH ?g { ?g <http://purl.org/dc/terms/source> ?source } }"
+_ENGINE_ORDER_QUERY = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{DCTERMS}source> ?source }} }}"
 
 
 def _engine_plan_order(store: ox.Store) -> list[str] | None:

@@ -11,11 +11,12 @@ would (`_selected_plans`), or, for a city, from the index the build keeps with t
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from ..rdf import D_SOURCE, LABEL
 from .corpus_tables import CORPUS_GRAPH, _table_head
-from .plan_summaries import DC_SOURCE, RDFS_LABEL
 from .summary_format import (CITIES, DOCUMENT_GRAPH_PREFIX, FINGERPRINT, KEY, NQ, SUMMARY_NS, fingerprint,
                              summary_graph)
 from .table_codec import _dumps
@@ -28,11 +29,11 @@ def _selected_plans(store: ox.Store, name: str | None, source: str | None, city:
     (`name` None: any summary with a key will do, `write_city_index`)."""
     candidates: set[str] | None = None
     if source is not None:
-        candidates = {q.graph_name.value for q in store.quads_for_pattern(None, DC_SOURCE, ox.Literal(source), None)
+        candidates = {q.graph_name.value for q in store.quads_for_pattern(None, D_SOURCE, ox.Literal(source), None)
                       if q.subject == q.graph_name and q.graph_name.value.startswith(DOCUMENT_GRAPH_PREFIX)}
     if city is not None:
         labelled = {q.graph_name.value
-                    for q in store.quads_for_pattern(None, RDFS_LABEL, ox.Literal(city, language="zh"), None)
+                    for q in store.quads_for_pattern(None, LABEL, ox.Literal(city, language="zh"), None)
                     if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(DOCUMENT_GRAPH_PREFIX)}
         candidates = labelled if candidates is None else candidates & labelled
     current = None if name is None else ox.Literal(fingerprint(name))
@@ -63,16 +64,27 @@ def _selected_plans(store: ox.Store, name: str | None, source: str | None, city:
 # (`people` and `plans` were past the 50 ms goal). The same selection is made once, for every city
 # some plan's summary names (`pksum:cities`), when the corpus tables are written, and kept in the
 # corpus graph: `<corpus>/city/<city> pksum:corpusCityPlans "[summary nodes in source order]"`,
-# or "null" where the selection itself answers None (an undecided plan: the SPARQL runs). It is
+# or "null" where the selection itself answers None (an undecided plan: the SPARQL runs, without
+# the lookups, which would answer None again: `UNDECIDED`). It is
 # used for a query only while that query's table is current (`_table_head`): the table was
 # written when every plan had a current summary of the query, and any plan or summary write drops
 # the corpus graph, index and all. A city with no entry takes `_selected_plans`.
 CORPUS_CITY_PLANS = ox.NamedNode(SUMMARY_NS + "corpusCityPlans")
 
 
-def _city_node(city: str) -> ox.NamedNode:
-    from urllib.parse import quote
+class _Undecided:
+    """The type of `UNDECIDED`."""
 
+    def __repr__(self) -> str:
+        return "UNDECIDED"
+
+
+# `_indexed_city_plans`' answer for a city the index records as null: a plan it would select has a
+# city its summary cannot decide, so the SPARQL answers (None means "not indexed": the lookups decide).
+UNDECIDED = _Undecided()
+
+
+def _city_node(city: str) -> ox.NamedNode:
     return ox.NamedNode(f"{CORPUS_GRAPH.value}/city/{quote(city, safe='')}")
 
 
@@ -92,15 +104,17 @@ def write_city_index(store: ox.Store) -> int:
     return len(quads)
 
 
-def _indexed_city_plans(store: ox.Store, name: str, city: str) -> list[tuple[None, str]] | None:
+def _indexed_city_plans(store: ox.Store, name: str, city: str) -> list[tuple[None, str]] | _Undecided | None:
     """`_selected_plans(store, name, None, city)` from the city index when it can answer for
-    `name` (its table current, the city indexed and decided), else None."""
+    `name` (its table current and the city indexed): the plans, or UNDECIDED when the index
+    records the city as undecided (`_selected_plans` would answer None: the SPARQL runs); None
+    when the index cannot answer (the lookups decide)."""
     node = _city_node(city)
     recorded = next(store.quads_for_pattern(node, CORPUS_CITY_PLANS, None, CORPUS_GRAPH), None)
     if recorded is None or _table_head(store, name) is None:
         return None
     nodes = json.loads(recorded.object.value)
-    return None if nodes is None else [(None, summary) for summary in nodes]
+    return UNDECIDED if nodes is None else [(None, summary) for summary in nodes]
 
 
-__all__ = ["write_city_index"]
+__all__ = ["UNDECIDED", "write_city_index"]

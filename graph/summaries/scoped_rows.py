@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from .corpus_rows import _combined, _plan_texts_scanned, _sorted_target_comparison
 from .corpus_tables import table_rows
-from .plan_selection import _indexed_city_plans, _selected_plans
+from .plan_selection import UNDECIDED, _indexed_city_plans, _selected_plans
 from .summary_format import SCOPE_PARAMS, _named, rows_predicate, summaries_complete
 from .table_codec import _decode_table
 
@@ -36,6 +36,8 @@ def scoped_rows(store: ox.Store, name: str, params: dict[str, str]) -> Iterator[
     if name == "target_comparison":
         return _indicator_rows(store, params["indicator"])
     keyed = (_indexed_city_plans(store, name, params["city"]) if set(params) == {"city"} else None)
+    if keyed is UNDECIDED:  # recorded undecided by the city index: the lookups would say so again
+        return None
     if keyed is None:
         keyed = _selected_plans(store, name, params.get("source"), params.get("city"))
     if keyed is None:

@@ -24,7 +24,7 @@ from .summary_format import ENGINE_ORDERED
 def encode(name: str, rows: list[list[str | None]], plans: list[str] | None = None,
            separable: bool = True) -> str:
     """The text of query `name`'s summary literal for one plan's rows (`plans`: the IRIs of the
-    plan graph's `?g pk:plan` nodes, kept with the rows of ENGINE_ORDERED queries; `separable`:
+    plan graph's plan nodes, `GRAPH ?g { ?g pk:plan ?plan }`, kept with the rows of ENGINE_ORDERED queries; `separable`:
     no label or source of the plan holds GROUP_CONCAT's separator, so plans_by_region's lists
     split back into their values)."""
     if name in ENGINE_ORDERED:

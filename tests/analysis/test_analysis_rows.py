@@ -16,6 +16,7 @@ from policykg.graph.analysis.analysis_graph import ANALYSIS_GRAPH, analyze
 from policykg.graph.build import build
 from policykg.graph.store import Store
 from policykg.graph.summaries import analysis_rows, corpus_tables, summary_format
+from policykg.graph.summaries.plan_summaries import _objects
 from policykg.ontology import ID, PK
 from policykg.queries import run_query
 
@@ -108,6 +109,23 @@ def _table_quads(raw) -> set[str]:
 
 def _linked_measure(raw, links) -> str:
     return next(link.source for link in links if "/item/" not in link.target)
+
+
+def test_objects_in_the_union_of_named_graphs_refuse_the_default_graph():
+    """plan_summaries.py `_objects`, which these rows read through: in one graph, or in any when
+    the graph is None; with `default_graph_error`, a match in the default graph (which the
+    queries' union of the named graphs leaves out) raises it, in a named graph it does not."""
+    store = ox.Store()
+    node, title = ox.NamedNode(PK + "m"), ox.NamedNode(DCTERMS_TITLE)
+    named = ox.NamedNode(ID + "doc/x")
+    store.add(ox.Quad(node, title, ox.Literal("甲"), named))
+    assert _objects(store, node, title, named) == [ox.Literal("甲")]
+    assert _objects(store, node, title, None, default_graph_error=LookupError) == [ox.Literal("甲")]
+    store.add(ox.Quad(node, title, ox.Literal("乙"), ox.DefaultGraph()))
+    assert sorted(o.value for o in _objects(store, node, title, None)) == ["乙", "甲"]
+    assert _objects(store, node, title, named, default_graph_error=LookupError) == [ox.Literal("甲")]
+    with pytest.raises(LookupError):
+        _objects(store, node, title, None, default_graph_error=LookupError)
 
 
 @pytest.mark.parametrize("edit", ["second title", "title in another graph", "untyped order",

@@ -10,6 +10,7 @@ province, on the province node, but selects only provincial plans), and a city w
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -132,22 +133,43 @@ def test_a_plan_without_a_current_summary_sends_its_city_to_the_sparql(tmp_path)
         assert scoped_rows.scoped_rows(raw, "responsibilities", {"city": other}) is not None
 
 
-def test_an_undecided_city_sends_the_query_to_the_sparql(tmp_path):
-    """A plan whose summary could not tell its city (`pksum:cities` null) is never guessed."""
+def test_an_undecided_city_sends_the_query_to_the_sparql(tmp_path, monkeypatch):
+    """A plan whose summary could not tell its city (`pksum:cities` null, or the city reached twice)
+    is never guessed; once the city index records the city as undecided, the SPARQL answers
+    without the lookups."""
     with Store.open(tmp_path / "store", create=True) as store:
         assert build([ROOT / "data" / "seeds"], store, workers=1).ok
         raw = store.raw
         city = run_query(raw, "plans")[1][0][2]
         recorded = next(q for q in raw.quads_for_pattern(None, summary_format.CITIES, None, None)
                         if city in q.object.value)
-        raw.remove(recorded)
-        raw.add(ox.Quad(recorded.subject, recorded.predicate, ox.Literal("null"), recorded.graph_name))
-        corpus_tables.drop_corpus_tables(raw)  # as every write through Store does
+
+        def record(cities: str) -> None:
+            raw.remove(next(raw.quads_for_pattern(recorded.subject, recorded.predicate, None, recorded.graph_name)))
+            raw.add(ox.Quad(recorded.subject, recorded.predicate, ox.Literal(cities), recorded.graph_name))
+            corpus_tables.drop_corpus_tables(raw)  # as every write through Store does
+
+        record("null")
         assert scoped_rows.scoped_rows(raw, "agency_load", {"city": city}) is None
-        # written again, the city index records the undecided city as null: the SPARQL still answers
+        # written again, the city index holds no entry for a city no summary names: the lookups decide
         assert corpus_rows.write_corpus_tables(raw)
         assert plan_selection._indexed_city_plans(raw, "agency_load", city) is None
         assert scoped_rows.scoped_rows(raw, "agency_load", {"city": city}) is None
+        # a plan reached twice by its city's path is undecided too; the index records the city as
+        # null, and the SPARQL answers without running the lookups again
+        record(json.dumps([city, city], ensure_ascii=False))
+        assert corpus_rows.write_corpus_tables(raw)
+        assert plan_selection._indexed_city_plans(raw, "agency_load", city) is plan_selection.UNDECIDED
+        looked_up = []
+        real = scoped_rows._selected_plans
+        monkeypatch.setattr(scoped_rows, "_selected_plans", lambda *a: looked_up.append(a) or real(*a))
+        assert scoped_rows.scoped_rows(raw, "agency_load", {"city": city}) is None
+        assert looked_up == [], "the index's null answers: no lookups"
+        assert run_query(raw, "agency_load", {"city": city})[1] == \
+            run_query(raw, "agency_load", {"city": city}, use_summary=False)[1]
+        # a city the index does not hold still takes the lookups
+        assert scoped_rows.scoped_rows(raw, "agency_load", {"city": NO_SUCH_CITY}) is not None
+        assert [a[3] for a in looked_up] == [NO_SUCH_CITY]
 
 
 # -- the city index kept with the corpus tables ------------------------------------------------------
@@ -155,6 +177,19 @@ def test_an_undecided_city_sends_the_query_to_the_sparql(tmp_path):
 def _indexed_cities(raw: ox.Store) -> dict[str, object]:
     return {q.subject.value: q.object.value
             for q in raw.quads_for_pattern(None, plan_selection.CORPUS_CITY_PLANS, None, corpus_tables.CORPUS_GRAPH)}
+
+
+def test_a_city_node_is_one_path_segment_that_names_its_city():
+    """The city index's node of a city: under the corpus graph's `city/`, one path segment (a `/`,
+    `?`, `#` or `%` in a name cannot reach another node), distinct per city, decoding to the name."""
+    from urllib.parse import unquote
+
+    cities = ["衡阳市", "a/b", "a b", "a%2Fb", "x?y#z", NO_SUCH_CITY]
+    prefix = corpus_tables.CORPUS_GRAPH.value + "/city/"
+    segments = [plan_selection._city_node(city).value.removeprefix(prefix) for city in cities]
+    assert all(plan_selection._city_node(city).value.startswith(prefix) for city in cities)
+    assert not any(c in segment for segment in segments for c in "/?# ")
+    assert [unquote(segment) for segment in segments] == cities
 
 
 def test_the_city_index_selects_what_the_lookups_select(built_store):
