@@ -7,7 +7,7 @@ of the store, as graph/analysis/analysis_graph.py `analyze` makes them) are read
 store with this tree's code and written to a JSON-lines file; then two child processes, one
 importing `policykg` from this tree, one from the earlier commit (`git archive REV`, as
 bench/bench_extract.py does), are started together (same load) on the same units. Each prints its
-CPU seconds (time.process_time: user + sys of that process), its peak RSS (ru_maxrss) and the RSS
+CPU seconds (time.process_time: user + sys of that process), its peak RSS (VmHWM) and the RSS
 it had before `reuse_links` (the units and the interpreter), and writes every field of every link
 (in the order returned) and every count of the ReuseResult as JSON lines; the parent compares both
 files byte for byte and prints IDENTICAL or where they differ.
@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_extract import tree_at  # noqa: E402
 
 _CHILD = r"""
-import json, os, resource, sys, time
+import json, os, sys, time
 tree, units_path, out_path = sys.argv[1:4]
 sys.path.insert(0, tree)
 import policykg
@@ -43,14 +43,14 @@ assert text_reuse.__file__.startswith(tree), (text_reuse.__file__, tree)
 with open(units_path, encoding="utf-8") as handle:
     units = [text_reuse.Unit(key, group, text, tuple(rank), framework)
              for key, group, text, rank, framework in map(json.loads, handle)]
-def rss_mb():
+def status_mb(field):  # VmHWM: this process's peak (ru_maxrss would carry the parent's over exec)
     with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
-before = rss_mb()
+        return next(int(line.split()[1]) for line in status if line.startswith(field)) / 1024
+before = status_mb("VmRSS")
 start = time.process_time()
 result = text_reuse.reuse_links(units)
 cpu = time.process_time() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = status_mb("VmHWM")
 counts = {name: getattr(result, name) for name in ("plans", "cutoff", "boilerplate_shingles",
           "unindexed_clauses", "candidate_pairs", "measure_links_found", "measure_links_dropped")}
 with open(out_path, "w", encoding="utf-8") as out:

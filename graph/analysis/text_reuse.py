@@ -50,6 +50,7 @@ MIN_LONGEST = 16        # a link needs one shared span this long ...
 MIN_SCORE = 0.3         # ... or this share of the shorter text in blocks of MIN_BLOCK or more
 
 _KEEP = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]")
+_KEPT_RUN = re.compile(_KEEP.pattern + "+")
 _CLAUSE_END = re.compile(r"[。；;！？!?，,：:\n]")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ITEM = re.compile(r"^[ \t\u3000]*[（(]([一二三四五六七八九十]+)[）)]", re.M)
@@ -71,8 +72,17 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    kept = [(i, ch) for i, ch in enumerate(text) if _KEEP.match(ch)]
-    return Normalised("".join(ch for _, ch in kept), array("I", (i for i, _ in kept)))
+    # the runs of kept characters, rather than a match per character (issue #24)
+    runs = [(m.start(), m.end()) for m in _KEPT_RUN.finditer(text)]
+    index = array("I")
+    for start, end in runs:
+        index.extend(range(start, end))
+    return Normalised("".join(text[start:end] for start, end in runs), index)
+
+
+def normalised_text(text: str) -> str:
+    """normalise(text).text, without the map back."""
+    return "".join(_KEPT_RUN.findall(text))
 
 
 def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
@@ -84,7 +94,7 @@ def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
 
 def clauses(text: str) -> list[str]:
     """The normalised clauses of `text` (cut at 。；，： and line ends), long enough to index."""
-    parts = (normalise(part).text for part in _CLAUSE_END.split(text))
+    parts = (normalised_text(part) for part in _CLAUSE_END.split(text))
     return [part for part in parts if len(part) >= MIN_CLAUSE]
 
 

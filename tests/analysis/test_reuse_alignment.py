@@ -7,6 +7,7 @@ characters, equal texts)."""
 from __future__ import annotations
 
 import random
+import re
 from difflib import SequenceMatcher
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from policykg.graph.analysis.text_reuse import (MIN_BLOCK, MIN_LONGEST, MIN_SCORE, Alignment, Unit, align,
                                                 common_runs, gram_index, is_reuse, long_matching_blocks,
-                                                normalise, reuse_links)
+                                                normalise, normalised_text, reuse_links)
 
 
 def difflib_blocks(a: str, b: str, min_block: int = MIN_BLOCK) -> tuple[tuple[int, int, int], ...]:
@@ -176,3 +177,14 @@ def test_alignment_reuse_links_agree_with_difflib_on_every_link():
         a, b, size = max(expected.blocks, key=lambda block: block[2])
         spans = {first: a_text.original_span(a, a + size), second: b_text.original_span(b, b + size)}
         assert (link.source_span, link.target_span) == (spans[link.source], spans[link.target])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("知识产权，。 （）(a)Z9０、；\n\u3000\U00020000㐀豈"), max_size=80) | st.text(max_size=40))
+def test_normalise_keeps_each_cjk_letter_and_digit_with_its_offset(text):
+    """normalise (runs of kept characters) as its definition: every kept character, one by one."""
+    keep = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]")
+    kept = [(i, ch) for i, ch in enumerate(text) if keep.match(ch)]
+    norm = normalise(text)
+    assert norm.text == "".join(ch for _, ch in kept) == normalised_text(text)
+    assert list(norm.index) == [i for i, _ in kept]
