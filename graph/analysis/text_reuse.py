@@ -271,43 +271,89 @@ class ReuseResult:
     measure_links_dropped: int = 0  # ... of which top-k dropped
 
 
-def _minhashes(shingle_sets: Iterable[set[str]], num_perm: int) -> Iterator[MinHash]:
-    """One MinHash per shingle set, made one at a time (MinHash.generator shares one set of
-    permutations, as MinHash.bulk does, with the same values): neither the encoded shingles nor
-    the MinHashes of the whole corpus are held at once (issue #24)."""
-    return MinHash.generator((_encoded(found) for found in shingle_sets), num_perm=num_perm, seed=1)
+class _Shingles:
+    """The clauses' shingle sets, each as an array of shingle ids (issue #24: a set of strings per
+    clause of the whole corpus was most of text reuse's memory), and each distinct shingle's hash,
+    computed once with the hash MinHash uses by default (datasketch's sha1_hash32 of the UTF-8
+    bytes) rather than once per occurrence.
+
+    MinHash.update_batch hashes each value with its `hashfunc` and keeps, per permutation, the
+    minimum over the values (order does not matter); so a MinHash given the precomputed hashes
+    with `hashfunc=int` has the very same hash values as one given the encoded shingles."""
+
+    def __init__(self, units: list[Unit], num_perm: int) -> None:
+        ids: dict[str, int] = {}
+        self.clauses: list[tuple[int, np.ndarray]] = [
+            (i, np.fromiter(sorted({ids.setdefault(s, len(ids)) for s in shingles(clause)}), dtype=np.uint32))
+            for i, unit in enumerate(units) for clause in clauses(unit.text)]
+        self.num_perm = num_perm
+        hashfunc = MinHash(num_perm=num_perm, seed=1).hashfunc  # the default: what the sets were hashed with
+        self.hashes = [hashfunc(s.encode("utf-8")) for s in ids]  # by id (ids are in insertion order)
+        self.count = len(ids)
+
+    def minhashes(self, id_arrays: Iterable[np.ndarray]) -> Iterator[MinHash]:
+        """One MinHash per array of shingle ids, made one at a time (MinHash.generator shares one
+        set of permutations, as MinHash.bulk does, with the same values): the MinHashes of the
+        whole corpus are never held at once."""
+        hashes = self.hashes
+        return MinHash.generator(([hashes[x] for x in found.tolist()] for found in id_arrays),
+                                 num_perm=self.num_perm, seed=1, hashfunc=int)
 
 
-def _framework_pairs(clause_shingles: list[tuple[int, set[str]]], units: list[Unit], num_perm: int,
-                     threshold: float) -> set[tuple[int, int]]:
+class _Pairs:
+    """A set of index pairs (i < j) held as sorted, distinct int64 codes j * units + i (issue #24:
+    a set of tuples of two ints took ~100 bytes a pair; at 2,000 plans there are 651,195 pairs, and
+    they grow about fourfold when the plans double). Added pairs wait in an array and are merged
+    in whenever they are as many as the pairs held (so each merge at least doubles the work done)."""
+
+    def __init__(self, units: int, min_merge: int = 1 << 20) -> None:
+        self.units = units
+        self.min_merge = min_merge
+        self.codes = np.empty(0, dtype=np.int64)
+        self.pending = array("q")
+
+    def add(self, i: int, j: int) -> None:
+        self.pending.append(j * self.units + i if i < j else i * self.units + j)
+        if len(self.pending) >= max(self.min_merge, len(self.codes)):
+            self._merge()
+
+    def _merge(self) -> None:
+        if self.pending:
+            self.codes = np.union1d(self.codes, np.array(self.pending, dtype=np.int64))
+            self.pending = array("q")
+
+    def sorted_codes(self) -> np.ndarray:
+        """The codes, sorted and distinct (so: by j, then i)."""
+        self._merge()
+        return self.codes
+
+
+def _framework_pairs(found: _Shingles, units: list[Unit], threshold: float, pairs: _Pairs) -> None:
     """Pairs (i < j) of units in different groups where a clause (of any unit) collides in MinHash
     LSH with a framework clause."""
-    frameworks = [(i, found) for i, found in clause_shingles if units[i].framework]
-    if not frameworks or not clause_shingles:
-        return set()
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    for key, minhash in enumerate(_minhashes((found for _, found in frameworks), num_perm)):
+    frameworks = [(i, ids) for i, ids in found.clauses if units[i].framework]
+    if not frameworks or not found.clauses:
+        return
+    lsh = MinHashLSH(threshold=threshold, num_perm=found.num_perm)
+    for key, minhash in enumerate(found.minhashes(ids for _, ids in frameworks)):
         lsh.insert(key, minhash)
-    pairs: set[tuple[int, int]] = set()
-    asked = _minhashes((found for _, found in clause_shingles), num_perm)
-    for (i, _), minhash in zip(clause_shingles, asked):
+    asked = found.minhashes(ids for _, ids in found.clauses)
+    for (i, _), minhash in zip(found.clauses, asked):
         for key in lsh.query(minhash):
             j = frameworks[key][0]
             if i != j and units[i].group != units[j].group:
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
+                pairs.add(i, j)
 
 
-def _self_pairs(indexed: list[int], shingle_sets: Iterable[set[str]], units: list[Unit], num_perm: int,
-                threshold: float) -> set[tuple[int, int]]:
+def _self_pairs(indexed: list[int], minhashes: Iterable[MinHash], units: list[Unit], num_perm: int,
+                threshold: float, pairs: _Pairs) -> None:
     """Pairs (i < j) of units in different groups whose clauses collide in MinHash LSH among
-    themselves. indexed[key]: the unit of the key-th clause of `shingle_sets`. Each clause asks
+    themselves. indexed[key]: the unit of the key-th clause of `minhashes`. Each clause asks
     the index with the band hashes the index stored for it (what `query` would compute again from
     its MinHash), so no MinHash is kept."""
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    for key, minhash in enumerate(_minhashes(shingle_sets, num_perm)):
+    for key, minhash in enumerate(minhashes):
         lsh.insert(key, minhash)
-    pairs: set[tuple[int, int]] = set()
     for key, i in enumerate(indexed):
         collided: set[int] = set()
         for band_hash, table in zip(lsh.keys[key], lsh.hashtables):
@@ -315,8 +361,7 @@ def _self_pairs(indexed: list[int], shingle_sets: Iterable[set[str]], units: lis
         for other in collided:
             j = indexed[other]
             if i != j and units[i].group != units[j].group:
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
+                pairs.add(i, j)
 
 
 def candidate_pairs(units: list[Unit], *, threshold: float = LSH_THRESHOLD,
@@ -325,62 +370,58 @@ def candidate_pairs(units: list[Unit], *, threshold: float = LSH_THRESHOLD,
     """Index pairs (i < j) of units in different groups that share at least one similar clause:
     every measure (and framework) clause against the framework clauses with all its shingles; the
     measure clauses among themselves without their boilerplate shingles (module docstring)."""
-    settings = settings or ReuseSettings()
-    # one string object per distinct shingle: the corpus repeats most of them (issue #24)
-    distinct: dict[str, str] = {}
-    clause_shingles: list[tuple[int, set[str]]] = [
-        (i, {distinct.setdefault(s, s) for s in shingles(clause)})
-        for i, unit in enumerate(units) for clause in clauses(unit.text)]
-    del distinct
-    pairs = _framework_pairs(clause_shingles, units, num_perm, threshold)
+    codes = _candidate_codes(units, threshold, num_perm, settings, result)
+    return {(i, j) for j, i in (divmod(code, len(units)) for code in codes.tolist())}
 
-    shingles_of_group: dict[str, set[str]] = defaultdict(set)
-    for i, found in clause_shingles:
+
+def _candidate_codes(units: list[Unit], threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM,
+                     settings: ReuseSettings | None = None, result: ReuseResult | None = None) -> np.ndarray:
+    """candidate_pairs' pairs as _Pairs codes (j * len(units) + i), sorted."""
+    settings = settings or ReuseSettings()
+    found = _Shingles(units, num_perm)
+    pairs = _Pairs(len(units))
+    _framework_pairs(found, units, threshold, pairs)
+
+    clauses_of_group: dict[str, list[np.ndarray]] = defaultdict(list)
+    for i, ids in found.clauses:
         if not units[i].framework:
-            shingles_of_group[units[i].group] |= found
-    plans_with: Counter[str] = Counter()
-    for group in list(shingles_of_group):
-        plans_with.update(shingles_of_group.pop(group))  # one group's set at a time
-    plans = len({units[i].group for i, _ in clause_shingles if not units[i].framework})
+            clauses_of_group[units[i].group].append(ids)
+    plans_with = np.zeros(found.count, dtype=np.int64)  # by shingle id: plans whose measures have it
+    for group in list(clauses_of_group):
+        plans_with[np.unique(np.concatenate(clauses_of_group.pop(group)))] += 1  # one group at a time
+    plans = len({units[i].group for i, _ in found.clauses if not units[i].framework})
     cutoff = settings.cutoff(plans)
-    boilerplate = {shingle for shingle, count in plans_with.items() if count > cutoff}
+    boilerplate = plans_with > cutoff  # by shingle id
     del plans_with
     indexed: list[int] = []
     unindexed = 0
-    for i, found in clause_shingles:
+    for i, ids in found.clauses:
         if units[i].framework:
             continue
-        if found - boilerplate if boilerplate else found:
+        if not boilerplate[ids].all():
             indexed.append(i)
         else:
             unindexed += 1
 
-    def measure_shingles() -> Iterator[set[str]]:  # in the order of `indexed`
-        for i, found in clause_shingles:
+    def measure_shingles() -> Iterator[np.ndarray]:  # in the order of `indexed`
+        for i, ids in found.clauses:
             if not units[i].framework:
-                kept = found - boilerplate if boilerplate else found
-                if kept:
+                kept = ids[~boilerplate[ids]]
+                if len(kept):
                     yield kept
 
     if indexed:
-        pairs |= _self_pairs(indexed, measure_shingles(), units, num_perm, threshold)
+        _self_pairs(indexed, found.minhashes(measure_shingles()), units, num_perm, threshold, pairs)
     if result is not None:
         result.plans, result.cutoff = plans, cutoff
-        result.boilerplate_shingles, result.unindexed_clauses = len(boilerplate), unindexed
-    return pairs
+        result.boilerplate_shingles, result.unindexed_clauses = int(np.count_nonzero(boilerplate)), unindexed
+    return pairs.sorted_codes()
 
 
-def _encoded(found: set[str]) -> list[bytes]:
-    return [s.encode("utf-8") for s in sorted(found)]
-
-
-def _by_second(pairs: set[tuple[int, int]], units: int, chunk: int = 1 << 16) -> Iterator[tuple[int, int]]:
-    """The pairs (i, j), emptying the set, in the order of j then i (so each j's texts are
-    indexed once), held meanwhile as one int64 each (j * units + i) rather than a set of tuples.
-    The links do not depend on the order (reuse_links: a total order decides what is kept)."""
-    codes = np.fromiter((j * units + i for i, j in pairs), dtype=np.int64, count=len(pairs))
-    pairs.clear()
-    codes.sort()
+def _by_second(codes: np.ndarray, units: int, chunk: int = 1 << 16) -> Iterator[tuple[int, int]]:
+    """The pairs (i, j) of sorted _Pairs codes, in the order of j then i (so each j's text is
+    indexed once). The links do not depend on the order (reuse_links: a total order decides what
+    is kept)."""
     for start in range(0, len(codes), chunk):
         for code in codes[start:start + chunk].tolist():
             j, i = divmod(code, units)
@@ -397,7 +438,7 @@ def reuse_links(units: Iterable[Unit], settings: ReuseSettings | None = None) ->
     units = list(units)
     result = ReuseResult([], settings)
     normalised = [normalise(u.text) for u in units]
-    pairs = candidate_pairs(units, settings=settings, result=result)
+    pairs = _candidate_codes(units, settings=settings, result=result)
     result.candidate_pairs = len(pairs)
     # Bounded memory (issue #24): a found link is a small tuple, its quotes are cut only for the
     # links kept, and each source's measure links are cut to its best top_k whenever they reach
