@@ -292,12 +292,16 @@ class _Shingles:
         self.count = len(ids)
 
     def minhashes(self, id_arrays: Iterable[np.ndarray]) -> Iterator[MinHash]:
-        """One MinHash per array of shingle ids, made one at a time (MinHash.generator shares one
-        set of permutations, as MinHash.bulk does, with the same values): the MinHashes of the
-        whole corpus are never held at once."""
+        """The MinHash of each array of shingle ids, one at a time, in ONE MinHash object cleared
+        and filled again for each (as MinHash.generator's fresh copies would be, without a copy
+        per clause): use each before asking for the next (MinHashLSH's insert and query keep
+        its band hashes, not the object). The MinHashes of the corpus are never held at once."""
         hashes = self.hashes
-        return MinHash.generator(([hashes[x] for x in found.tolist()] for found in id_arrays),
-                                 num_perm=self.num_perm, seed=1, hashfunc=int)
+        minhash = MinHash(num_perm=self.num_perm, seed=1, hashfunc=int)
+        for found in id_arrays:
+            minhash.clear()
+            minhash.update_batch([hashes[x] for x in found.tolist()])
+            yield minhash
 
 
 class _Pairs:
