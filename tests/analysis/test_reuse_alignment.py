@@ -1,4 +1,4 @@
-"""graph/analysis/text_reuse.py `long_matching_blocks` / `align`: the blocks of difflib's
+"""graph/analysis/alignment.py `long_matching_blocks` and text_reuse.py `align`: the blocks of difflib's
 `SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()` of MIN_BLOCK or more, found from
 the common runs instead of difflib's search of every range (issue #24). Checked against difflib
 itself on random texts (small alphabets: many repeats and ties), texts with planted shared spans,
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policykg.graph.analysis.alignment import common_runs, gram_index, long_matching_blocks
 from policykg.graph.analysis.text_reuse import (MIN_BLOCK, MIN_LONGEST, MIN_SCORE, Alignment, Unit, align,
-                                                common_runs, gram_index, is_reuse, long_matching_blocks,
-                                                normalise, normalised_text, reuse_links)
+                                                is_reuse, normalise, normalised_text, reuse_links)
 
 
 def difflib_blocks(a: str, b: str, min_block: int = MIN_BLOCK) -> tuple[tuple[int, int, int], ...]:
@@ -141,7 +141,7 @@ def test_alignment_span_of_exactly_min_block_and_min_longest():
     alignment = align(normalise(filler_a * 2 + span16), normalise(span16 + filler_b * 2))
     assert alignment.blocks == ((48, 0, MIN_LONGEST),) and is_reuse(alignment)
     assert alignment.score < MIN_SCORE  # linked by its longest span alone
-    assert common_runs(filler_a * 2 + span16, span16 + filler_b * 2) == [(48, 0, MIN_LONGEST)]
+    assert common_runs(filler_a * 2 + span16, span16 + filler_b * 2, MIN_BLOCK) == [(48, 0, MIN_LONGEST)]
 
 
 def test_alignment_equal_texts_are_one_block():
