@@ -2,8 +2,10 @@
 
 Texts are normalised (CJK, letters and digits only, with a map back to the original offsets) and
 cut into clauses; MinHash LSH over character n-gram shingles of the clauses (datasketch) proposes
-candidate pairs of texts, and `difflib.SequenceMatcher` aligns each candidate pair to find the
-shared spans and a score. Framework texts are split into their numbered items here too.
+candidate pairs of texts, and each candidate pair is aligned to find the shared spans and a score:
+the blocks `difflib.SequenceMatcher` finds, those of MIN_BLOCK characters or more, computed from
+the pair's common runs without difflib's search for chance matches (alignment.py says why they
+are the same). Framework texts are split into their numbered items here too.
 
 Why two passes and two caps (issue #24). "Every pair of measures that shares a clause is a link"
 is quadratic in its output: when many plans carry the same stock sentence, every pair of their
@@ -31,11 +33,12 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from .alignment import gram_index, long_matching_blocks
 from .caps import BOILERPLATE_MIN_PLANS, BOILERPLATE_SHARE, TOP_K_MEASURES
 
 SHINGLE_SIZE = 4        # characters per shingle (over normalised text)
@@ -47,6 +50,7 @@ MIN_LONGEST = 16        # a link needs one shared span this long ...
 MIN_SCORE = 0.3         # ... or this share of the shorter text in blocks of MIN_BLOCK or more
 
 _KEEP = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z0-9]")
+_KEPT_RUN = re.compile(_KEEP.pattern + "+")
 _CLAUSE_END = re.compile(r"[。；;！？!?，,：:\n]")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ITEM = re.compile(r"^[ \t\u3000]*[（(]([一二三四五六七八九十]+)[）)]", re.M)
@@ -68,8 +72,17 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    kept = [(i, ch) for i, ch in enumerate(text) if _KEEP.match(ch)]
-    return Normalised("".join(ch for _, ch in kept), array("I", (i for i, _ in kept)))
+    # the runs of kept characters, rather than a match per character (issue #24)
+    runs = [(m.start(), m.end()) for m in _KEPT_RUN.finditer(text)]
+    index = array("I")
+    for start, end in runs:
+        index.extend(range(start, end))
+    return Normalised("".join(text[start:end] for start, end in runs), index)
+
+
+def normalised_text(text: str) -> str:
+    """normalise(text).text, without the map back."""
+    return "".join(_KEPT_RUN.findall(text))
 
 
 def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
@@ -81,7 +94,7 @@ def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
 
 def clauses(text: str) -> list[str]:
     """The normalised clauses of `text` (cut at 。；，： and line ends), long enough to index."""
-    parts = (normalise(part).text for part in _CLAUSE_END.split(text))
+    parts = (normalised_text(part) for part in _CLAUSE_END.split(text))
     return [part for part in parts if len(part) >= MIN_CLAUSE]
 
 
@@ -125,11 +138,14 @@ class Alignment:
 
 
 def align(a: Normalised, b: Normalised, min_block: int = MIN_BLOCK) -> Alignment:
-    """Align two normalised texts with difflib (no junk heuristic: CJK repeats are meaningful)."""
-    matcher = SequenceMatcher(None, a.text, b.text, autojunk=False)
-    blocks = tuple((m.a, m.b, m.size) for m in matcher.get_matching_blocks() if m.size >= min_block)
+    """Align two normalised texts as difflib does (`SequenceMatcher(None, a, b, autojunk=False)`:
+    no junk heuristic, CJK repeats are meaningful), keeping the blocks of `min_block` or more."""
+    return _alignment(a.text, b.text, long_matching_blocks(a.text, b.text, min_block))
+
+
+def _alignment(a: str, b: str, blocks: tuple[tuple[int, int, int], ...]) -> Alignment:
     shared = sum(size for _, _, size in blocks)
-    shorter = min(len(a.text), len(b.text)) or 1
+    shorter = min(len(a), len(b)) or 1
     return Alignment(blocks, shared, max((s for _, _, s in blocks), default=0), shared / shorter)
 
 
@@ -168,43 +184,93 @@ class ReuseResult:
     measure_links_dropped: int = 0  # ... of which top-k dropped
 
 
-def _minhashes(shingle_sets: Iterable[set[str]], num_perm: int) -> Iterator[MinHash]:
-    """One MinHash per shingle set, made one at a time (MinHash.generator shares one set of
-    permutations, as MinHash.bulk does, with the same values): neither the encoded shingles nor
-    the MinHashes of the whole corpus are held at once (issue #24)."""
-    return MinHash.generator((_encoded(found) for found in shingle_sets), num_perm=num_perm, seed=1)
+class _Shingles:
+    """The clauses' shingle sets, each as an array of shingle ids (issue #24: a set of strings per
+    clause of the whole corpus was most of text reuse's memory), and each distinct shingle's hash,
+    computed once with the hash MinHash uses by default (datasketch's sha1_hash32 of the UTF-8
+    bytes) rather than once per occurrence.
+
+    MinHash.update_batch hashes each value with its `hashfunc` and keeps, per permutation, the
+    minimum over the values (order does not matter); so a MinHash given the precomputed hashes
+    with `hashfunc=int` has the very same hash values as one given the encoded shingles."""
+
+    def __init__(self, units: list[Unit], num_perm: int) -> None:
+        ids: dict[str, int] = {}
+        self.clauses: list[tuple[int, np.ndarray]] = [
+            (i, np.fromiter(sorted({ids.setdefault(s, len(ids)) for s in shingles(clause)}), dtype=np.uint32))
+            for i, unit in enumerate(units) for clause in clauses(unit.text)]
+        self.num_perm = num_perm
+        hashfunc = MinHash(num_perm=num_perm, seed=1).hashfunc  # the default: what the sets were hashed with
+        self.hashes = [hashfunc(s.encode("utf-8")) for s in ids]  # by id (ids are in insertion order)
+        self.count = len(ids)
+
+    def minhashes(self, id_arrays: Iterable[np.ndarray]) -> Iterator[MinHash]:
+        """The MinHash of each array of shingle ids, one at a time, in ONE MinHash object cleared
+        and filled again for each (as MinHash.generator's fresh copies would be, without a copy
+        per clause): use each before asking for the next (MinHashLSH's insert and query keep
+        its band hashes, not the object). The MinHashes of the corpus are never held at once."""
+        hashes = self.hashes
+        minhash = MinHash(num_perm=self.num_perm, seed=1, hashfunc=int)
+        for found in id_arrays:
+            minhash.clear()
+            minhash.update_batch([hashes[x] for x in found.tolist()])
+            yield minhash
 
 
-def _framework_pairs(clause_shingles: list[tuple[int, set[str]]], units: list[Unit], num_perm: int,
-                     threshold: float) -> set[tuple[int, int]]:
+class _Pairs:
+    """A set of index pairs (i < j) held as sorted, distinct int64 codes j * units + i (issue #24:
+    a set of tuples of two ints took ~100 bytes a pair; at 2,000 plans there are 651,195 pairs, and
+    they grow about fourfold when the plans double). Added pairs wait in an array and are merged
+    in whenever they are as many as the pairs held (so each merge at least doubles the work done)."""
+
+    def __init__(self, units: int, min_merge: int = 1 << 20) -> None:
+        self.units = units
+        self.min_merge = min_merge
+        self.codes = np.empty(0, dtype=np.int64)
+        self.pending = array("q")
+
+    def add(self, i: int, j: int) -> None:
+        self.pending.append(j * self.units + i if i < j else i * self.units + j)
+        if len(self.pending) >= max(self.min_merge, len(self.codes)):
+            self._merge()
+
+    def _merge(self) -> None:
+        if self.pending:
+            self.codes = np.union1d(self.codes, np.array(self.pending, dtype=np.int64))
+            self.pending = array("q")
+
+    def sorted_codes(self) -> np.ndarray:
+        """The codes, sorted and distinct (so: by j, then i)."""
+        self._merge()
+        return self.codes
+
+
+def _framework_pairs(found: _Shingles, units: list[Unit], threshold: float, pairs: _Pairs) -> None:
     """Pairs (i < j) of units in different groups where a clause (of any unit) collides in MinHash
     LSH with a framework clause."""
-    frameworks = [(i, found) for i, found in clause_shingles if units[i].framework]
-    if not frameworks or not clause_shingles:
-        return set()
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    for key, minhash in enumerate(_minhashes((found for _, found in frameworks), num_perm)):
+    frameworks = [(i, ids) for i, ids in found.clauses if units[i].framework]
+    if not frameworks or not found.clauses:
+        return
+    lsh = MinHashLSH(threshold=threshold, num_perm=found.num_perm)
+    for key, minhash in enumerate(found.minhashes(ids for _, ids in frameworks)):
         lsh.insert(key, minhash)
-    pairs: set[tuple[int, int]] = set()
-    asked = _minhashes((found for _, found in clause_shingles), num_perm)
-    for (i, _), minhash in zip(clause_shingles, asked):
+    asked = found.minhashes(ids for _, ids in found.clauses)
+    for (i, _), minhash in zip(found.clauses, asked):
         for key in lsh.query(minhash):
             j = frameworks[key][0]
             if i != j and units[i].group != units[j].group:
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
+                pairs.add(i, j)
 
 
-def _self_pairs(indexed: list[int], shingle_sets: Iterable[set[str]], units: list[Unit], num_perm: int,
-                threshold: float) -> set[tuple[int, int]]:
+def _self_pairs(indexed: list[int], minhashes: Iterable[MinHash], units: list[Unit], num_perm: int,
+                threshold: float, pairs: _Pairs) -> None:
     """Pairs (i < j) of units in different groups whose clauses collide in MinHash LSH among
-    themselves. indexed[key]: the unit of the key-th clause of `shingle_sets`. Each clause asks
+    themselves. indexed[key]: the unit of the key-th clause of `minhashes`. Each clause asks
     the index with the band hashes the index stored for it (what `query` would compute again from
     its MinHash), so no MinHash is kept."""
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    for key, minhash in enumerate(_minhashes(shingle_sets, num_perm)):
+    for key, minhash in enumerate(minhashes):
         lsh.insert(key, minhash)
-    pairs: set[tuple[int, int]] = set()
     for key, i in enumerate(indexed):
         collided: set[int] = set()
         for band_hash, table in zip(lsh.keys[key], lsh.hashtables):
@@ -212,8 +278,7 @@ def _self_pairs(indexed: list[int], shingle_sets: Iterable[set[str]], units: lis
         for other in collided:
             j = indexed[other]
             if i != j and units[i].group != units[j].group:
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
+                pairs.add(i, j)
 
 
 def candidate_pairs(units: list[Unit], *, threshold: float = LSH_THRESHOLD,
@@ -222,53 +287,62 @@ def candidate_pairs(units: list[Unit], *, threshold: float = LSH_THRESHOLD,
     """Index pairs (i < j) of units in different groups that share at least one similar clause:
     every measure (and framework) clause against the framework clauses with all its shingles; the
     measure clauses among themselves without their boilerplate shingles (module docstring)."""
-    settings = settings or ReuseSettings()
-    # one string object per distinct shingle: the corpus repeats most of them (issue #24)
-    distinct: dict[str, str] = {}
-    clause_shingles: list[tuple[int, set[str]]] = [
-        (i, {distinct.setdefault(s, s) for s in shingles(clause)})
-        for i, unit in enumerate(units) for clause in clauses(unit.text)]
-    del distinct
-    pairs = _framework_pairs(clause_shingles, units, num_perm, threshold)
+    codes = _candidate_codes(units, threshold, num_perm, settings, result)
+    return {(i, j) for j, i in (divmod(code, len(units)) for code in codes.tolist())}
 
-    shingles_of_group: dict[str, set[str]] = defaultdict(set)
-    for i, found in clause_shingles:
+
+def _candidate_codes(units: list[Unit], threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM,
+                     settings: ReuseSettings | None = None, result: ReuseResult | None = None) -> np.ndarray:
+    """candidate_pairs' pairs as _Pairs codes (j * len(units) + i), sorted."""
+    settings = settings or ReuseSettings()
+    found = _Shingles(units, num_perm)
+    pairs = _Pairs(len(units))
+    _framework_pairs(found, units, threshold, pairs)
+
+    clauses_of_group: dict[str, list[np.ndarray]] = defaultdict(list)
+    for i, ids in found.clauses:
         if not units[i].framework:
-            shingles_of_group[units[i].group] |= found
-    plans_with: Counter[str] = Counter()
-    for group in list(shingles_of_group):
-        plans_with.update(shingles_of_group.pop(group))  # one group's set at a time
-    plans = len({units[i].group for i, _ in clause_shingles if not units[i].framework})
+            clauses_of_group[units[i].group].append(ids)
+    plans_with = np.zeros(found.count, dtype=np.int64)  # by shingle id: plans whose measures have it
+    for group in list(clauses_of_group):
+        plans_with[np.unique(np.concatenate(clauses_of_group.pop(group)))] += 1  # one group at a time
+    plans = len({units[i].group for i, _ in found.clauses if not units[i].framework})
     cutoff = settings.cutoff(plans)
-    boilerplate = {shingle for shingle, count in plans_with.items() if count > cutoff}
+    boilerplate = plans_with > cutoff  # by shingle id
     del plans_with
     indexed: list[int] = []
     unindexed = 0
-    for i, found in clause_shingles:
+    for i, ids in found.clauses:
         if units[i].framework:
             continue
-        if found - boilerplate if boilerplate else found:
+        if not boilerplate[ids].all():
             indexed.append(i)
         else:
             unindexed += 1
 
-    def measure_shingles() -> Iterator[set[str]]:  # in the order of `indexed`
-        for i, found in clause_shingles:
+    def measure_shingles() -> Iterator[np.ndarray]:  # in the order of `indexed`
+        for i, ids in found.clauses:
             if not units[i].framework:
-                kept = found - boilerplate if boilerplate else found
-                if kept:
+                kept = ids[~boilerplate[ids]]
+                if len(kept):
                     yield kept
 
     if indexed:
-        pairs |= _self_pairs(indexed, measure_shingles(), units, num_perm, threshold)
+        _self_pairs(indexed, found.minhashes(measure_shingles()), units, num_perm, threshold, pairs)
     if result is not None:
         result.plans, result.cutoff = plans, cutoff
-        result.boilerplate_shingles, result.unindexed_clauses = len(boilerplate), unindexed
-    return pairs
+        result.boilerplate_shingles, result.unindexed_clauses = int(np.count_nonzero(boilerplate)), unindexed
+    return pairs.sorted_codes()
 
 
-def _encoded(found: set[str]) -> list[bytes]:
-    return [s.encode("utf-8") for s in sorted(found)]
+def _by_second(codes: np.ndarray, units: int, chunk: int = 1 << 16) -> Iterator[tuple[int, int]]:
+    """The pairs (i, j) of sorted _Pairs codes, in the order of j then i (so each j's text is
+    indexed once). The links do not depend on the order (reuse_links: a total order decides what
+    is kept)."""
+    for start in range(0, len(codes), chunk):
+        for code in codes[start:start + chunk].tolist():
+            j, i = divmod(code, units)
+            yield i, j
 
 
 def reuse_links(units: Iterable[Unit], settings: ReuseSettings | None = None) -> ReuseResult:
@@ -281,7 +355,7 @@ def reuse_links(units: Iterable[Unit], settings: ReuseSettings | None = None) ->
     units = list(units)
     result = ReuseResult([], settings)
     normalised = [normalise(u.text) for u in units]
-    pairs = candidate_pairs(units, settings=settings, result=result)
+    pairs = _candidate_codes(units, settings=settings, result=result)
     result.candidate_pairs = len(pairs)
     # Bounded memory (issue #24): a found link is a small tuple, its quotes are cut only for the
     # links kept, and each source's measure links are cut to its best top_k whenever they reach
@@ -291,9 +365,12 @@ def reuse_links(units: Iterable[Unit], settings: ReuseSettings | None = None) ->
     by_source: dict[int, list[tuple]] = defaultdict(list)
     found_per_source: Counter[int] = Counter()
     top_k = settings.top_k
-    while pairs:
-        i, j = pairs.pop()
-        alignment = align(normalised[i], normalised[j])
+    second, b_index = -1, {}
+    for i, j in _by_second(pairs, len(units)):
+        if j != second:  # the second text's grams, once per j rather than once per pair
+            second, b_index = j, gram_index(normalised[j].text, MIN_BLOCK)
+        text_i, text_j = normalised[i].text, normalised[j].text
+        alignment = _alignment(text_i, text_j, long_matching_blocks(text_i, text_j, MIN_BLOCK, b_index))
         if not is_reuse(alignment):
             continue
         a, b, size = max(alignment.blocks, key=lambda blk: blk[2])
