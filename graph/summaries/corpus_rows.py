@@ -168,27 +168,37 @@ def _engine_plan_order(store: ox.Store) -> list[str] | None:
     return graphs if len(set(graphs)) == len(graphs) else None
 
 
-def _engine_ordered_tables(store: ox.Store, name: str) -> list[list[list[str | None]]] | None:
-    """Each plan's own rows of ENGINE_ORDERED query `name`, plans in the engine's order; None (the
-    SPARQL answers) when that order is unknown, a plan has no summary of `name`, or a plan graph
-    has not exactly one plan node or shares it with another graph (its counts would not add)."""
+def _engine_ordered_tables(store: ox.Store, name: str) -> "_EngineOrderedTables | None":
+    """Each plan's own rows of ENGINE_ORDERED query `name`, plans in the engine's order, decoded
+    one plan at a time as the caller adds them up (every plan's decoded rows were held before,
+    issue #24); None (the SPARQL answers) when that order is unknown or a plan has no summary of
+    `name`. A plan graph that has not exactly one plan node or shares it with another graph (its
+    counts would not add) ends the iteration with `combinable` False: the caller answers None."""
     order = _engine_plan_order(store)
     if order is None:
         return None
     texts = {q.subject.value: q.object.value
              for q in store.quads_for_pattern(None, rows_predicate(name), None, None)}
-    tables = []
-    plans_seen: set[str] = set()
-    for document_graph in order:
-        text = texts.get(summary_graph(document_graph))
-        if text is None:
-            return None
-        plan = json.loads(text)
-        if plan["plan"] is None or plan["plan"] in plans_seen:
-            return None
-        plans_seen.add(plan["plan"])
-        tables.append(plan["rows"])
-    return tables
+    if any(summary_graph(document_graph) not in texts for document_graph in order):
+        return None
+    return _EngineOrderedTables(order, texts)
+
+
+class _EngineOrderedTables:
+    """`_engine_ordered_tables`' plans, each summary text dropped once decoded."""
+
+    def __init__(self, order: list[str], texts: dict[str, str]) -> None:
+        self.order, self.texts, self.combinable = order, texts, True
+
+    def __iter__(self) -> Iterator[list[list[str | None]]]:
+        plans_seen: set[str] = set()
+        for document_graph in self.order:
+            plan = json.loads(self.texts.pop(summary_graph(document_graph)))
+            if plan["plan"] is None or plan["plan"] in plans_seen:
+                self.combinable = False
+                return
+            plans_seen.add(plan["plan"])
+            yield plan["rows"]
 
 
 def _framework_reuse(store: ox.Store) -> list[list[str | None]] | None:
@@ -217,6 +227,8 @@ def _framework_reuse(store: ox.Store) -> list[list[str | None]] | None:
             group[5] += int(row[5])
             group[6] += int(row[6])
             group[7][row[7]] = None  # one source per plan graph: its GROUP_CONCAT is that source
+    if not tables.combinable:
+        return None
     rows = [[*group[:5], str(group[5]), str(group[6]), "; ".join(group[7]), *group[8:]] for group in groups.values()]
     rows.sort(key=lambda row: (-int(row[5]), _text_key(row[0]), _text_key(row[3]), _number_key(row[4])))
     return rows
@@ -255,6 +267,8 @@ def _plans_by_region(store: ox.Store) -> list[list[str | None]] | None:
                 lists.update(dict.fromkeys(row[column].split(_SEPARATOR)))
             group[4] = unbound if unbound in (group[4], start) else min(group[4], start)
             group[5] = unbound if unbound in (group[5], end) else max(group[5], end)
+    if not tables.combinable:
+        return None
     rows = []
     for (province, code, level, region), (plans, jurisdictions, codes, start, end, sources) in \
             ((key, (g[0], g[1], g[2], g[4], g[5], g[3])) for key, g in groups.items()):

@@ -225,3 +225,30 @@ def test_every_table_is_the_same_quads_in_runs_batches_and_flushes(seeds_store, 
     corpus_tables.drop_corpus_tables(raw)
     assert corpus_rows.write_corpus_tables(raw) == len(summary_format.SUMMARISED)
     assert _corpus_graph(raw) == before
+
+
+# -- framework_reuse and plans_by_region, a plan at a time ---------------------------------------
+
+def test_engine_ordered_plans_are_decoded_one_at_a_time_and_dropped():
+    from policykg.graph.summaries.summary_format import DOCUMENT_GRAPH_PREFIX, summary_graph
+
+    graphs = [DOCUMENT_GRAPH_PREFIX + name for name in ("b", "a", "c")]
+    texts = {summary_graph(g): encode("framework_reuse", [[g]], plans=[f"plan-{g}"]) for g in graphs}
+    tables = corpus_rows._EngineOrderedTables(graphs, dict(texts))
+    seen = []
+    for table in tables:
+        seen.append(table)
+        assert len(tables.texts) == len(graphs) - len(seen)  # each text dropped once decoded
+    assert seen == [[[g]] for g in graphs] and tables.combinable
+    # a plan node met twice: the iteration stops there and says the counts would not add
+    texts[summary_graph(graphs[2])] = encode("framework_reuse", [[graphs[2]]], plans=[f"plan-{graphs[0]}"])
+    tables = corpus_rows._EngineOrderedTables(graphs, dict(texts))
+    assert len(list(tables)) == 2 and not tables.combinable
+
+
+def test_engine_ordered_queries_equal_their_sparql_on_the_seeds(seeds_store):
+    raw = seeds_store.raw
+    for name in summary_format.ENGINE_ORDERED:
+        rows = list(corpus_rows.summary_rows(raw, name))
+        full = run_query(raw, name, use_summary=False)[1]
+        assert rows and sorted(map(tuple, rows), key=str) == sorted(map(tuple, full), key=str), name
