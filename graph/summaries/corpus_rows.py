@@ -28,7 +28,8 @@ summary as the query would, and kept as corpus tables by the build (`write_corpu
   `coverage` and `target_comparison` hold at most spilled_sort.py's SORT_RUN_ROWS rows (sorted
   runs on disk past that, merged); the aggregates hold their answer's keys, counts and labels and
   one batch of plans (AGGREGATE_BATCH_PLANS), not every plan's slots and labels;
-  `framework_reuse` and `plans_by_region` hold their plans' own rows (a few per plan).
+  `framework_reuse` and `plans_by_region` hold every plan's summary text (one scan: ~1 MB at 2k
+  plans) and decode one plan at a time.
 - Exactness is a test: tests/graph/test_summary.py and test_summary_scoped.py compare both paths
   on the seeds and a generated corpus (and were run on the dev set and 1k generated plans).
 """
