@@ -268,6 +268,9 @@ def main() -> None:
                     help="plans for step 1 and 2 (in one process, all in memory: per-plan figures, so a sample "
                          "of the corpus gives them; 10,000 results in memory took 11 GB)")
     ap.add_argument("--keep-store", type=Path, help="move the bulk build's store here (for bench_queries.py)")
+    ap.add_argument("--builds-only", action="store_true",
+                    help="only step 3, the builds of --modes (e.g. --modes transactional: the --no-bulk "
+                         "parent's peak RSS by phase); no extraction sample, no oxigraph floor")
     args = ap.parse_args()
     if args.keep_store and args.keep_store.exists():  # a move would put the store inside it
         ap.error(f"--keep-store {args.keep_store} already exists; give a path that does not")
@@ -275,13 +278,15 @@ def main() -> None:
     files = sorted(folder.glob("*.txt"))[: args.plans]
     figures: dict = {"plans": len(files), "workers": args.workers,
                      "load_average_before": os.getloadavg()[0], "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-    figures.update(extraction_and_mapping(files[: args.extract_sample]))
+    if not args.builds_only:
+        figures.update(extraction_and_mapping(files[: args.extract_sample]))
     with tempfile.TemporaryDirectory(prefix="bench-ingest-", dir=folder.parent) as scratch_name:
         scratch = Path(scratch_name)
         for mode in args.modes.split(","):
             figures[mode] = build_in_child(folder, scratch / f"store-{mode}", mode, args.workers)
             figures[mode]["store_mb"] = folder_mb(scratch / f"store-{mode}")
-        figures.update(oxigraph_floor(scratch / "store-bulk", scratch))
+        if not args.builds_only:
+            figures.update(oxigraph_floor(scratch / "store-bulk", scratch))
         if args.keep_store and (scratch / "store-bulk").exists():
             import shutil
 
@@ -296,6 +301,9 @@ def report(f: dict) -> None:
     n = f["plans"]
     print(f"{n:,} generated plans, {f['workers']} workers, load average {f['load_average_before']:.1f} -> "
           f"{f['load_average_after']:.1f} ({f['date']})")
+    if "oxigraph_load_cpu_s" not in f:  # --builds-only
+        report_builds(f, None)
+        return
     print(f"extraction (load + extract, 1 process, first {f.get('sample_plans', n):,} plans): "
           f"{f['load_cpu_s'] + f['extract_cpu_s']:.1f} CPU-s, "
           f"{f['extraction_plans_per_cpu_s']:.0f} plans/s/core (goal >= 100)")
@@ -317,16 +325,24 @@ def report(f: dict) -> None:
           f"store {f['oxigraph_load_store_mb']:.0f} MB; in {CHUNK_QUADS:,}-quad chunks: "
           f"{f['chunked_load_cpu_s']:.1f} CPU-s ({f['chunked_load_cpu_s'] / max(floor, 1e-9):.2f}x), "
           f"store {f['chunked_load_store_mb']:.0f} MB")
+    report_builds(f, floor)
+
+
+def report_builds(f: dict, floor: float | None) -> None:
+    """Each build's figures; with the oxigraph floor (`floor`, CPU-s), their ratios to it."""
+    def ratio(cpu: float) -> str:
+        return "" if floor is None else f" = {cpu / max(floor, 1e-9):.2f}x oxigraph load"
+
     for mode in ("bulk", "transactional"):
         if mode in f:
             b = f[mode]
             print(f"build {mode:13s}: {b['cpu_s']:.1f} CPU-s (parent {b['parent_cpu_s']:.1f}, workers "
-                  f"{b['workers_cpu_s']:.1f}) = {b['cpu_s'] / max(floor, 1e-9):.2f}x oxigraph load (goal <= 1.3x); "
+                  f"{b['workers_cpu_s']:.1f}){ratio(b['cpu_s'])}{'' if floor is None else ' (goal <= 1.3x)'}; "
                   f"wall {b['wall_s']:.0f} s; peak RSS parent {b['parent_rss_mb']:.0f} MB / worker "
                   f"{b['worker_rss_mb']:.0f} MB; store {b['store_mb']:.0f} MB; {b['ingested']} plans, "
                   f"{b['quads']:,} quads")
-            print(f"  parent alone (the writer side: store and search index): {b['parent_cpu_s']:.1f} CPU-s = "
-                  f"{b['parent_cpu_s'] / max(floor, 1e-9):.2f}x oxigraph load; of it the search index "
+            print(f"  parent alone (the writer side: store and search index): {b['parent_cpu_s']:.1f} CPU-s"
+                  f"{ratio(b['parent_cpu_s'])}; of it the search index "
                   f"{b.get('index_cpu_s', float('nan')):.1f} CPU-s (index file {b.get('index_mb', float('nan')):.0f} MB "
                   "on disk)")
             if b.get("phase_rss_mb"):

@@ -7,6 +7,7 @@ queries answer the whole corpus, a city or a source without running their SPARQL
 - table_codec.py: how rows are kept as text (string tables, the aggregates' compact form).
 - corpus_rows.py: the whole-corpus rows combined from the summaries; `write_corpus_tables`.
 - corpus_tables.py: those rows kept whole in the corpus graph: write, read, drop.
+- spilled_sort.py: sorting more rows than memory should hold (sorted runs on disk, merged).
 - plan_selection.py: the plans a source or a city selects, and the city index.
 - scoped_rows.py: a summarised query for one city, source or indicator.
 - analysis_rows.py: the analysis queries' tables (`write_analysis_tables`) and two queries' rows

@@ -24,6 +24,12 @@ summary as the query would, and kept as corpus tables by the build (`write_corpu
 - **Corpus tables**: `write_corpus_tables` (graph/build.py, after its plans and summaries) keeps
   each summarised query's whole-corpus rows as they come from the summaries (corpus_tables.py),
   and the plans each city selects (plan_selection.py `write_city_index`).
+- **Memory** (issue #24: bounded whatever the corpus): listings stream a run of plans at a time;
+  `coverage` and `target_comparison` hold at most spilled_sort.py's SORT_RUN_ROWS rows (sorted
+  runs on disk past that, merged); the aggregates hold their answer's keys, counts and labels and
+  one batch of plans (AGGREGATE_BATCH_PLANS), not every plan's slots and labels;
+  `framework_reuse` and `plans_by_region` hold every plan's summary text (one scan: ~1 MB at 2k
+  plans) and decode one plan at a time.
 - Exactness is a test: tests/graph/test_summary.py and test_summary_scoped.py compare both paths
   on the seeds and a generated corpus (and were run on the dev set and 1k generated plans).
 """
@@ -39,8 +45,9 @@ import pyoxigraph as ox
 
 from policykg.ontology import DCTERMS
 
-from .corpus_tables import _write_table, corpus_tables_current, drop_corpus_tables, table_rows
+from .corpus_tables import _Flushes, _write_table, corpus_tables_current, drop_corpus_tables, table_rows
 from .plan_selection import write_city_index
+from .spilled_sort import sorted_in_runs
 from .summary_format import (ANALYSED, DOCUMENT_GRAPH_PREFIX, ENGINE_ORDERED, KEY, LISTINGS, SUMMARISED,
                              SUMMARY_GRAPH_PREFIX, _SEPARATOR, _stamped, document_graphs, rows_predicate,
                              summaries_complete, summary_graph)
@@ -114,11 +121,12 @@ def _combined(name: str, texts: Iterable[str]) -> Iterator[list[str | None]]:
     query does: listed in turn, sorted by its ORDER BY, or counts added up."""
     if name in LISTINGS:
         return _streamed_rows(texts)
-    with _collector_paused():  # these hold every row before the first is given
-        if name == "coverage":
-            return iter(_sorted_coverage(_decode_table(text) for text in texts))
-        if name == "target_comparison":
-            return iter(_sorted_target_comparison(_decode_table(text) for text in texts))
+    # re-sorted: at most SORT_RUN_ROWS rows held, the rest in sorted runs on disk (spilled_sort.py)
+    if name == "coverage":
+        return sorted_in_runs(_decoded_rows(texts), _sorted_coverage_run, _coverage_order)
+    if name == "target_comparison":
+        return sorted_in_runs(_decoded_rows(texts), _sorted_target_comparison_run, _target_comparison_order)
+    with _collector_paused():  # these hold the answer's keys before the first row is given
         if name == "agency_load":
             return iter(_agency_load(texts))
         return iter(_co_responsibility(texts))
@@ -163,27 +171,37 @@ def _engine_plan_order(store: ox.Store) -> list[str] | None:
     return graphs if len(set(graphs)) == len(graphs) else None
 
 
-def _engine_ordered_tables(store: ox.Store, name: str) -> list[list[list[str | None]]] | None:
-    """Each plan's own rows of ENGINE_ORDERED query `name`, plans in the engine's order; None (the
-    SPARQL answers) when that order is unknown, a plan has no summary of `name`, or a plan graph
-    has not exactly one plan node or shares it with another graph (its counts would not add)."""
+def _engine_ordered_tables(store: ox.Store, name: str) -> "_EngineOrderedTables | None":
+    """Each plan's own rows of ENGINE_ORDERED query `name`, plans in the engine's order, decoded
+    one plan at a time as the caller adds them up (every plan's decoded rows were held before,
+    issue #24); None (the SPARQL answers) when that order is unknown or a plan has no summary of
+    `name`. A plan graph that has not exactly one plan node or shares it with another graph (its
+    counts would not add) ends the iteration with `combinable` False: the caller answers None."""
     order = _engine_plan_order(store)
     if order is None:
         return None
     texts = {q.subject.value: q.object.value
              for q in store.quads_for_pattern(None, rows_predicate(name), None, None)}
-    tables = []
-    plans_seen: set[str] = set()
-    for document_graph in order:
-        text = texts.get(summary_graph(document_graph))
-        if text is None:
-            return None
-        plan = json.loads(text)
-        if plan["plan"] is None or plan["plan"] in plans_seen:
-            return None
-        plans_seen.add(plan["plan"])
-        tables.append(plan["rows"])
-    return tables
+    if any(summary_graph(document_graph) not in texts for document_graph in order):
+        return None
+    return _EngineOrderedTables(order, texts)
+
+
+class _EngineOrderedTables:
+    """`_engine_ordered_tables`' plans, each summary text dropped once decoded."""
+
+    def __init__(self, order: list[str], texts: dict[str, str]) -> None:
+        self.order, self.texts, self.combinable = order, texts, True
+
+    def __iter__(self) -> Iterator[list[list[str | None]]]:
+        plans_seen: set[str] = set()
+        for document_graph in self.order:
+            plan = json.loads(self.texts.pop(summary_graph(document_graph)))
+            if plan["plan"] is None or plan["plan"] in plans_seen:
+                self.combinable = False
+                return
+            plans_seen.add(plan["plan"])
+            yield plan["rows"]
 
 
 def _framework_reuse(store: ox.Store) -> list[list[str | None]] | None:
@@ -212,6 +230,8 @@ def _framework_reuse(store: ox.Store) -> list[list[str | None]] | None:
             group[5] += int(row[5])
             group[6] += int(row[6])
             group[7][row[7]] = None  # one source per plan graph: its GROUP_CONCAT is that source
+    if not tables.combinable:
+        return None
     rows = [[*group[:5], str(group[5]), str(group[6]), "; ".join(group[7]), *group[8:]] for group in groups.values()]
     rows.sort(key=lambda row: (-int(row[5]), _text_key(row[0]), _text_key(row[3]), _number_key(row[4])))
     return rows
@@ -250,6 +270,8 @@ def _plans_by_region(store: ox.Store) -> list[list[str | None]] | None:
                 lists.update(dict.fromkeys(row[column].split(_SEPARATOR)))
             group[4] = unbound if unbound in (group[4], start) else min(group[4], start)
             group[5] = unbound if unbound in (group[5], end) else max(group[5], end)
+    if not tables.combinable:
+        return None
     rows = []
     for (province, code, level, region), (plans, jurisdictions, codes, start, end, sources) in \
             ((key, (g[0], g[1], g[2], g[4], g[5], g[3])) for key, g in groups.items()):
@@ -265,6 +287,20 @@ def _sorted_coverage(tables: Iterable[list[list[str | None]]]) -> list[list[str 
     rows = [row for table in tables for row in table]
     rows.sort(key=lambda row: (-int(row[5]), _text_key(row[0])))
     return rows
+
+
+def _decoded_rows(texts: Iterable[str]) -> Iterator[list[str | None]]:
+    for text in texts:
+        yield from _decode_table(text)
+
+
+def _sorted_coverage_run(rows: list[list[str | None]]) -> list[list[str | None]]:
+    return _sorted_coverage([rows])
+
+
+def _coverage_order(row: list[str | None]) -> tuple:
+    """`_sorted_coverage`'s key."""
+    return (-int(row[5]), _text_key(row[0]))
 
 
 # Sorting as SPARQL ORDER BY does for these columns: unbound first, numbers as numbers.
@@ -314,46 +350,90 @@ def _sorted_target_comparison(tables: Iterable[list[list[str | None]]]) -> list[
     return _stably_sorted(rows, keys)
 
 
+def _sorted_target_comparison_run(rows: list[list[str | None]]) -> list[list[str | None]]:
+    return _sorted_target_comparison([rows])
+
+
+def _target_comparison_order(row: list[str | None]) -> tuple:
+    """`_sorted_target_comparison`'s ORDER BY keys of one row (its ranks follow their order)."""
+    return (_text_key(row[0]), _text_key(row[17]), _text_key(row[3]), _number_key(row[5]), _text_key(row[14]))
+
+
+# Adding up holds what the answer needs, not every plan: the plans are read one at a time and
+# folded in every AGGREGATE_BATCH_PLANS plans (numpy over the batch's slots: a Python loop over
+# the ~1.1 M per-plan pair rows at 10k plans took 2-3 CPU-s); an agency (pair) is numbered when it
+# first appears, its counts are added up in arrays of the answer's size, and its labels are taken
+# from the plan it first appears in while that plan is in the batch. Memory holds the answer's
+# keys, counts and labels and one batch of plans; the corpus's every slot (~300k agency IRIs and
+# ~1.1 M pairs at 10k plans, and every plan's labels) was held before (issue #24).
+AGGREGATE_BATCH_PLANS = 256
+
+
+def _added(totals, numbers, size: int, weights=None):
+    """`totals` (int64, one per key so far) grown to `size` keys, plus the batch's per-key sums."""
+    import numpy as np
+
+    counted = np.bincount(numbers, weights=weights, minlength=size)
+    if weights is not None:
+        counted = counted.astype(np.int64)
+    grown = np.zeros(size, dtype=np.int64)
+    grown[:len(totals)] = totals
+    return grown + counted
+
+
 def _agency_load(texts: Iterable[str]) -> list[list[str | None]]:
     """Per agency: measures led, supported and carried added over plans, plans counted; labels
     (name, English, type, category, jurisdiction) from the first plan that names it. Each plan
-    names an agency once, so the counts are summed per agency with numpy over every plan's slots
-    (~300k at 10k plans: a Python loop over them was most of the cost)."""
+    names an agency once, so the counts are summed per agency (numbered in order of first
+    appearance) with numpy over a batch of plans' slots (see AGGREGATE_BATCH_PLANS)."""
     import numpy as np
 
-    plan_agencies: list[list[str]] = []
-    counts: list[list[int]] = []
-    tails: list[str] = []
+    number_of: dict[str, int] = {}
+    agencies: list[str] = []
+    variants: list[list] = []      # per agency, its label variants from its first plan
+    counts = [np.zeros(0, dtype=np.int64) for _ in range(4)]  # led, supported, measures, plans
+    batch: list[tuple[list[int], list[int], str, int]] = []
+
+    def fold() -> None:
+        slots = np.fromiter(chain.from_iterable(numbers for numbers, _, _, _ in batch), dtype=np.int64)
+        per_slot = np.fromiter(chain.from_iterable(c for _, c, _, _ in batch), dtype=np.int64,
+                               count=3 * len(slots)).reshape(-1, 3)
+        size = len(agencies)
+        for k in range(3):
+            counts[k] = _added(counts[k], slots, size, per_slot[:, k])
+        counts[3] = _added(counts[3], slots, size)
+        for numbers, _, tail, first_new in batch:
+            if first_new < 0:
+                continue
+            labels = json.loads(tail)
+            for position, number in enumerate(numbers):
+                if number >= first_new and number >= len(variants):
+                    variants.append(labels[position])
+        batch.clear()
+
     for text in texts:
         head, _, tail = text.partition("\n")
-        numbers = json.loads(head)
-        plan_agencies.append(numbers["a"])
-        counts.append(numbers["c"])
-        tails.append(tail)
-    every_slot = list(chain.from_iterable(plan_agencies))
-    if not every_slot:
+        plan = json.loads(head)
+        known = len(agencies)
+        numbers = []
+        for iri in plan["a"]:
+            number = number_of.get(iri)
+            if number is None:
+                number = number_of[iri] = len(agencies)
+                agencies.append(iri)
+            numbers.append(number)
+        batch.append((numbers, plan["c"], tail if len(agencies) > known else "", known if len(agencies) > known else -1))
+        if len(batch) >= AGGREGATE_BATCH_PLANS:
+            fold()
+    if batch:
+        fold()
+    if not agencies:
         return []
-    agencies = list(dict.fromkeys(every_slot))  # numbered in order of first appearance
-    numbers_of = dict(zip(agencies, range(len(agencies))))
-    number = np.fromiter(map(numbers_of.__getitem__, every_slot), dtype=np.int64, count=len(every_slot))
-    per_slot = np.fromiter(chain.from_iterable(counts), dtype=np.int64, count=3 * len(every_slot)).reshape(-1, 3)
-    led, supported, measures = (np.bincount(number, weights=per_slot[:, k], minlength=len(agencies)).astype(np.int64)
-                                for k in range(3))
-    plans = np.bincount(number, minlength=len(agencies))
-    _, first_slot = np.unique(number, return_index=True)  # every number 0..n-1 occurs
-    plan_of_slot = np.repeat(np.arange(len(plan_agencies)), [len(a) for a in plan_agencies])
-    plan_start = np.concatenate(([0], np.cumsum([len(a) for a in plan_agencies])[:-1])).astype(np.int64)
-    first_plan = plan_of_slot[first_slot]
-    decoded: dict[int, list] = {}
     rows = []
     keys: list[list[int]] = [[], []]
-    for iri, plan, position, led_, supported_, measures_, plans_ in zip(
-            agencies, first_plan.tolist(), (first_slot - plan_start[first_plan]).tolist(), led.tolist(),
-            supported.tolist(), measures.tolist(), plans.tolist()):
-        variants = decoded.get(plan)
-        if variants is None:
-            variants = decoded[plan] = json.loads(tails[plan])
-        for variant in variants[position]:
+    for iri, labels, led_, supported_, measures_, plans_ in zip(
+            agencies, variants, *(c.tolist() for c in counts)):
+        for variant in labels:
             rows.append([*variant, str(led_), str(supported_), str(measures_), str(plans_), iri, None])
             keys[0].append(-led_)
             keys[1].append(-measures_)
@@ -364,60 +444,95 @@ def _agency_load(texts: Iterable[str]) -> list[list[str | None]]:
 
 def _co_responsibility(texts: Iterable[str]) -> list[list[str | None]]:
     """Per agency pair: shared measures added over plans, plans counted; labels from the first
-    plan that has the pair. ~1.1 M per-plan pair rows at 10k plans: a Python loop over them took
-    2-3 CPU-s, so the plans' packed (agency, agency, count) arrays are added up with numpy
-    (installed with spaCy): agencies numbered over the corpus, pairs keyed by the two numbers."""
+    plan that has the pair. The plans' packed (agency, agency, count) rows are added up with
+    numpy a batch of plans at a time (see AGGREGATE_BATCH_PLANS): agencies numbered over the
+    corpus, a pair numbered when it first appears (rows in plan order), its counts added in
+    arrays of the answer's size and its labels taken from that plan."""
     import numpy as np
 
-    plan_agencies: list[list[str]] = []   # each plan's agency IRIs, in its own numbering
-    starts: list[int] = []         # the plan's first slot
-    arrays = []
-    tails: list[str] = []
-    slot_count = 0
+    agency_number: dict[str, int] = {}
+    agencies: list[str] = []
+    # the pairs so far, as keys (first agency << 32 | second) sorted, and each key's pair number
+    known_keys = known_numbers = np.zeros(0, dtype=np.int64)
+    pair_agencies: list[int] = []   # per pair, its two corpus agency numbers, flat
+    pair_labels: list = []          # per pair, (labels a, labels b) to combine, or its variants
+    shared = plans = np.zeros(0, dtype=np.int64)
+    batch: list[tuple[list[int], object, str]] = []
+
+    def fold() -> None:
+        nonlocal shared, plans, known_keys, known_numbers
+        sizes = [len(packed) for _, packed, _ in batch]
+        flat = np.concatenate([packed for _, packed, _ in batch]).astype(np.int64)
+        if not len(flat):
+            batch.clear()
+            return
+        local_start = np.cumsum([0] + [len(local) for local, _, _ in batch[:-1]])
+        corpus = np.fromiter(chain.from_iterable(local for local, _, _ in batch), dtype=np.int64)
+        offset = np.repeat(local_start, sizes)
+        first_agency, second_agency = corpus[flat[:, 0] + offset], corpus[flat[:, 1] + offset]
+        keys, first, inverse = np.unique((first_agency << 32) | second_agency, return_index=True,
+                                         return_inverse=True)
+        where = np.searchsorted(known_keys, keys)
+        found = where < len(known_keys)
+        found[found] = known_keys[where[found]] == keys[found]
+        numbers = np.empty(len(keys), dtype=np.int64)
+        numbers[found] = known_numbers[where[found]]
+        new = np.flatnonzero(~found)
+        new = new[np.argsort(first[new], kind="stable")]   # numbered in order of first appearance
+        numbers[new] = len(pair_labels) + np.arange(len(new))
+        known_keys, known_numbers = np.concatenate((known_keys, keys[new])), np.concatenate((known_numbers, numbers[new]))
+        resorted = np.argsort(known_keys, kind="stable")
+        known_keys, known_numbers = known_keys[resorted], known_numbers[resorted]
+        row_numbers = numbers[inverse.ravel()]
+        size = len(pair_labels) + len(new)
+        shared = _added(shared, row_numbers, size, flat[:, 2])
+        plans = _added(plans, row_numbers, size)
+        rows = first[new]   # each new pair's first row
+        plan_of = np.repeat(np.arange(len(batch)), sizes)[rows]
+        row_start = np.cumsum([0] + sizes[:-1])
+        decoded: dict[int, dict] = {}
+        for row, plan, a, b, agency_a, agency_b in zip(
+                rows.tolist(), plan_of.tolist(), flat[rows, 0].tolist(), flat[rows, 1].tolist(),
+                first_agency[rows].tolist(), second_agency[rows].tolist()):
+            labels = decoded.get(plan)
+            if labels is None:
+                labels = decoded[plan] = json.loads(batch[plan][2])
+            pair_agencies.extend((agency_a, agency_b))
+            if "agencies" in labels:
+                pair_labels.append((labels["agencies"][a], labels["agencies"][b]))
+            else:
+                pair_labels.append(labels["pairs"][row - row_start[plan]])
+        batch.clear()
+
     for text in texts:
         head, _, tail = text.partition("\n")
-        numbers = json.loads(head)
-        starts.append(slot_count)
-        plan_agencies.append(numbers["a"])
-        slot_count += len(numbers["a"])
-        arrays.append(np.frombuffer(base64.b64decode(numbers["p"]), dtype="<i4"))
-        tails.append(tail)
-    if not arrays or not sum(len(a) for a in arrays):
+        plan = json.loads(head)
+        local = []
+        for iri in plan["a"]:
+            number = agency_number.get(iri)
+            if number is None:
+                number = agency_number[iri] = len(agencies)
+                agencies.append(iri)
+            local.append(number)
+        batch.append((local, np.frombuffer(base64.b64decode(plan["p"]), dtype="<i4").reshape(-1, 3), tail))
+        if len(batch) >= AGGREGATE_BATCH_PLANS:
+            fold()
+    if batch:
+        fold()
+    if not pair_labels:
         return []
-    # agencies numbered over the corpus in order of first appearance, without a loop per slot
-    every_slot = list(chain.from_iterable(plan_agencies))
-    agencies = list(dict.fromkeys(every_slot))
-    numbers_of = dict(zip(agencies, range(len(agencies))))
-    slots = list(map(numbers_of.__getitem__, every_slot))  # each slot -> its corpus number
-    sizes = np.array([len(a) // 3 for a in arrays], dtype=np.int64)
-    flat = np.concatenate(arrays).reshape(-1, 3).astype(np.int64)
-    plan_of = np.repeat(np.arange(len(arrays)), sizes)
-    first_row = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    slot_offset = np.repeat(np.array(starts, dtype=np.int64), sizes)
-    corpus_number = np.array(slots, dtype=np.int64)
-    key = corpus_number[flat[:, 0] + slot_offset] * len(agencies) + corpus_number[flat[:, 1] + slot_offset]
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    shared = np.bincount(inverse.ravel(), weights=flat[:, 2]).astype(np.int64)
-    plans = np.bincount(inverse.ravel())
-    order = np.argsort(first, kind="stable")  # pairs in order of first appearance
-    occurrence = first[order]
-    plan = plan_of[occurrence]
-    columns = (plan, occurrence - first_row[plan], flat[occurrence, 0], flat[occurrence, 1],
-               corpus_number[flat[occurrence, 0] + slot_offset[occurrence]],
-               corpus_number[flat[occurrence, 1] + slot_offset[occurrence]], shared[order], plans[order])
-    decoded: dict[int, dict] = {}
     rows = []
     totals = []
-    for plan, position, a, b, number_a, number_b, total, count in zip(*(c.tolist() for c in columns)):
-        labels = decoded.get(plan)
-        if labels is None:
-            labels = decoded[plan] = json.loads(tails[plan])
-        iri_a, iri_b, total_text, count_text = agencies[number_a], agencies[number_b], str(total), str(count)
-        if "agencies" in labels:
-            variants = [(x, y) for x in labels["agencies"][a] for y in labels["agencies"][b]]
-        else:
-            variants = labels["pairs"][position]
-        for label_a, label_b in variants:
+    for labels, total, count, a, b in zip(pair_labels, shared.tolist(), plans.tolist(), pair_agencies[0::2],
+                                          pair_agencies[1::2]):
+        iri_a, iri_b, total_text, count_text = agencies[a], agencies[b], str(total), str(count)
+        if type(labels) is tuple:  # every label of agency a with every label of agency b
+            if len(labels[0]) == 1 and len(labels[1]) == 1:
+                rows.append([labels[0][0], labels[1][0], total_text, count_text, iri_a, iri_b, None])
+                totals.append(-total)
+                continue
+            labels = [(x, y) for x in labels[0] for y in labels[1]]
+        for label_a, label_b in labels:
             rows.append([label_a, label_b, total_text, count_text, iri_a, iri_b, None])
             totals.append(-total)
     # ORDER BY DESC(?shared_measures) ?agency_a ?agency_b, ties in the order made here
@@ -455,6 +570,7 @@ def write_corpus_tables(store: ox.Store, names: Iterable[str] = SUMMARISED) -> i
     # the plans and their order once, not per query
     documents = {g.removeprefix(DOCUMENT_GRAPH_PREFIX) for g in document_graphs(store)}
     order = _source_order(store)
+    flushes = _Flushes()  # Oxigraph's write buffers flushed as the tables fill them (corpus_tables.py)
     written = 0
     for name in names:
         summarised = {node.removeprefix(SUMMARY_GRAPH_PREFIX) for node in _stamped(store, name)}
@@ -462,10 +578,11 @@ def write_corpus_tables(store: ox.Store, names: Iterable[str] = SUMMARISED) -> i
                 if documents and documents == summarised else None)
         if rows is None:
             continue
-        _write_table(store, name, rows)
+        _write_table(store, name, rows, flushes=flushes)
         written += 1
     if written:
         write_city_index(store)
+        flushes.flush(store)  # what follows in the build starts without the tables' buffers
     return written
 
 

@@ -58,6 +58,15 @@ CORPUS_FINGERPRINT = ox.NamedNode(SUMMARY_NS + "corpusFingerprint")
 CORPUS_CHUNKS = ox.NamedNode(SUMMARY_NS + "corpusChunks")
 CORPUS_ROWS = ox.NamedNode(SUMMARY_NS + "corpusRows")
 CORPUS_CHUNK_ROWS = 50000
+# The chunks go to Oxigraph's write buffers (RocksDB memtables), which it flushes on its own only
+# when they are full (128 MB each, up to six, as graph/writer.py FLUSH_BYTES says of the plans):
+# the tables of 10k plans (~180 MB of text) stayed in memory after their write. `_write_table`
+# flushes them every TABLE_FLUSH_BYTES of chunks written (`_Flushes`, shared by the tables of one
+# write), and `write_corpus_tables` once more at its end (issue #24). On the 10k store the phase's
+# peak was 611 MB unflushed, 563 flushed every 64 MB (+1.1 CPU-s), 521 every 16 MB (+6.3 CPU-s,
+# the flushes' writes and, likely, RocksDB compacting the level-0 files they add): 64 MB, as the
+# writer's FLUSH_BYTES.
+TABLE_FLUSH_BYTES = 64 << 20
 # Prepended to (or run just before) every update that writes a plan or summary graph.
 DROP_CORPUS_TABLES = f"DROP SILENT GRAPH {CORPUS_GRAPH}"
 
@@ -142,7 +151,26 @@ def corpus_tables_current(store: ox.Store, names: Iterable[str] = SUMMARISED) ->
     return all(_table_head(store, name) is not None for name in names)
 
 
-def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]], scope_index=None) -> None:
+class _Flushes:
+    """Bytes of chunks written since Oxigraph's write buffers were last flushed, over the tables
+    of one write: past TABLE_FLUSH_BYTES they are flushed (`Store.flush`, which waits)."""
+
+    def __init__(self) -> None:
+        self.unflushed = 0
+
+    def wrote(self, store: ox.Store, count: int) -> None:
+        self.unflushed += count
+        if self.unflushed >= TABLE_FLUSH_BYTES:
+            self.flush(store)
+
+    def flush(self, store: ox.Store) -> None:
+        if self.unflushed:
+            self.unflushed = 0
+            store.flush()
+
+
+def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]], scope_index=None,
+                 flushes: _Flushes | None = None) -> None:
     """Write query `name`'s corpus table of `rows` (whole-corpus rows in their order): its chunks,
     then its fingerprint, chunk count and digest (the head); with `scope_index` (an analysis
     table's analysis_scope.py `ScopeIndex`, which watches the rows go by) its per-source
@@ -153,9 +181,12 @@ def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]], s
     of its own, and the head last. A reader finds a table only through its head
     (`_table_head`), so it sees the whole table or none; a write that stops half-way leaves
     chunks with no head, never read and removed by the next drop (the whole graph, or every
-    analysis table's IRIs)."""
+    analysis table's IRIs). Oxigraph's write buffers are flushed every TABLE_FLUSH_BYTES of
+    chunks (`flushes`: the count of the tables written before this one, else a new count)."""
     if scope_index is not None:
         rows = scope_index.watch(rows)
+    if flushes is None:
+        flushes = _Flushes()
     hashed = hashlib.sha256()
     sizes: list[int] = []
     with tempfile.TemporaryFile(prefix="policykg-table-") as spool:
@@ -180,6 +211,7 @@ def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]], s
             text = spool.read(size).decode()
             quad = ox.Quad(_chunk_node(name, digest, index), CORPUS_ROWS, ox.Literal(text), CORPUS_GRAPH)
             store.load(ox.serialize([quad], format=NQ), format=NQ)
+            flushes.wrote(store, size)
     node = _table_node(name)
     quads = [ox.Quad(node, CORPUS_FINGERPRINT, ox.Literal(fingerprint(name)), CORPUS_GRAPH),
              ox.Quad(node, CORPUS_CHUNKS, ox.Literal(f"{len(sizes)} {digest}"), CORPUS_GRAPH)]
