@@ -89,10 +89,17 @@ def test_a_plan_added_after_analyze_is_reported(store_path, plans, monkeypatch):
     assert "1 plan added" in message and "policykg analyze" in message
 
 
-def test_a_plan_built_again_and_a_plan_removed_are_reported(store_path, plans):
+def test_a_plan_built_again_and_a_plan_removed_are_reported(store_path, plans, tmp_path):
+    # the same file name with an edited text: another sha256, whatever the clock says (a stamp's
+    # extraction time has one-second resolution, so an unchanged file built within the same
+    # second as the analysed one would keep its stamp)
+    first = sorted(plans[0].glob("*.txt"))[0]
+    edited = tmp_path / "edited" / first.name
+    edited.parent.mkdir()
+    edited.write_text(first.read_text(encoding="utf-8") + "\n附件：无\n", encoding="utf-8")
     with Store.open(store_path) as store:
         graphs = sorted(document_stamps(store.raw))
-        assert build([sorted(plans[0].glob("*.txt"))[0]], store, workers=1).ok  # built again
+        assert build([edited], store, workers=1).ok  # built again
         store.remove_document(ox.NamedNode(graphs[-1]))
         coverage = analysis_coverage(store.raw)
     assert (coverage.analysed, coverage.current, coverage.added, coverage.changed, coverage.removed) == (3, 2, 0, 1, 1)
