@@ -312,6 +312,28 @@ class Store:
         return counts
 
 
+class WriteBuffers:
+    """Bytes written to a store in transactions since Oxigraph's write buffers (RocksDB memtables)
+    were last flushed: past `limit`, `Store.flush()` empties them. pyoxigraph exposes none of
+    RocksDB's options and Oxigraph's buffers are large (graph/writer.py FLUSH_BYTES says how
+    large), so a long run of transactions flushes them itself to keep its memory bounded
+    (graph/writer.py in transactional mode; graph/summaries/corpus_tables.py's table writes)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.unflushed = 0
+
+    def wrote(self, raw: ox.Store, count: int) -> None:
+        self.unflushed += count
+        if self.unflushed >= self.limit:
+            self.flush(raw)
+
+    def flush(self, raw: ox.Store) -> None:
+        if self.unflushed:
+            self.unflushed = 0
+            raw.flush()
+
+
 # -- helpers --------------------------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ import pyoxigraph as ox
 from policykg.errors import PolicyKGError
 
 from .rdf import ID
-from .store import Store, _replace_update
+from .store import Store, WriteBuffers, _replace_update
 from .summaries.corpus_tables import drop_corpus_tables
 from .summaries.summary_format import summary_graph
 
@@ -112,7 +112,7 @@ class DocumentWriter:
         self._pending: list[Prepared] = []
         self._written: set[str] = set()  # graphs written by this writer
         self._spool: _Spool | None = None  # bulk mode: the documents of the stream, on disk
-        self._unflushed = 0  # transactional mode: bytes written since Oxigraph's buffers were flushed
+        self._buffers = WriteBuffers(FLUSH_BYTES)  # transactional mode: Oxigraph's write buffers
 
     def add(self, item: Prepared) -> None:
         if item.problem is not None:
@@ -172,19 +172,14 @@ class DocumentWriter:
         """Write what is pending; then (transactional mode) flush Oxigraph's write buffers, so
         that what the build does next (summaries, corpus tables) starts without them."""
         self.flush()
-        if self._unflushed:
-            self._unflushed = 0
-            self.store.raw.flush()
+        self._buffers.flush(self.store.raw)
 
     # -- writing ------------------------------------------------------------------------------
 
     def _written_bytes(self, count: int) -> None:
         """Count bytes written in transactions; past FLUSH_BYTES, flush Oxigraph's write buffers
         (see FLUSH_BYTES): the memory a transactional build holds then stays bounded."""
-        self._unflushed += count
-        if self._unflushed >= FLUSH_BYTES:
-            self._unflushed = 0
-            self.store.raw.flush()
+        self._buffers.wrote(self.store.raw, count)
 
     def _exists(self, graph: str) -> bool:
         return self.store.raw.contains_named_graph(ox.NamedNode(graph))

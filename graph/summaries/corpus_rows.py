@@ -45,7 +45,8 @@ import pyoxigraph as ox
 
 from policykg.ontology import DCTERMS
 
-from .corpus_tables import _Flushes, _write_table, corpus_tables_current, drop_corpus_tables, table_rows
+from .corpus_tables import (_write_table, corpus_tables_current, drop_corpus_tables, table_rows,
+                            table_write_buffers)
 from .plan_selection import write_city_index
 from .spilled_sort import sorted_in_runs
 from .summary_format import (ANALYSED, DOCUMENT_GRAPH_PREFIX, ENGINE_ORDERED, KEY, LISTINGS, SUMMARISED,
@@ -381,6 +382,19 @@ def _added(totals, numbers, size: int, weights=None):
     return grown + counted
 
 
+def _numbered(iris: list[str], number_of: dict[str, int], agencies: list[str]) -> list[int]:
+    """Each agency IRI of a plan's summary as its number over the corpus so far (a new IRI gets the
+    next one and is appended to `agencies`): the aggregates count by number, not by IRI."""
+    numbers = []
+    for iri in iris:
+        number = number_of.get(iri)
+        if number is None:
+            number = number_of[iri] = len(agencies)
+            agencies.append(iri)
+        numbers.append(number)
+    return numbers
+
+
 def _agency_load(texts: Iterable[str]) -> list[list[str | None]]:
     """Per agency: measures led, supported and carried added over plans, plans counted; labels
     (name, English, type, category, jurisdiction) from the first plan that names it. Each plan
@@ -415,13 +429,7 @@ def _agency_load(texts: Iterable[str]) -> list[list[str | None]]:
         head, _, tail = text.partition("\n")
         plan = json.loads(head)
         known = len(agencies)
-        numbers = []
-        for iri in plan["a"]:
-            number = number_of.get(iri)
-            if number is None:
-                number = number_of[iri] = len(agencies)
-                agencies.append(iri)
-            numbers.append(number)
+        numbers = _numbered(plan["a"], number_of, agencies)
         batch.append((numbers, plan["c"], tail if len(agencies) > known else "", known if len(agencies) > known else -1))
         if len(batch) >= AGGREGATE_BATCH_PLANS:
             fold()
@@ -507,13 +515,7 @@ def _co_responsibility(texts: Iterable[str]) -> list[list[str | None]]:
     for text in texts:
         head, _, tail = text.partition("\n")
         plan = json.loads(head)
-        local = []
-        for iri in plan["a"]:
-            number = agency_number.get(iri)
-            if number is None:
-                number = agency_number[iri] = len(agencies)
-                agencies.append(iri)
-            local.append(number)
+        local = _numbered(plan["a"], agency_number, agencies)
         batch.append((local, np.frombuffer(base64.b64decode(plan["p"]), dtype="<i4").reshape(-1, 3), tail))
         if len(batch) >= AGGREGATE_BATCH_PLANS:
             fold()
@@ -570,7 +572,7 @@ def write_corpus_tables(store: ox.Store, names: Iterable[str] = SUMMARISED) -> i
     # the plans and their order once, not per query
     documents = {g.removeprefix(DOCUMENT_GRAPH_PREFIX) for g in document_graphs(store)}
     order = _source_order(store)
-    flushes = _Flushes()  # Oxigraph's write buffers flushed as the tables fill them (corpus_tables.py)
+    flushes = table_write_buffers()  # Oxigraph's write buffers flushed as the tables fill them (corpus_tables.py)
     written = 0
     for name in names:
         summarised = {node.removeprefix(SUMMARY_GRAPH_PREFIX) for node in _stamped(store, name)}

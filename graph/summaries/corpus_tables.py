@@ -17,6 +17,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from ..rdf import ANALYSIS_GRAPH, ID
+from ..store import WriteBuffers
 from .summary_format import (ANALYSED, DOCUMENT_GRAPH_PREFIX, NQ, SUMMARISED, SUMMARY_GRAPH_PREFIX, SUMMARY_NS,
                              fingerprint)
 from .table_codec import _collector_paused, _decode_table, _encode_table
@@ -61,7 +62,7 @@ CORPUS_CHUNK_ROWS = 50000
 # The chunks go to Oxigraph's write buffers (RocksDB memtables), which it flushes on its own only
 # when they are full (128 MB each, up to six, as graph/writer.py FLUSH_BYTES says of the plans):
 # the tables of 10k plans (~180 MB of text) stayed in memory after their write. `_write_table`
-# flushes them every TABLE_FLUSH_BYTES of chunks written (`_Flushes`, shared by the tables of one
+# flushes them every TABLE_FLUSH_BYTES of chunks written (`table_write_buffers`, shared by the tables of one
 # write), and `write_corpus_tables` once more at its end (issue #24). On the 10k store the phase's
 # peak was 611 MB unflushed, 563 flushed every 64 MB (+1.1 CPU-s), 521 every 16 MB (+6.3 CPU-s,
 # the flushes' writes and, likely, RocksDB compacting the level-0 files they add): 64 MB, as the
@@ -151,26 +152,13 @@ def corpus_tables_current(store: ox.Store, names: Iterable[str] = SUMMARISED) ->
     return all(_table_head(store, name) is not None for name in names)
 
 
-class _Flushes:
-    """Bytes of chunks written since Oxigraph's write buffers were last flushed, over the tables
-    of one write: past TABLE_FLUSH_BYTES they are flushed (`Store.flush`, which waits)."""
-
-    def __init__(self) -> None:
-        self.unflushed = 0
-
-    def wrote(self, store: ox.Store, count: int) -> None:
-        self.unflushed += count
-        if self.unflushed >= TABLE_FLUSH_BYTES:
-            self.flush(store)
-
-    def flush(self, store: ox.Store) -> None:
-        if self.unflushed:
-            self.unflushed = 0
-            store.flush()
+def table_write_buffers() -> WriteBuffers:
+    """A count of the table chunks written since the last flush, shared by the tables of one write."""
+    return WriteBuffers(TABLE_FLUSH_BYTES)
 
 
 def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]], scope_index=None,
-                 flushes: _Flushes | None = None) -> None:
+                 flushes: WriteBuffers | None = None) -> None:
     """Write query `name`'s corpus table of `rows` (whole-corpus rows in their order): its chunks,
     then its fingerprint, chunk count and digest (the head); with `scope_index` (an analysis
     table's analysis_scope.py `ScopeIndex`, which watches the rows go by) its per-source
@@ -186,7 +174,7 @@ def _write_table(store: ox.Store, name: str, rows: Iterator[list[str | None]], s
     if scope_index is not None:
         rows = scope_index.watch(rows)
     if flushes is None:
-        flushes = _Flushes()
+        flushes = table_write_buffers()
     hashed = hashlib.sha256()
     sizes: list[int] = []
     with tempfile.TemporaryFile(prefix="policykg-table-") as spool:

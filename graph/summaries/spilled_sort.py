@@ -13,7 +13,7 @@ Same order as one stable sort of every row: each run is sorted by the query's ow
 and the merge compares the same ORDER BY keys (`order`, which must be a total order consistent
 with that sort) and takes equal rows from the earlier run first (`heapq.merge` is stable over its
 inputs' order), so rows the ORDER BY ties keep the order they came in.
-tests/graph/test_spilled_sort.py; tests/graph/test_summary_tables.py (tables in runs of a few rows).
+tests/graph/test_summary_bounded.py (runs of a few rows, tables identical).
 """
 from __future__ import annotations
 

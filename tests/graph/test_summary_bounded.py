@@ -203,7 +203,7 @@ def test_a_table_flushes_the_write_buffers_as_its_chunks_fill_them(seeds_store, 
     assert store.flushes == -(-len(rows) // 10) > 2  # one per chunk
     assert list(corpus_tables.table_rows(raw, "measures")) == rows
     monkeypatch.setattr(corpus_tables, "TABLE_FLUSH_BYTES", 10**12)
-    flushes = corpus_tables._Flushes()
+    flushes = corpus_tables.table_write_buffers()
     corpus_tables._write_table(_Flushing(raw), "measures", iter(rows), flushes=flushes)
     assert flushes.unflushed > 0  # counted for the next table of the same write
     monkeypatch.setattr(corpus_tables, "CORPUS_CHUNK_ROWS", chunk_rows)
