@@ -151,12 +151,11 @@ def _warn_if_analysis_stale(store: Store, sparql: str) -> None:
     store's plans (the CLI prints the same line)."""
     import warnings
 
-    from policykg.graph.analysis.freshness import StaleAnalysisWarning, reads_analysis_graph, stale_analysis
+    from policykg.graph.analysis.freshness import StaleAnalysisWarning, stale_analysis
 
-    if reads_analysis_graph(sparql):
-        message = stale_analysis(store)
-        if message:
-            warnings.warn(message, StaleAnalysisWarning, stacklevel=3)
+    message = stale_analysis(store, sparql)
+    if message:
+        warnings.warn(message, StaleAnalysisWarning, stacklevel=3)
 
 
 def _looks_like_sparql(text: str) -> bool:

@@ -123,8 +123,10 @@ def stale_coverage(store: Any) -> AnalysisCoverage | None:
     return None if coverage is None or coverage.up_to_date else coverage
 
 
-def stale_analysis(store: Any) -> str | None:
+def stale_analysis(store: Any, sparql: str | None = None) -> str | None:
     """The line to show a user when the store's analysis graph does not describe its plans
-    (`stale_coverage`), else None."""
+    (`stale_coverage`), else None; with `sparql`, only when that query reads the analysis graph."""
+    if sparql is not None and not reads_analysis_graph(sparql):
+        return None
     coverage = stale_coverage(store)
     return coverage.message() if coverage is not None else None

@@ -64,12 +64,10 @@ def analysis_staleness(db: Any, sparql: str | None = None) -> str | None:
     """The line saying the store's analysis graph does not describe its plans
     (graph/analysis/freshness.py), or None: always checked when `sparql` is None, else only when
     that query reads the analysis graph. A check that fails says so instead of staying silent."""
-    from policykg.graph.analysis.freshness import reads_analysis_graph, stale_analysis
+    from policykg.graph.analysis.freshness import stale_analysis
 
-    if sparql is not None and not reads_analysis_graph(sparql):
-        return None
     try:
-        return stale_analysis(db)
+        return stale_analysis(db, sparql)
     except Exception as e:  # the rows are out already: a failed check must not turn them into an error
         return f"could not check whether the analysis graph is up to date: {_one_line(str(e))}"
 
